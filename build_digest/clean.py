@@ -1,0 +1,442 @@
+"""Stage 2: clean copied page text into labelled blocks, recording every removed line.
+
+The cascade, in order (each step's reason is in its comment):
+
+1. stray HTML: script/style blocks, comments and their broken halves, tags, entities;
+2. fixed chrome rules: known site phrases, breadcrumbs, share/cookie/newsletter lines;
+3. corpus evidence: a short line that recurs in several unrelated sources is chrome;
+4. tail link lists: after "Similar Articles", "Most Popular" and the like, headline lists go;
+5. main-body window: the contiguous run of lines with the most prose wins, so that
+   navigation above and footers below a copied whole page are cut (the body-text
+   extraction idea of Finn et al., applied to lines instead of tokens);
+6. labelling: title, standfirst, dateline/byline, caption, credit, attribution,
+   section headings, paragraphs.
+
+Why our own code: jusText (the library for this) scores 0.76 F1 on the copied-text
+benchmark in ``shared/evaldata``; it classifies lines one by one and has no notion
+of a news article's furniture (captions, credits, datelines) that we must keep and
+label rather than drop. ``build_digest.evaluate`` measures this module against it.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .models import Block, CleanedArticle, RemovedLine, Role, SourceDocument
+
+# --- 1. stray HTML -----------------------------------------------------------------
+_HTML_BLOCK = re.compile(r"<(script|style|noscript|template|iframe)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_COMMENT_FRAGMENT = re.compile(r"^\s*(?:<?!--|-->|<!\[CDATA\[|\]\]>|\*/\?>|<\?php|\?>)|(?:-->|--!>)\s*$")
+_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
+_CODE_LINE = re.compile(r"^\s*(?:function\s*\(|window\.|document\.|var |const |let |gtag\(|dataLayer|\(function|\}\)?\(?\)?;?$|\{$|@media|@import|[.#][\w-]+\s*\{)")
+
+# --- 2. fixed chrome rules ---------------------------------------------------------
+# Whole-line phrases (case-insensitive) that are site furniture in any outlet.
+_CHROME_PHRASES = [
+    r"similar articles?",
+    r"most (?:popular|read|viewed|shared|commented)(?: (?:articles?|stories|news))?",
+    r"recent (?:features|posts|articles|stories|news)",
+    r"related(?: (?:articles?|stories|posts|topics|content|coverage|news|reading|links|videos?))?:?",
+    r"(?:you|we think you) (?:may|might) (?:also )?(?:like|be interested in|enjoy).*",
+    r"recommended(?: for you| stories| articles)?",
+    r"read (?:more|next|also|this next)(?: stories| articles)?:?",
+    r"more (?:stories|articles|news|from .{1,40})",
+    r"also read:?",
+    r"see also:?",
+    r"skip to (?:main )?(?:content|navigation|search)",
+    r"jump to (?:content|navigation)",
+    r"advertisement",
+    r"advertising",
+    r"sponsored(?: content)?",
+    r"ad",
+    r"scroll (?:down )?to continue(?: reading)?",
+    r"story continues below(?: advertisement)?",
+    r"continue reading(?: below)?",
+    r"share(?: this)?(?: (?:article|story|post|page))?(?: on .{1,30})?:?",
+    r"(?:share|post|tweet) (?:on|to|via) \w+",
+    r"(?:facebook|twitter|x|whatsapp|linkedin|telegram|reddit|pinterest|email|e-mail|print|copy link|copy url|copied!?|flipboard|instagram|youtube|rss|messenger)",
+    r"follow us(?: on .{1,40})?",
+    r"(?:click|tap) here.{0,60}",
+    r"sign up(?: for| to)? .{0,60}newsletters?.{0,40}",
+    r"(?:subscribe|sign up|register|log ?in|sign in|log ?out)(?: now| here| today)?",
+    r"(?:get|receive) (?:our|the) .{0,40}newsletter.{0,60}",
+    r"newsletters?",
+    r"(?:this|our) (?:site|website) uses cookies.*",
+    r"we use cookies.*",
+    r"cookie (?:policy|settings|preferences|notice)",
+    r"accept(?: all)?(?: cookies)?",
+    r"(?:manage|reject) (?:all )?cookies",
+    r"privacy policy",
+    r"terms (?:of (?:use|service)|and conditions)",
+    r"contact us",
+    r"about us",
+    r"(?:©|\(c\)|copyright)\s*.{0,120}",
+    r".{0,100}all rights reserved\.?",
+    r"comments?(?: \(\d+\)| \d+)?",
+    r"\d+ comments?",
+    r"leave a (?:comment|reply)",
+    r"add (?:a )?comment",
+    r"(?:show|view|load) (?:more )?comments",
+    r"trending(?: now| stories)?",
+    r"latest (?:news|stories|articles|videos)",
+    r"top (?:stories|news)",
+    r"editor'?s picks?",
+    r"back to top",
+    r"(?:main )?menu",
+    r"search",
+    r"home",
+    r"loading\.*",
+    r"close",
+    r"next(?: article| story| post)?",
+    r"previous(?: article| story| post)?",
+    r"\d+ (?:shares?|views?|min(?:ute)?s? read)",
+    r"(?:listen|watch)(?: to)?(?: this)?(?: article| story| video)?",
+    r"topics:?",
+    r"tags:?",
+    r"(?:report|send) (?:an )?(?:error|correction|feedback)",
+    r"download (?:the )?(?:app|our app).*",
+    r"breaking news",
+    r"live updates?",
+]
+_CHROME_LINE = re.compile(r"^(?:" + "|".join(_CHROME_PHRASES) + r")$", re.I)
+_BREADCRUMB_SEP = re.compile(r"\s*(?:\||>|»|›|/|·|•|→|::)\s*")
+# Headings after which a copied page lists other headlines, not this article.
+_TAIL_MARKER = re.compile(
+    r"^(?:similar articles?|most (?:popular|read|viewed|shared)|related(?: articles?| stories| posts| topics| coverage| content)?|"
+    r"(?:you|we think you) (?:may|might) (?:also )?(?:like|enjoy).*|recommended(?: for you| stories)?|more (?:stories|articles|news)(?: from .*)?|"
+    r"read (?:more|next)|recent (?:features|posts|articles|stories)|trending(?: now)?|latest (?:news|stories)|top stories|editor'?s picks?)$",
+    re.I,
+)
+
+# --- 6. labels ---------------------------------------------------------------------
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_DATE_IN_LINE = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b",
+    re.I,
+)
+_DATELINE_WORDS = re.compile(r"^(?:published|updated|posted|last updated|first published|date)\b:?", re.I)
+_BYLINE = re.compile(r"^(?:by|written by|words by|story by|von|por|par)\s+\S", re.I)
+_CREDIT = re.compile(
+    r"^(?:image source|image credit|images?|photo(?:graph)?s?(?: credit)?|picture|pic|credits?|source|illustration|video|file photo|foto)\s*[:：]\s*\S.{0,120}$"
+    r"|^\(?(?:photo|image|picture)s?\s+(?:by|courtesy of|via)\s.{1,80}\)?$|^.{0,60}\b(?:getty images|afp|reuters|ap photo|epa|shutterstock)(?:/[\w .-]+)?\)?$",
+    re.I,
+)
+_CAPTION_CUE = re.compile(r"^(?:in this (?:photo|picture|image|file photo|handout)|above:|pictured:?|file photo|photo:|caption:|this (?:photo|picture|image) (?:shows|taken))", re.I)
+_ATTRIBUTION = re.compile(
+    r"^\(?(?:with inputs? from|additional reporting|reporting by|editing by|edited by|written by|compiled by|writing by|(?:this|the) (?:story|article|report) "
+    r"(?:was|has been|first)|originally published|first published|source:|sources:|\(?with (?:agency|wire) inputs?)",
+    re.I,
+)
+_SENTENCE_END = re.compile(r"[.!?…。！？\"”’)\]]\s*$")
+_HEADING_BAD_END = re.compile(r"[.,;:]\s*$")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """Thresholds of the cleaner; defaults are what ``build_digest.evaluate`` was tuned on."""
+
+    chrome_min_sources: int = 3
+    """A short line seen in this many sources, with different neighbours each time, is chrome."""
+    chrome_max_words: int = 12
+    heading_max_words: int = 14
+    body_window: bool = True
+
+
+def word_count(text: str) -> int:
+    """Words, counting CJK characters in pairs since those scripts use no spaces."""
+    return max(len(text.split()), len(_CJK.findall(text)) // 2)
+
+
+def is_prose(text: str) -> bool:
+    """A line that reads like article prose rather than a link, label or headline."""
+    n = word_count(text)
+    return n >= 20 or (n >= 8 and bool(_SENTENCE_END.search(text)) and not _HEADING_BAD_END.search(text[-1:] if text.endswith(":") else ""))
+
+
+def normalise_line(text: str) -> str:
+    """The key under which two lines count as the same line."""
+    return re.sub(r"\W+", " ", text.casefold()).strip()
+
+
+@dataclass
+class _Line:
+    number: int
+    text: str
+    role: Role | None = None
+    removed_by: str | None = None
+
+
+def strip_html(text: str, removed: list[RemovedLine]) -> str:
+    """Drop script/style blocks and comments whole, recording each dropped line."""
+
+    def drop(match: re.Match[str], rule: str) -> str:
+        start_line = text.count("\n", 0, match.start()) + 1
+        for offset, line in enumerate(match.group(0).split("\n")):
+            if line.strip():
+                removed.append(RemovedLine(start_line + offset, line.strip()[:300], rule))
+        return "\n" * match.group(0).count("\n")
+
+    text = _HTML_BLOCK.sub(lambda m: drop(m, "HTML script/style block"), text)
+    return _HTML_COMMENT.sub(lambda m: drop(m, "HTML comment"), text)
+
+
+def line_signature_counts(documents: Sequence[SourceDocument], max_words: int) -> dict[str, int]:
+    """For each short line: in how many sources it stands before a different next line.
+
+    Counting distinct neighbours, not sources, keeps five copies of one wire story
+    from turning its subheadings into "chrome": there the neighbour is always the same.
+    """
+    contexts: dict[str, set[str]] = defaultdict(set)
+    for doc in documents:
+        lines = [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
+        seen_here: set[str] = set()
+        for i, line in enumerate(lines):
+            if word_count(line) <= max_words:
+                key = normalise_line(line)
+                if key and key not in seen_here:
+                    seen_here.add(key)  # a title repeated within one page is not corpus evidence
+                    following = normalise_line(lines[i + 1])[:80] if i + 1 < len(lines) else ""
+                    contexts[key].add(following)
+    return {key: len(ctx) for key, ctx in contexts.items() if len(ctx) > 1}
+
+
+def clean_all(documents: Sequence[SourceDocument], config: CleanConfig | None = None) -> list[CleanedArticle]:
+    """Clean every document, using the whole corpus as evidence for recurring chrome."""
+    config = config or CleanConfig()
+    recurring = line_signature_counts(documents, config.chrome_max_words)
+    return [clean_document(doc, config, recurring) for doc in documents]
+
+
+def clean_document(doc: SourceDocument, config: CleanConfig | None = None, recurring: dict[str, int] | None = None) -> CleanedArticle:
+    """Clean one document; ``recurring`` is corpus evidence from line_signature_counts."""
+    config = config or CleanConfig()
+    recurring = recurring or {}
+    removed: list[RemovedLine] = []
+    text = strip_html(doc.text, removed)
+    lines = [_Line(i + 1, raw) for i, raw in enumerate(text.split("\n"))]
+    _scrub_lines(lines, removed)
+    kept = [ln for ln in lines if ln.text]
+    _apply_chrome_rules(kept, config, recurring)
+    _cut_tail_lists(kept)
+    title = _pick_title(doc, kept)
+    _label_furniture(kept, title)
+    if config.body_window:
+        _cut_outside_body(kept)
+    _label_body(kept, config)
+    blocks = [Block(Role.TITLE, title)] if title else []
+    for ln in kept:
+        if ln.removed_by:
+            removed.append(RemovedLine(ln.number, ln.text, ln.removed_by))
+        elif ln.role is not None and ln.role is not Role.TITLE:
+            blocks.append(Block(ln.role, ln.text))
+    removed.sort(key=lambda r: r.line_number)
+    return CleanedArticle(source=doc, title=title or _fallback_title(doc, blocks), blocks=tuple(blocks), removed=tuple(removed))
+
+
+def _scrub_lines(lines: list[_Line], removed: list[RemovedLine]) -> None:
+    """Per line: broken HTML fragments, tags, entities, tab-only lines, code."""
+    for ln in lines:
+        raw = ln.text
+        if not raw.strip():
+            if raw and "\t" in raw:
+                removed.append(RemovedLine(ln.number, repr(raw)[:80], "tab-only line"))
+            ln.text = ""
+            continue
+        if _COMMENT_FRAGMENT.search(raw):
+            removed.append(RemovedLine(ln.number, raw.strip()[:300], "stray HTML comment fragment"))
+            ln.text = ""
+            continue
+        if _CODE_LINE.match(raw):
+            removed.append(RemovedLine(ln.number, raw.strip()[:300], "script or style code"))
+            ln.text = ""
+            continue
+        text = _TAG.sub(" ", raw)
+        text = html.unescape(text).replace("\u00a0", " ").replace("\t", " ")
+        text = re.sub(r"[ \u2000-\u200a\u202f\u205f\u3000]+", " ", text).strip()
+        if not text:
+            removed.append(RemovedLine(ln.number, raw.strip()[:300], "HTML tags only"))
+        ln.text = text
+
+
+def _is_breadcrumb(text: str) -> bool:
+    parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
+    if len(parts) < 2 or len(parts) > 8 or len(text) == len(parts[0]):
+        return False
+    return all(word_count(p) <= 4 and not _SENTENCE_END.search(p.rstrip(")")) for p in parts)
+
+
+def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict[str, int]) -> None:
+    for ln in lines:
+        text = ln.text
+        n = word_count(text)
+        if n <= 15 and _CHROME_LINE.match(text.strip(" :|-–—•·*#")):
+            ln.removed_by = "site chrome phrase"
+        elif n <= 12 and _is_breadcrumb(text):
+            ln.removed_by = "breadcrumb or menu"
+        elif n <= config.chrome_max_words and recurring.get(normalise_line(text), 0) >= config.chrome_min_sources:
+            ln.removed_by = f"recurs in {recurring[normalise_line(text)]} sources (corpus chrome)"
+
+
+def _cut_tail_lists(lines: list[_Line]) -> None:
+    """After a 'Most Popular' style heading, drop headline lists until prose resumes."""
+    cutting = False
+    prose_seen = False
+    for ln in lines:
+        # Only below the story: at the top of a page the same words are menu entries.
+        if prose_seen and ln.removed_by == "site chrome phrase" and _TAIL_MARKER.match(ln.text.strip(" :|-–—•·*#")):
+            cutting = True
+            continue
+        prose_seen = prose_seen or (not ln.removed_by and word_count(ln.text) >= 25 and is_prose(ln.text))
+        if cutting:
+            if is_prose(ln.text) and word_count(ln.text) >= 25:
+                cutting = False
+            elif not ln.removed_by:
+                ln.removed_by = "link list after a 'related/popular' heading"
+
+
+def _pick_title(doc: SourceDocument, lines: list[_Line]) -> str:
+    """Front matter wins; else the first short non-prose line near the top.
+
+    Later copies of the title line (sites repeat it above and below the photo) are removed.
+    """
+    live = [ln for ln in lines if not ln.removed_by]
+    title = (doc.meta.title or "").strip()
+    if not title:
+        for ln in live[:3]:
+            if (word_count(ln.text) <= 25 and not is_prose(ln.text)) or (word_count(ln.text) <= 25 and not ln.text.endswith(".")):
+                title = ln.text
+                break
+        # "Headline | Site name" or "Headline - Site name" in a copied <title>.
+        parts = re.split(r"\s+[|–—-]\s+", title)
+        if len(parts) >= 2 and word_count(parts[0]) >= 3 and word_count(parts[-1]) <= 5:
+            title = " - ".join(parts[:-1]) if len(parts) > 2 and word_count(parts[-2]) > 4 else parts[0]
+    if not title:
+        return ""
+    key = normalise_line(title)
+    seen_first = False
+    for ln in live:
+        line_key = normalise_line(ln.text)
+        if line_key == key or (line_key.startswith(key) and word_count(ln.text) - word_count(title) <= 5 and not is_prose(ln.text)):
+            if not seen_first and not doc.meta.title:
+                ln.role = Role.TITLE
+                seen_first = True
+            else:
+                ln.removed_by = "repeated title"
+    return title
+
+
+def _label_furniture(lines: list[_Line], title: str) -> None:
+    """Datelines, bylines, credits, captions, standfirst and attribution."""
+    live = [ln for ln in lines if not ln.removed_by and ln.role is None]
+    first_prose = next((i for i, ln in enumerate(live) if is_prose(ln.text) and word_count(ln.text) >= 12), len(live))
+    for ln in live:
+        text = ln.text
+        n = word_count(text)
+        if _CREDIT.match(text) and n <= 20:
+            ln.role = Role.CREDIT
+        elif n <= 14 and (_DATELINE_WORDS.match(text) or (_DATE_IN_LINE.search(text) and not is_prose(text))):
+            ln.role = Role.DATELINE
+        elif n <= 10 and _BYLINE.match(text):
+            ln.role = Role.BYLINE
+        elif n <= 40 and _ATTRIBUTION.match(text):
+            ln.role = Role.ATTRIBUTION
+        elif _CAPTION_CUE.match(text) and n <= 80:
+            ln.role = Role.CAPTION
+    for i, ln in enumerate(live):
+        if ln.role is not Role.CREDIT:
+            continue
+        # A caption stands next to its credit: before it ("In this photo ... Credit: AP")
+        # or after it ("IMAGE SOURCE: AP / Minister Nong Rong.").
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(live) and live[j].role is None:
+                neighbour = live[j]
+                if _CAPTION_CUE.match(neighbour.text) or word_count(neighbour.text) <= 12 or (j < first_prose and word_count(neighbour.text) <= 60):
+                    neighbour.role = Role.CAPTION
+                    break
+    # Standfirst: a one-sentence summary right under the title, set apart from the body
+    # by the dateline, a photo or a repeated title before the story proper begins.
+    lead = next((ln for ln in live if ln.role is None), None)
+    if lead is not None and title and 6 <= word_count(lead.text) <= 50:
+        after = lines[lines.index(lead) + 1 :]
+        nxt = next((ln for ln in after if ln.removed_by != "tab-only line"), None)
+        if nxt is not None and (nxt.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT) or nxt.removed_by == "repeated title"):
+            lead.role = Role.STANDFIRST
+
+
+def _cut_outside_body(lines: list[_Line]) -> None:
+    """Keep the contiguous stretch of lines with the most prose; cut the rest.
+
+    Prose lines score their word count, other lines a penalty, so long menus and
+    footers fall outside the best-scoring window while a subheading inside stays.
+    Labelled furniture above the window (title, dateline, photo) is kept.
+    """
+    candidates = [ln for ln in lines if not ln.removed_by and ln.role is None]
+    if len(candidates) < 4:
+        return
+    scores = [word_count(ln.text) if is_prose(ln.text) else -(3 + word_count(ln.text)) for ln in candidates]
+    best, best_start, best_end = 0, 0, -1
+    run, run_start = 0, 0
+    for i, score in enumerate(scores):
+        if run <= 0:
+            run, run_start = score, i
+        else:
+            run += score
+        if run > best:
+            best, best_start, best_end = run, run_start, i
+    if best_end < 0:
+        return
+    for i, ln in enumerate(candidates):
+        if i < best_start or i > best_end:
+            ln.removed_by = "outside the article body (menu, list or footer)"
+    # Furniture below the body is only kept if it is attribution.
+    last_body = candidates[best_end]
+    for ln in lines[lines.index(last_body) + 1 :]:
+        if ln.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT) and not ln.removed_by:
+            ln.removed_by = "outside the article body (menu, list or footer)"
+
+
+def _label_body(lines: list[_Line], config: CleanConfig) -> None:
+    """Paragraphs, section headings, and runs of short lines that are link lists."""
+    live = [ln for ln in lines if not ln.removed_by and ln.role is None]
+    i = 0
+    while i < len(live):
+        j = i
+        while j < len(live) and not is_prose(live[j].text):
+            j += 1
+        run = live[i:j]
+        if len(run) >= 3 and sum(word_count(ln.text) for ln in run) / len(run) <= 8:
+            for ln in run:
+                ln.removed_by = "list of short links inside the page"
+        else:
+            for ln in run:
+                ln.role = Role.HEADING if _looks_like_heading(ln.text, config) else Role.PARAGRAPH
+        if j < len(live):
+            live[j].role = Role.PARAGRAPH
+        i = j + 1
+
+
+def _looks_like_heading(text: str, config: CleanConfig) -> bool:
+    n = word_count(text)
+    return 1 <= n <= config.heading_max_words and not _HEADING_BAD_END.search(text) and not text[:1].islower() and not text.endswith(".")
+
+
+def _fallback_title(doc: SourceDocument, blocks: list[Block]) -> str:
+    """An article with no title line gets its first sentence, shortened."""
+    first = next((b.text for b in blocks if b.role is Role.PARAGRAPH), doc.path)
+    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+    words = sentence.split()
+    return " ".join(words[:14]).rstrip(",;:") + ("…" if len(words) > 14 else "")
+
+
+def removal_counts(articles: Sequence[CleanedArticle]) -> Counter[str]:
+    """How many lines each rule removed, over the corpus (for ``build-digest check``)."""
+    counts: Counter[str] = Counter()
+    for article in articles:
+        counts.update(r.rule.split(" (")[0] if r.rule.startswith("recurs") else r.rule for r in article.removed)
+    return counts

@@ -1,0 +1,152 @@
+"""``build-digest``: build, check and preview the archive. A thin adapter over the plugin.
+
+A build renders into a fresh folder beside the target and swaps it in only when
+MkDocs succeeded, so a failed build never leaves a half-written site in place.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import click
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+
+from .clean import removal_counts
+from .plugin import DigestPlugin
+
+
+def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None, strict: bool = False):
+    if not config_file.is_file():
+        raise click.ClickException(f"{config_file} not found: run from the project folder or pass --config-file")
+    overrides = {"strict": strict}
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir)
+    try:
+        cfg = load_config(str(config_file), **overrides)
+    except MkDocsException as exc:
+        raise click.ClickException(f"{config_file}: {exc}") from exc
+    plugin = cfg.plugins.get("digest")
+    if not isinstance(plugin, DigestPlugin):
+        raise click.ClickException(f"{config_file} does not enable the 'digest' plugin under plugins:")
+    plugin.sources_override = sources
+    return cfg, plugin
+
+
+def _configure_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)-7s - %(message)s", stream=sys.stderr)
+    # The digest's own per-stage progress is worth seeing on large archives.
+    logging.getLogger("build_digest").setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+@click.group()
+def main() -> None:
+    """Turn a folder of copied news articles into a searchable static archive."""
+
+
+@main.command()
+@click.option("--config-file", "-f", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Sources folder (default: plugins.digest.sources_dir).")
+@click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: site_dir of mkdocs.yml).")
+@click.option("--strict", is_flag=True, help="Fail on any warning.")
+@click.option("--verbose", "-v", is_flag=True, help="Show progress of every stage.")
+def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict: bool, verbose: bool) -> None:
+    """Run the pipeline and render the site with MkDocs."""
+    _configure_logging(verbose)
+    started = time.perf_counter()
+    cfg, plugin = _load(config_file, sources, strict=strict)
+    target = Path(site_dir or cfg.site_dir).resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    cfg.site_dir = str(staging)
+    try:
+        mkdocs_build(cfg)
+    except (MkDocsException, SystemExit) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise click.ClickException(f"build failed, {target} left as it was: {exc}") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    _swap_in(staging, target)
+    result = plugin.result
+    assert result is not None
+    statuses = Counter(s["status"] for s in result.catalog["sources"])
+    click.echo(
+        f"Read {sum(statuses.values())} sources: {statuses['published']} stories published, "
+        f"{statuses['duplicate']} duplicates folded, {statuses['rejected']} rejected. "
+        f"Site in {target} ({time.perf_counter() - started:.1f} s)."
+    )
+    for source in result.catalog["sources"]:
+        if source["status"] == "rejected":
+            click.echo(f"  rejected {source['path']}: {source['reason']}", err=True)
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    """Replace the old site with the new one in two renames."""
+    old = target.with_name(f".{target.name}.old")
+    if old.exists():
+        shutil.rmtree(old)
+    if target.exists():
+        target.rename(old)
+    staging.rename(target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+@main.command()
+@click.option("--config-file", "-f", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Sources folder (default: plugins.digest.sources_dir).")
+@click.option("--removed/--no-removed", default=True, show_default=True, help="List every line the cleaner removed.")
+def check(config_file: Path, sources: Path | None, removed: bool) -> None:
+    """Run the pipeline without rendering; report what became of every source."""
+    _configure_logging(False)
+    cfg, plugin = _load(config_file, sources)
+    try:
+        plugin.on_config(cfg)
+    except MkDocsException as exc:
+        raise click.ClickException(str(exc)) from exc
+    result = plugin.result
+    assert result is not None
+    articles = {a.source.path: a for t in result.stories for a in t.story.articles}
+    for source in result.catalog["sources"]:
+        path, status = source["path"], source["status"]
+        if status == "published":
+            click.echo(f"{path}: published as story {source['article']}")
+        elif status == "duplicate":
+            click.echo(f"{path}: folded into story {source['article']}: {source['reason']}")
+        else:
+            click.echo(f"{path}: REJECTED: {source['reason']}")
+        for note in result.notes.get(path, ()):
+            click.echo(f"    warning: {note}")
+        article = articles.get(path)
+        if article is not None:
+            click.echo(f"    title: {article.title} | {article.word_count} words kept, {len(article.removed)} lines removed")
+            if removed:
+                for line in article.removed:
+                    click.echo(f"    - line {line.line_number} [{line.rule}]: {line.text[:100]}")
+    all_articles = list(articles.values())
+    counts = removal_counts(all_articles)
+    click.echo("\nCleaning: " + (", ".join(f"{rule}: {n}" for rule, n in counts.most_common()) or "nothing removed"))
+    statuses = Counter(s["status"] for s in result.catalog["sources"])
+    click.echo(f"Sources: {sum(statuses.values())}; stories {statuses['published']}, duplicates {statuses['duplicate']}, rejected {statuses['rejected']}.")
+
+
+@main.command()
+@click.option("--config-file", "-f", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
+def serve(config_file: Path, dev_addr: str) -> None:
+    """Live preview; rebuilds when sources/, docs/, the taxonomy or mkdocs.yml change."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    _configure_logging(False)
+    mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
+
+
+if __name__ == "__main__":
+    main()

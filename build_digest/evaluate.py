@@ -1,0 +1,95 @@
+"""Quality measurements against the public benchmarks in ``shared/evaldata``.
+
+Run ``python -m build_digest.evaluate clean|dedupe|dates --evaldata ../shared/evaldata``.
+Each command prints the standard metric of its benchmark (see that folder's README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from .clean import CleanConfig, clean_all
+from .models import SourceDocument, SourceMeta
+
+_TOKEN = re.compile(r"\w+")
+
+
+def shingle_prf(pred: str, true: str, n: int = 4) -> tuple[float, float, float]:
+    """Per-document (tp, fp, fn) of 4-token shingles, normalised to sum 1 (benchmark's evaluate.py)."""
+
+    def shingles(text: str) -> Counter[tuple[str, ...]]:
+        tokens = _TOKEN.findall(text)
+        return Counter(tuple(tokens[i : i + n]) for i in range(max(len(tokens) - n + 1, 0)))
+
+    p, t = shingles(pred), shingles(true)
+    tp = sum(min(c, t[s]) for s, c in p.items())
+    fp = sum(p.values()) - tp
+    fn = sum(t.values()) - tp
+    total = tp + fp + fn
+    return (tp / total, fp / total, fn / total) if total else (0.0, 0.0, 0.0)
+
+
+def corpus_f1(results: Iterable[tuple[float, float, float]]) -> dict[str, float]:
+    precisions, recalls = [], []
+    for tp, fp, fn in results:
+        if fp == 0 and fn == 0:
+            precisions.append(1.0)
+            recalls.append(1.0)
+            continue
+        if tp + fp > 0:
+            precisions.append(tp / (tp + fp))
+        if tp + fn > 0:
+            recalls.append(tp / (tp + fn))
+    p = sum(precisions) / len(precisions)
+    r = sum(recalls) / len(recalls)
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def _load_outputs(path: Path) -> dict[str, dict]:
+    with gzip.open(path) as fh:
+        data = json.load(fh)
+    return data.get("output", data)
+
+
+def evaluate_cleaner(evaldata: Path, input_name: str = "html-text", config: CleanConfig | None = None) -> dict[str, float]:
+    """Feed each page's full visible text to the cleaner; score its body against articleBody."""
+    bench = evaldata / "article-extraction-benchmark"
+    truth = json.loads((bench / "ground-truth.json").read_text())
+    pages = _load_outputs(bench / "baseline-outputs" / f"{input_name}.json.gz")
+    docs = [
+        SourceDocument(path=f"{key}.txt", sha256=hashlib.sha256(key.encode()).hexdigest(), text=pages[key]["articleBody"], encoding="utf-8", kind="text", meta=SourceMeta()) for key in sorted(truth)
+    ]
+    cleaned = clean_all(docs, config)
+    results = [shingle_prf(article.body_text, truth[doc.path[:-4]]["articleBody"]) for doc, article in zip(docs, cleaned, strict=True)]
+    baseline = corpus_f1(shingle_prf(d.text, truth[d.path[:-4]]["articleBody"]) for d in docs)
+    return {**corpus_f1(results), "unchanged_f1": baseline["f1"], "documents": len(docs)}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("what", choices=["clean", "dedupe", "dates"])
+    parser.add_argument("--evaldata", type=Path, default=Path("../shared/evaldata"))
+    args = parser.parse_args(argv)
+    if args.what == "clean":
+        for name in ("html-text", "inscriptis"):
+            scores = evaluate_cleaner(args.evaldata, name)
+            print(f"cleaner on {name} copied text: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()))
+    elif args.what == "dedupe":
+        from .dedupe import evaluate_ecbplus
+
+        print(json.dumps(evaluate_ecbplus(args.evaldata / "ecbplus-news-events"), indent=2))
+    else:
+        from .tag import evaluate_htmldate
+
+        print(json.dumps(evaluate_htmldate(args.evaldata / "htmldate-eval"), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""Plain data passed between the pipeline stages.
+
+ingest -> clean -> dedupe -> tag -> pages -> catalog. Each stage takes and
+returns these dataclasses and nothing else, so a stage can be tested alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class SourceMeta:
+    """Metadata a source states about itself (front matter or HTML metadata)."""
+
+    title: str | None = None
+    date: str | None = None
+    """As written: ``2023-11-06``, ``2023-11`` or any parseable date text."""
+    source_url: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    origin: str = "none"
+    """Where the metadata came from: ``front matter``, ``html metadata`` or ``none``."""
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    """One source file that could be read as text."""
+
+    path: str
+    """Path relative to the sources folder, with forward slashes."""
+    sha256: str
+    text: str
+    """Decoded text with normalised line endings, front matter removed."""
+    encoding: str
+    kind: str
+    """``text``, ``markdown`` or ``html``."""
+    meta: SourceMeta = field(default_factory=SourceMeta)
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """A source file that could not become an article, and why."""
+
+    path: str
+    sha256: str
+    reason: str
+
+
+class Role(StrEnum):
+    """What a kept block of a cleaned article is."""
+
+    TITLE = "title"
+    STANDFIRST = "standfirst"
+    DATELINE = "dateline"
+    BYLINE = "byline"
+    HEADING = "heading"
+    PARAGRAPH = "paragraph"
+    CAPTION = "caption"
+    CREDIT = "credit"
+    ATTRIBUTION = "attribution"
+
+
+BODY_ROLES = frozenset({Role.HEADING, Role.PARAGRAPH})
+
+
+@dataclass(frozen=True)
+class Block:
+    """One labelled line of cleaned text."""
+
+    role: Role
+    text: str
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line the cleaner dropped, kept for the curator's audit."""
+
+    line_number: int
+    text: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class CleanedArticle:
+    """A source after cleaning: labelled blocks plus the audit trail."""
+
+    source: SourceDocument
+    title: str
+    blocks: tuple[Block, ...]
+    removed: tuple[RemovedLine, ...]
+
+    @property
+    def body_blocks(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.role in BODY_ROLES)
+
+    @property
+    def body_text(self) -> str:
+        return "\n\n".join(b.text for b in self.body_blocks)
+
+    @property
+    def word_count(self) -> int:
+        return sum(len(b.text.split()) for b in self.body_blocks)
+
+
+@dataclass(frozen=True)
+class FoldedVersion:
+    """A source folded into a story, and the evidence for folding it."""
+
+    article: CleanedArticle
+    reason: str
+    """Human-readable: ``exact copy after cleaning``, ``near copy (containment 0.93)`` ..."""
+
+
+@dataclass(frozen=True)
+class Story:
+    """One news story: a main version and every other version of it."""
+
+    id: str
+    """Stable slug; depends only on the main version, never on other stories."""
+    main: CleanedArticle
+    others: tuple[FoldedVersion, ...]
+
+    @property
+    def articles(self) -> tuple[CleanedArticle, ...]:
+        return (self.main, *(v.article for v in self.others))
+
+
+@dataclass(frozen=True)
+class DateTag:
+    """A publication date with its evidence."""
+
+    value: dt.date | None
+    precision: str
+    """``day``, ``month`` or ``none``."""
+    source: str
+    """Provenance, e.g. ``front matter``, ``dateline 'November 6, 2023'``, ``undated``."""
+    not_before: dt.date | None = None
+    """A lower bound from dates mentioned in the text, shown for undated stories."""
+
+
+@dataclass(frozen=True)
+class Label:
+    """A topic or entity assigned to a story, with the phrases that matched."""
+
+    slug: str
+    name: str
+    kind: str
+    """``topic`` or an entity type: ``person``, ``place``, ``organisation``."""
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TaggedStory:
+    story: Story
+    date: DateTag
+    topics: tuple[Label, ...]
+    entities: tuple[Label, ...]
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    """Everything the pipeline learned, before anything is written."""
+
+    stories: tuple[TaggedStory, ...]
+    rejections: tuple[Rejection, ...]
+    related: dict[str, tuple[str, ...]]
+    """Story id -> ids of related stories, best first."""
+    pages: dict[str, str]
+    """Generated Markdown: path relative to docs -> content."""
+    fragments: dict[str, str]
+    """Generated Markdown put into the hand-written pages at ``<!-- digest:NAME -->``."""
+    catalog: dict
+    notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Source path -> warnings that did not stop it."""

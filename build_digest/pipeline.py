@@ -1,0 +1,62 @@
+"""Run the stages in order: gather everything, then link, then write.
+
+ingest -> clean -> date each version -> dedupe -> tag -> relate -> pages -> catalog.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .catalog import build_catalog
+from .clean import clean_all
+from .config import DigestSettings
+from .dedupe import dedupe, fingerprint
+from .ingest import ingest
+from .models import DigestResult
+from .pages import write_pages
+from .tag import EntityFinder, article_date, load_taxonomy, related_stories, tag_stories
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class StageTimer:
+    """Seconds spent per stage, for the build summary and the benchmark."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def run(self, name: str, fn: Callable, *args, **kwargs):
+        start = time.perf_counter()
+        result = fn(*args, **kwargs)
+        self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
+        log.info("%s done in %.2f s", name, self.seconds[name])
+        return result
+
+
+def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: StageTimer | None = None) -> DigestResult:
+    """Everything from the sources folder to generated Markdown and the catalog."""
+    timer = timer or StageTimer()
+    if not settings.sources_dir.is_dir():
+        raise FileNotFoundError(f"sources folder {settings.sources_dir} does not exist")
+    taxonomy = load_taxonomy(settings.taxonomy)
+    finder = timer.run("load NER model", EntityFinder, settings.ner_model, taxonomy)
+    ingested = timer.run("ingest", ingest, settings.sources_dir, legacy_encoding=settings.legacy_encoding)
+    log.info("read %d sources, rejected %d", len(ingested.documents), len(ingested.rejections))
+    articles = timer.run("clean", clean_all, ingested.documents, settings.clean)
+    dates = timer.run("dates", lambda: [article_date(a, today) for a in articles])
+    prints = timer.run("fingerprint", lambda: [fingerprint(a) for a in articles])
+    stories = timer.run("dedupe", dedupe, articles, dates, settings.dedupe, prints)
+    by_path = {a.source.path: d for a, d in zip(articles, dates, strict=True)}
+    tagged = timer.run("tag", tag_stories, stories, by_path, taxonomy, finder, today)
+    print_by_story = {}
+    print_by_path = {a.source.path: p for a, p in zip(articles, prints, strict=True)}
+    for t in tagged:
+        print_by_story[t.story.id] = print_by_path[t.story.main.source.path]
+    related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)
+    pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, ingested.rejections, settings.page_size)
+    catalog = build_catalog(tagged, related, ingested.rejections)
+    return DigestResult(stories=tuple(tagged), rejections=ingested.rejections, related=related, pages=pages, fragments=fragments, catalog=catalog, notes=ingested.notes)
