@@ -184,8 +184,8 @@ def partial_dates(article: CleanedArticle) -> list[tuple[str, int, int]]:
     return out
 
 
-def resolve_partial_date(article: CleanedArticle, reference: dt.date, bound: dt.date | None) -> DateTag | None:
-    """Place the latest-mentioned partial date in the first year after the reference date.
+def resolve_partial_date(article: CleanedArticle, reference: dt.date) -> DateTag | None:
+    """Place the latest-mentioned partial date in the year that brings it closest to the reference.
 
     The reference is the date of related coverage: a report on "January 10-11" filed
     among stories from November 2023 is from January 2024. Month precision, because
@@ -193,14 +193,14 @@ def resolve_partial_date(article: CleanedArticle, reference: dt.date, bound: dt.
     """
     candidates = []
     for written, month, day in partial_dates(article):
+        options = []
         for year in (reference.year - 1, reference.year, reference.year + 1):
             try:
-                when = dt.date(year, month, day)
+                options.append(dt.date(year, month, day))
             except ValueError:
                 continue
-            if when >= reference - dt.timedelta(days=31) and (bound is None or when >= bound):
-                candidates.append((when, written))
-                break
+        if options:
+            candidates.append((min(options, key=lambda d: (abs((d - reference).days), d)), written))
     if not candidates:
         return None
     when, written = max(candidates)
@@ -238,11 +238,13 @@ class EntityFinder:
         """Per text: (canonical name, type, surface form) for every mention."""
         results = []
         for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=32), strict=True):
+            lines = {re.sub(r"^the\s+", "", line.strip().casefold()) for line in text.split("\n") if line.strip()}
             mentions = []
             for ent in doc.ents:
                 kind = ENTITY_TYPES.get(ent.label_)
                 name = _normalise_entity(ent.text)
-                if kind and name and name.casefold() not in self.taxonomy.ignore:
+                # A whole headline or subheading read as one name is a model error.
+                if kind and name and name.casefold() not in self.taxonomy.ignore and name.casefold() not in lines:
                     rule = self.lookup.get(name.casefold())
                     mentions.append((rule.name, rule.type, ent.text) if rule else (name, kind, ent.text))
             # Curated names are found even where the statistical model misses them.
@@ -250,15 +252,32 @@ class EntityFinder:
                 rule = self.lookup.get(m.group(0).casefold())
                 if rule and (m.group(0).isupper() or not m.group(0).islower()):
                     mentions.append((rule.name, rule.type, m.group(0)))
-            results.append(mentions)
+            results.append(_merge_short_names(mentions))
         return results
 
 
+def _merge_short_names(mentions: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Within one text, "Nong" after "Nong Rong" and "Qin" after "Qin Gang" are the same person."""
+    people = sorted({name for name, kind, _ in mentions if kind == "person"}, key=lambda n: -len(n))
+    longer: dict[str, str] = {}
+    for name in people:
+        words = name.split()
+        for full in people:
+            full_words = full.split()
+            if len(full_words) > len(words) and (full_words[: len(words)] == words or full_words[-len(words) :] == words):
+                longer[name] = full
+                break
+    return [(longer.get(name, name), kind, surface) if kind == "person" else (name, kind, surface) for name, kind, surface in mentions]
+
+
 def _normalise_entity(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip(" \"“”‘’'.,;:()[]")
+    if "\n" in text.strip():
+        return ""  # spans a heading and the next paragraph: not one name
+    text = re.sub(r"\s+", " ", text).strip(" \"“”‘’',;:()[]")
+    text = text.rstrip(".") if not re.search(r"\b[A-Z]\.$", text) else text
     text = re.sub(r"^(?:the|The)\s+", "", text)
     text = re.sub(r"[’']s$", "", text).strip()
-    if len(text) < 2 or not text[:1].isupper() or "\n" in text or text.isdigit():
+    if len(text) < 2 or not text[:1].isupper() or text.isdigit():
         return ""
     return text
 
@@ -331,7 +350,9 @@ def resolve_undated(tagged: list[TaggedStory]) -> list[TaggedStory]:
             postings[f"{label.kind}:{label.slug}"].append(t)
     out = []
     for t in tagged:
-        if t.date.value is None and partial_dates(t.story.main):
+        # Only where partial dates are the sole evidence: beside a full date in the text
+        # ("Nov. 27, 2023"), "October 27" is an event the story recalls, not its date.
+        if t.date.value is None and t.date.not_before is None and partial_dates(t.story.main):
             score: Counter[str] = Counter()
             by_id = {}
             for label in (*t.topics, *t.entities):
@@ -342,7 +363,7 @@ def resolve_undated(tagged: list[TaggedStory]) -> list[TaggedStory]:
                 best = max(score.values())
                 nearest = sorted(by_id[i].date.value for i, n in score.items() if n == best)
                 reference = nearest[len(nearest) // 2]
-                resolved = resolve_partial_date(t.story.main, reference, t.date.not_before)
+                resolved = resolve_partial_date(t.story.main, reference)
                 if resolved:
                     t = TaggedStory(t.story, resolved, t.topics, t.entities)
         out.append(t)
