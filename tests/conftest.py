@@ -1,0 +1,64 @@
+"""Shared helpers: real projects in temporary folders, built with the real MkDocs."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from build_digest.config import DigestSettings
+from build_digest.models import DigestResult
+from build_digest.pipeline import run_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "sources").glob("*.txt"))
+
+
+def make_project(folder: Path, sources: dict[str, bytes | str] | None = None, with_seeds: bool = True) -> Path:
+    """A copy of this project's config and docs with the given source files."""
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copy(ROOT / "taxonomy.yml", folder / "taxonomy.yml")
+    shutil.copytree(ROOT / "docs", folder / "docs", dirs_exist_ok=True)
+    src = folder / "sources"
+    src.mkdir(exist_ok=True)
+    if with_seeds:
+        for seed in SEEDS:
+            shutil.copy(seed, src / seed.name)
+    for name, content in (sources or {}).items():
+        path = src / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return folder
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real command, as a user runs it, from the project folder."""
+    return subprocess.run([sys.executable, "-m", "build_digest.cli", *args], cwd=project, capture_output=True, text=True, timeout=600)
+
+
+def pipeline_for(project: Path) -> DigestResult:
+    return run_pipeline(DigestSettings(sources_dir=project / "sources", taxonomy=project / "taxonomy.yml"))
+
+
+@pytest.fixture(scope="session")
+def seed_result() -> DigestResult:
+    """The pipeline over the shipped sources, once per test session."""
+    return run_pipeline(DigestSettings(sources_dir=ROOT / "sources", taxonomy=ROOT / "taxonomy.yml"))
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped archive built with `build-digest build --strict` into a temporary folder."""
+    project = make_project(tmp_path_factory.mktemp("project"))
+    result = run_cli(project, "build", "--strict", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr + result.stdout
+    return project / "out"
+
+
+def story_of(result: DigestResult, path: str):
+    """The tagged story a source file ended up in."""
+    return next(t for t in result.stories if any(a.source.path == path for a in t.story.articles))

@@ -1,0 +1,97 @@
+"""Stage 2 on the seeds: chrome gone, body kept, furniture labelled, every removal recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from build_digest.clean import clean_all, clean_document
+from build_digest.ingest import ingest
+from build_digest.models import Role, SourceDocument
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def cleaned():
+    docs = ingest(ROOT / "sources").documents
+    return {a.source.path[:3]: a for a in clean_all(docs)}
+
+
+def roles(article, role):
+    return [b.text for b in article.blocks if b.role is role]
+
+
+def doc(text: str, path: str = "x.txt") -> SourceDocument:
+    return SourceDocument(path, path, text, "utf-8", "text")
+
+
+def test_seed_000_loses_its_trailing_site_lists_and_keeps_the_attribution(cleaned):
+    a = cleaned["000"]
+    assert a.title == "Rebel alliance gains ground in northern Myanmar, posing major challenge to Junta"
+    assert "Similar Articles" not in a.body_text and "Most Popular" not in a.body_text
+    assert roles(a, Role.ATTRIBUTION) == ["With inputs from Reuters."]
+    assert a.body_text.startswith("Facing its most significant challenge since the 2021 coup")
+    assert "“If not, this will be seen as a sign of historic weakness.”" in a.body_text
+
+
+def test_seed_002_loses_breadcrumbs_and_repeated_titles_and_labels_photo(cleaned):
+    a = cleaned["002"]
+    assert a.title == "The Myanmar Junta Is Losing Its Foreign Backers"
+    assert "Recent Features" not in a.body_text
+    assert "Diplomacy" not in a.body_text
+    assert a.body_text.count("Losing Its Foreign Backers") == 0
+    assert roles(a, Role.STANDFIRST) == ["Increasingly, the junta has no one to lean on except for a distracted Russia."]
+    assert roles(a, Role.CREDIT) == ["Credit: The Military True News Information Team via AP"]
+    assert roles(a, Role.CAPTION)[0].startswith("In this photo released from Myanmar Military True News Information Team")
+    assert roles(a, Role.HEADING) == ["The Junta Looks for Support", "The 2023 Turning Point", "The Rise and Fall of the Junta?"]
+    assert a.body_text.endswith("Operation 1027 has created the best opportunity to internationally isolate it into extinction.")
+    rules = {r.rule for r in a.removed}
+    assert {"site chrome phrase", "breadcrumb or menu", "repeated title"} <= rules
+
+
+def test_seed_003_loses_the_gtag_fragment_and_labels_dateline_credit_and_caption(cleaned):
+    a = cleaned["003"]
+    assert a.title == "China Urges Myanmar to Cooperate in Maintaining Stability on Border Amid Escalating Violence"
+    assert "gtag" not in a.body_text and "!--" not in a.body_text
+    assert roles(a, Role.DATELINE) == ["November 6, 2023"]
+    assert roles(a, Role.CREDIT) == ["IMAGE SOURCE: AP"]
+    assert roles(a, Role.CAPTION) == ["Assistant Chinese Foreign Minister Nong Rong."]
+    assert roles(a, Role.STANDFIRST)[0].startswith("Last week, an alliance of ethnic minority armies")
+    assert roles(a, Role.HEADING) == ["Overview", "Latest Conflict", "China Calls for Ceasefire"]
+    assert a.body_text.endswith("settle differences peacefully through dialogue and consultation, and avoid escalation.”")
+    removed = {r.rule: r.text for r in a.removed}
+    assert removed["stray HTML comment fragment"] == "!-- Google tag (gtag.js) -->"
+    assert "tab-only line" in removed and "repeated title" in removed
+
+
+@pytest.mark.parametrize("seed", ["001", "004"])
+def test_seeds_without_chrome_keep_every_paragraph(cleaned, seed):
+    a = cleaned[seed]
+    source_paragraphs = [line.strip() for line in a.source.text.split("\n") if line.strip()]
+    assert [b.text for b in a.body_blocks] == source_paragraphs
+    assert a.removed == ()
+
+
+def test_stray_html_entities_scripts_and_tags_are_removed_or_decoded():
+    a = clean_document(
+        doc(
+            "Headline here\n\n<script>var x = 1;\nalert('x')</script>\n<!-- a comment -->\n"
+            "<p>Fighting spread to Lashio &amp; Hsenwi,&nbsp;residents said on Monday, as rebels advanced.</p>\n\nAdvertisement\n\nShare on Facebook\n"
+        )
+    )
+    assert a.body_text == "Fighting spread to Lashio & Hsenwi, residents said on Monday, as rebels advanced."
+    assert {r.rule for r in a.removed} >= {"HTML script/style block", "HTML comment", "site chrome phrase"}
+
+
+def test_a_short_line_recurring_across_unrelated_sources_is_chrome():
+    body = "Rebels said on {day} that they had captured another town in the north after heavy fighting overnight."
+    docs = [doc(f"Story {n}\n\n{body.format(day=day)}\n\nFollow The Example Times\n\nOther {n} text here", f"{n}.txt") for n, day in enumerate(["Monday", "Tuesday", "Friday"])]
+    for article in clean_all(docs):
+        assert "Follow The Example Times" not in article.body_text
+        assert any(r.rule.startswith("recurs in 3 sources") for r in article.removed)
+
+
+def test_subheadings_of_copies_of_one_wire_story_are_not_taken_for_chrome():
+    text = "Title\n\nFirst paragraph of the wire story, long enough to read as prose for the cleaner.\n\nLatest Conflict\n\nSecond paragraph of the wire story, with more detail about the fighting."
+    articles = clean_all([doc(text, f"{n}.txt") for n in range(4)])
+    assert all("Latest Conflict" in [b.text for b in a.blocks if b.role is Role.HEADING] for a in articles)

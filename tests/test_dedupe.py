@@ -1,0 +1,60 @@
+"""Stage 3: copies, near copies and rewrites fold into one story; distinct stories stay apart."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from build_digest.clean import clean_all
+from build_digest.dedupe import dedupe
+from build_digest.models import DateTag, SourceDocument
+
+from .conftest import ROOT, make_project, pipeline_for, story_of
+
+SEED_000 = (ROOT / "sources" / "000_6963635469b22089.txt").read_text(encoding="utf-8")
+
+
+def test_seed_rewrite_001_folds_into_000_with_its_evidence(seed_result):
+    story = story_of(seed_result, "000_6963635469b22089.txt").story
+    assert [a.source.path for a in story.articles] == ["000_6963635469b22089.txt", "001_516d2f6b9d0fef85.txt"]
+    reason = story.others[0].reason
+    assert reason.startswith("rewrite of the same report")
+    assert "40%" in reason and "50000" in reason
+
+
+def test_seeds_003_and_004_on_the_same_subject_stay_two_stories(seed_result):
+    assert story_of(seed_result, "003_cc3d00d2144fce69.txt").story.id != story_of(seed_result, "004_ab6189689cb6cc35.txt").story.id
+    assert len(seed_result.stories) == 4
+
+
+def test_exact_copy_with_other_chrome_encoding_and_line_endings_is_folded(tmp_path):
+    copy = ("Most Popular\n\nHome > News > Asia\n\n" + SEED_000.replace("Similar Articles", "Related Topics")).replace("\n", "\r\n")
+    project = make_project(tmp_path, {"wire/copy.txt": copy.encode("cp1252", errors="replace")})
+    story = story_of(pipeline_for(project), "wire/copy.txt").story
+    assert story.main.source.path in {"000_6963635469b22089.txt", "wire/copy.txt"}
+    reasons = {v.article.source.path: v.reason for v in story.others}
+    assert len(story.articles) == 3
+    assert any("exact copy" in r or "near copy" in r for r in reasons.values())
+
+
+def test_near_copy_with_a_new_lead_and_a_cut_paragraph_is_folded():
+    paragraphs = [p for p in SEED_000.split("\n\n") if len(p.split()) > 12]
+    edited = ["BANGKOK (Wire) - A new opening paragraph written by another desk for its readers today."] + paragraphs[:10] + paragraphs[11:]
+    docs = [SourceDocument("a.txt", "a" * 64, "\n\n".join(paragraphs), "utf-8", "text"), SourceDocument("b.txt", "b" * 64, "\n\n".join(edited), "utf-8", "text")]
+    stories = dedupe(clean_all(docs), [None, None])
+    assert len(stories) == 1
+    assert stories[0].others[0].reason.startswith(("near copy", "exact copy"))
+
+
+def test_rewrites_dated_far_apart_are_not_folded():
+    seed_001 = (ROOT / "sources" / "001_516d2f6b9d0fef85.txt").read_text(encoding="utf-8")
+    docs = [SourceDocument("a.txt", "a" * 64, SEED_000, "utf-8", "text"), SourceDocument("b.txt", "b" * 64, seed_001, "utf-8", "text")]
+    articles = clean_all(docs)
+    close = [DateTag(dt.date(2023, 11, 10), "day", "test"), DateTag(dt.date(2023, 11, 12), "day", "test")]
+    far = [DateTag(dt.date(2023, 11, 10), "day", "test"), DateTag(dt.date(2024, 6, 1), "day", "test")]
+    assert len(dedupe(articles, close)) == 1
+    assert len(dedupe(articles, far)) == 2
+
+
+def test_main_version_is_the_fullest_text(seed_result):
+    story = story_of(seed_result, "001_516d2f6b9d0fef85.txt").story
+    assert story.main.word_count >= max(a.word_count for a in story.articles)
