@@ -134,6 +134,7 @@ _ATTRIBUTION = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…。！？\"”’)\]]\s*$")
 _HEADING_BAD_END = re.compile(r"[.,;:]\s*$")
+MIN_CUT_LINES = 3
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
@@ -391,9 +392,13 @@ def _cut_outside_body(lines: list[_Line]) -> None:
             best, best_start, best_end = run, run_start, i
     if best_end < 0:
         return
-    for i, ln in enumerate(candidates):
-        if i < best_start or i > best_end:
-            ln.removed_by = "outside the article body (menu, list or footer)"
+    # A lone line before or after the window is more often a lead or a closing line
+    # than a menu: only runs of several lines are cut.
+    outside = [range(0, best_start), range(best_end + 1, len(candidates))]
+    for region in outside:
+        if len(region) >= MIN_CUT_LINES:
+            for i in region:
+                candidates[i].removed_by = "outside the article body (menu, list or footer)"
     # Furniture below the body is only kept if it is attribution.
     last_body = candidates[best_end]
     for ln in lines[lines.index(last_body) + 1 :]:

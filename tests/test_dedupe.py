@@ -38,7 +38,7 @@ def test_exact_copy_with_other_chrome_encoding_and_line_endings_is_folded(tmp_pa
 
 def test_near_copy_with_a_new_lead_and_a_cut_paragraph_is_folded():
     paragraphs = [p for p in SEED_000.split("\n\n") if len(p.split()) > 12]
-    edited = ["BANGKOK (Wire) - A new opening paragraph written by another desk for its readers today."] + paragraphs[:10] + paragraphs[11:]
+    edited = ["BANGKOK (Wire) - A new opening paragraph written by another desk for its readers today.", *paragraphs[:10], *paragraphs[11:]]
     docs = [SourceDocument("a.txt", "a" * 64, "\n\n".join(paragraphs), "utf-8", "text"), SourceDocument("b.txt", "b" * 64, "\n\n".join(edited), "utf-8", "text")]
     stories = dedupe(clean_all(docs), [None, None])
     assert len(stories) == 1

@@ -1,0 +1,213 @@
+"""End to end: real sites built with real MkDocs into temporary folders, read as readers get them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from build_digest.pipeline import run_pipeline
+
+from .conftest import ROOT, make_project, pipeline_for, run_cli
+
+HOSTILE = """Cash-only market reopens
+
+# of trucks waiting at the gate: 40
+**cash only** and _no receipts_, traders said, pointing to [the notice](javascript:alert(1)) on the wall.
+<script>alert("pwned")</script> was written on the sign, next to <b>bold</b> claims & a 1. numbered line.
+> not a quote, and `not code`, {: .not-an-attribute} | not | a | table |
+"""
+
+
+def html_text(page: Path) -> str:
+    """What a reader sees: tags removed, entities decoded."""
+    import html
+
+    body = page.read_text(encoding="utf-8")
+    article = body[body.index("<article") : body.index("</article>")]
+    return html.unescape(re.sub(r"<[^>]+>", "", article))
+
+
+def test_shipped_archive_builds_strict_with_a_page_per_story(built_site):
+    catalog = json.loads((built_site / "catalog.json").read_text())
+    assert len(catalog["articles"]) == 4
+    for article in catalog["articles"]:
+        page = built_site / article["url"] / "index.html"
+        assert page.is_file(), article["url"]
+        assert article["title"] in html_text(page)
+    for listing in ["index.html", "topics/index.html", "entities/index.html", "archive/index.html", "timeline/index.html", "about/index.html"]:
+        assert (built_site / listing).is_file(), listing
+
+
+def test_catalog_lists_every_source_file_exactly_once_with_a_checksum(built_site):
+    catalog = json.loads((built_site / "catalog.json").read_text())
+    paths = [s["path"] for s in catalog["sources"]]
+    assert sorted(paths) == sorted(p.name for p in (ROOT / "sources").iterdir())
+    for source in catalog["sources"]:
+        assert source["sha256"] == hashlib.sha256((ROOT / "sources" / source["path"]).read_bytes()).hexdigest()
+        assert source["status"] in {"published", "duplicate"}
+    by_path = {s["path"]: s for s in catalog["sources"]}
+    assert by_path["001_516d2f6b9d0fef85.txt"]["status"] == "duplicate"
+    assert by_path["001_516d2f6b9d0fef85.txt"]["article"] == by_path["000_6963635469b22089.txt"]["article"]
+    article = next(a for a in catalog["articles"] if a["sources"][0].startswith("003"))
+    assert (article["date"], article["date_precision"]) == ("2023-11-06", "day")
+    assert set(article) == {"id", "title", "date", "date_precision", "date_source", "url", "topics", "entities", "sources", "related"}
+
+
+def test_story_page_shows_other_versions_related_coverage_and_labelled_furniture(built_site):
+    catalog = json.loads((built_site / "catalog.json").read_text())
+    merged = next(a for a in catalog["articles"] if len(a["sources"]) == 2)
+    text = html_text(built_site / merged["url"] / "index.html")
+    assert "Other versions" in text and "001_516d2f6b9d0fef85.txt" in text
+    assert "rewrite of the same report" in text
+    assert "Amidst intense fighting and resistance" in text  # the folded version's text stays reachable
+    assert "Related coverage" in text
+    assert "Attribution: With inputs from Reuters." in text
+    assert "Similar Articles" not in text
+    dated = next(a for a in catalog["articles"] if a["sources"][0].startswith("003"))
+    text = html_text(built_site / dated["url"] / "index.html")
+    assert "6 November 2023" in text and "dateline" in text
+    assert "Photo credit: IMAGE SOURCE: AP" in text and "Photo caption: Assistant Chinese Foreign Minister Nong Rong." in text
+
+
+def test_navigation_lists_index_pages_never_stories(built_site):
+    home = (built_site / "index.html").read_text()
+    navs = re.findall(r"<nav class=\"md-(?:tabs|nav md-nav--primary)[^>]*>.*?</nav>", home, re.S)
+    assert navs
+    links = [href for nav in navs for href in re.findall(r'href="([^"]*)"', nav)]
+    assert not [href for href in links if "stories/" in href]
+    for target in ["topics/", "entities/", "archive/", "timeline/", "about/"]:
+        assert any(href.endswith(target) for href in links), target
+
+
+def test_site_requests_nothing_from_other_hosts(built_site):
+    for page in built_site.rglob("*.html"):
+        html = page.read_text()
+        assert not re.search(r"<(?:script|img|iframe)[^>]+src=\"(?:https?:)?//", html), page
+        assert not re.search(r"<link[^>]+href=\"(?:https?:)?//", html), page
+        assert "fonts.googleapis" not in html and "fonts.gstatic" not in html
+
+
+def test_source_text_reaches_the_page_as_characters_never_as_markup(tmp_path):
+    project = make_project(tmp_path, {"hostile.md": HOSTILE}, with_seeds=False)
+    result = run_cli(project, "build", "--strict", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    catalog = json.loads((project / "out" / "catalog.json").read_text())
+    page = project / "out" / catalog["articles"][0]["url"] / "index.html"
+    raw = page.read_text()
+    article = raw[raw.index("<article") : raw.index("</article>")]
+    # Nothing from the source is live: no script, no source-made link, no emphasis, heading, quote or code.
+    assert "<script" not in article
+    assert not [href for href in re.findall(r'href="([^"]*)"', article) if "javascript" in href]
+    for tag in ["<b>", "<strong>cash", "<em>no", "<h1>of", "<blockquote>\n<p>not", "<code>", "<ol>", "<table>", 'class="not-an-attribute"']:
+        assert tag not in article, tag
+    text = html_text(page)
+    for visible in [
+        "# of trucks waiting at the gate: 40",
+        "**cash only** and _no receipts_",
+        "[the notice](javascript:alert(1))",
+        "bold claims & a 1. numbered line",
+        "> not a quote, and `not code`, {: .not-an-attribute} | not | a | table |",
+    ]:
+        assert visible in text, visible
+    # The cleaner removes stray script blocks from copied text, and says so.
+    check = run_cli(project, "check").stdout
+    assert '[HTML script/style block]: <script>alert("pwned")</script>' in check
+
+
+def test_bad_sources_are_rejected_with_reasons_and_the_rest_is_published(tmp_path):
+    legacy = "Caf\u00e9 owners in Lashio said on Monday that \u201cnobody\u201d had come since the fighting began two weeks ago."
+    project = make_project(tmp_path, {"empty.txt": b"", "blob.txt": bytes(range(256)) * 8, "legacy.txt": legacy.encode("cp1252")})
+    result = run_cli(project, "build", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    assert "3 rejected" not in result.stdout and "2 rejected" in result.stdout
+    catalog = json.loads((project / "out" / "catalog.json").read_text())
+    status = {s["path"]: (s["status"], s["reason"]) for s in catalog["sources"]}
+    assert status["empty.txt"][0] == "rejected" and "empty" in status["empty.txt"][1]
+    assert status["blob.txt"][0] == "rejected" and "binary" in status["blob.txt"][1]
+    assert status["legacy.txt"][0] == "published"
+    legacy = next(a for a in catalog["articles"] if a["sources"] == ["legacy.txt"])
+    assert "Café owners in Lashio said on Monday that “nobody”" in html_text(project / "out" / legacy["url"] / "index.html")
+    about = html_text(project / "out" / "about" / "index.html")
+    assert "blob.txt" in about and "binary" in about
+
+
+def test_same_sources_give_byte_identical_markdown(tmp_path):
+    project = make_project(tmp_path)
+    first, second = pipeline_for(project), pipeline_for(project)
+    assert first.pages == second.pages and first.fragments == second.fragments
+    assert json.dumps(first.catalog) == json.dumps(second.catalog)
+
+
+def test_a_story_url_survives_other_sources_being_added(tmp_path, seed_result):
+    extra = "Junta loses another town\n\nRebels in Rakhine State said on Tuesday they had captured the town of Pauktaw after weeks of fighting with the military.\n"
+    project = make_project(tmp_path, {"zz_new.txt": extra, "aa_new.txt": extra.replace("Pauktaw", "Minbya")})
+    grown = pipeline_for(project)
+    before = {t.story.id for t in seed_result.stories}
+    after = {t.story.id for t in grown.stories}
+    assert before <= after and len(after) >= len(before) + 1
+
+
+def test_failed_build_leaves_the_previous_site_in_place(tmp_path):
+    project = make_project(tmp_path)
+    assert run_cli(project, "build", "--site-dir", "out").returncode == 0
+    before = {p.relative_to(project / "out"): p.read_bytes() for p in (project / "out").rglob("*") if p.is_file()}
+    (project / "taxonomy.yml").write_text("topics: [not, a, mapping]\n")
+    (project / "sources" / "new.txt").write_text("A new story that should not appear because the build fails.\n")
+    result = run_cli(project, "build", "--site-dir", "out")
+    assert result.returncode != 0
+    assert "taxonomy" in result.stderr and "left as it was" in result.stderr
+    after = {p.relative_to(project / "out"): p.read_bytes() for p in (project / "out").rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in project.iterdir() if p.name.startswith(".out")]
+
+
+def test_strict_build_fails_on_warnings(tmp_path):
+    project = make_project(tmp_path)
+    (project / "docs" / "about.md").write_text("# About\n\n[broken](missing-page.md)\n")
+    assert run_cli(project, "build", "--site-dir", "out").returncode == 0
+    assert run_cli(project, "build", "--strict", "--site-dir", "out2").returncode != 0
+    assert not (project / "out2").exists()
+
+
+def test_check_reports_the_fate_of_every_source_and_the_removed_lines(tmp_path):
+    project = make_project(tmp_path, {"empty.txt": b""})
+    result = run_cli(project, "check")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "001_516d2f6b9d0fef85.txt: folded into story rebel-alliance" in out
+    assert "003_cc3d00d2144fce69.txt: published as story" in out
+    assert "empty.txt: REJECTED: empty" in out
+    assert "[stray HTML comment fragment]: !-- Google tag (gtag.js) -->" in out
+    assert "Cleaning:" in out
+
+
+def test_invalid_plugin_option_is_reported_with_its_key(tmp_path):
+    project = make_project(tmp_path)
+    config = (project / "mkdocs.yml").read_text().replace("page_size: 200", "page_size: 3")
+    (project / "mkdocs.yml").write_text(config)
+    result = run_cli(project, "build", "--site-dir", "out")
+    assert result.returncode != 0
+    assert "plugins.digest.page_size must be at least 10" in result.stderr
+
+
+def test_long_listings_are_split_into_pages(tmp_path):
+    body = "On the {n}th day residents of town {n} said they had seen {trucks} trucks at the crossing into China, officials said."
+    sources = {f"s{n:03d}.txt": f"Report number {n} from the border\n\n" + body.format(n=n, trucks=n * 7) + "\n" for n in range(25)}
+    project = make_project(tmp_path, sources, with_seeds=False)
+    config = (project / "mkdocs.yml").read_text().replace("page_size: 200", "page_size: 10")
+    (project / "mkdocs.yml").write_text(config)
+    result = run_cli(project, "build", "--strict", "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    assert (project / "out" / "timeline" / "3" / "index.html").is_file()
+    assert not (project / "out" / "timeline" / "4").exists()
+    assert "Pages:" in html_text(project / "out" / "timeline" / "2" / "index.html")
+
+
+def test_pipeline_runs_without_mkdocs_config(tmp_path):
+    project = make_project(tmp_path)
+    from build_digest.config import DigestSettings
+
+    result = run_pipeline(DigestSettings(project / "sources", project / "taxonomy.yml"))
+    assert any(path.startswith("stories/") for path in result.pages)
