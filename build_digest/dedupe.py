@@ -207,6 +207,8 @@ class DedupeConfig:
     rewrite_alignment: float = 0.45
     """Share of the shorter text's sentences with a counterpart in the other text."""
     min_shared_anchors: int = 3
+    min_shared_figures: int = 2
+    """Rare figures both texts state: the signal of one report that paraphrase keeps."""
     max_anchor_df: int = 50
     window_days: int = 14
 
@@ -334,10 +336,13 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
         hashes[i] = mh
     # (c) rewrites
     anchor_df: Counter[str] = Counter(a for fp in prints for a in fp.anchors)
+    # An anchor is evidence only while it is rare: in a large archive "50%" or "Myanmar"
+    # tie nothing together. The cap also bounds the pairs, keeping this tier linear.
+    df_limit = max(3, min(config.max_anchor_df, len(prints) // 50))
     postings: dict[str, list[int]] = defaultdict(list)
     for i, fp in enumerate(prints):
         for anchor in fp.anchors:
-            if anchor_df[anchor] <= config.max_anchor_df:
+            if anchor_df[anchor] <= df_limit:
                 postings[anchor].append(i)
     shared: Counter[tuple[int, int]] = Counter()
     for docs in postings.values():
@@ -350,8 +355,8 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
             continue
         a, b = prints[i], prints[j]
         alignment = sentence_alignment(a.sentences, b.sentences)
-        figures = sorted(a.figures & b.figures)
-        if alignment >= config.rewrite_alignment and figures:
+        figures = sorted(f for f in a.figures & b.figures if anchor_df[f"#{f}"] <= df_limit)
+        if alignment >= config.rewrite_alignment and len(figures) >= config.min_shared_figures:
             detail = ", ".join(figures[:5])
             reasons[(i, j)] = f"rewrite of the same report ({alignment:.0%} of sentences correspond; shared figures {detail}; {n} shared names, figures or quotes)"
     return reasons
@@ -427,6 +432,8 @@ def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[s
     gold = {p for p in combinations(sorted(label), 2) if label[p[0]] == label[p[1]]}
     tp = len(predicted & gold)
     hard_negatives = sum(1 for p in predicted - gold if topic[p[0]] == topic[p[1]])
+    copies = json.loads((folder / "near-duplicate-pairs-computed.json").read_text())["pairs"]
+    copy_pairs = {tuple(sorted((c["doc_a"] + ".txt", c["doc_b"] + ".txt"))) for c in copies}
     precision = tp / len(predicted) if predicted else 1.0
     recall = tp / len(gold)
     return {
@@ -437,5 +444,6 @@ def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[s
         "recall": round(recall, 3),
         "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
         "false_pairs_same_topic_other_event": hard_negatives,
+        "copy_pairs_found": f"{len(copy_pairs & predicted)}/{len(copy_pairs)} (5-shingle Jaccard >= 0.5)",
         "stories": len(stories),
     }

@@ -1,0 +1,113 @@
+"""Benchmark on synthetic corpora: does the build cost grow linearly with the sources?
+
+``python -m build_digest.bench --sizes 250 500 1000 2000`` writes corpora of that many
+sources (new stories, exact copies with other chrome, near copies, rewrites), builds
+each with the real pipeline and MkDocs, and prints seconds per stage and the fitted
+exponent of time against size (1.0 is linear; 2.0 would be quadratic).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+
+from .pipeline import StageTimer
+from .plugin import DigestPlugin
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACES = ["Laukkai", "Lashio", "Hsenwi", "Kunlong", "Chinshwehaw", "Muse", "Namhkam", "Kutkai", "Hopang", "Pauktaw", "Minbya", "Kyauktaw", "Myawaddy", "Tachileik", "Loikaw"]
+GROUPS = ["Arakan Army", "Ta'ang National Liberation Army", "Myanmar National Democratic Alliance Army", "Kachin Independence Army", "People's Defence Force", "Karenni Army"]
+PEOPLE = ["Min Aung Hlaing", "Maung Saungkha", "Richard Horsey", "Mao Ning", "Wang Wenbin", "Nong Rong", "Zaw Min Tun", "Duwa Lashi La"]
+VERBS = ["captured", "attacked", "surrounded", "shelled", "withdrew from", "negotiated over", "reinforced", "evacuated"]
+NOUNS = ["outpost", "border gate", "police station", "battalion headquarters", "trade route", "bridge", "airstrip", "checkpoint"]
+CHROME = ["Most Popular", "Share on Facebook", "Advertisement", "Home > News > Asia", "Sign up for our newsletter", "© 2024 Example Media. All rights reserved."]
+FILLER = "Residents said the fighting had forced shops to close and families to shelter in monasteries while aid groups struggled to reach the area."
+
+
+def synthetic_story(rng: random.Random, n: int) -> tuple[str, list[str]]:
+    place, group, person = rng.choice(PLACES), rng.choice(GROUPS), rng.choice(PEOPLE)
+    title = f"{group} {rng.choice(VERBS)} {rng.choice(NOUNS)} near {place} in report {n}"
+    paragraphs = []
+    for k in range(rng.randint(6, 14)):
+        figure = rng.randint(2, 90000)
+        paragraphs.append(
+            f"On day {k} of the operation, the {group} {rng.choice(VERBS)} a {rng.choice(NOUNS)} near {place}, according to {person}, "
+            f"who said {figure} people had been affected and {rng.randint(2, 99)}% of trade had stopped. {FILLER if rng.random() < 0.3 else ''}"
+        )
+    return title, paragraphs
+
+
+def write_corpus(folder: Path, size: int, seed: int = 1027) -> None:
+    """``size`` sources: about 70% new stories, 15% copies with chrome, 10% near copies, 5% rewrites."""
+    rng = random.Random(seed)
+    stories: list[tuple[str, list[str]]] = []
+    for n in range(size):
+        roll = rng.random()
+        if stories and roll < 0.15:
+            title, paras = rng.choice(stories)
+            text = "\n\n".join([rng.choice(CHROME), title, *paras, rng.choice(CHROME), rng.choice(CHROME)])
+        elif stories and roll < 0.25:
+            title, paras = rng.choice(stories)
+            cut = rng.randrange(len(paras))
+            text = "\n\n".join([title, "A new lead paragraph added by another outlet's desk for its own readers.", *paras[:cut], *paras[cut + 1 :]])
+        elif stories and roll < 0.30:
+            title, paras = rng.choice(stories)
+            text = "\n\n".join([f"Report: {title.lower()}", *(p.replace("according to", "as stated by").replace("affected", "hit") for p in reversed(paras))])
+        else:
+            title, paras = synthetic_story(rng, n)
+            stories.append((title, paras))
+            text = "\n\n".join([title, f"{rng.randint(1, 28)} March 2024", *paras])
+        (folder / f"{n:06d}.txt").write_text(text + "\n", encoding="utf-8")
+
+
+def run_once(size: int, workdir: Path) -> dict[str, float]:
+    project = workdir / f"corpus-{size}"
+    shutil.copytree(ROOT / "docs", project / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copy(ROOT / "taxonomy.yml", project / "taxonomy.yml")
+    (project / "sources").mkdir()
+    write_corpus(project / "sources", size)
+    cfg = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
+    plugin = cfg.plugins["digest"]
+    assert isinstance(plugin, DigestPlugin)
+    plugin.timer = StageTimer()
+    start = time.perf_counter()
+    mkdocs_build(cfg)
+    total = time.perf_counter() - start
+    pipeline = sum(v for k, v in plugin.timer.seconds.items() if k != "load NER model")
+    return {**plugin.timer.seconds, "pipeline": pipeline, "mkdocs render": total - pipeline - plugin.timer.seconds.get("load NER model", 0.0), "total": total}
+
+
+def exponent(sizes: list[int], seconds: list[float]) -> float:
+    """Least-squares slope of log(seconds) over log(size)."""
+    xs, ys = [math.log(s) for s in sizes], [math.log(max(t, 1e-6)) for t in seconds]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000])
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
+        rows = [(size, run_once(size, Path(tmp))) for size in args.sizes]
+    stages = [k for k in rows[0][1] if k not in ("total",)] + ["total"]
+    print("sources  " + "  ".join(f"{s:>13}" for s in stages))
+    for size, row in rows:
+        print(f"{size:>7}  " + "  ".join(f"{row.get(s, 0.0):>12.2f}s" for s in stages))
+    if len(rows) >= 2:
+        sizes = [s for s, _ in rows]
+        for stage in ("pipeline", "mkdocs render", "total"):
+            print(f"growth exponent of {stage}: {exponent(sizes, [r[stage] for _, r in rows]):.2f} (1.0 = linear)")
+
+
+if __name__ == "__main__":
+    main()
