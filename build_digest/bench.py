@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import re
 import shutil
 import tempfile
 import time
@@ -29,25 +30,33 @@ PEOPLE = ["Min Aung Hlaing", "Maung Saungkha", "Richard Horsey", "Mao Ning", "Wa
 VERBS = ["captured", "attacked", "surrounded", "shelled", "withdrew from", "negotiated over", "reinforced", "evacuated"]
 NOUNS = ["outpost", "border gate", "police station", "battalion headquarters", "trade route", "bridge", "airstrip", "checkpoint"]
 CHROME = ["Most Popular", "Share on Facebook", "Advertisement", "Home > News > Asia", "Sign up for our newsletter", "© 2024 Example Media. All rights reserved."]
-FILLER = "Residents said the fighting had forced shops to close and families to shelter in monasteries while aid groups struggled to reach the area."
 
 
-def synthetic_story(rng: random.Random, n: int) -> tuple[str, list[str]]:
+def vocabulary() -> list[str]:
+    """Words of the shipped seed articles: synthetic text with a real news vocabulary."""
+    words = []
+    for seed in sorted((ROOT / "sources").glob("*.txt")):
+        words.extend(w for w in re.findall(r"[A-Za-z’'-]+", seed.read_text(encoding="utf-8")) if len(w) > 1)
+    return words
+
+
+def synthetic_sentence(rng: random.Random, words: list[str], place: str, group: str, person: str) -> str:
+    """A sentence of seed words in random order, with names and a figure, as a report has."""
+    body = " ".join(rng.choice(words) for _ in range(rng.randint(12, 26)))
+    return f"{body.capitalize()} {rng.choice(['near', 'in', 'outside'])} {place}, {person} of the {group} said, citing {rng.randint(2, 90000):,} people."
+
+
+def synthetic_story(rng: random.Random, words: list[str], n: int) -> tuple[str, list[str]]:
     place, group, person = rng.choice(PLACES), rng.choice(GROUPS), rng.choice(PEOPLE)
     title = f"{group} {rng.choice(VERBS)} {rng.choice(NOUNS)} near {place} in report {n}"
-    paragraphs = []
-    for k in range(rng.randint(6, 14)):
-        figure = rng.randint(2, 90000)
-        paragraphs.append(
-            f"On day {k} of the operation, the {group} {rng.choice(VERBS)} a {rng.choice(NOUNS)} near {place}, according to {person}, "
-            f"who said {figure} people had been affected and {rng.randint(2, 99)}% of trade had stopped. {FILLER if rng.random() < 0.3 else ''}"
-        )
+    paragraphs = [" ".join(synthetic_sentence(rng, words, place, group, person) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(6, 14))]
     return title, paragraphs
 
 
 def write_corpus(folder: Path, size: int, seed: int = 1027) -> None:
     """``size`` sources: about 70% new stories, 15% copies with chrome, 10% near copies, 5% rewrites."""
     rng = random.Random(seed)
+    words = vocabulary()
     stories: list[tuple[str, list[str]]] = []
     for n in range(size):
         roll = rng.random()
@@ -60,9 +69,9 @@ def write_corpus(folder: Path, size: int, seed: int = 1027) -> None:
             text = "\n\n".join([title, "A new lead paragraph added by another outlet's desk for its own readers.", *paras[:cut], *paras[cut + 1 :]])
         elif stories and roll < 0.30:
             title, paras = rng.choice(stories)
-            text = "\n\n".join([f"Report: {title.lower()}", *(p.replace("according to", "as stated by").replace("affected", "hit") for p in reversed(paras))])
+            text = "\n\n".join([f"Report: {title.lower()}", *(p.replace(" said, citing ", " stated, pointing to ").replace(" the ", " this ") for p in reversed(paras))])
         else:
-            title, paras = synthetic_story(rng, n)
+            title, paras = synthetic_story(rng, words, n)
             stories.append((title, paras))
             text = "\n\n".join([title, f"{rng.randint(1, 28)} March 2024", *paras])
         (folder / f"{n:06d}.txt").write_text(text + "\n", encoding="utf-8")

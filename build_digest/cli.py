@@ -22,6 +22,9 @@ from mkdocs.exceptions import MkDocsException
 from .clean import removal_counts
 from .plugin import DigestPlugin
 
+PROGRESS_FROM = 300
+"""From this many source files on, a build shows each stage's progress."""
+
 
 def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None, strict: bool = False):
     if not config_file.is_file():
@@ -59,9 +62,11 @@ def main() -> None:
 @click.option("--verbose", "-v", is_flag=True, help="Show progress of every stage.")
 def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict: bool, verbose: bool) -> None:
     """Run the pipeline and render the site with MkDocs."""
-    _configure_logging(verbose)
     started = time.perf_counter()
     cfg, plugin = _load(config_file, sources, strict=strict)
+    sources_dir = sources or Path(cfg.config_file_path).parent / plugin.config.sources_dir
+    many = sources_dir.is_dir() and sum(1 for _ in zip(range(PROGRESS_FROM), sources_dir.rglob("*"), strict=False)) >= PROGRESS_FROM
+    _configure_logging(verbose or many)
     target = Path(site_dir or cfg.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))

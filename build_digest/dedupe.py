@@ -397,6 +397,9 @@ def dedupe(articles: Sequence[CleanedArticle], dates: Sequence[DateTag | None], 
         main = members[0]
         others = tuple(FoldedVersion(articles[k], _reason_for(k, members, reasons, articles)) for k in members[1:])
         stories.append(Story(story_id(articles[main]), articles[main], others))
+    # Same title and same 6-digit hash prefix (about 1 in 16 million): lengthen the hash.
+    ids = Counter(s.id for s in stories)
+    stories = [Story(f"{s.id[:-6]}{s.main.source.sha256[:16]}", s.main, s.others) if ids[s.id] > 1 else s for s in stories]
     stories.sort(key=lambda s: s.id)
     return stories
 

@@ -71,7 +71,10 @@ def ingest(sources_dir: Path, *, legacy_encoding: str = "cp1252") -> IngestResul
     documents: list[SourceDocument] = []
     rejections: list[Rejection] = []
     notes: dict[str, tuple[str, ...]] = {}
-    for path in iter_source_files(sources_dir):
+    paths = list(iter_source_files(sources_dir))
+    for n, path in enumerate(paths, start=1):
+        if n % 500 == 0:
+            log.info("read %d of %d source files", n, len(paths))
         rel = path.relative_to(sources_dir).as_posix()
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()
@@ -96,6 +99,8 @@ def read_source(rel: str, data: bytes, digest: str, *, legacy_encoding: str = "c
     if suffix not in TEXT_SUFFIXES and suffix not in HTML_SUFFIXES:
         raise RejectedSource(f"unsupported file type '{suffix or name}': use .txt, .md or .html")
     text, encoding = decode_bytes(data, legacy_encoding=legacy_encoding)
+    if _control_ratio(text) > 0.05:
+        raise RejectedSource(f"binary file (decodes as {encoding} mostly into control characters)")
     text = normalise_text(text)
     if not text.strip():
         raise RejectedSource("empty file (no text after decoding)")
@@ -133,10 +138,7 @@ def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252") -> tuple[str, 
     # overwhelmingly Windows-1252, so it wins whenever it decodes the bytes at all.
     if encoding in _LATIN_FAMILY and legacy_encoding and not (_CP1252_UNDEFINED & set(data) and legacy_encoding == "cp1252"):
         encoding = legacy_encoding
-    text = data.decode(encoding, errors="strict")
-    if _control_ratio(text) > 0.05:
-        raise RejectedSource(f"binary file (decodes as {encoding} only into control characters)")
-    return text, encoding
+    return data.decode(encoding, errors="strict"), encoding
 
 
 def _control_ratio(text: str) -> float:

@@ -148,9 +148,9 @@ def story_page(t: TaggedStory, related: Sequence[TaggedStory], prev_story: Tagge
         labels = [lab for lab in t.entities if lab.kind == kind]
         if labels:
             facts.append(f"**{TYPE_TITLES[kind]}:** " + ", ".join(f"[{md_text(lab.name)}]({rel(entity_path(lab), path)})" for lab in labels))
-    out.append('!!! abstract "About this story"\n\n' + "\n".join(f"    - {f}" for f in facts) + "\n")
     if standfirst:
         out.append(f"> {md_text(standfirst)}\n{{ .digest-standfirst }}\n")
+    out.append('!!! abstract "About this story"\n\n' + "\n".join(f"    - {f}" for f in facts) + "\n")
     out.extend(article_body(blocks, indent=""))
     if story.others:
         out.append("## Other versions\n")

@@ -32,6 +32,7 @@ from .models import CleanedArticle, DateTag, Label, Role, Story, TaggedStory
 ENTITY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
 TYPE_ORDER = ("place", "organisation", "person")
 UNDATED = DateTag(None, "none", "undated")
+PARALLEL_NER_FROM = 400
 _PARTIAL = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\b(?!,?\s*\d{{4}})(?!\d)", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.I)
 _PARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
@@ -237,7 +238,9 @@ class EntityFinder:
     def find(self, texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
         """Per text: (canonical name, type, surface form) for every mention."""
         results = []
-        for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=32), strict=True):
+        # Both cores for a large archive; below that, starting a second process costs more.
+        n_process = 2 if len(texts) >= PARALLEL_NER_FROM else 1
+        for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=32, n_process=n_process), strict=True):
             lines = {re.sub(r"^the\s+", "", line.strip().casefold()) for line in text.split("\n") if line.strip()}
             mentions = []
             for ent in doc.ents:
