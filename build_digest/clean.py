@@ -113,6 +113,19 @@ _TAIL_MARKER = re.compile(
     re.I,
 )
 
+# Lines that close an article on a copied page: what follows is not the story.
+_END_MARKER = re.compile(
+    r"^(?:related(?: articles?| stories| posts| topics| coverage| content| reading| links)?|(?:you|we think you) (?:may|might) (?:also )?(?:like|enjoy).*|"
+    r"more (?:stories|articles|news)(?: from .*)?|most (?:popular|read|viewed|shared)(?: (?:articles?|stories|videos))?|about the author|tags?:?|topics:?|"
+    r"(?:view|show|load|read) (?:all )?comments?|\d+ (?:comments?|responses?|replies)|comments?(?: \(\d+\))?|leave a (?:comment|reply)|comments are closed|"
+    r"sponsored (?:links|content|stories)|recommended(?: for you| stories| articles)?|share this(?: article| story)?:?|sharing is caring!?|read next|"
+    r"join the (?:discussion|conversation)|view the discussion thread\.?|trending(?: now| stories)?|editor'?s picks?|similar articles?)$",
+    re.I,
+)
+END_MIN_WORDS = 150
+# "Vikings come back to beat the Broncos (145)": a headline list with comment counts.
+_COUNTED_LINK = re.compile(r"^[^.!?]{10,160}\s\(\d{1,6}\)$")
+
 # --- 6. labels ---------------------------------------------------------------------
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DATE_IN_LINE = re.compile(
@@ -224,6 +237,7 @@ def clean_document(doc: SourceDocument, config: CleanConfig | None = None, recur
     _scrub_lines(lines, removed)
     kept = [ln for ln in lines if ln.text]
     _apply_chrome_rules(kept, config, recurring)
+    _cut_after_end_marker(kept)
     _cut_tail_lists(kept)
     title = _pick_title(doc, kept)
     _label_furniture(kept, title)
@@ -280,8 +294,30 @@ def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict
             ln.removed_by = "site chrome phrase"
         elif n <= 12 and _is_breadcrumb(text):
             ln.removed_by = "breadcrumb or menu"
+        elif n <= 20 and _COUNTED_LINK.match(text):
+            ln.removed_by = "headline link with a comment or view count"
         elif n <= config.chrome_max_words and recurring.get(normalise_line(text), 0) >= config.chrome_min_sources:
             ln.removed_by = f"recurs in {recurring[normalise_line(text)]} sources (corpus chrome)"
+
+
+def _cut_after_end_marker(lines: list[_Line]) -> None:
+    """Cut everything after a line that closes an article ("Related articles", "Tags:", comments).
+
+    Only once the story has had its say: the marker must follow at least END_MIN_WORDS
+    words of prose and be followed by less prose than preceded it, so a share bar or
+    a "Most read" box at the top of the page cuts nothing.
+    """
+    live = [ln for ln in lines if not ln.removed_by or ln.removed_by == "site chrome phrase"]
+    prose_words = [word_count(ln.text) if not ln.removed_by and is_prose(ln.text) else 0 for ln in live]
+    total = sum(prose_words)
+    before = 0
+    for i, ln in enumerate(live):
+        before += prose_words[i]
+        if before >= END_MIN_WORDS and _END_MARKER.match(ln.text.strip(" :|-–—•·*#")) and total - before < before:
+            for later in live[i:]:
+                if later is ln or not _ATTRIBUTION.match(later.text):
+                    later.removed_by = later.removed_by or "after the end of the article (related links, tags, comments)"
+            return
 
 
 def _cut_tail_lists(lines: list[_Line]) -> None:
