@@ -241,9 +241,13 @@ def clean_document(doc: SourceDocument, config: CleanConfig | None = None, recur
     _cut_tail_lists(kept)
     title = _pick_title(doc, kept)
     _label_furniture(kept, title)
-    if config.body_window:
+    # trafilatura has already cut an HTML page down to its article, using the page's
+    # structure and link density; guessing it again from line lengths only loses text
+    # (F1 0.940 instead of 0.960 on the extraction benchmark's pages).
+    page_copy = doc.kind != "html"
+    if config.body_window and page_copy:
         _cut_outside_body(kept)
-    _label_body(kept, config)
+    _label_body(kept, config, drop_link_lists=page_copy)
     blocks = [Block(Role.TITLE, title)] if title else []
     for ln in kept:
         if ln.removed_by:
@@ -442,7 +446,7 @@ def _cut_outside_body(lines: list[_Line]) -> None:
             ln.removed_by = "outside the article body (menu, list or footer)"
 
 
-def _label_body(lines: list[_Line], config: CleanConfig) -> None:
+def _label_body(lines: list[_Line], config: CleanConfig, drop_link_lists: bool = True) -> None:
     """Paragraphs, section headings, and runs of short lines that are link lists."""
     live = [ln for ln in lines if not ln.removed_by and ln.role is None]
     i = 0
@@ -451,7 +455,7 @@ def _label_body(lines: list[_Line], config: CleanConfig) -> None:
         while j < len(live) and not is_prose(live[j].text):
             j += 1
         run = live[i:j]
-        if len(run) >= 3 and sum(word_count(ln.text) for ln in run) / len(run) <= 8:
+        if drop_link_lists and len(run) >= 3 and sum(word_count(ln.text) for ln in run) / len(run) <= 8:
             for ln in run:
                 ln.removed_by = "list of short links inside the page"
         else:

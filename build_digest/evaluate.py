@@ -72,6 +72,30 @@ def evaluate_cleaner(evaldata: Path, input_name: str = "html-text", config: Clea
     return {**corpus_f1(results), "unchanged_f1": baseline["f1"], "documents": len(docs)}
 
 
+def evaluate_html(evaldata: Path, config: CleanConfig | None = None) -> dict[str, float]:
+    """Saved pages through ingest (trafilatura) and the cleaner, scored like evaluate_cleaner.
+
+    Shows what the cleaner costs or adds on top of trafilatura's own extraction.
+    """
+    from .ingest import RejectedSource, read_source
+
+    bench = evaldata / "article-extraction-benchmark"
+    truth = json.loads((bench / "ground-truth.json").read_text())
+    docs, raw = [], []
+    for key in sorted(truth):
+        data = gzip.decompress((bench / "html" / f"{key}.html.gz").read_bytes())
+        try:
+            doc = read_source(f"{key}.html", data, hashlib.sha256(data).hexdigest())
+        except RejectedSource:
+            doc = SourceDocument(f"{key}.html", "", "", "utf-8", "html")
+        docs.append(doc)
+        raw.append(shingle_prf(doc.text, truth[key]["articleBody"]))
+    cleaned = clean_all([d for d in docs if d.text], config)
+    by_path = {a.source.path: a.body_text for a in cleaned}
+    results = [shingle_prf(by_path.get(d.path, ""), truth[d.path[:-5]]["articleBody"]) for d in docs]
+    return {**corpus_f1(results), "trafilatura_alone_f1": corpus_f1(raw)["f1"], "documents": len(docs)}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("what", choices=["clean", "dedupe", "dates"])
@@ -80,7 +104,8 @@ def main(argv: list[str] | None = None) -> None:
     if args.what == "clean":
         for name in ("html-text", "inscriptis"):
             scores = evaluate_cleaner(args.evaldata, name)
-            print(f"cleaner on {name} copied text: " + ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()))
+            print(f"cleaner on {name} copied text: " + _format(scores))
+        print("saved HTML through trafilatura and the cleaner: " + _format(evaluate_html(args.evaldata)))
     elif args.what == "dedupe":
         from .dedupe import evaluate_ecbplus
 
@@ -89,6 +114,10 @@ def main(argv: list[str] | None = None) -> None:
         from .tag import evaluate_htmldate
 
         print(json.dumps(evaluate_htmldate(args.evaldata / "htmldate-eval"), indent=2))
+
+
+def _format(scores: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items())
 
 
 if __name__ == "__main__":
