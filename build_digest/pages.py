@@ -196,7 +196,7 @@ def date_note(tag: DateTag) -> str:
     if tag.precision == "month":
         note += "; only the month is known"
     if tag.value is None and tag.not_before:
-        note += f"; the text mentions events up to {tag.not_before.isoformat()}"
+        note += f"; published on or after {tag.not_before.isoformat()}, the latest date the text mentions"
     return note
 
 

@@ -159,17 +159,18 @@ def article_date(article: CleanedArticle, today: dt.date | None = None) -> DateT
 
 
 def latest_mentioned_date(article: CleanedArticle, today: dt.date) -> dt.date | None:
-    """The latest full date in the text (a caption, "in November 2023"): a lower bound."""
+    """The latest date the text mentions (a caption's "Nov. 27, 2023", "in February 2021").
+
+    A story is published after the events it reports, so this bounds its date from below.
+    A month mention counts as the month's first day: the bound stays a true lower bound.
+    """
     found: list[dt.date] = []
     for block in article.blocks:
-        for m in _DATE_IN_LINE.finditer(block.text):
-            parsed = parse_date_text(m.group(0))
-            if parsed and parsed[0] <= today:
-                found.append(parsed[0])
-        for m in _MONTH_YEAR.finditer(block.text):
-            parsed = parse_date_text(m.group(0))
-            if parsed and parsed[0] <= today:
-                found.append(parsed[0])
+        for pattern in (_DATE_IN_LINE, _MONTH_YEAR):
+            for m in pattern.finditer(block.text):
+                parsed = parse_date_text(m.group(0))
+                if parsed and parsed[0] <= today:
+                    found.append(parsed[0])
     return max(found) if found else None
 
 

@@ -101,3 +101,9 @@ def test_html_page_article_title_and_date_come_from_trafilatura(tmp_path):
 def test_files_in_subfolders_are_found_in_a_stable_order(tmp_path):
     result = ingest_files(tmp_path, {"b/2.txt": TEXT.encode(), "a.txt": TEXT.encode(), "b/1.txt": TEXT.encode()})
     assert [d.path for d in result.documents] == ["a.txt", "b/1.txt", "b/2.txt"]
+
+
+def test_text_with_a_utf16_mark_that_does_not_decode_is_rejected_as_undecodable(tmp_path):
+    result = ingest_files(tmp_path, {"broken.txt": codecs.BOM_UTF16_LE + "Rebels".encode("utf-16-le") + b"\x00\xd8"})
+    (rejection,) = result.rejections
+    assert "does not decode as utf-16" in rejection.reason
