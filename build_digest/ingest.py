@@ -98,7 +98,7 @@ def read_source(rel: str, data: bytes, digest: str, *, legacy_encoding: str = "c
     suffix = Path(name).suffix.lower()
     if suffix not in TEXT_SUFFIXES and suffix not in HTML_SUFFIXES:
         raise RejectedSource(f"unsupported file type '{suffix or name}': use .txt, .md or .html")
-    text, encoding = decode_bytes(data, legacy_encoding=legacy_encoding)
+    text, encoding = decode_bytes(data, legacy_encoding=legacy_encoding, sniff_html=suffix in HTML_SUFFIXES)
     if _control_ratio(text) > 0.05:
         raise RejectedSource(f"binary file (decodes as {encoding} mostly into control characters)")
     text = normalise_text(text)
@@ -113,8 +113,17 @@ def read_source(rel: str, data: bytes, digest: str, *, legacy_encoding: str = "c
     return SourceDocument(rel, digest, body, encoding, TEXT_SUFFIXES[suffix], meta)
 
 
-def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252") -> tuple[str, str]:
-    """Decode UTF-8 (BOM or not), UTF-16/32 with BOM, or a detected legacy code page."""
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def declared_charset(data: bytes) -> str | None:
+    """The encoding a saved page declares in a <meta> tag near its top."""
+    m = _META_CHARSET.search(data[:4096])
+    return m.group(1).decode("ascii").lower() if m else None
+
+
+def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252", sniff_html: bool = False) -> tuple[str, str]:
+    """Decode UTF-8 (BOM or not), UTF-16/32 with BOM, a page's declared charset, or a detected legacy code page."""
     if not data.strip():
         raise RejectedSource("empty file")
     for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -129,6 +138,12 @@ def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252") -> tuple[str, 
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    declared = declared_charset(data) if sniff_html else None
+    if declared:
+        try:
+            return data.decode(declared), declared
+        except (UnicodeDecodeError, LookupError):
+            pass  # the page lies about its encoding; detect it instead
     best = from_bytes(data).best()
     if best is None:
         raise RejectedSource("binary or undecodable file: not UTF-8 and no text encoding fits")

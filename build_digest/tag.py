@@ -34,6 +34,9 @@ TYPE_ORDER = ("place", "organisation", "person")
 UNDATED = DateTag(None, "none", "undated")
 PARALLEL_NER_FROM = 400
 _PARTIAL = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\b(?!,?\s*\d{{4}})(?!\d)", re.I)
+_WIRE_DATELINE = re.compile(
+    rf"^[A-Z][A-Z .'’/-]{{1,30}}(?:,\s[A-Z][A-Za-z .'’-]{{1,30}})?,?\s+((?i:{_MONTH}))\s+(\d{{1,2}})\s*\((?:Reuters|AP|AFP|Xinhua|Bloomberg|dpa|ANI|PTI|IANS|Kyodo|AAP|UPI|RFA|VOA)\)\s*[-–—]",
+)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.I)
 _PARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
 
@@ -186,7 +189,7 @@ def partial_dates(article: CleanedArticle) -> list[tuple[str, int, int]]:
     return out
 
 
-def resolve_partial_date(article: CleanedArticle, reference: dt.date) -> DateTag | None:
+def resolve_partial_date(article: CleanedArticle, reference: dt.date, origin: str = "related coverage") -> DateTag | None:
     """Place the latest-mentioned partial date in the year that brings it closest to the reference.
 
     The reference is the date of related coverage: a report on "January 10-11" filed
@@ -206,7 +209,7 @@ def resolve_partial_date(article: CleanedArticle, reference: dt.date) -> DateTag
     if not candidates:
         return None
     when, written = max(candidates)
-    return DateTag(when.replace(day=1), "month", f"partial date '{written}' in the text, year from related coverage dated {reference.isoformat()}")
+    return DateTag(when.replace(day=1), "month", f"partial date '{written}' in the text, year from {origin} dated {reference.isoformat()}")
 
 
 # --- topics and entities -----------------------------------------------------------
@@ -343,35 +346,80 @@ def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
     return DateTag(None, "none", "undated", not_before=max(bounds) if bounds else None)
 
 
-def resolve_undated(tagged: list[TaggedStory]) -> list[TaggedStory]:
-    """Give undated stories with partial dates a year from their closest dated neighbours."""
+def wire_dateline(article: CleanedArticle) -> tuple[str, int, int] | None:
+    """A wire service's dateline opening the story: "YANGON, Jan 12 (Reuters) -" gives (text, month, day)."""
+    first = next((b.text for b in article.body_blocks if b.role is Role.PARAGRAPH), "")
+    m = _WIRE_DATELINE.match(first)
+    if not m:
+        return None
+    parsed = dateparser.parse(f"{m[1]} 1 2000", languages=["en"])
+    return (m.group(0).rstrip(" -–—"), parsed.month, int(m[2])) if parsed and 1 <= int(m[2]) <= 31 else None
+
+
+def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[TaggedStory]:
+    """Give undated stories with a wire dateline or partial dates a year from related coverage.
+
+    The reference is the median date of the dated stories sharing the most topics and
+    entities (labels on more than ``max_df`` stories are skipped, keeping this linear),
+    else the median date of the whole archive.
+    """
     dated = [t for t in tagged if t.date.value]
     if not dated:
         return tagged
+    archive_median = sorted(t.date.value for t in dated)[len(dated) // 2]
     postings: dict[str, list[TaggedStory]] = defaultdict(list)
     for t in dated:
         for label in (*t.topics, *t.entities):
             postings[f"{label.kind}:{label.slug}"].append(t)
     out = []
     for t in tagged:
-        # Only where partial dates are the sole evidence: beside a full date in the text
-        # ("Nov. 27, 2023"), "October 27" is an event the story recalls, not its date.
-        if t.date.value is None and t.date.not_before is None and partial_dates(t.story.main):
-            score: Counter[str] = Counter()
-            by_id = {}
-            for label in (*t.topics, *t.entities):
-                for other in postings.get(f"{label.kind}:{label.slug}", ()):
-                    score[other.story.id] += 1
-                    by_id[other.story.id] = other
-            if score:
-                best = max(score.values())
-                nearest = sorted(by_id[i].date.value for i, n in score.items() if n == best)
-                reference = nearest[len(nearest) // 2]
-                resolved = resolve_partial_date(t.story.main, reference)
-                if resolved:
-                    t = TaggedStory(t.story, resolved, t.topics, t.entities)
+        wire = wire_dateline(t.story.main) if t.date.value is None else None
+        # Partial dates count only where they are the sole evidence: beside a full date
+        # in the text ("Nov. 27, 2023"), "October 27" is an event the story recalls.
+        partial = t.date.value is None and wire is None and t.date.not_before is None and partial_dates(t.story.main)
+        if wire or partial:
+            reference, origin = _reference_date(t, postings, max_df)
+            if reference is None:
+                reference, origin = archive_median, "the archive's median date"
+            resolved = resolve_wire_dateline(wire, reference, origin, t.date.not_before) if wire else resolve_partial_date(t.story.main, reference, origin)
+            if resolved:
+                t = TaggedStory(t.story, resolved, t.topics, t.entities)
         out.append(t)
     return out
+
+
+def _reference_date(t: TaggedStory, postings: dict[str, list[TaggedStory]], max_df: int) -> tuple[dt.date | None, str]:
+    score: Counter[str] = Counter()
+    by_id = {}
+    for label in (*t.topics, *t.entities):
+        stories = postings.get(f"{label.kind}:{label.slug}", ())
+        if len(stories) > max_df:
+            continue
+        for other in stories:
+            score[other.story.id] += 1
+            by_id[other.story.id] = other
+    if not score:
+        return None, ""
+    best = max(score.values())
+    nearest = sorted(by_id[i].date.value for i, n in score.items() if n == best)
+    return nearest[len(nearest) // 2], "related coverage"
+
+
+def resolve_wire_dateline(wire: tuple[str, int, int], reference: dt.date, origin: str, not_before: dt.date | None) -> DateTag | None:
+    """A wire dateline states the filing day; only its year is inferred, and the provenance says so."""
+    written, month, day = wire
+    options = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if not_before is None or when >= not_before:
+            options.append(when)
+    if not options:
+        return None
+    when = min(options, key=lambda d: (abs((d - reference).days), d))
+    return DateTag(when, "day", f"wire dateline '{written}', year from {origin} dated {reference.isoformat()}")
 
 
 def related_stories(tagged: Sequence[TaggedStory], prints: dict[str, Fingerprint], count: int = 5, max_df: int = 200) -> dict[str, tuple[str, ...]]:

@@ -107,3 +107,11 @@ def test_text_with_a_utf16_mark_that_does_not_decode_is_rejected_as_undecodable(
     result = ingest_files(tmp_path, {"broken.txt": codecs.BOM_UTF16_LE + "Rebels".encode("utf-16-le") + b"\x00\xd8"})
     (rejection,) = result.rejections
     assert "does not decode as utf-16" in rejection.reason
+
+
+def test_html_page_in_its_declared_legacy_charset_is_decoded_by_it(tmp_path):
+    body = "<p>Les rebelles ont pris Laukkai, a déclaré l’alliance, après des semaines de combats près de la frontière chinoise, selon des témoins.</p>" * 3
+    page = f'<html><head><meta charset="iso-8859-15"><title>Laukkai</title></head><body><article>{body}</article></body></html>'
+    (doc,) = ingest_files(tmp_path, {"page.htm": page.replace("’", "'").encode("iso-8859-15")}).documents
+    assert doc.encoding == "iso-8859-15"
+    assert "a déclaré l'alliance" in doc.text

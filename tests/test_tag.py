@@ -55,3 +55,14 @@ def test_taxonomy_errors_name_the_file_and_the_key(tmp_path):
     bad.write_text("topics:\n  ok:\n    name: X\n    min_matches: 0\n")
     with pytest.raises(TaxonomyError, match=r"topics.ok.min_matches"):
         load_taxonomy(bad)
+
+
+def test_wire_dateline_gives_the_day_and_related_coverage_the_year(tmp_path):
+    text = (
+        "Ceasefire talks resume\n\nKUNMING, China, Jan 12 (Reuters) - Myanmar's junta and the Three Brotherhood Alliance agreed to a ceasefire "
+        "at talks in Kunming, China's foreign ministry said, after the fall of Laukkai on the Chinese border.\n"
+    )
+    project = make_project(tmp_path, {"wire.txt": text})
+    date = story_of(pipeline_for(project), "wire.txt").date
+    assert (date.value, date.precision) == (dt.date(2024, 1, 12), "day")
+    assert date.source.startswith("wire dateline 'KUNMING, China, Jan 12 (Reuters)', year from related coverage")
