@@ -8,6 +8,7 @@ paginated listing pages, never on every page (which would make the build quadrat
 
 from __future__ import annotations
 
+import html
 import math
 import posixpath
 import re
@@ -68,7 +69,13 @@ def format_date(tag: DateTag) -> str:
     return f"{tag.value.day} {tag.value.strftime('%B %Y')}"
 
 
+# Front-matter keys the theme prints into HTML without escaping (the <title>, the header,
+# <meta name="description">): a source's "<script>" there would be live.
+_TEMPLATE_KEYS = ("title", "description")
+
+
 def front_matter(data: dict) -> str:
+    data = {k: html.escape(v, quote=True) if k in _TEMPLATE_KEYS and isinstance(v, str) else v for k, v in data.items()}
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
 
 

@@ -116,6 +116,20 @@ def test_source_text_reaches_the_page_as_characters_never_as_markup(tmp_path):
     assert '[HTML script/style block]: <script>alert("pwned")</script>' in check
 
 
+def test_hostile_metadata_is_text_in_the_title_header_and_meta_tags(tmp_path):
+    hostile = '---\ntitle: "<script>alert(1)</script> & [x](javascript:y)"\noutlet: "<img src=x onerror=alert(1)>"\nsource_url: "javascript:alert(1)"\n---\n'
+    body = 'Rebels said on Sunday they had taken the town of Hopang, "a turning point", after a week of fighting in the north.\n'
+    project = make_project(tmp_path, {"h.md": hostile + body}, with_seeds=False)
+    assert run_cli(project, "build", "--strict", "--site-dir", "out").returncode == 0
+    for page in (project / "out").rglob("*.html"):
+        raw = page.read_text()
+        assert "<script>alert" not in raw and "<img src=x" not in raw, page
+        assert 'href="javascript' not in raw, page
+    story = next((project / "out" / "stories").glob("*/index.html")).read_text()
+    assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; [x](javascript:y) - " in story
+    assert "javascript:alert(1)" in html_text(next((project / "out" / "stories").glob("*/index.html")))
+
+
 def test_bad_sources_are_rejected_with_reasons_and_the_rest_is_published(tmp_path):
     legacy = "Caf\u00e9 owners in Lashio said on Monday that \u201cnobody\u201d had come since the fighting began two weeks ago."
     project = make_project(tmp_path, {"empty.txt": b"", "blob.txt": bytes(range(256)) * 8, "legacy.txt": legacy.encode("cp1252")})
