@@ -170,7 +170,7 @@ def word_count(text: str) -> int:
 def is_prose(text: str) -> bool:
     """A line that reads like article prose rather than a link, label or headline."""
     n = word_count(text)
-    return n >= 20 or (n >= 8 and bool(_SENTENCE_END.search(text)) and not _HEADING_BAD_END.search(text[-1:] if text.endswith(":") else ""))
+    return n >= 20 or (n >= 8 and bool(_SENTENCE_END.search(text)))
 
 
 def normalise_line(text: str) -> str:
@@ -350,7 +350,7 @@ def _pick_title(doc: SourceDocument, lines: list[_Line]) -> str:
     title = (doc.meta.title or "").strip()
     if not title:
         for ln in live[:3]:
-            if (word_count(ln.text) <= 25 and not is_prose(ln.text)) or (word_count(ln.text) <= 25 and not ln.text.endswith(".")):
+            if word_count(ln.text) <= 25 and (not is_prose(ln.text) or not ln.text.endswith(".")):
                 title = ln.text
                 break
         # "Headline | Site name" or "Headline - Site name" in a copied <title>.
