@@ -350,7 +350,9 @@ def _pick_title(doc: SourceDocument, lines: list[_Line]) -> str:
     title = (doc.meta.title or "").strip()
     if not title:
         for ln in live[:3]:
-            if word_count(ln.text) <= 25 and (not is_prose(ln.text) or not ln.text.endswith(".")):
+            # A headline reads as a phrase, or as a question or exclamation; a line ending
+            # in a full stop or a closing quote is the story's first paragraph.
+            if word_count(ln.text) <= 25 and (not is_prose(ln.text) or ln.text.endswith(("?", "!"))):
                 title = ln.text
                 break
         # "Headline | Site name" or "Headline - Site name" in a copied <title>.

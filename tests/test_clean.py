@@ -95,3 +95,8 @@ def test_subheadings_of_copies_of_one_wire_story_are_not_taken_for_chrome():
     text = "Title\n\nFirst paragraph of the wire story, long enough to read as prose for the cleaner.\n\nLatest Conflict\n\nSecond paragraph of the wire story, with more detail about the fighting."
     articles = clean_all([doc(text, f"{n}.txt") for n in range(4)])
     assert all("Latest Conflict" in [b.text for b in a.blocks if b.role is Role.HEADING] for a in articles)
+
+
+def test_a_short_first_paragraph_ending_in_a_quote_is_body_not_title():
+    a = clean_document(doc("“We will not give up the town,” a rebel commander told reporters in Laukkai on Sunday.”\n\nFighting went on for a third week, residents said."))
+    assert a.body_text.startswith("“We will not give up the town,”")
