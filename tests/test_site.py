@@ -225,3 +225,16 @@ def test_pipeline_runs_without_mkdocs_config(tmp_path):
 
     result = run_pipeline(DigestSettings(project / "sources", project / "taxonomy.yml"))
     assert any(path.startswith("stories/") for path in result.pages)
+
+
+def test_a_story_page_does_not_grow_with_the_archive(tmp_path, built_site):
+    """Story pages carry their own neighbours only, never an index of every story."""
+    body = "Residents of {town} said on Monday that {n} families had fled fighting between the army and rebels near the border town."
+    extra = {f"x{n:02d}.txt": f"Families flee {n}\n\n" + body.format(town=f"Town{n}", n=n * 13 + 7) + "\n" for n in range(40)}
+    project = make_project(tmp_path, extra)
+    assert run_cli(project, "build", "--site-dir", "out").returncode == 0
+    catalog = json.loads((built_site / "catalog.json").read_text())
+    story = next(a for a in catalog["articles"] if a["sources"] == ["003_cc3d00d2144fce69.txt"])["url"]
+    small = len((built_site / story / "index.html").read_bytes())
+    large = len((project / "out" / story / "index.html").read_bytes())
+    assert large - small < 3000, (small, large)
