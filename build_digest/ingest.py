@@ -76,7 +76,12 @@ def ingest(sources_dir: Path, *, legacy_encoding: str = "cp1252") -> IngestResul
         if n % 500 == 0:
             log.info("read %d of %d source files", n, len(paths))
         rel = path.relative_to(sources_dir).as_posix()
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            log.warning("Rejected %s: could not be read", rel)
+            rejections.append(Rejection(path=rel, sha256="", reason=f"could not be read: {exc.strerror or exc}"))
+            continue
         digest = hashlib.sha256(data).hexdigest()
         warnings: list[str] = []
         try:
