@@ -238,3 +238,14 @@ def test_a_story_page_does_not_grow_with_the_archive(tmp_path, built_site):
     small = len((built_site / story / "index.html").read_bytes())
     large = len((project / "out" / story / "index.html").read_bytes())
     assert large - small < 3000, (small, large)
+
+
+def test_sources_option_builds_another_folder(tmp_path):
+    project = make_project(tmp_path / "project")
+    other = tmp_path / "elsewhere"
+    other.mkdir()
+    (other / "only.txt").write_text("Only story\n\nRebels in northern Shan State said on Sunday they had taken the town of Hopang after a week of fighting.\n")
+    result = run_cli(project, "build", "--sources", str(other), "--site-dir", "out")
+    assert result.returncode == 0, result.stderr
+    catalog = json.loads((project / "out" / "catalog.json").read_text())
+    assert [s["path"] for s in catalog["sources"]] == ["only.txt"]
