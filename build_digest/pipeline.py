@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from .catalog import build_catalog
 from .clean import clean_all
 from .config import DigestSettings
+from .dates import article_date
 from .dedupe import dedupe, fingerprint
 from .ingest import ingest
 from .models import DigestResult
 from .pages import write_pages
-from .tag import EntityFinder, article_date, load_taxonomy, related_stories, tag_stories
+from .relate import related_stories
+from .tag import EntityFinder, load_taxonomy, tag_stories
 
 log = logging.getLogger(__name__)
 

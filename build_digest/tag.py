@@ -1,44 +1,27 @@
 """Stage 4: date, topics and named entities for every story, each with its evidence.
 
-Dates are taken in order of trust: front matter, HTML metadata (htmldate, through
-trafilatura), a dateline, then a partial date ("January 10-11") whose year comes
-from related coverage. Other full dates in the text only bound the answer from
-below. "Undated" is an honest answer; a guessed day is not, so a partial date is
-published with month precision.
-
-Topics come from the curated taxonomy file; entities from spaCy's statistical NER,
-corrected and merged by the taxonomy's entity list.
+Dates come from ``dates.py``. Topics come from the curated taxonomy file; entities
+from spaCy's statistical NER, corrected and merged by the taxonomy's entity list.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
-import dateparser
 import yaml
 from slugify import slugify
 
-from .clean import _DATE_IN_LINE, _MONTH
-from .dedupe import Fingerprint
-from .models import CleanedArticle, DateTag, Label, Role, Story, TaggedStory
+from .dates import resolve_undated, story_date
+from .models import DateTag, Label, Story, TaggedStory
 
 ENTITY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
 TYPE_ORDER = ("place", "organisation", "person")
-UNDATED = DateTag(None, "none", "undated")
 PARALLEL_NER_FROM = 400
-_PARTIAL = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\b(?!,?\s*\d{{4}})(?!\d)", re.I)
-_WIRE_DATELINE = re.compile(
-    rf"^[A-Z][A-Z .'’/-]{{1,30}}(?:,\s[A-Z][A-Za-z .'’-]{{1,30}})?,?\s+((?i:{_MONTH}))\s+(\d{{1,2}})\s*\((?:Reuters|AP|AFP|Xinhua|Bloomberg|dpa|ANI|PTI|IANS|Kyodo|AAP|UPI|RFA|VOA)\)\s*[-–—]",
-)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\s+(\d{{4}})\b", re.I)
-_PARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
 class TaxonomyError(ValueError):
@@ -123,93 +106,6 @@ def load_taxonomy(path: Path) -> Taxonomy:
 
 
 # --- dates -------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=4096)
-def parse_date_text(text: str) -> tuple[dt.date, str] | None:
-    """A stated date as (date, precision): ISO day, ISO month, or any full English date."""
-    text = text.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", text):
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3])), "day"
-        except ValueError:
-            return None
-    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-        return (dt.date(int(m[1]), int(m[2]), 1), "month") if 1 <= int(m[2]) <= 12 else None
-    parsed = dateparser.parse(text, languages=["en"], settings=_PARSER_SETTINGS)
-    if parsed:
-        return parsed.date(), "day"
-    if m := _MONTH_YEAR.fullmatch(text):
-        parsed = dateparser.parse(f"1 {m[1]} {m[2]}", languages=["en"])
-        return (parsed.date(), "month") if parsed else None
-    return None
-
-
-def article_date(article: CleanedArticle, today: dt.date | None = None) -> DateTag:
-    """The best date one article states about itself (no corpus context yet)."""
-    today = today or dt.date.today()
-    meta = article.source.meta
-    if meta.date:
-        parsed = parse_date_text(meta.date)
-        if parsed and parsed[0] <= today:
-            return DateTag(parsed[0], parsed[1], f"{meta.origin} ({meta.date})")
-    for block in article.blocks:
-        if block.role is Role.DATELINE and (m := _DATE_IN_LINE.search(block.text)):
-            parsed = parse_date_text(m.group(0))
-            if parsed and parsed[0] <= today:
-                return DateTag(parsed[0], "day", f"dateline '{m.group(0)}'")
-    return DateTag(None, "none", "undated", not_before=latest_mentioned_date(article, today))
-
-
-def latest_mentioned_date(article: CleanedArticle, today: dt.date) -> dt.date | None:
-    """The latest date the text mentions (a caption's "Nov. 27, 2023", "in February 2021").
-
-    A story is published after the events it reports, so this bounds its date from below.
-    A month mention counts as the month's first day: the bound stays a true lower bound.
-    """
-    found: list[dt.date] = []
-    for block in article.blocks:
-        for pattern in (_DATE_IN_LINE, _MONTH_YEAR):
-            for m in pattern.finditer(block.text):
-                parsed = parse_date_text(m.group(0))
-                if parsed and parsed[0] <= today:
-                    found.append(parsed[0])
-    return max(found) if found else None
-
-
-def partial_dates(article: CleanedArticle) -> list[tuple[str, int, int]]:
-    """Month-day mentions without a year: (as written, month, last day of the range)."""
-    out = []
-    for block in article.body_blocks:
-        for m in _PARTIAL.finditer(block.text):
-            parsed = dateparser.parse(f"{m[1]} 1 2000", languages=["en"])
-            day_range = re.findall(r"\d{1,2}", m.group(0))
-            if parsed and 1 <= int(day_range[-1]) <= 31:
-                out.append((m.group(0), parsed.month, int(day_range[-1])))
-    return out
-
-
-def resolve_partial_date(article: CleanedArticle, reference: dt.date, origin: str = "related coverage") -> DateTag | None:
-    """Place the latest-mentioned partial date in the year that brings it closest to the reference.
-
-    The reference is the date of related coverage: a report on "January 10-11" filed
-    among stories from November 2023 is from January 2024. Month precision, because
-    the publication day is only known to be on or after the mentioned day.
-    """
-    candidates = []
-    for written, month, day in partial_dates(article):
-        options = []
-        for year in (reference.year - 1, reference.year, reference.year + 1):
-            try:
-                options.append(dt.date(year, month, day))
-            except ValueError:
-                continue
-        if options:
-            candidates.append((min(options, key=lambda d: (abs((d - reference).days), d)), written))
-    if not candidates:
-        return None
-    when, written = max(candidates)
-    return DateTag(when.replace(day=1), "month", f"partial date '{written}' in the text, year from {origin} dated {reference.isoformat()}")
 
 
 # --- topics and entities -----------------------------------------------------------
@@ -331,174 +227,3 @@ def tag_stories(
     for story, text, mentions in zip(stories, texts, all_mentions, strict=True):
         tagged.append(TaggedStory(story, story_date(story, dates), match_topics(text, taxonomy), entity_labels(mentions, types)))
     return resolve_undated(tagged)
-
-
-def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
-    """The main version's date, else the earliest date any version states."""
-    own = dates[story.main.source.path]
-    if own.value is not None:
-        return own
-    dated = sorted((dates[a.source.path] for a in story.articles if dates[a.source.path].value), key=lambda d: (d.value, d.source))
-    if dated:
-        first = dated[0]
-        return DateTag(first.value, first.precision, f"{first.source}, from another version")
-    bounds = [dates[a.source.path].not_before for a in story.articles if dates[a.source.path].not_before]
-    return DateTag(None, "none", "undated", not_before=max(bounds) if bounds else None)
-
-
-def wire_dateline(article: CleanedArticle) -> tuple[str, int, int] | None:
-    """A wire service's dateline opening the story: "YANGON, Jan 12 (Reuters) -" gives (text, month, day)."""
-    first = next((b.text for b in article.body_blocks if b.role is Role.PARAGRAPH), "")
-    m = _WIRE_DATELINE.match(first)
-    if not m:
-        return None
-    parsed = dateparser.parse(f"{m[1]} 1 2000", languages=["en"])
-    return (m.group(0).rstrip(" -–—"), parsed.month, int(m[2])) if parsed and 1 <= int(m[2]) <= 31 else None
-
-
-def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[TaggedStory]:
-    """Give undated stories with a wire dateline or partial dates a year from related coverage.
-
-    The reference is the median date of the dated stories sharing the most topics and
-    entities (labels on more than ``max_df`` stories are skipped, keeping this linear),
-    else the median date of the whole archive.
-    """
-    dated = [t for t in tagged if t.date.value]
-    if not dated:
-        return tagged
-    archive_median = sorted(t.date.value for t in dated)[len(dated) // 2]
-    postings: dict[str, list[TaggedStory]] = defaultdict(list)
-    for t in dated:
-        for label in (*t.topics, *t.entities):
-            postings[f"{label.kind}:{label.slug}"].append(t)
-    out = []
-    for t in tagged:
-        wire = wire_dateline(t.story.main) if t.date.value is None else None
-        # Partial dates count only where they are the sole evidence: beside a full date
-        # in the text ("Nov. 27, 2023"), "October 27" is an event the story recalls.
-        partial = t.date.value is None and wire is None and t.date.not_before is None and partial_dates(t.story.main)
-        if wire or partial:
-            reference, origin = _reference_date(t, postings, max_df)
-            if reference is None:
-                reference, origin = archive_median, "the archive's median date"
-            resolved = resolve_wire_dateline(wire, reference, origin, t.date.not_before) if wire else resolve_partial_date(t.story.main, reference, origin)
-            if resolved:
-                t = TaggedStory(t.story, resolved, t.topics, t.entities)
-        out.append(t)
-    return out
-
-
-def _reference_date(t: TaggedStory, postings: dict[str, list[TaggedStory]], max_df: int) -> tuple[dt.date | None, str]:
-    score: Counter[str] = Counter()
-    by_id = {}
-    for label in (*t.topics, *t.entities):
-        stories = postings.get(f"{label.kind}:{label.slug}", ())
-        if len(stories) > max_df:
-            continue
-        for other in stories:
-            score[other.story.id] += 1
-            by_id[other.story.id] = other
-    if not score:
-        return None, ""
-    best = max(score.values())
-    nearest = sorted(by_id[i].date.value for i, n in score.items() if n == best)
-    return nearest[len(nearest) // 2], "related coverage"
-
-
-def resolve_wire_dateline(wire: tuple[str, int, int], reference: dt.date, origin: str, not_before: dt.date | None) -> DateTag | None:
-    """A wire dateline states the filing day; only its year is inferred, and the provenance says so."""
-    written, month, day = wire
-    options = []
-    for year in (reference.year - 1, reference.year, reference.year + 1):
-        try:
-            when = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if not_before is None or when >= not_before:
-            options.append(when)
-    if not options:
-        return None
-    when = min(options, key=lambda d: (abs((d - reference).days), d))
-    return DateTag(when, "day", f"wire dateline '{written}', year from {origin} dated {reference.isoformat()}")
-
-
-def related_stories(tagged: Sequence[TaggedStory], prints: dict[str, Fingerprint], count: int = 5, max_df: int = 200) -> dict[str, tuple[str, ...]]:
-    """Top related stories by shared topics and entities (IDF-weighted) and text similarity.
-
-    Candidates come from an inverted index of labels; labels on more than ``max_df``
-    stories are too common to propose candidates, which keeps the cost linear.
-    """
-    n = len(tagged)
-    df: Counter[str] = Counter()
-    keys = {}
-    for t in tagged:
-        keys[t.story.id] = {f"{lab.kind}:{lab.slug}" for lab in (*t.topics, *t.entities)}
-        df.update(keys[t.story.id])
-    postings: dict[str, list[str]] = defaultdict(list)
-    for sid, ks in keys.items():
-        for k in ks:
-            if df[k] <= max_df:
-                postings[k].append(sid)
-    related = {}
-    for t in tagged:
-        sid = t.story.id
-        scores: Counter[str] = Counter()
-        for k in keys[sid]:
-            for other in postings.get(k, ()):
-                if other != sid:
-                    scores[other] += math.log(1 + n / df[k])
-        ranked = []
-        for other, label_score in scores.items():
-            ranked.append((label_score * (1 + cosine(prints[sid].content, prints[other].content)), other))
-        ranked.sort(key=lambda x: (-round(x[0], 9), x[1]))
-        related[sid] = tuple(other for _, other in ranked[:count])
-    return related
-
-
-def cosine(a: Counter[str], b: Counter[str]) -> float:
-    if not a or not b:
-        return 0.0
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
-
-
-def evaluate_htmldate(folder: Path, limit: int | None = None) -> dict[str, float]:
-    """Exact-day accuracy of the HTML date path (trafilatura + htmldate) on the htmldate set."""
-    import json
-    import tarfile
-
-    from .ingest import RejectedSource, decode_bytes, extract_html
-
-    truth = json.loads((folder / "ground-truth.json").read_text())
-    wanted = {v["file"]: v["date"] for v in truth.values()}
-    tp = fp = fn = tn = 0
-    with tarfile.open(folder / "pages.tar.xz", "r:xz") as tar:
-        members = [m for m in tar.getmembers() if m.isfile()][:limit]
-        for member in members:
-            name = member.name.split("/", 1)[-1]
-            if name not in wanted:
-                continue
-            gold = wanted[name]
-            try:
-                text, _ = decode_bytes(tar.extractfile(member).read())
-                _, meta = extract_html(text)
-                found = parse_date_text(meta.date)[0].isoformat() if meta.date and parse_date_text(meta.date) else None
-            except RejectedSource:
-                found = None
-            if found is None:
-                tn += gold is None
-                fn += gold is not None
-            elif found == gold:
-                tp += 1
-            else:
-                fp += 1
-    precision = tp / (tp + fp) if tp + fp else 0.0
-    recall = tp / (tp + fn) if tp + fn else 0.0
-    total = tp + fp + fn + tn
-    return {
-        "pages": total,
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "accuracy": round((tp + tn) / total, 3),
-        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
-    }

@@ -1,0 +1,209 @@
+"""Publication dates, with their provenance and precision.
+
+In order of trust: front matter, HTML metadata (htmldate, through trafilatura), a
+dateline in the text, a wire dateline ("YANGON, Jan 12 (Reuters) -") whose year comes
+from related coverage, then a partial date ("January 10-11") likewise. Other full dates
+in the text only bound the answer from below. "Undated" is an honest answer; a guessed
+day is not, so a partial date is published with month precision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter, defaultdict
+from functools import lru_cache
+
+import dateparser
+
+from .models import CleanedArticle, DateTag, Role, Story, TaggedStory
+
+MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+"""A month name or its abbreviation; use with re.I."""
+DATE_IN_LINE = re.compile(
+    rf"\b(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b",
+    re.I,
+)
+"""A full date: "November 6, 2023", "6 Nov 2023", "2023-11-06"."""
+_PARTIAL = re.compile(rf"\b({MONTH})\s+(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\b(?!,?\s*\d{{4}})(?!\d)", re.I)
+_WIRE_DATELINE = re.compile(
+    rf"^[A-Z][A-Z .'’/-]{{1,30}}(?:,\s[A-Z][A-Za-z .'’-]{{1,30}})?,?\s+((?i:{MONTH}))\s+(\d{{1,2}})\s*\((?:Reuters|AP|AFP|Xinhua|Bloomberg|dpa|ANI|PTI|IANS|Kyodo|AAP|UPI|RFA|VOA)\)\s*[-–—]",
+)
+_MONTH_YEAR = re.compile(rf"\b({MONTH})\s+(\d{{4}})\b", re.I)
+_PARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+
+
+@lru_cache(maxsize=4096)
+def parse_date_text(text: str) -> tuple[dt.date, str] | None:
+    """A stated date as (date, precision): ISO day, ISO month, or any full English date."""
+    text = text.strip()
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", text):
+        try:
+            return dt.date(int(m[1]), int(m[2]), int(m[3])), "day"
+        except ValueError:
+            return None
+    if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
+        return (dt.date(int(m[1]), int(m[2]), 1), "month") if 1 <= int(m[2]) <= 12 else None
+    parsed = dateparser.parse(text, languages=["en"], settings=_PARSER_SETTINGS)
+    if parsed:
+        return parsed.date(), "day"
+    if m := _MONTH_YEAR.fullmatch(text):
+        parsed = dateparser.parse(f"1 {m[1]} {m[2]}", languages=["en"])
+        return (parsed.date(), "month") if parsed else None
+    return None
+
+
+def article_date(article: CleanedArticle, today: dt.date | None = None) -> DateTag:
+    """The best date one article states about itself (no corpus context yet)."""
+    today = today or dt.date.today()
+    meta = article.source.meta
+    if meta.date:
+        parsed = parse_date_text(meta.date)
+        if parsed and parsed[0] <= today:
+            return DateTag(parsed[0], parsed[1], f"{meta.origin} ({meta.date})")
+    for block in article.blocks:
+        if block.role is Role.DATELINE and (m := DATE_IN_LINE.search(block.text)):
+            parsed = parse_date_text(m.group(0))
+            if parsed and parsed[0] <= today:
+                return DateTag(parsed[0], "day", f"dateline '{m.group(0)}'")
+    return DateTag(None, "none", "undated", not_before=latest_mentioned_date(article, today))
+
+
+def latest_mentioned_date(article: CleanedArticle, today: dt.date) -> dt.date | None:
+    """The latest date the text mentions (a caption's "Nov. 27, 2023", "in February 2021").
+
+    A story is published after the events it reports, so this bounds its date from below.
+    A month mention counts as the month's first day: the bound stays a true lower bound.
+    """
+    found: list[dt.date] = []
+    for block in article.blocks:
+        for pattern in (DATE_IN_LINE, _MONTH_YEAR):
+            for m in pattern.finditer(block.text):
+                parsed = parse_date_text(m.group(0))
+                if parsed and parsed[0] <= today:
+                    found.append(parsed[0])
+    return max(found) if found else None
+
+
+def partial_dates(article: CleanedArticle) -> list[tuple[str, int, int]]:
+    """Month-day mentions without a year: (as written, month, last day of the range)."""
+    out = []
+    for block in article.body_blocks:
+        for m in _PARTIAL.finditer(block.text):
+            parsed = dateparser.parse(f"{m[1]} 1 2000", languages=["en"])
+            day_range = re.findall(r"\d{1,2}", m.group(0))
+            if parsed and 1 <= int(day_range[-1]) <= 31:
+                out.append((m.group(0), parsed.month, int(day_range[-1])))
+    return out
+
+
+def resolve_partial_date(article: CleanedArticle, reference: dt.date, origin: str = "related coverage") -> DateTag | None:
+    """Place the latest-mentioned partial date in the year that brings it closest to the reference.
+
+    The reference is the date of related coverage: a report on "January 10-11" filed
+    among stories from November 2023 is from January 2024. Month precision, because
+    the publication day is only known to be on or after the mentioned day.
+    """
+    candidates = []
+    for written, month, day in partial_dates(article):
+        options = []
+        for year in (reference.year - 1, reference.year, reference.year + 1):
+            try:
+                options.append(dt.date(year, month, day))
+            except ValueError:
+                continue
+        if options:
+            candidates.append((min(options, key=lambda d: (abs((d - reference).days), d)), written))
+    if not candidates:
+        return None
+    when, written = max(candidates)
+    return DateTag(when.replace(day=1), "month", f"partial date '{written}' in the text, year from {origin} dated {reference.isoformat()}")
+
+
+def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
+    """The main version's date, else the earliest date any version states."""
+    own = dates[story.main.source.path]
+    if own.value is not None:
+        return own
+    dated = sorted((dates[a.source.path] for a in story.articles if dates[a.source.path].value), key=lambda d: (d.value, d.source))
+    if dated:
+        first = dated[0]
+        return DateTag(first.value, first.precision, f"{first.source}, from another version")
+    bounds = [dates[a.source.path].not_before for a in story.articles if dates[a.source.path].not_before]
+    return DateTag(None, "none", "undated", not_before=max(bounds) if bounds else None)
+
+
+def wire_dateline(article: CleanedArticle) -> tuple[str, int, int] | None:
+    """A wire service's dateline opening the story: "YANGON, Jan 12 (Reuters) -" gives (text, month, day)."""
+    first = next((b.text for b in article.body_blocks if b.role is Role.PARAGRAPH), "")
+    m = _WIRE_DATELINE.match(first)
+    if not m:
+        return None
+    parsed = dateparser.parse(f"{m[1]} 1 2000", languages=["en"])
+    return (m.group(0).rstrip(" -–—"), parsed.month, int(m[2])) if parsed and 1 <= int(m[2]) <= 31 else None
+
+
+def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[TaggedStory]:
+    """Give undated stories with a wire dateline or partial dates a year from related coverage.
+
+    The reference is the median date of the dated stories sharing the most topics and
+    entities (labels on more than ``max_df`` stories are skipped, keeping this linear),
+    else the median date of the whole archive.
+    """
+    dated = [t for t in tagged if t.date.value]
+    if not dated:
+        return tagged
+    archive_median = sorted(t.date.value for t in dated)[len(dated) // 2]
+    postings: dict[str, list[TaggedStory]] = defaultdict(list)
+    for t in dated:
+        for label in (*t.topics, *t.entities):
+            postings[f"{label.kind}:{label.slug}"].append(t)
+    out = []
+    for t in tagged:
+        wire = wire_dateline(t.story.main) if t.date.value is None else None
+        # Partial dates count only where they are the sole evidence: beside a full date
+        # in the text ("Nov. 27, 2023"), "October 27" is an event the story recalls.
+        partial = t.date.value is None and wire is None and t.date.not_before is None and partial_dates(t.story.main)
+        if wire or partial:
+            reference, origin = _reference_date(t, postings, max_df)
+            if reference is None:
+                reference, origin = archive_median, "the archive's median date"
+            resolved = resolve_wire_dateline(wire, reference, origin, t.date.not_before) if wire else resolve_partial_date(t.story.main, reference, origin)
+            if resolved:
+                t = TaggedStory(t.story, resolved, t.topics, t.entities)
+        out.append(t)
+    return out
+
+
+def _reference_date(t: TaggedStory, postings: dict[str, list[TaggedStory]], max_df: int) -> tuple[dt.date | None, str]:
+    score: Counter[str] = Counter()
+    by_id = {}
+    for label in (*t.topics, *t.entities):
+        stories = postings.get(f"{label.kind}:{label.slug}", ())
+        if len(stories) > max_df:
+            continue
+        for other in stories:
+            score[other.story.id] += 1
+            by_id[other.story.id] = other
+    if not score:
+        return None, ""
+    best = max(score.values())
+    nearest = sorted(by_id[i].date.value for i, n in score.items() if n == best)
+    return nearest[len(nearest) // 2], "related coverage"
+
+
+def resolve_wire_dateline(wire: tuple[str, int, int], reference: dt.date, origin: str, not_before: dt.date | None) -> DateTag | None:
+    """A wire dateline states the filing day; only its year is inferred, and the provenance says so."""
+    written, month, day = wire
+    options = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if not_before is None or when >= not_before:
+            options.append(when)
+    if not options:
+        return None
+    when = min(options, key=lambda d: (abs((d - reference).days), d))
+    return DateTag(when, "day", f"wire dateline '{written}', year from {origin} dated {reference.isoformat()}")
