@@ -100,3 +100,26 @@ def test_subheadings_of_copies_of_one_wire_story_are_not_taken_for_chrome():
 def test_a_short_first_paragraph_ending_in_a_quote_is_body_not_title():
     a = clean_document(doc("“We will not give up the town,” a rebel commander told reporters in Laukkai on Sunday.”\n\nFighting went on for a third week, residents said."))
     assert a.body_text.startswith("“We will not give up the town,”")
+
+
+@pytest.mark.parametrize(
+    "chrome",
+    [
+        "Home > News > Asia",
+        "Features | Diplomacy | Southeast Asia",
+        "Skip to content",
+        "Advertisement",
+        "Share on Twitter",
+        "Sign up for our daily newsletter",
+        "We use cookies to improve your experience. Accept all cookies",
+        "© 2024 Example Media. All rights reserved.",
+        "12 Comments",
+        "Related Topics",
+    ],
+)
+def test_site_chrome_lines_are_removed_and_recorded(chrome):
+    body = "Rebels in northern Shan State said on Sunday they had taken the town of Hopang after a week of fighting with the military."
+    a = clean_document(doc(f"Rebels take Hopang\n\n{chrome}\n\n{body}\n\nResidents said the town was quiet on Monday, and that shops had begun to reopen."))
+    assert chrome not in a.body_text
+    assert any(r.text == chrome for r in a.removed)
+    assert body in a.body_text
