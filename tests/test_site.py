@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from build_digest.pipeline import run_pipeline
@@ -152,6 +155,24 @@ def test_same_sources_give_byte_identical_markdown(tmp_path):
     first, second = pipeline_for(project), pipeline_for(project)
     assert first.pages == second.pages and first.fragments == second.fragments
     assert json.dumps(first.catalog) == json.dumps(second.catalog)
+
+
+def test_generated_markdown_does_not_depend_on_the_hash_seed(tmp_path):
+    """Two processes with different string-hash seeds (set orders) write the same bytes."""
+    project = make_project(tmp_path)
+    script = (
+        "import hashlib, json, sys; from pathlib import Path; from build_digest.config import DigestSettings; "
+        "from build_digest.pipeline import run_pipeline; p = Path(sys.argv[1]); "
+        "r = run_pipeline(DigestSettings(p / 'sources', p / 'taxonomy.yml')); "
+        "print(hashlib.sha256(json.dumps([r.pages, r.fragments, r.catalog], sort_keys=True).encode()).hexdigest())"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, env=env, timeout=300)
+        assert out.returncode == 0, out.stderr
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1
 
 
 def test_a_story_url_survives_other_sources_being_added(tmp_path, seed_result):
