@@ -25,7 +25,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
-from pathlib import Path
 
 from datasketch import MinHash, MinHashLSH
 from slugify import slugify
@@ -422,42 +421,3 @@ def _reason_for(k: int, members: list[int], reasons: dict[tuple[int, int], str],
             other = articles[j if i == k else i].source.path
             return f"{why}; matched {other}"
     return "joined through another version of this story"
-
-
-def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[str, float]:
-    """Pairwise precision/recall/F1 of same-story folding on ECB+ (no dates known)."""
-    import gzip
-    import json
-
-    from .clean import clean_all
-    from .models import SourceDocument
-
-    with gzip.open(folder / "documents.jsonl.gz", "rt") as lines:
-        rows = [json.loads(line) for line in lines]
-    docs = [SourceDocument(r["doc_id"] + ".txt", hashlib.sha256(r["doc_id"].encode()).hexdigest(), r["text"], "utf-8", "text") for r in rows]
-    articles = clean_all(docs)
-    stories = dedupe(articles, [None] * len(articles), config)
-    label = {r["doc_id"] + ".txt": r["event_cluster"] for r in rows}
-    topic = {r["doc_id"] + ".txt": r["topic"] for r in rows}
-    predicted = set()
-    for story in stories:
-        paths = sorted(a.source.path for a in story.articles)
-        predicted.update(combinations(paths, 2))
-    gold = {p for p in combinations(sorted(label), 2) if label[p[0]] == label[p[1]]}
-    tp = len(predicted & gold)
-    hard_negatives = sum(1 for p in predicted - gold if topic[p[0]] == topic[p[1]])
-    copies = json.loads((folder / "near-duplicate-pairs-computed.json").read_text())["pairs"]
-    copy_pairs = {tuple(sorted((c["doc_a"] + ".txt", c["doc_b"] + ".txt"))) for c in copies}
-    precision = tp / len(predicted) if predicted else 1.0
-    recall = tp / len(gold)
-    return {
-        "documents": len(docs),
-        "predicted_pairs": len(predicted),
-        "gold_pairs": len(gold),
-        "precision": round(precision, 3),
-        "recall": round(recall, 3),
-        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
-        "false_pairs_same_topic_other_event": hard_negatives,
-        "copy_pairs_found": f"{len(copy_pairs & predicted)}/{len(copy_pairs)} (5-shingle Jaccard >= 0.5)",
-        "stories": len(stories),
-    }

