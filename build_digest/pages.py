@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from .models import DateTag, Label, Rejection, Role, TaggedStory
+from .models import CleanedArticle, DateTag, Label, Rejection, Role, TaggedStory
 from .tag import TYPE_ORDER, Taxonomy
 
 WORDS_PER_MINUTE = 230
@@ -119,7 +119,6 @@ def story_page(t: TaggedStory, related: Sequence[TaggedStory], prev_story: Tagge
     story = t.story
     path = story_path(story.id)
     main = story.main
-    meta = main.source.meta
     blocks = main.blocks
     standfirst = next((b.text for b in blocks if b.role is Role.STANDFIRST), "")
     description = standfirst or next((b.text for b in main.body_blocks if b.role is Role.PARAGRAPH), "")
@@ -134,20 +133,7 @@ def story_page(t: TaggedStory, related: Sequence[TaggedStory], prev_story: Tagge
         "sources": [a.source.path for a in story.articles],
     }
     out = [front_matter(fm), f"# {md_text(main.title)}\n"]
-    facts = [f"**Published:** {format_date(t.date)} ({md_text(date_note(t.date))})"]
-    if meta.outlet:
-        facts.append(f"**Outlet:** {md_text(meta.outlet)}")
-    if meta.author:
-        facts.append(f"**Author:** {md_text(meta.author)}")
-    for block in blocks:
-        if block.role in (Role.DATELINE, Role.BYLINE):
-            facts.append(f"**{block.role.value.capitalize()}:** {md_text(block.text)}")
-    url = safe_url(meta.source_url)
-    if url:
-        facts.append(f"**Original:** [{md_text(urlsplit(url).netloc)}](<{url}>)")
-    elif meta.source_url:
-        facts.append(f"**Original address (not a web link):** {md_text(meta.source_url)}")
-    facts.append(f"**Source file:** {md_text(main.source.path)}")
+    facts = [f"**Published:** {format_date(t.date)} ({md_text(date_note(t.date))})", *source_facts(main)]
     facts.append(f"**Reading time:** {max(1, math.ceil(main.word_count / WORDS_PER_MINUTE))} min")
     if t.topics:
         facts.append("**Topics:** " + ", ".join(f"[{md_text(lab.name)}]({rel(f'topics/{lab.slug}.md', path)})" for lab in t.topics))
@@ -168,12 +154,7 @@ def story_page(t: TaggedStory, related: Sequence[TaggedStory], prev_story: Tagge
         for n, version in enumerate(story.others, start=2):
             article = version.article
             out.append(f'??? note "Version {n}"\n')
-            lines = [f"**Source file:** {md_text(article.source.path)}", f"**Title:** {md_text(article.title)}", f"**Why it was folded:** {md_text(version.reason)}"]
-            if article.source.meta.outlet:
-                lines.append(f"**Outlet:** {md_text(article.source.meta.outlet)}")
-            vurl = safe_url(article.source.meta.source_url)
-            if vurl:
-                lines.append(f"**Original:** [{md_text(urlsplit(vurl).netloc)}](<{vurl}>)")
+            lines = [f"**Title:** {md_text(article.title)}", f"**Why it was folded:** {md_text(version.reason)}", *source_facts(article)]
             out.append("".join(f"    - {line}\n" for line in lines) + "\n")
             out.extend(article_body(article.blocks, indent="    "))
     if related:
@@ -196,6 +177,26 @@ def story_page(t: TaggedStory, related: Sequence[TaggedStory], prev_story: Tagge
             out.append(f"    - **{md_text(lab.name)}** ({lab.kind}): matched {md_text('; '.join(lab.evidence[:8]))}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
+
+
+def source_facts(article: CleanedArticle) -> list[str]:
+    """Outlet, author, dateline, byline, link to the original and file of one version."""
+    meta = article.source.meta
+    facts = []
+    if meta.outlet:
+        facts.append(f"**Outlet:** {md_text(meta.outlet)}")
+    if meta.author:
+        facts.append(f"**Author:** {md_text(meta.author)}")
+    for block in article.blocks:
+        if block.role in (Role.DATELINE, Role.BYLINE):
+            facts.append(f"**{block.role.value.capitalize()}:** {md_text(block.text)}")
+    url = safe_url(meta.source_url)
+    if url:
+        facts.append(f"**Original:** [{md_text(urlsplit(url).netloc)}](<{url}>)")
+    elif meta.source_url:
+        facts.append(f"**Original address (not a web link):** {md_text(meta.source_url)}")
+    facts.append(f"**Source file:** {md_text(article.source.path)}")
+    return facts
 
 
 def date_note(tag: DateTag) -> str:
