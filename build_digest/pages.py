@@ -239,7 +239,10 @@ def shared_labels(a: TaggedStory, b: TaggedStory) -> list[str]:
 def entry(t: TaggedStory, current: str) -> str:
     outlet = f" · {md_text(t.story.main.source.meta.outlet)}" if t.story.main.source.meta.outlet else ""
     versions = f" · {len(t.story.articles)} versions" if t.story.others else ""
-    return f"- {format_date(t.date)} — [{md_text(t.story.main.title)}]({rel(story_path(t.story.id), current)}){outlet}{versions}"
+    when = format_date(t.date)
+    if t.date.value is None and t.date.not_before:
+        when += f" (not before {t.date.not_before.day} {t.date.not_before.strftime('%B %Y')})"
+    return f"- {when} — [{md_text(t.story.main.title)}]({rel(story_path(t.story.id), current)}){outlet}{versions}"
 
 
 def timeline_entries(timeline: Sequence[TaggedStory], current: str) -> list[tuple[str, str]]:
