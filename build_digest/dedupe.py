@@ -286,7 +286,9 @@ def sentence_alignment(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]])
     matched = 0
     for sent in scored:
         overlap: Counter[int] = Counter(j for word in sent for j in index.get(word, ()))
-        if overlap and any(n / min(len(sent), len(long_[j])) >= 0.5 and n >= 3 for j, n in overlap.most_common(3)):
+        # Every candidate is checked: taking the "top 3" would let ties, whose order
+        # follows set iteration and so the hash seed, decide the answer.
+        if any(n >= 3 and n / min(len(sent), len(long_[j])) >= 0.5 for j, n in overlap.items()):
             matched += 1
     return matched / len(scored) if scored else 0.0
 

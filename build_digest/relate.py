@@ -14,6 +14,9 @@ from collections.abc import Sequence
 from .dedupe import Fingerprint
 from .models import TaggedStory
 
+RERANK = 50
+"""How many of the best label matches are re-ranked by text similarity."""
+
 
 def related_stories(tagged: Sequence[TaggedStory], prints: dict[str, Fingerprint], count: int = 5, max_df: int = 200) -> dict[str, tuple[str, ...]]:
     """Top related stories by shared topics and entities (IDF-weighted) and text similarity.
@@ -32,6 +35,7 @@ def related_stories(tagged: Sequence[TaggedStory], prints: dict[str, Fingerprint
         for k in ks:
             if df[k] <= max_df:
                 postings[k].append(sid)
+    norms = {sid: math.sqrt(sum(v * v for v in fp.content.values())) for sid, fp in prints.items()}
     related = {}
     for t in tagged:
         sid = t.story.id
@@ -40,16 +44,17 @@ def related_stories(tagged: Sequence[TaggedStory], prints: dict[str, Fingerprint
             for other in postings.get(k, ()):
                 if other != sid:
                     scores[other] += math.log(1 + n / df[k])
-        ranked = []
-        for other, label_score in scores.items():
-            ranked.append((label_score * (1 + cosine(prints[sid].content, prints[other].content)), other))
+        # Text similarity at most doubles a label score, so only the best label matches
+        # need it: comparing texts is the costly part.
+        shortlist = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[: max(RERANK, 10 * count)]
+        ranked = [(score * (1 + cosine(prints[sid].content, prints[other].content, norms[sid], norms[other])), other) for other, score in shortlist]
         ranked.sort(key=lambda x: (-round(x[0], 9), x[1]))
         related[sid] = tuple(other for _, other in ranked[:count])
     return related
 
 
-def cosine(a: Counter[str], b: Counter[str]) -> float:
-    if not a or not b:
+def cosine(a: Counter[str], b: Counter[str], norm_a: float, norm_b: float) -> float:
+    if not norm_a or not norm_b:
         return 0.0
-    dot = sum(v * b.get(k, 0) for k, v in a.items())
-    return dot / (math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values())))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    return sum(v * large.get(k, 0) for k, v in small.items()) / (norm_a * norm_b)

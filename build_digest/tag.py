@@ -7,6 +7,7 @@ from spaCy's statistical NER, corrected and merged by the taxonomy's entity list
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -62,7 +63,7 @@ class Taxonomy:
 
 
 def _phrase_pattern(aliases: Sequence[str]) -> re.Pattern[str]:
-    alternatives = sorted({re.escape(a) for a in aliases}, key=len, reverse=True)
+    alternatives = sorted({re.escape(a) for a in aliases}, key=lambda a: (-len(a), a))
     return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.I)
 
 
@@ -121,35 +122,50 @@ def match_topics(text: str, taxonomy: Taxonomy) -> tuple[Label, ...]:
     return tuple(labels)
 
 
+# Loaded models and the model's raw entities per text, kept for the life of the process:
+# `mkdocs serve` rebuilds in the same process, and NER is most of a large build's cost,
+# so a rebuild after one changed source runs the model on that source only.
+_MODELS: dict[str, object] = {}
+_RAW_ENTITIES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+RAW_CACHE_LIMIT = 200_000
+
+
 class EntityFinder:
-    """spaCy NER, loaded once; the taxonomy's entity list corrects names and types."""
+    """spaCy NER, loaded once per process; the taxonomy's entity list corrects names and types."""
 
     def __init__(self, model: str, taxonomy: Taxonomy) -> None:
-        import spacy
-
-        try:
-            self.nlp = spacy.load(model, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
-        except OSError as exc:
-            raise RuntimeError(f"spaCy model '{model}' is not installed: pip install it or set ner_model in mkdocs.yml") from exc
+        self.model = model
+        self.nlp = _load_model(model)
         self.taxonomy = taxonomy
         self.lookup = taxonomy.entity_lookup
         self.alias_pattern = _phrase_pattern([f for r in taxonomy.entities for f in (r.name, *r.aliases) if len(f) > 2 or f.isupper()])
 
+    def raw_entities(self, texts: Sequence[str]) -> list[tuple[tuple[str, str], ...]]:
+        """(surface text, spaCy label) per entity per text, from the cache or the model."""
+        keys = [(self.model, hashlib.sha256(text.encode()).hexdigest()) for text in texts]
+        todo = sorted({i for i, key in enumerate(keys) if key not in _RAW_ENTITIES}, key=lambda i: keys[i])
+        todo_texts = [texts[i] for i in todo]
+        # Both cores for a large batch; below that, starting a second process costs more.
+        n_process = 2 if len(todo_texts) >= PARALLEL_NER_FROM else 1
+        if len(_RAW_ENTITIES) + len(todo) > RAW_CACHE_LIMIT:
+            _RAW_ENTITIES.clear()
+        for i, doc in zip(todo, self.nlp.pipe(todo_texts, batch_size=32, n_process=n_process), strict=True):
+            _RAW_ENTITIES[keys[i]] = tuple((ent.text, ent.label_) for ent in doc.ents)
+        return [_RAW_ENTITIES[key] for key in keys]
+
     def find(self, texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
         """Per text: (canonical name, type, surface form) for every mention."""
         results = []
-        # Both cores for a large archive; below that, starting a second process costs more.
-        n_process = 2 if len(texts) >= PARALLEL_NER_FROM else 1
-        for text, doc in zip(texts, self.nlp.pipe(texts, batch_size=32, n_process=n_process), strict=True):
+        for text, entities in zip(texts, self.raw_entities(texts), strict=True):
             lines = {re.sub(r"^the\s+", "", line.strip().casefold()) for line in text.split("\n") if line.strip()}
             mentions = []
-            for ent in doc.ents:
-                kind = ENTITY_TYPES.get(ent.label_)
-                name = _normalise_entity(ent.text)
+            for surface, label in entities:
+                kind = ENTITY_TYPES.get(label)
+                name = _normalise_entity(surface)
                 # A whole headline or subheading read as one name is a model error.
                 if kind and name and name.casefold() not in self.taxonomy.ignore and name.casefold() not in lines:
                     rule = self.lookup.get(name.casefold())
-                    mentions.append((rule.name, rule.type, ent.text) if rule else (name, kind, ent.text))
+                    mentions.append((rule.name, rule.type, surface) if rule else (name, kind, surface))
             # Curated names are found even where the statistical model misses them.
             for m in self.alias_pattern.finditer(text):
                 rule = self.lookup.get(m.group(0).casefold())
@@ -159,9 +175,20 @@ class EntityFinder:
         return results
 
 
+def _load_model(model: str):
+    if model not in _MODELS:
+        import spacy
+
+        try:
+            _MODELS[model] = spacy.load(model, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+        except OSError as exc:
+            raise RuntimeError(f"spaCy model '{model}' is not installed: pip install it or set ner_model in mkdocs.yml") from exc
+    return _MODELS[model]
+
+
 def _merge_short_names(mentions: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Within one text, "Nong" after "Nong Rong" and "Qin" after "Qin Gang" are the same person."""
-    people = sorted({name for name, kind, _ in mentions if kind == "person"}, key=lambda n: -len(n))
+    people = sorted({name for name, kind, _ in mentions if kind == "person"}, key=lambda n: (-len(n), n))
     longer: dict[str, str] = {}
     for name in people:
         words = name.split()

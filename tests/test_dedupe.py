@@ -58,3 +58,14 @@ def test_rewrites_dated_far_apart_are_not_folded():
 def test_main_version_is_the_fullest_text(seed_result):
     story = story_of(seed_result, "001_516d2f6b9d0fef85.txt").story
     assert story.main.word_count >= max(a.word_count for a in story.articles)
+
+
+def test_a_sentence_corresponds_when_any_sentence_of_the_other_text_matches_it():
+    from build_digest.dedupe import sentence_alignment
+
+    sentence = frozenset(f"w{k}" for k in range(12))
+    # Four long sentences share five words each (5/12 < half) and one short sentence
+    # shares four of its six words: only the short one corresponds.
+    long_ones = [frozenset({*(f"w{k}" for k in range(5)), *(f"x{n}_{k}" for k in range(25))}) for n in range(4)]
+    short_one = frozenset({"w5", "w6", "w7", "w8", "y1", "y2"})
+    assert sentence_alignment([sentence], [*long_ones, short_one, frozenset({"z"})]) == 1.0
