@@ -22,7 +22,7 @@ from mkdocs.config import load_config
 
 from .pipeline import StageTimer
 from .plugin import DigestPlugin
-from .tag import _RAW_ENTITIES
+from .tag import clear_entity_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACES = ["Laukkai", "Lashio", "Hsenwi", "Kunlong", "Chinshwehaw", "Muse", "Namhkam", "Kutkai", "Hopang", "Pauktaw", "Minbya", "Kyauktaw", "Myawaddy", "Tachileik", "Loikaw"]
@@ -80,7 +80,7 @@ def write_corpus(folder: Path, size: int, seed: int = 1027) -> None:
 
 def run_once(size: int, workdir: Path) -> dict[str, float]:
     # Corpora share their first sources (same seed): a warm NER cache would flatter the larger ones.
-    _RAW_ENTITIES.clear()
+    clear_entity_cache()
     project = workdir / f"corpus-{size}"
     shutil.copytree(ROOT / "docs", project / "docs")
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
