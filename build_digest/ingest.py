@@ -45,6 +45,8 @@ HEADER_ALIASES = {
 }
 # Windows-1252 leaves these five bytes undefined; a text containing them is not cp1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+SHORT_TEXT_BYTES = 512
+"""Below this size, encoding detection is a guess: the preferred legacy code page is used."""
 # Single-byte code pages that detection on a short English text cannot tell apart.
 _LATIN_FAMILY = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_15", "iso8859_2", "cp850", "cp852", "cp775", "cp437", "mac_roman", "mac_latin2", "mac_iceland"}
 
@@ -149,16 +151,23 @@ def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252", sniff_html: bo
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             pass  # the page lies about its encoding; detect it instead
-    best = from_bytes(data).best()
+    # Detection needs material: on a short text it "finds" EBCDIC, Big5 or UTF-16 in a
+    # few bytes of Windows-1252. And it cannot tell Windows-1252 from its Central-European
+    # and DOS cousins in English text. Archives of copied news are overwhelmingly
+    # Windows-1252, so the preferred code page wins when the text is short or detection
+    # lands in that family, provided it decodes the bytes at all (cp1252 leaves five
+    # bytes undefined). UTF-16/32 are only trusted with a byte-order mark.
+    matches = [m for m in from_bytes(data) if not m.encoding.startswith(("utf_16", "utf_32"))]
+    best = matches[0] if matches else None
+    prefer_legacy = best is None or best.encoding in _LATIN_FAMILY or len(data) < SHORT_TEXT_BYTES
+    if prefer_legacy and legacy_encoding and not (legacy_encoding == "cp1252" and _CP1252_UNDEFINED & set(data)):
+        try:
+            return data.decode(legacy_encoding), legacy_encoding
+        except (UnicodeDecodeError, LookupError):
+            pass
     if best is None:
         raise RejectedSource("binary or undecodable file: not UTF-8 and no text encoding fits")
-    encoding = best.encoding
-    # charset-normalizer cannot tell Windows-1252 from its Central-European and DOS
-    # cousins on a few hundred bytes of English; archives of copied news are
-    # overwhelmingly Windows-1252, so it wins whenever it decodes the bytes at all.
-    if encoding in _LATIN_FAMILY and legacy_encoding and not (_CP1252_UNDEFINED & set(data) and legacy_encoding == "cp1252"):
-        encoding = legacy_encoding
-    return data.decode(encoding, errors="strict"), encoding
+    return str(best), best.encoding
 
 
 def _control_ratio(text: str) -> float:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
+import pytest
+
 from build_digest.ingest import ingest
 
 TEXT = "Rebels seized Laukkai on Friday.\nIt’s a “turning point”, analysts said — again.\n"
@@ -115,3 +117,15 @@ def test_html_page_in_its_declared_legacy_charset_is_decoded_by_it(tmp_path):
     (doc,) = ingest_files(tmp_path, {"page.htm": page.replace("’", "'").encode("iso-8859-15")}).documents
     assert doc.encoding == "iso-8859-15"
     assert "a déclaré l'alliance" in doc.text
+
+
+@pytest.mark.parametrize("text", ["Café “x”", "naïve", "It’s", "—"])
+def test_a_few_bytes_of_windows_1252_are_not_mistaken_for_another_encoding(tmp_path, text):
+    (doc,) = ingest_files(tmp_path, {"short.txt": text.encode("cp1252")}).documents
+    assert (doc.text, doc.encoding) == (text, "cp1252")
+
+
+def test_longer_cyrillic_legacy_text_is_detected_as_such(tmp_path):
+    text = "Повстанцы заявили, что взяли город в штате Шан после недели боёв. " * 12
+    (doc,) = ingest_files(tmp_path, {"ru.txt": text.encode("cp1251")}).documents
+    assert doc.text == text and doc.encoding == "cp1251"
