@@ -21,15 +21,18 @@ label rather than drop. ``build_digest.evaluate`` measures this module against i
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .dates import DATE_IN_LINE
-from .models import Block, CleanedArticle, RemovedLine, Role, SourceDocument
+from .models import Block, CleanedArticle, Rejection, RemovedLine, Role, SourceDocument
 
 # --- 1. stray HTML -----------------------------------------------------------------
+log = logging.getLogger(__name__)
+
 _HTML_BLOCK = re.compile(r"<(script|style|noscript|template|iframe)\b[^>]*>.*?</\1\s*>", re.S | re.I)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _COMMENT_FRAGMENT = re.compile(r"^\s*(?:<?!--|-->|<!\[CDATA\[|\]\]>|\*/\?>|<\?php|\?>)|(?:-->|--!>)\s*$")
@@ -221,6 +224,25 @@ def clean_all(documents: Sequence[SourceDocument], config: CleanConfig | None = 
     config = config or CleanConfig()
     recurring = line_signature_counts(documents, config.chrome_max_words)
     return [clean_document(doc, config, recurring) for doc in documents]
+
+
+def clean_sources(documents: Sequence[SourceDocument], config: CleanConfig | None = None) -> tuple[list[CleanedArticle], list[Rejection]]:
+    """Like clean_all, but a source the cleaner fails on is rejected with the error, not fatal."""
+    config = config or CleanConfig()
+    recurring = line_signature_counts(documents, config.chrome_max_words)
+    articles, rejections = [], []
+    for doc in documents:
+        try:
+            article = clean_document(doc, config, recurring)
+        except Exception as exc:  # one bad file never stops the others
+            log.warning("Could not clean %s: %s", doc.path, exc)
+            rejections.append(Rejection(doc.path, doc.sha256, f"could not be cleaned ({type(exc).__name__}: {exc})"))
+            continue
+        if not article.body_blocks:
+            rejections.append(Rejection(doc.path, doc.sha256, "no article text left after cleaning (only site chrome, markup or metadata)"))
+            continue
+        articles.append(article)
+    return articles, rejections
 
 
 def clean_document(doc: SourceDocument, config: CleanConfig | None = None, recurring: dict[str, int] | None = None) -> CleanedArticle:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .catalog import build_catalog
-from .clean import clean_all
+from .clean import clean_sources
 from .config import DigestSettings
 from .dates import article_date
 from .dedupe import dedupe, fingerprint
@@ -48,7 +48,8 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     finder = timer.run("load NER model", EntityFinder, settings.ner_model, taxonomy)
     ingested = timer.run("ingest", ingest, settings.sources_dir, legacy_encoding=settings.legacy_encoding)
     log.info("read %d sources, rejected %d", len(ingested.documents), len(ingested.rejections))
-    articles = timer.run("clean", clean_all, ingested.documents, settings.clean)
+    articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean)
+    rejections = tuple(sorted((*ingested.rejections, *unclean), key=lambda r: r.path))
     dates = timer.run("dates", lambda: [article_date(a, today) for a in articles])
     prints = timer.run("fingerprint", lambda: [fingerprint(a) for a in articles])
     stories = timer.run("dedupe", dedupe, articles, dates, settings.dedupe, prints)
@@ -59,6 +60,6 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     for t in tagged:
         print_by_story[t.story.id] = print_by_path[t.story.main.source.path]
     related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)
-    pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, ingested.rejections, settings.page_size)
-    catalog = build_catalog(tagged, related, ingested.rejections)
-    return DigestResult(stories=tuple(tagged), rejections=ingested.rejections, related=related, pages=pages, fragments=fragments, catalog=catalog, notes=ingested.notes)
+    pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size)
+    catalog = build_catalog(tagged, related, rejections)
+    return DigestResult(stories=tuple(tagged), rejections=rejections, related=related, pages=pages, fragments=fragments, catalog=catalog, notes=ingested.notes)

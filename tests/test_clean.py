@@ -123,3 +123,13 @@ def test_site_chrome_lines_are_removed_and_recorded(chrome):
     assert chrome not in a.body_text
     assert any(r.text == chrome for r in a.removed)
     assert body in a.body_text
+
+
+def test_a_source_that_is_only_chrome_is_rejected_with_a_reason_and_the_rest_is_cleaned():
+    from build_digest.clean import clean_sources
+
+    good = doc("Rebels take Hopang\n\nRebels said on Sunday they had taken the town of Hopang after a week of fighting.", "good.txt")
+    chrome = doc("Most Popular\n\nAdvertisement\n\nShare on Facebook\n", "chrome.txt")
+    articles, rejections = clean_sources([good, chrome])
+    assert [a.source.path for a in articles] == ["good.txt"]
+    assert [(r.path, r.reason) for r in rejections] == [("chrome.txt", "no article text left after cleaning (only site chrome, markup or metadata)")]
