@@ -403,11 +403,15 @@ def dedupe(articles: Sequence[CleanedArticle], dates: Sequence[DateTag | None], 
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(articles)):
         groups[uf.find(i)].append(i)
+    pairs_of: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for pair in reasons:
+        pairs_of[pair[0]].append(pair)
+        pairs_of[pair[1]].append(pair)
     stories = []
     for members in groups.values():
         members.sort(key=lambda k: main_version_key(articles[k], dates[k]))
         main = members[0]
-        others = tuple(FoldedVersion(articles[k], _reason_for(k, members, reasons, articles)) for k in members[1:])
+        others = tuple(FoldedVersion(articles[k], _reason_for(k, main, pairs_of[k], reasons, articles)) for k in members[1:])
         stories.append(Story(story_id(articles[main]), articles[main], others))
     # Same title and same 6-digit hash prefix (about 1 in 16 million): lengthen the hash.
     ids = Counter(s.id for s in stories)
@@ -416,10 +420,9 @@ def dedupe(articles: Sequence[CleanedArticle], dates: Sequence[DateTag | None], 
     return stories
 
 
-def _reason_for(k: int, members: list[int], reasons: dict[tuple[int, int], str], articles: Sequence[CleanedArticle]) -> str:
-    """The evidence that tied this version in, naming the version it matched."""
-    for (i, j), why in sorted(reasons.items(), key=lambda kv: (kv[0][0] != members[0] and kv[0][1] != members[0], kv[0])):
-        if k in (i, j) and (i in members and j in members):
-            other = articles[j if i == k else i].source.path
-            return f"{why}; matched {other}"
-    return "joined through another version of this story"
+def _reason_for(k: int, main: int, pairs: list[tuple[int, int]], reasons: dict[tuple[int, int], str], articles: Sequence[CleanedArticle]) -> str:
+    """The evidence that tied this version in, naming the version it matched (the main one if it can)."""
+    if not pairs:
+        return "joined through another version of this story"
+    i, j = min(pairs, key=lambda pair: (main not in pair, pair))
+    return f"{reasons[(i, j)]}; matched {articles[j if i == k else i].source.path}"
