@@ -30,6 +30,7 @@ _WIRE_DATELINE = re.compile(
     rf"^[A-Z][A-Z .'’/-]{{1,30}}(?:,\s[A-Z][A-Za-z .'’-]{{1,30}})?,?\s+((?i:{MONTH}))\s+(\d{{1,2}})\s*\((?:Reuters|AP|AFP|Xinhua|Bloomberg|dpa|ANI|PTI|IANS|Kyodo|AAP|UPI|RFA|VOA)\)\s*[-–—]",
 )
 _MONTH_YEAR = re.compile(rf"\b({MONTH})\s+(\d{{4}})\b", re.I)
+_MONTH_NUMBERS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _PARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
@@ -48,8 +49,7 @@ def parse_date_text(text: str) -> tuple[dt.date, str] | None:
     if parsed:
         return parsed.date(), "day"
     if m := _MONTH_YEAR.fullmatch(text):
-        parsed = dateparser.parse(f"1 {m[1]} {m[2]}", languages=["en"])
-        return (parsed.date(), "month") if parsed else None
+        return dt.date(int(m[2]), month_number(m[1]), 1), "month"
     return None
 
 
@@ -85,15 +85,32 @@ def latest_mentioned_date(article: CleanedArticle, today: dt.date) -> dt.date | 
     return max(found) if found else None
 
 
+def month_number(name: str) -> int:
+    """1-12 for a month name or abbreviation matched by MONTH."""
+    return _MONTH_NUMBERS[name[:3].lower()]
+
+
+def closest_year(month: int, day: int, reference: dt.date, not_before: dt.date | None = None) -> dt.date | None:
+    """The month and day in the year nearest the reference (and not before the bound)."""
+    options = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if not_before is None or when >= not_before:
+            options.append(when)
+    return min(options, key=lambda d: (abs((d - reference).days), d)) if options else None
+
+
 def partial_dates(article: CleanedArticle) -> list[tuple[str, int, int]]:
     """Month-day mentions without a year: (as written, month, last day of the range)."""
     out = []
     for block in article.body_blocks:
         for m in _PARTIAL.finditer(block.text):
-            parsed = dateparser.parse(f"{m[1]} 1 2000", languages=["en"])
-            day_range = re.findall(r"\d{1,2}", m.group(0))
-            if parsed and 1 <= int(day_range[-1]) <= 31:
-                out.append((m.group(0), parsed.month, int(day_range[-1])))
+            last_day = int(re.findall(r"\d{1,2}", m.group(0))[-1])
+            if 1 <= last_day <= 31:
+                out.append((m.group(0), month_number(m[1]), last_day))
     return out
 
 
@@ -104,16 +121,7 @@ def resolve_partial_date(article: CleanedArticle, reference: dt.date, origin: st
     among stories from November 2023 is from January 2024. Month precision, because
     the publication day is only known to be on or after the mentioned day.
     """
-    candidates = []
-    for written, month, day in partial_dates(article):
-        options = []
-        for year in (reference.year - 1, reference.year, reference.year + 1):
-            try:
-                options.append(dt.date(year, month, day))
-            except ValueError:
-                continue
-        if options:
-            candidates.append((min(options, key=lambda d: (abs((d - reference).days), d)), written))
+    candidates = [(when, written) for written, month, day in partial_dates(article) if (when := closest_year(month, day, reference))]
     if not candidates:
         return None
     when, written = max(candidates)
@@ -139,8 +147,7 @@ def wire_dateline(article: CleanedArticle) -> tuple[str, int, int] | None:
     m = _WIRE_DATELINE.match(first)
     if not m:
         return None
-    parsed = dateparser.parse(f"{m[1]} 1 2000", languages=["en"])
-    return (m.group(0).rstrip(" -–—"), parsed.month, int(m[2])) if parsed and 1 <= int(m[2]) <= 31 else None
+    return (m.group(0).rstrip(" -–—"), month_number(m[1]), int(m[2])) if 1 <= int(m[2]) <= 31 else None
 
 
 def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[TaggedStory]:
@@ -195,15 +202,7 @@ def _reference_date(t: TaggedStory, postings: dict[str, list[TaggedStory]], max_
 def resolve_wire_dateline(wire: tuple[str, int, int], reference: dt.date, origin: str, not_before: dt.date | None) -> DateTag | None:
     """A wire dateline states the filing day; only its year is inferred, and the provenance says so."""
     written, month, day = wire
-    options = []
-    for year in (reference.year - 1, reference.year, reference.year + 1):
-        try:
-            when = dt.date(year, month, day)
-        except ValueError:
-            continue
-        if not_before is None or when >= not_before:
-            options.append(when)
-    if not options:
+    when = closest_year(month, day, reference, not_before)
+    if when is None:
         return None
-    when = min(options, key=lambda d: (abs((d - reference).days), d))
     return DateTag(when, "day", f"wire dateline '{written}', year from {origin} dated {reference.isoformat()}")
