@@ -55,10 +55,8 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     stories = timer.run("dedupe", dedupe, articles, dates, settings.dedupe, prints)
     by_path = {a.source.path: d for a, d in zip(articles, dates, strict=True)}
     tagged = timer.run("tag", tag_stories, stories, by_path, taxonomy, finder, today)
-    print_by_story = {}
     print_by_path = {a.source.path: p for a, p in zip(articles, prints, strict=True)}
-    for t in tagged:
-        print_by_story[t.story.id] = print_by_path[t.story.main.source.path]
+    print_by_story = {t.story.id: print_by_path[t.story.main.source.path] for t in tagged}
     related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)
     pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size)
     catalog = build_catalog(tagged, related, rejections)

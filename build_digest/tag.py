@@ -148,14 +148,13 @@ class EntityFinder:
     def raw_entities(self, texts: Sequence[str]) -> list[tuple[tuple[str, str], ...]]:
         """(surface text, spaCy label) per entity per text, from the cache or the model."""
         keys = [(self.model, hashlib.sha256(text.encode()).hexdigest()) for text in texts]
-        todo = sorted({i for i, key in enumerate(keys) if key not in _RAW_ENTITIES}, key=lambda i: keys[i])
-        todo_texts = [texts[i] for i in todo]
+        todo = {key: text for key, text in zip(keys, texts, strict=True) if key not in _RAW_ENTITIES}  # each new text once
         # Both cores for a large batch; below that, starting a second process costs more.
-        n_process = 2 if len(todo_texts) >= PARALLEL_NER_FROM else 1
+        n_process = 2 if len(todo) >= PARALLEL_NER_FROM else 1
         if len(_RAW_ENTITIES) + len(todo) > RAW_CACHE_LIMIT:
             _RAW_ENTITIES.clear()
-        for i, doc in zip(todo, self.nlp.pipe(todo_texts, batch_size=32, n_process=n_process), strict=True):
-            _RAW_ENTITIES[keys[i]] = tuple((ent.text, ent.label_) for ent in doc.ents)
+        for key, doc in zip(todo, self.nlp.pipe(list(todo.values()), batch_size=32, n_process=n_process), strict=True):
+            _RAW_ENTITIES[key] = tuple((ent.text, ent.label_) for ent in doc.ents)
         return [_RAW_ENTITIES[key] for key in keys]
 
     def find(self, texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
