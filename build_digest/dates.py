@@ -34,22 +34,43 @@ _MONTH_NUMBERS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", 
 _PARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
 
 
+EARLIEST_YEAR = 1800
+"""Dates before this are not publication dates of news we archive (and year 0 does not exist)."""
+
+
 @lru_cache(maxsize=4096)
 def parse_date_text(text: str) -> tuple[dt.date, str] | None:
-    """A stated date as (date, precision): ISO day, ISO month, or any full English date."""
+    """A stated date as (date, precision): ISO day, ISO month, or any full English date.
+
+    None for anything that is not a real date: "2024-02-30", "0000-01", "January 0000",
+    a time of "25:00" or a number too long to be a year.
+    """
     text = text.strip()
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ].*)?", text):
-        try:
-            return dt.date(int(m[1]), int(m[2]), int(m[3])), "day"
-        except ValueError:
-            return None
+    if len(text) > 100:
+        return None
+    try:
+        return _parse_date_text(text)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _parse_date_text(text: str) -> tuple[dt.date, str] | None:
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?", text):
+        when = dt.date(int(m[1]), int(m[2]), int(m[3]))
+        if m[4] is not None:
+            dt.time(int(m[4]), int(m[5]), int(m[6] or 0))  # "25:00" is no time of day
+        return (when, "day") if when.year >= EARLIEST_YEAR else None
     if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
-        return (dt.date(int(m[1]), int(m[2]), 1), "month") if 1 <= int(m[2]) <= 12 else None
+        when = dt.date(int(m[1]), int(m[2]), 1)
+        return (when, "month") if when.year >= EARLIEST_YEAR else None
+    if re.fullmatch(r"[\d\W]*", text) and not re.search(r"\d{1,2}[./]\d{1,2}[./]\d{4}", text):
+        return None  # digits alone ("20240112", "1:30") are not a date anyone wrote
     parsed = dateparser.parse(text, languages=["en"], settings=_PARSER_SETTINGS)
     if parsed:
-        return parsed.date(), "day"
+        return (parsed.date(), "day") if parsed.year >= EARLIEST_YEAR else None
     if m := _MONTH_YEAR.fullmatch(text):
-        return dt.date(int(m[2]), month_number(m[1]), 1), "month"
+        when = dt.date(int(m[2]), month_number(m[1]), 1)
+        return (when, "month") if when.year >= EARLIEST_YEAR else None
     return None
 
 

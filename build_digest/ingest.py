@@ -11,15 +11,17 @@ from __future__ import annotations
 import codecs
 import hashlib
 import logging
+import os
 import re
+import stat
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import yaml
 from charset_normalizer import from_bytes
 
+from .dates import parse_date_text
 from .models import Rejection, SourceDocument, SourceMeta
 
 log = logging.getLogger(__name__)
@@ -43,12 +45,27 @@ HEADER_ALIASES = {
     "by": "author",
     "tags": "tags",
 }
+MAX_SOURCE_BYTES = 8 * 1024 * 1024
+"""Larger files are rejected unread. The longest news articles are well under 1 MB even as
+saved pages; past this size a file is a dump or a mistake, and cleaning and NER would
+need gigabytes of memory for it."""
+MAX_FRONT_MATTER_CHARS = 64 * 1024
+"""Front matter longer than this is ignored: metadata is a few lines, and YAML parsing cost grows with size."""
+MAX_META_VALUE_CHARS = 2000
+"""A metadata value (title, outlet, URL...) longer than this is ignored with a warning."""
+MAX_TAGS = 50
 # Windows-1252 leaves these five bytes undefined; a text containing them is not cp1252.
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 SHORT_TEXT_BYTES = 512
 """Below this size, encoding detection is a guess: the preferred legacy code page is used."""
 # Single-byte code pages that detection on a short English text cannot tell apart.
 _LATIN_FAMILY = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_15", "iso8859_2", "cp850", "cp852", "cp775", "cp437", "mac_roman", "mac_latin2", "mac_iceland"}
+# A well-formed UTF-8 sequence of two to four bytes. Legacy single-byte text almost never
+# forms one by accident, so a file with such sequences is UTF-8 even if some bytes are not.
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}|\xed[\x80-\x9f][\x80-\xbf]"
+    rb"|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}|\xf4[\x80-\x8f][\x80-\xbf]{2}"
+)
 
 
 @dataclass(frozen=True)
@@ -63,36 +80,135 @@ class RejectedSource(Exception):
     """Raised inside ingest for a file that cannot become an article."""
 
 
-def iter_source_files(sources_dir: Path) -> Iterator[Path]:
-    """Every file below the folder, in a stable order."""
-    return iter(sorted((p for p in sources_dir.rglob("*") if p.is_file()), key=lambda p: p.relative_to(sources_dir).as_posix()))
+@dataclass(frozen=True)
+class SourceEntry:
+    """One name found under the sources folder: a file to read, or why it is not read."""
+
+    rel: str
+    """Display path relative to the folder (valid Unicode)."""
+    path: Path
+    problem: str | None = None
+    path_bytes: str | None = None
+
+
+def display_path(rel: str) -> tuple[str, str | None]:
+    """A path as valid Unicode, and the hex of its raw bytes when those are not UTF-8.
+
+    File names on Linux are bytes; Python keeps undecodable ones as lone surrogates,
+    which cannot be written to JSON or HTML. They are shown as ``\\xNN`` instead.
+    """
+    raw = os.fsencode(rel)
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace"), raw.hex()
+
+
+def list_sources(sources_dir: Path) -> list[SourceEntry]:
+    """Every name below the folder, in a stable order, each a regular file or a reason.
+
+    Symbolic links are read only when they lead to a regular file inside the folder:
+    a link to ``/etc/passwd`` or a private note must never be published. Links to
+    folders are not followed (no loops); FIFOs, sockets and devices are never opened.
+    """
+    root = sources_dir.resolve()
+    entries: list[SourceEntry] = []
+
+    def add(full: str, problem: str | None, target: Path | None = None) -> None:
+        rel, raw = display_path(os.path.relpath(full, root).replace(os.sep, "/"))
+        entries.append(SourceEntry(rel, target or Path(full), problem, raw))
+
+    def unreadable(err: OSError) -> None:
+        add(err.filename or str(root), f"folder could not be read: {err.strerror or err}")
+
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable, followlinks=False):
+        for name in list(dirnames):
+            full = os.path.join(dirpath, name)
+            if os.path.islink(full):
+                dirnames.remove(name)
+                add(full, "symbolic link to a folder: links to folders are not followed")
+            elif name.startswith("."):
+                dirnames.remove(name)
+                add(full, "hidden folder (its name starts with '.'): not read")
+        dirnames.sort()
+        for name in filenames:
+            full = os.path.join(dirpath, name)
+            add(*_classify(full, root))
+    entries.sort(key=lambda e: e.rel)
+    return entries
+
+
+def _classify(full: str, root: Path) -> tuple[str, str | None, Path | None]:
+    try:
+        info = os.lstat(full)
+    except OSError as exc:
+        return full, f"could not be read: {exc.strerror or exc}", None
+    if stat.S_ISLNK(info.st_mode):
+        try:
+            target = Path(full).resolve(strict=True)
+        except (OSError, RuntimeError):
+            return full, "broken symbolic link (its target does not exist, or it loops)", None
+        if not target.is_relative_to(root):
+            return full, "symbolic link to a file outside the sources folder: not read", None
+        if not target.is_file():
+            return full, "symbolic link to something that is not a regular file: not read", None
+        return full, None, target
+    if not stat.S_ISREG(info.st_mode):
+        kind = "FIFO" if stat.S_ISFIFO(info.st_mode) else "socket" if stat.S_ISSOCK(info.st_mode) else "device or special file"
+        return full, f"not a regular file ({kind}): not read", None
+    return full, None, None
+
+
+def read_limited(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
+    """The file's bytes, refusing anything that is not a regular file or is over the limit.
+
+    Opened non-blocking and checked after opening, so a file swapped for a FIFO between
+    listing and reading cannot hang the build.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise RejectedSource("not a regular file: not read")
+        if info.st_size > limit:
+            raise RejectedSource(f"larger than the {limit // (1024 * 1024)} MB a source may be ({info.st_size:,} bytes): not read")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise RejectedSource(f"larger than the {limit // (1024 * 1024)} MB a source may be: not read")
+    return data
 
 
 def ingest(sources_dir: Path, *, legacy_encoding: str = "cp1252") -> IngestResult:
-    """Read every file; one bad file never stops the others."""
+    """Read every file; one bad file never stops the others, and every name is accounted for."""
     documents: list[SourceDocument] = []
     rejections: list[Rejection] = []
     notes: dict[str, tuple[str, ...]] = {}
-    paths = list(iter_source_files(sources_dir))
-    for n, path in enumerate(paths, start=1):
+    entries = list_sources(sources_dir)
+    for n, entry in enumerate(entries, start=1):
         if n % 500 == 0:
-            log.info("read %d of %d source files", n, len(paths))
-        rel = path.relative_to(sources_dir).as_posix()
+            log.info("read %d of %d source files", n, len(entries))
+        if entry.problem:
+            rejections.append(Rejection(entry.rel, "", entry.problem, entry.path_bytes))
+            continue
         try:
-            data = path.read_bytes()
+            data = read_limited(entry.path)
+        except RejectedSource as exc:
+            rejections.append(Rejection(entry.rel, "", str(exc), entry.path_bytes))
+            continue
         except OSError as exc:
-            log.warning("Rejected %s: could not be read", rel)
-            rejections.append(Rejection(path=rel, sha256="", reason=f"could not be read: {exc.strerror or exc}"))
+            rejections.append(Rejection(entry.rel, "", f"could not be read: {exc.strerror or exc}", entry.path_bytes))
             continue
         digest = hashlib.sha256(data).hexdigest()
         warnings: list[str] = []
         try:
-            documents.append(read_source(rel, data, digest, legacy_encoding=legacy_encoding, warnings=warnings))
+            document = read_source(entry.rel, data, digest, legacy_encoding=legacy_encoding, warnings=warnings)
+            documents.append(replace(document, path_bytes=entry.path_bytes))
         except RejectedSource as exc:
-            log.warning("Rejected %s: %s", rel, exc)
-            rejections.append(Rejection(path=rel, sha256=digest, reason=str(exc)))
+            rejections.append(Rejection(entry.rel, digest, str(exc), entry.path_bytes))
+        except Exception as exc:  # any other failure on one file is that file's problem only
+            rejections.append(Rejection(entry.rel, digest, f"could not be read as an article ({type(exc).__name__}: {str(exc)[:200]})", entry.path_bytes))
         if warnings:
-            notes[rel] = tuple(warnings)
+            notes[entry.rel] = tuple(warnings)
     return IngestResult(tuple(documents), tuple(rejections), notes)
 
 
@@ -105,14 +221,16 @@ def read_source(rel: str, data: bytes, digest: str, *, legacy_encoding: str = "c
     suffix = Path(name).suffix.lower()
     if suffix not in TEXT_SUFFIXES and suffix not in HTML_SUFFIXES:
         raise RejectedSource(f"unsupported file type '{suffix or name}': use .txt, .md or .html")
-    text, encoding = decode_bytes(data, legacy_encoding=legacy_encoding, sniff_html=suffix in HTML_SUFFIXES)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise RejectedSource(f"larger than the {MAX_SOURCE_BYTES // (1024 * 1024)} MB a source may be: not read")
+    text, encoding = decode_bytes(data, legacy_encoding=legacy_encoding, sniff_html=suffix in HTML_SUFFIXES, warnings=warnings)
     if _control_ratio(text) > 0.05:
         raise RejectedSource(f"binary file (decodes as {encoding} mostly into control characters)")
     text = normalise_text(text)
     if not text.strip():
         raise RejectedSource("empty file (no text after decoding)")
     if suffix in HTML_SUFFIXES:
-        body, meta = extract_html(text)
+        body, meta = extract_html(text, warnings)
         return SourceDocument(rel, digest, body, encoding, "html", meta)
     meta, body = split_metadata(text, warnings)
     if not body.strip():
@@ -129,8 +247,9 @@ def declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii").lower() if m else None
 
 
-def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252", sniff_html: bool = False) -> tuple[str, str]:
+def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252", sniff_html: bool = False, warnings: list[str] | None = None) -> tuple[str, str]:
     """Decode UTF-8 (BOM or not), UTF-16/32 with BOM, a page's declared charset, or a detected legacy code page."""
+    warnings = warnings if warnings is not None else []
     if not data.strip():
         raise RejectedSource("empty file")
     for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
@@ -151,6 +270,23 @@ def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252", sniff_html: bo
             return data.decode(declared), declared
         except (UnicodeDecodeError, LookupError):
             pass  # the page lies about its encoding; detect it instead
+    # A UTF-8 text with a few stray bytes (a paste from elsewhere, a cut multi-byte
+    # character) is still UTF-8: reading it as Windows-1252 would turn every "é" into
+    # "Ã©". Its well-formed multi-byte sequences give it away.
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    if valid:
+        text = data.decode("utf-8", "replace")
+        invalid = text.count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
+        if valid >= invalid:
+            warnings.append(f"{invalid} invalid UTF-8 byte sequence{'s were' if invalid != 1 else ' was'} replaced with '\ufffd' (the rest of the file is UTF-8)")
+            return text, "utf-8 (with replacements)"
+    text, encoding = _decode_legacy(data, legacy_encoding)
+    if valid:
+        warnings.append(f"mixes UTF-8 with another encoding; read as {encoding}, so its {valid} UTF-8 characters may show as two or three wrong ones")
+    return text, encoding
+
+
+def _decode_legacy(data: bytes, legacy_encoding: str) -> tuple[str, str]:
     # Detection needs material: on a short text it "finds" EBCDIC, Big5 or UTF-16 in a
     # few bytes of Windows-1252. And it cannot tell Windows-1252 from its Central-European
     # and DOS cousins in English text. Archives of copied news are overwhelmingly
@@ -184,32 +320,72 @@ def normalise_text(text: str) -> str:
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _HEADER_LINE = re.compile(r"^([A-Za-z_ ]{2,20}):[ \t]+(\S.*)$")
+_NULL_SCALARS = frozenset({"", "~", "null", "Null", "NULL"})
 
 
 def split_metadata(text: str, warnings: list[str]) -> tuple[SourceMeta, str]:
     """Take YAML front matter, or a leading block of ``Key: value`` lines, off the text."""
     match = _FRONT_MATTER.match(text)
     if match:
-        try:
-            data = yaml.safe_load(match.group(1))
-        except yaml.YAMLError as exc:
-            warnings.append(f"front matter is not valid YAML and was ignored ({str(exc).splitlines()[0]})")
-            return SourceMeta(), text[match.end() :]
-        if not isinstance(data, dict):
-            warnings.append("front matter is not a mapping of keys to values and was ignored")
-            return SourceMeta(), text[match.end() :]
-        return _meta_from_mapping(data, "front matter", warnings), text[match.end() :]
+        return _front_matter_meta(match.group(1), warnings), text[match.end() :]
     return _split_header_block(text, warnings)
+
+
+def _front_matter_meta(source: str, warnings: list[str]) -> SourceMeta:
+    """Front matter as the person typed it.
+
+    Loaded with PyYAML's ``BaseLoader``, which resolves no types: ``title: 1:30`` stays
+    "1:30" (YAML 1.1 reads 90), ``outlet: NO`` stays "NO" (not False), a 5000-digit
+    number or an impossible date stays text. Only the composed node tree is walked,
+    never constructed, so an alias "bomb" is never expanded: an alias where a single
+    value belongs is a list or mapping, and is ignored with a warning.
+    """
+    if len(source) > MAX_FRONT_MATTER_CHARS:
+        warnings.append(f"front matter is longer than {MAX_FRONT_MATTER_CHARS:,} characters and was ignored")
+        return SourceMeta()
+    try:
+        node = yaml.compose(source, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as exc:
+        warnings.append(f"front matter is not valid YAML and was ignored ({str(exc).splitlines()[0]})")
+        return SourceMeta()
+    except RecursionError:
+        warnings.append("front matter is nested too deeply and was ignored")
+        return SourceMeta()
+    if not isinstance(node, yaml.MappingNode):
+        warnings.append("front matter is not a mapping of keys to values and was ignored")
+        return SourceMeta()
+    values: dict[str, str | list[str]] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            warnings.append("a front matter key that is not a plain name was ignored")
+            continue
+        key = key_node.value
+        if key in values:
+            warnings.append(f"front matter key '{_short(key)}' is given twice: the first value is used")
+            continue
+        if isinstance(value_node, yaml.ScalarNode):
+            if value_node.style is None and value_node.value in _NULL_SCALARS:
+                continue
+            values[key] = value_node.value
+        elif isinstance(value_node, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in value_node.value[: MAX_TAGS + 1]):
+            values[key] = [item.value for item in value_node.value[: MAX_TAGS + 1]]
+        else:
+            warnings.append(f"front matter key '{_short(key)}' holds a nested structure, not a value: ignored")
+    return _meta_from_mapping(values, "front matter", warnings)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _split_header_block(text: str, warnings: list[str]) -> tuple[SourceMeta, str]:
     lines = text.split("\n")
-    found: dict[str, str] = {}
+    found: dict[str, str | list[str]] = {}
     end = 0
     for i, line in enumerate(lines):
         m = _HEADER_LINE.match(line.strip())
         key = HEADER_ALIASES.get(m.group(1).strip().lower()) if m else None
-        if key is None or key in found:
+        if m is None or key is None or key in found:
             end = i
             break
         found[key] = m.group(2).strip()
@@ -220,24 +396,52 @@ def _split_header_block(text: str, warnings: list[str]) -> tuple[SourceMeta, str
     return _meta_from_mapping(found, "metadata lines", warnings), "\n".join(lines[end:])
 
 
-def _meta_from_mapping(data: dict, origin: str, warnings: list[str]) -> SourceMeta:
-    values: dict[str, object] = {}
-    for key, value in data.items():
-        key = HEADER_ALIASES.get(str(key).strip().lower(), str(key))
-        if key not in META_KEYS:
-            warnings.append(f"unknown {origin} key '{key}' ignored (known: {', '.join(META_KEYS)})")
-            continue
-        if value is None:
-            continue
+def _meta_from_mapping(data: dict[str, str | list[str]], origin: str, warnings: list[str]) -> SourceMeta:
+    """Known keys become fields, other keys are kept as extra metadata; every value is text."""
+    values: dict[str, str] = {}
+    tags: tuple[str, ...] = ()
+    extra: list[tuple[str, str]] = []
+    for raw_key, value in data.items():
+        key = HEADER_ALIASES.get(raw_key.strip().lower(), raw_key.strip())
         if key == "tags":
-            items = value if isinstance(value, list) else str(value).split(",")
-            values[key] = tuple(str(t).strip() for t in items if str(t).strip())
-        else:
-            values[key] = str(value).strip()
-    return SourceMeta(origin=origin, **values)
+            items = value if isinstance(value, list) else value.split(",")
+            kept = [t.strip() for t in items if t.strip() and len(t.strip()) <= 100]
+            if len(kept) > MAX_TAGS or len(kept) < len([t for t in items if t.strip()]):
+                warnings.append(f"tags: only the first {MAX_TAGS} tags of at most 100 characters are used")
+            tags = tuple(dict.fromkeys(kept[:MAX_TAGS]))
+            continue
+        if isinstance(value, list):
+            if key in META_KEYS:
+                warnings.append(f"{origin} key '{_short(key)}' should be a single value, not a list: ignored")
+                continue
+            value = ", ".join(value)
+        value = value.strip()
+        if len(value) > MAX_META_VALUE_CHARS:
+            warnings.append(f"{origin} key '{_short(key)}' is longer than {MAX_META_VALUE_CHARS:,} characters: ignored")
+            continue
+        if not value:
+            continue
+        if key not in META_KEYS:
+            if len(extra) < MAX_TAGS and len(key) <= 100:
+                extra.append((key, value))
+            continue
+        if key == "date" and parse_date_text(value) is None:
+            warnings.append(f"date '{_short(value)}' is not a date that can be read (e.g. 2024-01-12, 2024-01 or 12 January 2024): ignored")
+            continue
+        values[key] = value
+    return SourceMeta(
+        title=values.get("title"),
+        date=values.get("date"),
+        source_url=values.get("source_url"),
+        outlet=values.get("outlet"),
+        author=values.get("author"),
+        tags=tags,
+        extra=tuple(extra),
+        origin=origin,
+    )
 
 
-def extract_html(html: str) -> tuple[str, SourceMeta]:
+def extract_html(html: str, warnings: list[str] | None = None) -> tuple[str, SourceMeta]:
     """Article text and metadata from a saved page, by trafilatura."""
     import trafilatura
 
@@ -250,17 +454,14 @@ def extract_html(html: str) -> tuple[str, SourceMeta]:
             date_extraction_params={"original_date": True, "extensive_search": True},
         )
     except Exception as exc:  # trafilatura raises many lxml errors on broken pages
-        raise RejectedSource(f"HTML could not be parsed: {exc}") from exc
+        raise RejectedSource(f"HTML could not be parsed: {str(exc)[:200]}") from exc
     text = getattr(doc, "text", None) if doc is not None else None
     if not text or not text.strip():
         raise RejectedSource("HTML page has no article text that could be extracted")
-    meta = SourceMeta(
-        title=(doc.title or None),
-        date=(doc.date or None),
-        source_url=(doc.url or None),
-        outlet=(doc.sitename or None),
-        author=(doc.author or None),
-        tags=tuple(t for t in (doc.tags or []) if t),
-        origin="html metadata",
-    )
-    return normalise_text(text), meta
+    found: dict[str, str | list[str]] = {
+        key: value for key, value in (("title", doc.title), ("date", doc.date), ("source_url", doc.url), ("outlet", doc.sitename), ("author", doc.author)) if isinstance(value, str) and value.strip()
+    }
+    tags = [t for t in (doc.tags or []) if isinstance(t, str) and t.strip()]
+    if tags:
+        found["tags"] = tags
+    return normalise_text(text), _meta_from_mapping(found, "html metadata", warnings if warnings is not None else [])

@@ -22,6 +22,8 @@ class SourceMeta:
     outlet: str | None = None
     author: str | None = None
     tags: tuple[str, ...] = ()
+    extra: tuple[tuple[str, str], ...] = ()
+    """Other keys the source states (``subtitle``, ``section`` ...), kept as typed."""
     origin: str = "none"
     """Where the metadata came from: ``front matter``, ``html metadata`` or ``none``."""
 
@@ -31,7 +33,8 @@ class SourceDocument:
     """One source file that could be read as text."""
 
     path: str
-    """Path relative to the sources folder, with forward slashes."""
+    """Path relative to the sources folder, with forward slashes; always valid Unicode
+    (bytes of a name that are not UTF-8 are shown as ``\\xNN``, see ``path_bytes``)."""
     sha256: str
     text: str
     """Decoded text with normalised line endings, front matter removed."""
@@ -39,6 +42,8 @@ class SourceDocument:
     kind: str
     """``text``, ``markdown`` or ``html``."""
     meta: SourceMeta = field(default_factory=SourceMeta)
+    path_bytes: str | None = None
+    """Hex of the path's raw bytes, only when they are not valid UTF-8 (so it can be found again)."""
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class Rejection:
     path: str
     sha256: str
     reason: str
+    path_bytes: str | None = None
 
 
 class Role(StrEnum):

@@ -8,21 +8,25 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from .catalog import build_catalog
 from .clean import clean_sources
 from .config import DigestSettings
 from .dates import article_date
 from .dedupe import dedupe, fingerprint
+from .deps import check_dependencies
+from .errors import DigestError
 from .ingest import ingest
-from .models import DigestResult
+from .models import CleanedArticle, DigestResult, Rejection
 from .pages import write_pages
 from .relate import related_stories
 from .tag import EntityFinder, load_taxonomy, tag_stories
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -39,19 +43,42 @@ class StageTimer:
         return result
 
 
+def per_source(articles: Sequence[CleanedArticle], fn: Callable[[CleanedArticle], T], stage: str) -> tuple[list[CleanedArticle], list[T], list[Rejection]]:
+    """Run one per-source step inside its own guard: a failure rejects that source only.
+
+    Returns the articles that passed, their results (aligned), and the rejections.
+    """
+    kept: list[CleanedArticle] = []
+    results: list[T] = []
+    rejections: list[Rejection] = []
+    for article in articles:
+        try:
+            result = fn(article)
+        except Exception as exc:  # one bad source never stops the others
+            source = article.source
+            rejections.append(Rejection(source.path, source.sha256, f"failed in the {stage} stage ({type(exc).__name__}: {str(exc)[:200]})", source.path_bytes))
+            continue
+        kept.append(article)
+        results.append(result)
+    return kept, results, rejections
+
+
 def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: StageTimer | None = None) -> DigestResult:
     """Everything from the sources folder to generated Markdown and the catalog."""
     timer = timer or StageTimer()
     if not settings.sources_dir.is_dir():
-        raise FileNotFoundError(f"sources folder {settings.sources_dir} does not exist")
+        raise DigestError(f"sources folder {settings.sources_dir} does not exist")
+    check_dependencies()  # one clear line now, rather than a traceback from inside a stage
     taxonomy = load_taxonomy(settings.taxonomy)
     finder = timer.run("load NER model", EntityFinder, settings.ner_model, taxonomy)
     ingested = timer.run("ingest", ingest, settings.sources_dir, legacy_encoding=settings.legacy_encoding)
     log.info("read %d sources, rejected %d", len(ingested.documents), len(ingested.rejections))
     articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean)
-    rejections = tuple(sorted((*ingested.rejections, *unclean), key=lambda r: r.path))
-    dates = timer.run("dates", lambda: [article_date(a, today) for a in articles])
-    prints = timer.run("fingerprint", lambda: [fingerprint(a) for a in articles])
+    articles, dates, undatable = timer.run("dates", per_source, articles, lambda a: article_date(a, today), "dates")
+    date_of = {id(a): d for a, d in zip(articles, dates, strict=True)}
+    articles, prints, unprintable = timer.run("fingerprint", per_source, articles, fingerprint, "fingerprint")
+    dates = [date_of[id(a)] for a in articles]
+    rejections = tuple(sorted((*ingested.rejections, *unclean, *undatable, *unprintable), key=lambda r: r.path))
     stories = timer.run("dedupe", dedupe, articles, dates, settings.dedupe, prints)
     by_path = {a.source.path: d for a, d in zip(articles, dates, strict=True)}
     tagged = timer.run("tag", tag_stories, stories, by_path, taxonomy, finder, today)
@@ -59,5 +86,5 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     print_by_story = {t.story.id: print_by_path[t.story.main.source.path] for t in tagged}
     related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)
     pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size)
-    catalog = build_catalog(tagged, related, rejections)
+    catalog = build_catalog(tagged, related, rejections, ingested.notes)
     return DigestResult(stories=tuple(tagged), rejections=rejections, related=related, pages=pages, fragments=fragments, catalog=catalog, notes=ingested.notes)

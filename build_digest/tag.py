@@ -18,6 +18,8 @@ import yaml
 from slugify import slugify
 
 from .dates import resolve_undated, story_date
+from .deps import load_spacy_model
+from .errors import DigestError
 from .models import DateTag, Label, Story, TaggedStory
 
 ENTITY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
@@ -25,7 +27,18 @@ TYPE_ORDER = ("place", "organisation", "person")
 PARALLEL_NER_FROM = 400
 
 
-class TaxonomyError(ValueError):
+NER_CHUNK_CHARS = 10_000
+"""Texts are given to the model in pieces of at most this many characters (cut between
+paragraphs): spaCy refuses texts over its ``max_length`` (1,000,000) and its memory grows
+with the length of one text (a 1 MB text in 100,000-character pieces peaked at 3.2 GB,
+in 10,000-character pieces at 1.2 GB), while entities never span paragraphs."""
+MAX_NER_CHARS = 200_000
+"""Names are looked for in the first this many characters of a story (about 30,000 words,
+seven seconds of NER): a news story is far shorter, and a text past this is a dump whose
+opening names what it is about."""
+
+
+class TaxonomyError(DigestError, ValueError):
     """The taxonomy file is missing or malformed; the message names the file and key."""
 
 
@@ -82,6 +95,8 @@ def load_taxonomy(path: Path) -> Taxonomy:
         where = f"taxonomy file {path}, topics.{slug}"
         if not isinstance(spec, dict) or not spec.get("name"):
             raise TaxonomyError(f"{where}: needs at least a 'name'")
+        if str(slug) in RESERVED_SLUGS or str(slug).isdigit():
+            raise TaxonomyError(f"{where}: '{slug}' is the name of a listing page; choose another key")
         if slugify(str(slug)) != str(slug):
             raise TaxonomyError(f"{where}: the key must be a slug (lowercase letters, digits, hyphens), e.g. '{slugify(str(slug))}'")
         aliases = spec.get("aliases") or []
@@ -112,14 +127,51 @@ def load_taxonomy(path: Path) -> Taxonomy:
 # --- topics and entities -----------------------------------------------------------
 
 
-def match_topics(text: str, taxonomy: Taxonomy) -> tuple[Label, ...]:
+STATED = "stated in the source"
+"""Evidence of a topic the source's own ``tags:`` name."""
+
+
+def match_topics(text: str, taxonomy: Taxonomy, stated_tags: Sequence[str] = ()) -> tuple[Label, ...]:
+    """Topics whose phrases the text uses often enough, and those the source's tags name."""
+    stated = {tag.casefold() for tag in stated_tags}
     labels = []
     for topic in taxonomy.topics:
         hits = Counter(m.group(0) for m in topic.pattern.finditer(text))
-        if sum(hits.values()) >= topic.min_matches:
-            evidence = tuple(f"{phrase} ×{n}" if n > 1 else phrase for phrase, n in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])))
+        evidence = tuple(f"{phrase} ×{n}" if n > 1 else phrase for phrase, n in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])))
+        if topic.slug in stated or topic.name.casefold() in stated:
+            labels.append(Label(topic.slug, topic.name, "topic", (STATED, *evidence)))
+        elif sum(hits.values()) >= topic.min_matches:
             labels.append(Label(topic.slug, topic.name, "topic", evidence))
     return tuple(labels)
+
+
+def stated_tags(story: Story) -> tuple[str, ...]:
+    """The tags every version of the story states, in order, without repeats."""
+    return tuple(dict.fromkeys(tag for article in story.articles for tag in article.source.meta.tags))
+
+
+def ner_chunks(text: str, limit: int = NER_CHUNK_CHARS) -> list[str]:
+    """The text in pieces of at most ``limit`` characters, cut between paragraphs where possible."""
+    if len(text) <= limit:
+        return [text]
+    chunks: list[str] = []
+    current = ""
+    for paragraph in text.split("\n\n"):
+        while len(paragraph) > limit:  # one huge paragraph: cut at the last space before the limit
+            cut = paragraph.rfind(" ", 0, limit) if " " in paragraph[:limit] else limit
+            cut = cut if cut > 0 else limit
+            if current:
+                chunks.append(current)
+                current = ""
+            chunks.append(paragraph[:cut])
+            paragraph = paragraph[cut:].lstrip()
+        if current and len(current) + 2 + len(paragraph) > limit:
+            chunks.append(current)
+            current = ""
+        current = f"{current}\n\n{paragraph}" if current else paragraph
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 # Loaded models and the model's raw entities per text, kept for the life of the process:
@@ -153,8 +205,13 @@ class EntityFinder:
         n_process = 2 if len(todo) >= PARALLEL_NER_FROM else 1
         if len(_RAW_ENTITIES) + len(todo) > RAW_CACHE_LIMIT:
             _RAW_ENTITIES.clear()
-        for key, doc in zip(todo, self.nlp.pipe(list(todo.values()), batch_size=32, n_process=n_process), strict=True):
-            _RAW_ENTITIES[key] = tuple((ent.text, ent.label_) for ent in doc.ents)
+        pieces = [(key, chunk) for key, text in todo.items() for chunk in ner_chunks(text[:MAX_NER_CHARS])]
+        found: dict[tuple[str, str], list[tuple[str, str]]] = {key: [] for key in todo}
+        docs = self.nlp.pipe([chunk for _, chunk in pieces], batch_size=32, n_process=n_process)
+        for (key, _), doc in zip(pieces, docs, strict=True):
+            found[key].extend((ent.text, ent.label_) for ent in doc.ents)
+        for key, entities in found.items():
+            _RAW_ENTITIES[key] = tuple(entities)
         return [_RAW_ENTITIES[key] for key in keys]
 
     def find(self, texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
@@ -179,15 +236,15 @@ class EntityFinder:
         return results
 
 
-def _load_model(model: str):
+def _load_model(model: str):  # type: ignore[no-untyped-def]
     if model not in _MODELS:
-        import spacy
-
-        try:
-            _MODELS[model] = spacy.load(model, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
-        except OSError as exc:
-            raise RuntimeError(f"spaCy model '{model}' is not installed: pip install it or set ner_model in mkdocs.yml") from exc
+        _MODELS[model] = load_spacy_model(model)
     return _MODELS[model]
+
+
+def preload_model(model: str) -> None:
+    """Load the NER model now (raises DependencyError), so a build fails before it starts."""
+    _load_model(model)
 
 
 def _merge_short_names(mentions: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
@@ -216,15 +273,39 @@ def _normalise_entity(text: str) -> str:
     return text
 
 
-def entity_labels(mentions: list[tuple[str, str, str]], types: dict[str, str]) -> tuple[Label, ...]:
-    """Labels for one story; ``types`` settles each name's type corpus-wide."""
+RESERVED_SLUGS = frozenset({"index"})
+"""Names listing pages use inside an entity folder; digits-only names are listing page numbers."""
+
+
+def entity_slugs(types: dict[str, str], frequency: Counter[str]) -> dict[str, str]:
+    """One URL slug per entity name, unique within its type's folder.
+
+    Names that slugify alike ("Ta'ang", "Taang") or to a reserved name ("Index", "2")
+    would overwrite each other's page or a listing page. The most mentioned name keeps
+    the plain slug; the others get a suffix made from their own text, so it does not
+    depend on which other names the archive holds.
+    """
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name, kind in types.items():
+        groups[(kind, slugify(name) or "entity")].append(name)
+    slugs = {}
+    for (_kind, base), names in groups.items():
+        names.sort(key=lambda n: (-frequency[n], n))
+        for rank, name in enumerate(names):
+            taken = rank > 0 or base in RESERVED_SLUGS or base.isdigit()
+            slugs[name] = f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if taken else base
+    return slugs
+
+
+def entity_labels(mentions: list[tuple[str, str, str]], types: dict[str, str], slugs: dict[str, str] | None = None) -> tuple[Label, ...]:
+    """Labels for one story; ``types`` settles each name's type corpus-wide, ``slugs`` its URL."""
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     for name, _kind, surface in mentions:
         surfaces[name][surface.strip()] += 1
     labels = []
     for name, forms in surfaces.items():
         evidence = tuple(f"{form} ×{n}" if n > 1 else form for form, n in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0])))
-        slug = slugify(name) or "entity"
+        slug = slugs[name] if slugs else slugify(name) or "entity"
         labels.append(Label(slug, name, types[name], evidence))
     return tuple(sorted(labels, key=lambda lab: (TYPE_ORDER.index(lab.kind), lab.name.casefold())))
 
@@ -254,7 +335,9 @@ def tag_stories(
     texts = [f"{s.main.title}\n\n{s.main.body_text}" for s in stories]
     all_mentions = finder.find(texts)
     types = corpus_entity_types(all_mentions, taxonomy)
+    slugs = entity_slugs(types, Counter(name for mentions in all_mentions for name, _, _ in mentions))
     tagged = []
     for story, text, mentions in zip(stories, texts, all_mentions, strict=True):
-        tagged.append(TaggedStory(story, story_date(story, dates), match_topics(text, taxonomy), entity_labels(mentions, types)))
+        topics = match_topics(text, taxonomy, stated_tags(story))
+        tagged.append(TaggedStory(story, story_date(story, dates), topics, entity_labels(mentions, types, slugs)))
     return resolve_undated(tagged)
