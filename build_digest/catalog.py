@@ -6,11 +6,14 @@ Every file under the sources folder appears in ``sources`` exactly once: publish
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
+from .dedupe import former_ids
 from .models import Rejection, TaggedStory
 
-CATALOG_VERSION = 1
+CATALOG_VERSION = 2
+"""2: ``redirects``; ``warnings`` and ``path_bytes`` on sources; 12-digit story hashes."""
 
 
 def story_url(story_id: str) -> str:
@@ -18,7 +21,32 @@ def story_url(story_id: str) -> str:
     return f"stories/{story_id}/"
 
 
-def build_catalog(tagged: Sequence[TaggedStory], related: dict[str, tuple[str, ...]], rejections: Sequence[Rejection]) -> dict:
+def story_redirects(tagged: Sequence[TaggedStory]) -> dict[str, str]:
+    """Former story id -> current story id, for every id no live story has and only one claims."""
+    live = {t.story.id for t in tagged}
+    claims: dict[str, set[str]] = {}
+    for t in tagged:
+        for old in former_ids(t.story):
+            claims.setdefault(old, set()).add(t.story.id)
+    return {old: next(iter(ids)) for old, ids in sorted(claims.items()) if old not in live and len(ids) == 1}
+
+
+def _source_entry(path: str, path_bytes: str | None, sha256: str, status: str, article: str | None, reason: str, notes: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"path": path, "sha256": sha256, "status": status, "article": article, "reason": reason}
+    if path_bytes:
+        entry["path_bytes"] = path_bytes
+    if notes.get(path):
+        entry["warnings"] = list(notes[path])
+    return entry
+
+
+def build_catalog(
+    tagged: Sequence[TaggedStory],
+    related: dict[str, tuple[str, ...]],
+    rejections: Sequence[Rejection],
+    notes: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, Any]:
+    notes = notes or {}
     articles = []
     sources = []
     for t in sorted(tagged, key=lambda t: t.story.id):
@@ -37,10 +65,13 @@ def build_catalog(tagged: Sequence[TaggedStory], related: dict[str, tuple[str, .
                 "related": list(related.get(story.id, ())),
             }
         )
-        sources.append({"path": story.main.source.path, "sha256": story.main.source.sha256, "status": "published", "article": story.id, "reason": "main version of the story"})
+        main = story.main.source
+        sources.append(_source_entry(main.path, main.path_bytes, main.sha256, "published", story.id, "main version of the story", notes))
         for version in story.others:
-            sources.append({"path": version.article.source.path, "sha256": version.article.source.sha256, "status": "duplicate", "article": story.id, "reason": version.reason})
+            source = version.article.source
+            sources.append(_source_entry(source.path, source.path_bytes, source.sha256, "duplicate", story.id, version.reason, notes))
     for rejection in rejections:
-        sources.append({"path": rejection.path, "sha256": rejection.sha256, "status": "rejected", "article": None, "reason": rejection.reason})
+        sources.append(_source_entry(rejection.path, rejection.path_bytes, rejection.sha256, "rejected", None, rejection.reason, notes))
     sources.sort(key=lambda s: s["path"])
-    return {"version": CATALOG_VERSION, "articles": articles, "sources": sources}
+    redirects = {story_url(old): story_url(new) for old, new in story_redirects(tagged).items()}
+    return {"version": CATALOG_VERSION, "articles": articles, "sources": sources, "redirects": redirects}

@@ -235,11 +235,11 @@ def clean_sources(documents: Sequence[SourceDocument], config: CleanConfig | Non
         try:
             article = clean_document(doc, config, recurring)
         except Exception as exc:  # one bad file never stops the others
-            log.warning("Could not clean %s: %s", doc.path, exc)
-            rejections.append(Rejection(doc.path, doc.sha256, f"could not be cleaned ({type(exc).__name__}: {exc})"))
+            log.debug("Could not clean %s: %s", doc.path, exc)
+            rejections.append(Rejection(doc.path, doc.sha256, f"could not be cleaned ({type(exc).__name__}: {str(exc)[:200]})", doc.path_bytes))
             continue
         if not article.body_blocks:
-            rejections.append(Rejection(doc.path, doc.sha256, "no article text left after cleaning (only site chrome, markup or metadata)"))
+            rejections.append(Rejection(doc.path, doc.sha256, "no article text left after cleaning (only site chrome, markup or metadata)", doc.path_bytes))
             continue
         articles.append(article)
     return articles, rejections
@@ -309,7 +309,7 @@ def _is_breadcrumb(text: str) -> bool:
 
 
 def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict[str, int]) -> None:
-    for ln in lines:
+    for position, ln in enumerate(lines):
         text = ln.text
         n = word_count(text)
         if n <= 15 and _CHROME_LINE.match(text.strip(" :|-–—•·*#")):
@@ -318,7 +318,9 @@ def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict
             ln.removed_by = "breadcrumb or menu"
         elif n <= 20 and _COUNTED_LINK.match(text):
             ln.removed_by = "headline link with a comment or view count"
-        elif n <= config.chrome_max_words and recurring.get(normalise_line(text), 0) >= config.chrome_min_sources:
+        # The first line is the source's own headline candidate: other sources repeating
+        # it (as a teaser or a related link) must not make it vanish from its own page.
+        elif position > 0 and n <= config.chrome_max_words and recurring.get(normalise_line(text), 0) >= config.chrome_min_sources:
             ln.removed_by = f"recurs in {recurring[normalise_line(text)]} sources (corpus chrome)"
 
 

@@ -380,10 +380,26 @@ def _too_far_apart(a: DateTag | None, b: DateTag | None, window_days: int) -> bo
     return abs((a.value - b.value).days) > window_days
 
 
-def story_id(main: CleanedArticle) -> str:
-    """Slug of the title plus a short hash of the main file: stable when other sources arrive."""
+STORY_HASH_DIGITS = 12
+"""Hex digits of the main file's SHA-256 in a story id: 48 bits, so a file crafted to take
+over another story's URL needs ~10^14 tries (6 digits, before 0.2, needed 10^7)."""
+LEGACY_HASH_DIGITS = 6
+
+
+def story_id(main: CleanedArticle, digits: int = STORY_HASH_DIGITS) -> str:
+    """Slug of the title plus a hash of the main file: stable when other sources arrive."""
     slug = slugify(main.title, max_length=60, word_boundary=True) or "story"
-    return f"{slug}-{main.source.sha256[:6]}"
+    return f"{slug}-{main.source.sha256[:digits]}"
+
+
+def former_ids(story: Story) -> set[str]:
+    """Ids this story's versions had, or would have had, as stories of their own.
+
+    When a fuller copy arrives it becomes the main version and the story's id changes;
+    the old main version is still a member, so its id (and the 6-digit ids of earlier
+    releases) can redirect to the new one.
+    """
+    return {story_id(a, digits) for a in story.articles for digits in (STORY_HASH_DIGITS, LEGACY_HASH_DIGITS)} - {story.id}
 
 
 def main_version_key(article: CleanedArticle, date: DateTag | None) -> tuple:
@@ -413,9 +429,13 @@ def dedupe(articles: Sequence[CleanedArticle], dates: Sequence[DateTag | None], 
         main = members[0]
         others = tuple(FoldedVersion(articles[k], _reason_for(k, main, pairs_of[k], reasons, articles)) for k in members[1:])
         stories.append(Story(story_id(articles[main]), articles[main], others))
-    # Same title and same 6-digit hash prefix (about 1 in 16 million): lengthen the hash.
-    ids = Counter(s.id for s in stories)
-    stories = [Story(f"{s.id[:-6]}{s.main.source.sha256[:16]}", s.main, s.others) if ids[s.id] > 1 else s for s in stories]
+    # Same title and same hash prefix: the story whose file hashes lowest keeps the id
+    # (a crafted file cannot take it over without a full SHA-256 preimage), the others
+    # take the whole hash.
+    owner: dict[str, Story] = {}
+    for s in sorted(stories, key=lambda s: s.main.source.sha256):
+        owner.setdefault(s.id, s)
+    stories = [s if owner[s.id] is s else Story(story_id(s.main, 64), s.main, s.others) for s in stories]
     stories.sort(key=lambda s: s.id)
     return stories
 

@@ -26,19 +26,30 @@ LATEST_ON_HOME = 10
 TYPE_TITLES = {"person": "People", "place": "Places", "organisation": "Organisations"}
 TYPE_PAGES = {"person": "people", "place": "places", "organisation": "organisations"}
 # Characters Python-Markdown gives meaning to and honours a backslash escape for.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~^=:])")
-_MD_ESCAPABLE = set("\\`*_{}[]()#+-.!|")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# Characters that only extensions give meaning to, with no backslash escape: "???" opens
+# a details block, ":" emoji and definition lists, "~~", "^^", "==" strike, insert and
+# mark. A numeric character reference renders the same character and is never syntax.
+_MD_ENTITY = re.compile(r"[?:~^=]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Control characters (an escape sequence in a file name, say) as ``\\xNN`` text."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def md_text(text: str) -> str:
     """Escape source text so Markdown renders exactly these characters and no markup.
 
     ``<``, ``>`` and ``&`` become entities (no raw HTML can survive); every character
-    Python-Markdown would read as syntax gets a backslash. Characters it cannot
-    escape (``~ ^ = :``) are harmless because no extension that uses them is enabled.
+    Python-Markdown reads as syntax gets a backslash, and those only its extensions
+    read (``? : ~ ^ =``) become numeric references, so no block ("??? note") or
+    inline syntax can start inside source text. Control characters are made visible.
     """
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(lambda m: "\\" + m.group(1) if m.group(1) in _MD_ESCAPABLE else m.group(1), text)
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(lambda m: f"&#{ord(m.group(0))};", text)
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -195,6 +206,10 @@ def source_facts(article: CleanedArticle) -> list[str]:
         facts.append(f"**Original:** [{md_text(urlsplit(url).netloc)}](<{url}>)")
     elif meta.source_url:
         facts.append(f"**Original address (not a web link):** {md_text(meta.source_url)}")
+    if meta.tags:
+        facts.append("**Tags in the source:** " + ", ".join(md_text(tag) for tag in meta.tags))
+    for key, value in meta.extra:
+        facts.append(f"**{md_text(key)}** (stated in the source): {md_text(value)}")
     facts.append(f"**Source file:** {md_text(article.source.path)}")
     return facts
 
