@@ -6,6 +6,7 @@ MkDocs succeeded, so a failed build never leaves a half-written site in place.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import shutil
 import sys
@@ -20,7 +21,12 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
 from .clean import removal_counts
+from .deps import check_dependencies
+from .errors import DigestError
+from .pages import visible
+from .pipeline import run_pipeline
 from .plugin import DigestPlugin
+from .tag import preload_model
 
 PROGRESS_FROM = 300
 """From this many source files on, a build shows each stage's progress."""
@@ -40,6 +46,11 @@ def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None,
     if not isinstance(plugin, DigestPlugin):
         raise click.ClickException(f"{config_file} does not enable the 'digest' plugin under plugins:")
     plugin.sources_override = sources
+    try:  # a missing package or model is one line here, before anything is built
+        check_dependencies()
+        preload_model(plugin.config.ner_model)
+    except DigestError as exc:
+        raise click.ClickException(visible(str(exc))) from exc
     return cfg, plugin
 
 
@@ -75,7 +86,7 @@ def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict
         mkdocs_build(cfg)
     except (MkDocsException, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise click.ClickException(f"build failed, {target} left as it was: {exc}") from exc
+        raise click.ClickException(visible(f"build failed, {target} left as it was: {plugin.error or exc}")) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -86,11 +97,8 @@ def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict
     click.echo(
         f"Read {sum(statuses.values())} sources: {statuses['published']} stories published, "
         f"{statuses['duplicate']} duplicates folded, {statuses['rejected']} rejected. "
-        f"Site in {target} ({time.perf_counter() - started:.1f} s)."
+        f"Site in {visible(str(target))} ({time.perf_counter() - started:.1f} s)."
     )
-    for source in result.catalog["sources"]:
-        if source["status"] == "rejected":
-            click.echo(f"  rejected {source['path']}: {source['reason']}", err=True)
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -113,28 +121,30 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
     _configure_logging(False)
     cfg, plugin = _load(config_file, sources)
     try:
-        plugin.on_config(cfg)
-    except MkDocsException as exc:
-        raise click.ClickException(str(exc)) from exc
-    result = plugin.result
-    assert result is not None
+        settings = plugin.config.to_settings(Path(cfg.config_file_path).resolve().parent)
+        if sources is not None:
+            settings = dataclasses.replace(settings, sources_dir=sources.resolve())
+        result = run_pipeline(settings)
+    except (DigestError, ValueError) as exc:
+        raise click.ClickException(visible(str(exc))) from exc
     articles = {a.source.path: a for t in result.stories for a in t.story.articles}
     for source in result.catalog["sources"]:
         path, status = source["path"], source["status"]
+        shown = visible(path)
         if status == "published":
-            click.echo(f"{path}: published as story {source['article']}")
+            click.echo(f"{shown}: published as story {source['article']}")
         elif status == "duplicate":
-            click.echo(f"{path}: folded into story {source['article']}: {source['reason']}")
+            click.echo(f"{shown}: folded into story {source['article']}: {visible(source['reason'])}")
         else:
-            click.echo(f"{path}: REJECTED: {source['reason']}")
+            click.echo(f"{shown}: REJECTED: {visible(source['reason'])}")
         for note in result.notes.get(path, ()):
-            click.echo(f"    warning: {note}")
+            click.echo(f"    warning: {visible(note)}")
         article = articles.get(path)
         if article is not None:
-            click.echo(f"    title: {article.title} | {article.word_count} words kept, {len(article.removed)} lines removed")
+            click.echo(f"    title: {visible(article.title)} | {article.word_count} words kept, {len(article.removed)} lines removed")
             if removed:
                 for line in article.removed:
-                    click.echo(f"    - line {line.line_number} [{line.rule}]: {line.text[:100]}")
+                    click.echo(f"    - line {line.line_number} [{line.rule}]: {visible(line.text[:100])}")
     all_articles = list(articles.values())
     counts = removal_counts(all_articles)
     click.echo("\nCleaning: " + (", ".join(f"{rule}: {n}" for rule, n in counts.most_common()) or "nothing removed"))

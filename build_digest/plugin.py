@@ -2,14 +2,22 @@
 
 on_config runs the pipeline; on_files adds the generated pages (in memory, marked
 generated, never written into docs/); on_page_markdown fills the hand-written pages'
-``<!-- digest:NAME -->`` markers; on_post_build writes catalog.json; on_serve watches
-the sources folder and the taxonomy so ``mkdocs serve`` rebuilds when they change.
+``<!-- digest:NAME -->`` markers; on_post_build writes catalog.json and the redirect
+pages of former story URLs; on_serve watches the sources folder and the taxonomy so
+``mkdocs serve`` rebuilds when they change.
+
+Strict mode: everything the digest reports goes through the ``mkdocs.plugins.digest``
+logger, which MkDocs counts. A rejected source and a warning about a source's metadata
+are warnings, so ``--strict`` fails on them; unknown front-matter keys are kept as
+extra metadata and are not warnings.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import posixpath
 import re
 from pathlib import Path
 
@@ -19,9 +27,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .config import DigestPluginConfig, DigestSettings
+from .errors import DigestError
 from .models import DigestResult
+from .pages import visible
 from .pipeline import StageTimer, run_pipeline
-from .tag import TaxonomyError
 
 log = logging.getLogger("mkdocs.plugins.digest")
 _MARKER = re.compile(r"<!--\s*digest:(\w+)\s*-->")
@@ -33,6 +42,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.settings: DigestSettings | None = None
         self.timer = StageTimer()
         self.sources_override: Path | None = None
+        self.error: str | None = None
+        """The digest's own message when it stopped the build (MkDocs only says "Aborted")."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         config_dir = Path(config.config_file_path or ".").resolve().parent
@@ -43,13 +54,13 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if self.sources_override is not None:
             settings = DigestSettings(**{**settings.__dict__, "sources_dir": self.sources_override.resolve()})
         self.settings = settings
+        self.error = None
         try:
             self.result = run_pipeline(settings, timer=self.timer)
-        except (TaxonomyError, FileNotFoundError, RuntimeError) as exc:
+        except DigestError as exc:
+            self.error = str(exc)
             raise PluginError(str(exc)) from exc
-        for path, notes in sorted(self.result.notes.items()):
-            for note in notes:
-                log.warning("%s: %s", path, note)
+        report(self.result)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -58,6 +69,11 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} is hand-written but the digest generates that page: rename or remove it")
             files.append(File.generated(config, path, content=content))
+        owners: dict[str, str] = {}
+        for file in files.documentation_pages():
+            other = owners.setdefault(file.url, file.src_uri)
+            if other != file.src_uri:
+                raise PluginError(f"two pages would be published at the same address '{file.url}': {other} and {file.src_uri}")
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
@@ -76,9 +92,40 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         assert self.result is not None
         out = Path(config.site_dir) / "catalog.json"
         out.write_text(json.dumps(self.result.catalog, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        titles = {a["url"]: a["title"] for a in self.result.catalog["articles"]}
+        for old, new in self.result.catalog["redirects"].items():
+            write_redirect(Path(config.site_dir), old, new, titles.get(new, ""), config.use_directory_urls)
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         assert self.settings is not None
         server.watch(str(self.settings.sources_dir))
         server.watch(str(self.settings.taxonomy))
         return server
+
+
+def report(result: DigestResult) -> None:
+    """Every rejection and warning about a source, where ``--strict`` counts them."""
+    for rejection in result.rejections:
+        log.warning("Rejected %s: %s", visible(rejection.path), visible(rejection.reason))
+    for path, notes in sorted(result.notes.items()):
+        for note in notes:
+            log.warning("%s: %s", visible(path), visible(note))
+
+
+def write_redirect(site_dir: Path, old_url: str, new_url: str, title: str, directory_urls: bool) -> None:
+    """A page at a story's former address that sends readers (and search engines) on."""
+    old_file = f"{old_url}index.html" if directory_urls else f"{old_url.rstrip('/')}.html"
+    new_file = new_url if directory_urls else f"{new_url.rstrip('/')}.html"
+    target = posixpath.relpath(new_file, posixpath.dirname(old_file)) + ("/" if directory_urls else "")
+    path = site_dir / old_file
+    if path.exists():
+        return  # never overwrite a real page
+    path.parent.mkdir(parents=True, exist_ok=True)
+    href, text = html.escape(target, quote=True), html.escape(title or "the story")
+    path.write_text(
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<title>Moved: {text}</title><meta name="robots" content="noindex">'
+        f'<link rel="canonical" href="{href}"><meta http-equiv="refresh" content="0; url={href}"></head>\n'
+        f'<body><p>This story has moved: <a href="{href}">{text}</a>.</p></body></html>\n',
+        encoding="utf-8",
+    )
