@@ -323,3 +323,19 @@ def test_random_bytes_and_front_matter_never_escape_ingest_clean_or_dates(head, 
         return
     article = clean_document(document)
     article_date(article)
+
+
+def test_a_file_crafted_to_share_a_story_id_never_takes_the_address_over():
+    from build_digest.dedupe import dedupe
+    from build_digest.models import Block, CleanedArticle, Role, SourceDocument
+
+    def article(sha: str, town: str, body: str) -> CleanedArticle:
+        source = SourceDocument(f"{town}.txt", sha, body, "utf-8", "text")
+        return CleanedArticle(source, "Market shelled", (Block(Role.PARAGRAPH, body),), ())
+
+    genuine = article("abcdef123456" + "0" * 52, "Lashio", "Residents of Lashio said on Monday that the army had shelled the market twice.")
+    crafted = article("abcdef123456" + "f" * 52, "Hsenwi", "A crafted file about something else entirely, written to take an address over.")
+    alone = {s.main.source.path: s.id for s in dedupe([genuine], [None])}
+    together = {s.main.source.path: s.id for s in dedupe([crafted, genuine], [None, None])}
+    assert together["Lashio.txt"] == alone["Lashio.txt"] == "market-shelled-abcdef123456"
+    assert together["Hsenwi.txt"] == "market-shelled-abcdef123456" + "f" * 52
