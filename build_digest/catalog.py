@@ -13,7 +13,7 @@ from .dedupe import former_ids
 from .models import Rejection, TaggedStory
 
 CATALOG_VERSION = 2
-"""2: ``redirects``; ``warnings`` and ``path_bytes`` on sources; 12-digit story hashes."""
+"""2: ``redirects``; ``outlet`` on articles; ``warnings`` and ``path_bytes`` on sources; 12-digit story hashes."""
 
 
 def story_url(story_id: str) -> str:
@@ -55,6 +55,7 @@ def build_catalog(
             {
                 "id": story.id,
                 "title": story.main.title,
+                "outlet": story.main.source.meta.outlet,
                 "date": t.date.value.isoformat() if t.date.value else None,
                 "date_precision": t.date.precision,
                 "date_source": t.date.source,

@@ -23,10 +23,10 @@ from mkdocs.exceptions import MkDocsException
 from .clean import removal_counts
 from .deps import check_dependencies
 from .errors import DigestError
-from .pages import visible
 from .pipeline import run_pipeline
 from .plugin import DigestPlugin
 from .tag import preload_model
+from .text import visible
 
 PROGRESS_FROM = 300
 """From this many source files on, a build shows each stage's progress."""

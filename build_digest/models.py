@@ -182,3 +182,5 @@ class DigestResult:
     catalog: dict
     notes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     """Source path -> warnings that did not stop it."""
+    topic_names: dict[str, str] = field(default_factory=dict)
+    """Every topic of the taxonomy: slug -> name (each has a page and a feed)."""

@@ -9,6 +9,7 @@ paginated listing pages, never on every page (which would make the build quadrat
 from __future__ import annotations
 
 import html
+import json
 import math
 import posixpath
 import re
@@ -18,8 +19,10 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from .feeds import feed_path
 from .models import CleanedArticle, DateTag, Label, Rejection, Role, TaggedStory
 from .tag import TYPE_ORDER, Taxonomy
+from .text import visible
 
 WORDS_PER_MINUTE = 230
 LATEST_ON_HOME = 10
@@ -31,12 +34,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 # a details block, ":" emoji and definition lists, "~~", "^^", "==" strike, insert and
 # mark. A numeric character reference renders the same character and is never syntax.
 _MD_ENTITY = re.compile(r"[?:~^=]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def visible(text: str) -> str:
-    """Control characters (an escape sequence in a file name, say) as ``\\xNN`` text."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
 
 
 def md_text(text: str) -> str:
@@ -80,6 +77,44 @@ def format_date(tag: DateTag) -> str:
     return f"{tag.value.day} {tag.value.strftime('%B %Y')}"
 
 
+def time_element(tag: DateTag) -> str:
+    """The date as a reader reads it, in a ``<time>`` a machine reads (``2023-11`` for a month)."""
+    if tag.value is None:
+        return "Undated"
+    machine = tag.value.strftime("%Y-%m") if tag.precision == "month" else tag.value.isoformat()
+    return f'<time datetime="{machine}">{format_date(tag)}</time>'
+
+
+def json_for_script(data: object) -> str:
+    """JSON that can stand inside ``<script>``: no ``<``, ``>`` or ``&`` to end it early."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def share_metadata(t: TaggedStory, description: str) -> dict:
+    """What link previews and search engines read: Open Graph fields and a NewsArticle."""
+    main = t.story.main
+    day = t.date.value.isoformat() if t.date.value and t.date.precision == "day" else None
+    article: dict[str, object] = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": main.title[:110], "description": description}
+    if day:
+        article["datePublished"] = day
+    if main.source.meta.outlet:
+        article["publisher"] = {"@type": "Organization", "name": main.source.meta.outlet}
+    if main.source.meta.author:
+        article["author"] = {"@type": "Person", "name": main.source.meta.author}
+    if url := safe_url(main.source.meta.source_url):
+        article["isBasedOn"] = url
+    if t.topics:
+        article["keywords"] = [label.name for label in t.topics]
+    return {
+        "title": main.title,
+        "description": description,
+        "published": day,
+        "tags": [label.name for label in t.topics],
+        "jsonld": json_for_script(article),
+    }
+
+
 # Front-matter keys the theme prints into HTML without escaping (the <title>, the header,
 # <meta name="description">): a source's "<script>" there would be live.
 _TEMPLATE_KEYS = ("title", "description")
@@ -115,6 +150,7 @@ def write_pages(
     pages.update(entity_pages(timeline, page_size))
     pages.update(archive_pages(timeline, page_size))
     pages.update(paginate("timeline.md", "Timeline", "Every story in the order it was published. Undated stories come last.", timeline_entries(timeline, "timeline.md"), page_size))
+    pages["search.md"] = search_page()
     fragments = {
         "latest": latest_fragment(timeline),
         "topics": topics_fragment(timeline, taxonomy),
@@ -142,9 +178,10 @@ def story_page(t: TaggedStory, related: Sequence[TaggedStory], prev_story: Tagge
         "topics": [lab.name for lab in t.topics],
         "entities": [lab.name for lab in t.entities],
         "sources": [a.source.path for a in story.articles],
+        "digest": {"share": share_metadata(t, description[:300])},
     }
     out = [front_matter(fm), f"# {md_text(main.title)}\n"]
-    facts = [f"**Published:** {format_date(t.date)} ({md_text(date_note(t.date))})", *source_facts(main)]
+    facts = [f"**Published:** {time_element(t.date)} ({md_text(date_note(t.date))})", *source_facts(main)]
     facts.append(f"**Reading time:** {max(1, math.ceil(main.word_count / WORDS_PER_MINUTE))} min")
     if t.topics:
         facts.append("**Topics:** " + ", ".join(f"[{md_text(lab.name)}]({rel(f'topics/{lab.slug}.md', path)})" for lab in t.topics))
@@ -265,7 +302,7 @@ def timeline_entries(timeline: Sequence[TaggedStory], current: str) -> list[tupl
     return [(t.date.value.strftime("%B %Y") if t.date.value else "Undated", entry(t, current)) for t in timeline]
 
 
-def paginate(path: str, title: str, intro: str, entries: Sequence[tuple[str, str]] | Sequence[str], page_size: int) -> dict[str, str]:
+def paginate(path: str, title: str, intro: str, entries: Sequence[tuple[str, str]] | Sequence[str], page_size: int, meta: dict | None = None) -> dict[str, str]:
     """Split a long listing into pages of ``page_size`` entries, linked in order.
 
     ``entries`` are lines, or (group, line) pairs shown under a heading per group.
@@ -277,7 +314,7 @@ def paginate(path: str, title: str, intro: str, entries: Sequence[tuple[str, str
     names = [path] + [f"{base}/{n}.md" for n in range(2, len(chunks) + 1)]
     pages = {}
     for n, (name, chunk) in enumerate(zip(names, chunks, strict=True), start=1):
-        body = [front_matter({"title": title if n == 1 else f"{title} (page {n})"}), f"# {md_text(title)}\n", f"{intro}\n" if n == 1 else ""]
+        body = [front_matter({"title": title if n == 1 else f"{title} (page {n})", **(meta or {})}), f"# {md_text(title)}\n", f"{intro}\n" if n == 1 else ""]
         if not chunk:
             body.append("Nothing here yet.\n")
         group = None
@@ -317,8 +354,10 @@ def topic_pages(timeline: Sequence[TaggedStory], taxonomy: Taxonomy, page_size: 
         stories = members.get(topic.slug, [])
         index.append(f"- [{md_text(topic.name)}]({topic.slug}.md) — {len(stories)} {'story' if len(stories) == 1 else 'stories'}. {md_text(topic.description)}")
         path = f"topics/{topic.slug}.md"
-        intro = f"{md_text(topic.description)}\n\nMatched phrases: {md_text(', '.join(topic.aliases))}."
-        pages.update(paginate(path, topic.name, intro, timeline_entries(stories, path), page_size))
+        feed = feed_path(topic.slug)
+        intro = f"{md_text(topic.description)}\n\n[Follow this topic in a feed reader (Atom)]({rel(feed, path)})\n\nMatched phrases: {md_text(', '.join(topic.aliases))}."
+        meta = {"digest": {"feed": {"title": f"{topic.name}: stories", "path": feed}}}
+        pages.update(paginate(path, topic.name, intro, timeline_entries(stories, path), page_size, meta))
     pages["topics/index.md"] = "\n".join(index) + "\n"
     return pages
 
@@ -366,6 +405,29 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
     return pages
 
 
+SEARCH_FORM = """<div id="digest-search">
+<form class="digest-search__form" role="search" onsubmit="return false">
+<input type="search" name="q" placeholder="Search the stories" aria-label="Search the stories" autocomplete="off">
+<select name="sort" aria-label="Order of results"><option value="relevance">Best match first</option><option value="newest">Newest first</option></select>
+<select data-filter="topic" data-label="All topics" aria-label="Topic" hidden></select>
+<select data-filter="outlet" data-label="All outlets" aria-label="Outlet" hidden></select>
+<select data-filter="year" data-label="All years" aria-label="Year" hidden></select>
+<select data-filter="month" data-label="All months" aria-label="Month" hidden></select>
+</form>
+<p class="digest-search__status" aria-live="polite"></p>
+<ol class="digest-search__results"></ol>
+<button type="button" class="digest-search__more md-button" hidden>More results</button>
+</div>
+<noscript>Search needs JavaScript; browse by topic, month or the timeline instead.</noscript>
+"""
+
+
+def search_page() -> str:
+    """The search page: a form the search script (the theme's digest-search.js) brings to life."""
+    intro = "Search the headlines and texts of every story. Filter by topic, outlet, year or month; order by match or date."
+    return front_matter({"title": "Search", "digest": {"search": True}}) + f"# Search the archive\n\n{intro}\n\n{SEARCH_FORM}"
+
+
 # --- fragments for the hand-written pages ------------------------------------------
 
 
@@ -373,6 +435,7 @@ def latest_fragment(timeline: Sequence[TaggedStory]) -> str:
     latest = [t for t in reversed(timeline) if t.date.value][:LATEST_ON_HOME]
     lines = ["## Latest stories\n"] + [entry(t, "index.md") for t in latest]
     lines.append("\nSee the [timeline](timeline.md) for every story, or browse by [month](archive/index.md).")
+    lines.append(f"Follow new stories in a feed reader: [Atom feed of all stories]({feed_path()}); every topic page has its own.")
     return "\n".join(lines) + "\n"
 
 

@@ -87,4 +87,13 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)
     pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size)
     catalog = build_catalog(tagged, related, rejections, ingested.notes)
-    return DigestResult(stories=tuple(tagged), rejections=rejections, related=related, pages=pages, fragments=fragments, catalog=catalog, notes=ingested.notes)
+    return DigestResult(
+        stories=tuple(tagged),
+        rejections=rejections,
+        related=related,
+        pages=pages,
+        fragments=fragments,
+        catalog=catalog,
+        notes=ingested.notes,
+        topic_names={topic.slug: topic.name for topic in taxonomy.topics},
+    )

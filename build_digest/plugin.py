@@ -28,11 +28,14 @@ from mkdocs.structure.files import File, Files
 
 from .config import DigestPluginConfig, DigestSettings
 from .errors import DigestError
+from .feeds import render_feeds
 from .models import DigestResult
-from .pages import visible
 from .pipeline import StageTimer, run_pipeline
+from .search import write_search_index
+from .text import visible
 
 log = logging.getLogger("mkdocs.plugins.digest")
+THEME_DIR = Path(__file__).parent / "theme"
 _MARKER = re.compile(r"<!--\s*digest:(\w+)\s*-->")
 
 
@@ -46,6 +49,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         """The digest's own message when it stopped the build (MkDocs only says "Aborted")."""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        # The digest's template additions (feed links, share metadata) come with the
+        # package, after the site's own custom_dir so that a site can still override them.
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         config_dir = Path(config.config_file_path or ".").resolve().parent
         try:
             settings = self.config.to_settings(config_dir)
@@ -69,6 +75,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"docs/{path} is hand-written but the digest generates that page: rename or remove it")
             files.append(File.generated(config, path, content=content))
+        for path, feed in render_feeds(self.result.stories, config.site_name, self.result.topic_names, config.site_url or "").items():
+            files.append(File.generated(config, path, content=feed))
         owners: dict[str, str] = {}
         for file in files.documentation_pages():
             other = owners.setdefault(file.url, file.src_uri)
@@ -92,9 +100,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         assert self.result is not None
         out = Path(config.site_dir) / "catalog.json"
         out.write_text(json.dumps(self.result.catalog, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        write_search_index(self.result.stories, Path(config.site_dir))
         titles = {a["url"]: a["title"] for a in self.result.catalog["articles"]}
         for old, new in self.result.catalog["redirects"].items():
-            write_redirect(Path(config.site_dir), old, new, titles.get(new, ""), config.use_directory_urls)
+            write_redirect(Path(config.site_dir), old, new, titles.get(new, ""), config.use_directory_urls, config.site_url or "")
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         assert self.settings is not None
@@ -112,7 +121,7 @@ def report(result: DigestResult) -> None:
             log.warning("%s: %s", visible(path), visible(note))
 
 
-def write_redirect(site_dir: Path, old_url: str, new_url: str, title: str, directory_urls: bool) -> None:
+def write_redirect(site_dir: Path, old_url: str, new_url: str, title: str, directory_urls: bool, site_url: str = "") -> None:
     """A page at a story's former address that sends readers (and search engines) on."""
     old_file = f"{old_url}index.html" if directory_urls else f"{old_url.rstrip('/')}.html"
     new_file = new_url if directory_urls else f"{new_url.rstrip('/')}.html"
@@ -122,10 +131,11 @@ def write_redirect(site_dir: Path, old_url: str, new_url: str, title: str, direc
         return  # never overwrite a real page
     path.parent.mkdir(parents=True, exist_ok=True)
     href, text = html.escape(target, quote=True), html.escape(title or "the story")
+    canonical = html.escape(site_url.rstrip("/") + "/" + new_file if site_url else target, quote=True)
     path.write_text(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<title>Moved: {text}</title><meta name="robots" content="noindex">'
-        f'<link rel="canonical" href="{href}"><meta http-equiv="refresh" content="0; url={href}"></head>\n'
+        f'<link rel="canonical" href="{canonical}"><meta http-equiv="refresh" content="0; url={href}"></head>\n'
         f'<body><p>This story has moved: <a href="{href}">{text}</a>.</p></body></html>\n',
         encoding="utf-8",
     )

@@ -61,11 +61,31 @@ def test_pages_load_without_requests_to_other_hosts(browser, site_url, built_sit
 
 def test_search_finds_a_story_by_a_place_named_only_in_it(browser, site_url):
     page = browser.new_page()
-    page.goto(site_url, wait_until="networkidle")
-    page.locator(".md-search__input").click()
-    page.keyboard.type("Laukkai", delay=30)  # Material searches on key events, as a reader types
-    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
-    assert "Negotiations brokered by China" in page.locator(".md-search-result").inner_text()
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(urlsplit(request.url).path))
+    page.goto(site_url + "search/", wait_until="networkidle")
+    assert not [path for path in requests if "/pagefind/" in path]  # nothing for search before the reader types
+    statuses: list[int] = []
+    page.on("response", lambda response: statuses.append(response.status))
+    page.locator("#digest-search input[type=search]").click()
+    page.keyboard.type("Laukkai", delay=30)  # as a reader types
+    page.locator(".digest-search__result").first.wait_for(timeout=15000)
+    results = page.locator(".digest-search__results").inner_text()
+    assert "Negotiations brokered by China" in results and "Laukkai" in results
+    assert page.locator(".digest-search__result mark").count() >= 1
+    assert page.locator("select[data-filter=topic]").is_visible()
+    assert 404 not in statuses
+
+
+def test_search_filters_narrow_the_results(browser, site_url):
+    page = browser.new_page()
+    page.goto(site_url + "search/", wait_until="networkidle")
+    page.locator("#digest-search input[type=search]").fill("Myanmar")
+    page.locator(".digest-search__result").first.wait_for(timeout=15000)
+    everything = page.locator(".digest-search__result").count()
+    page.locator("select[data-filter=year]").select_option("2023")
+    page.wait_for_function("document.querySelector('.digest-search__status').textContent.startsWith('1 ')", timeout=15000)
+    assert page.locator(".digest-search__result").count() == 1 < everything
 
 
 def test_dark_palette_toggle_switches_the_colour_scheme(browser, site_url):

@@ -55,7 +55,7 @@ def test_catalog_lists_every_source_file_exactly_once_with_a_checksum(built_site
     assert by_path["001_516d2f6b9d0fef85.txt"]["article"] == by_path["000_6963635469b22089.txt"]["article"]
     article = next(a for a in catalog["articles"] if a["sources"][0].startswith("003"))
     assert (article["date"], article["date_precision"]) == ("2023-11-06", "day")
-    assert set(article) == {"id", "title", "date", "date_precision", "date_source", "url", "topics", "entities", "sources", "related"}
+    assert set(article) == {"id", "title", "outlet", "date", "date_precision", "date_source", "url", "topics", "entities", "sources", "related"}
 
 
 def test_story_page_shows_other_versions_related_coverage_and_labelled_furniture(built_site):
