@@ -74,11 +74,10 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     ingested = timer.run("ingest", ingest, settings.sources_dir, legacy_encoding=settings.legacy_encoding)
     log.info("read %d sources, rejected %d", len(ingested.documents), len(ingested.rejections))
     articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean)
-    articles, dates, undatable = timer.run("dates", per_source, articles, lambda a: article_date(a, today), "dates")
-    date_of = {id(a): d for a, d in zip(articles, dates, strict=True)}
-    articles, prints, unprintable = timer.run("fingerprint", per_source, articles, fingerprint, "fingerprint")
-    dates = [date_of[id(a)] for a in articles]
-    rejections = tuple(sorted((*ingested.rejections, *unclean, *undatable, *unprintable), key=lambda r: r.path))
+    articles, facts, failed = timer.run("dates and fingerprints", per_source, articles, lambda a: (article_date(a, today), fingerprint(a)), "date and fingerprint")
+    dates = [date for date, _ in facts]
+    prints = [print_ for _, print_ in facts]
+    rejections = tuple(sorted((*ingested.rejections, *unclean, *failed), key=lambda r: r.path))
     stories = timer.run("dedupe", dedupe, articles, dates, settings.dedupe, prints)
     by_path = {a.source.path: d for a, d in zip(articles, dates, strict=True)}
     tagged = timer.run("tag", tag_stories, stories, by_path, taxonomy, finder, today)

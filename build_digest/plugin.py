@@ -14,6 +14,7 @@ extra metadata and are not warnings.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import logging
@@ -51,14 +52,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # The digest's template additions (feed links, share metadata) come with the
         # package, after the site's own custom_dir so that a site can still override them.
-        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         config_dir = Path(config.config_file_path or ".").resolve().parent
         try:
             settings = self.config.to_settings(config_dir)
         except ValueError as exc:
             raise PluginError(f"{config.config_file_path}: {exc}") from exc
         if self.sources_override is not None:
-            settings = DigestSettings(**{**settings.__dict__, "sources_dir": self.sources_override.resolve()})
+            settings = dataclasses.replace(settings, sources_dir=self.sources_override.resolve())
         self.settings = settings
         self.error = None
         try:

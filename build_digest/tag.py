@@ -158,7 +158,7 @@ def ner_chunks(text: str, limit: int = NER_CHUNK_CHARS) -> list[str]:
     current = ""
     for paragraph in text.split("\n\n"):
         while len(paragraph) > limit:  # one huge paragraph: cut at the last space before the limit
-            cut = paragraph.rfind(" ", 0, limit) if " " in paragraph[:limit] else limit
+            cut = paragraph.rfind(" ", 1, limit)
             cut = cut if cut > 0 else limit
             if current:
                 chunks.append(current)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -38,6 +39,18 @@ def make_project(folder: Path, sources: dict[str, bytes | str] | None = None, wi
 def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command, as a user runs it, from the project folder."""
     return subprocess.run([sys.executable, "-m", "build_digest.cli", *args], cwd=project, capture_output=True, text=True, timeout=600)
+
+
+def build_in_process(project: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, dict]:
+    """`build-digest build` in this process (the NER model loads once per session): exit code, output, catalog."""
+    from click.testing import CliRunner
+
+    from build_digest.cli import main
+
+    out = project / "out"
+    result = CliRunner().invoke(main, ["build", "-f", str(project / "mkdocs.yml"), "--site-dir", str(out), *args], env=env)
+    catalog = json.loads((out / "catalog.json").read_text(encoding="utf-8")) if (out / "catalog.json").exists() else {}
+    return result.exit_code, result.output, catalog
 
 
 def pipeline_for(project: Path) -> DigestResult:

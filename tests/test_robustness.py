@@ -8,7 +8,6 @@ Builds run in-process (click's CliRunner) so the NER model loads once per sessio
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import subprocess
@@ -23,6 +22,7 @@ from hypothesis import strategies as st
 from build_digest.cli import main
 from build_digest.dedupe import STORY_HASH_DIGITS, story_id
 
+from .conftest import build_in_process as build
 from .conftest import make_project, pipeline_for, story_of
 
 ORDINARY = (
@@ -31,14 +31,6 @@ ORDINARY = (
     "after a week of clashes with the army, and residents said hundreds of families had fled north.\n"
 )
 SECRET = "TOP-SECRET-LINE-7f3a: the curator's private note must never be published"
-
-
-def build(project: Path, *args: str) -> tuple[int, str, dict]:
-    """`build-digest build` in this process; exit code, output and the catalog."""
-    out = project / "out"
-    result = CliRunner().invoke(main, ["build", "-f", str(project / "mkdocs.yml"), "--site-dir", str(out), *args])
-    catalog = json.loads((out / "catalog.json").read_text(encoding="utf-8")) if (out / "catalog.json").exists() else {}
-    return result.exit_code, result.output, catalog
 
 
 def statuses(catalog: dict) -> dict[str, dict]:

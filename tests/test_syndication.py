@@ -8,19 +8,16 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from click.testing import CliRunner
 
-from build_digest.cli import main
-
-from .conftest import make_project
+from .conftest import build_in_process, make_project
 
 SITE_URL = "https://example.org/digest/"
 
 
 def build(project: Path, env: dict[str, str] | None = None) -> dict:
-    result = CliRunner().invoke(main, ["build", "--strict", "-f", str(project / "mkdocs.yml"), "--site-dir", str(project / "out")], env=env)
-    assert result.exit_code == 0, result.output
-    return json.loads((project / "out" / "catalog.json").read_text(encoding="utf-8"))
+    code, output, catalog = build_in_process(project, "--strict", env=env)
+    assert code == 0, output
+    return catalog
 
 
 @pytest.fixture(scope="module")
