@@ -32,14 +32,16 @@ PROGRESS_FROM = 300
 """From this many source files on, a build shows each stage's progress."""
 
 
-def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None, strict: bool = False):
+def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None, strict: bool = False, offline: bool = False):
     if not config_file.is_file():
         raise click.ClickException(f"{config_file} not found: run from the project folder or pass --config-file")
-    overrides = {"strict": strict}
+    overrides: dict[str, object] = {"strict": strict}
+    if offline:  # every link names its file (story/index.html), as a folder opened from disk needs
+        overrides["use_directory_urls"] = False
     if site_dir is not None:
         overrides["site_dir"] = str(site_dir)
     try:
-        cfg = load_config(str(config_file), **overrides)
+        cfg = load_config(str(config_file), **overrides)  # type: ignore[arg-type]  # MkDocs types its overrides as str
     except MkDocsException as exc:
         raise click.ClickException(f"{config_file}: {exc}") from exc
     plugin = cfg.plugins.get("digest")
@@ -70,11 +72,12 @@ def main() -> None:
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Sources folder (default: plugins.digest.sources_dir).")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: site_dir of mkdocs.yml).")
 @click.option("--strict", is_flag=True, help="Fail on any warning.")
+@click.option("--offline", is_flag=True, help="A site that reads from a folder or zip (file://): links end in .html; search needs a server.")
 @click.option("--verbose", "-v", is_flag=True, help="Show progress of every stage.")
-def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict: bool, verbose: bool) -> None:
+def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict: bool, offline: bool, verbose: bool) -> None:
     """Run the pipeline and render the site with MkDocs."""
     started = time.perf_counter()
-    cfg, plugin = _load(config_file, sources, strict=strict)
+    cfg, plugin = _load(config_file, sources, strict=strict, offline=offline)
     sources_dir = sources or Path(cfg.config_file_path).parent / plugin.config.sources_dir
     many = sources_dir.is_dir() and sum(1 for _ in zip(range(PROGRESS_FROM), sources_dir.rglob("*"), strict=False)) >= PROGRESS_FROM
     _configure_logging(verbose or many)
@@ -160,6 +163,9 @@ def serve(config_file: Path, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _configure_logging(False)
+    # MkDocs' own lines: the address served, each change detected, each rebuild; and the digest's summary of each build.
+    for name in ("mkdocs.commands.serve", "mkdocs.livereload", "mkdocs.commands.build", "mkdocs.plugins.digest"):
+        logging.getLogger(name).setLevel(logging.INFO)
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
 
 

@@ -150,7 +150,6 @@ def write_pages(
     pages.update(entity_pages(timeline, page_size))
     pages.update(archive_pages(timeline, page_size))
     pages.update(paginate("timeline.md", "Timeline", "Every story in the order it was published. Undated stories come last.", timeline_entries(timeline, "timeline.md"), page_size))
-    pages["search.md"] = search_page()
     fragments = {
         "latest": latest_fragment(timeline),
         "topics": topics_fragment(timeline, taxonomy),
@@ -403,29 +402,6 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
         pages.update(paginate(path, label, f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}.", [entry(t, path) for t in stories], page_size))
     pages["archive/index.md"] = "\n".join(index) + "\n"
     return pages
-
-
-SEARCH_FORM = """<div id="digest-search">
-<form class="digest-search__form" role="search" onsubmit="return false">
-<input type="search" name="q" placeholder="Search the stories" aria-label="Search the stories" autocomplete="off">
-<select name="sort" aria-label="Order of results"><option value="relevance">Best match first</option><option value="newest">Newest first</option></select>
-<select data-filter="topic" data-label="All topics" aria-label="Topic" hidden></select>
-<select data-filter="outlet" data-label="All outlets" aria-label="Outlet" hidden></select>
-<select data-filter="year" data-label="All years" aria-label="Year" hidden></select>
-<select data-filter="month" data-label="All months" aria-label="Month" hidden></select>
-</form>
-<p class="digest-search__status" aria-live="polite"></p>
-<ol class="digest-search__results"></ol>
-<button type="button" class="digest-search__more md-button" hidden>More results</button>
-</div>
-<noscript>Search needs JavaScript; browse by topic, month or the timeline instead.</noscript>
-"""
-
-
-def search_page() -> str:
-    """The search page: a form the search script (the theme's digest-search.js) brings to life."""
-    intro = "Search the headlines and texts of every story. Filter by topic, outlet, year or month; order by match or date."
-    return front_matter({"title": "Search", "digest": {"search": True}}) + f"# Search the archive\n\n{intro}\n\n{SEARCH_FORM}"
 
 
 # --- fragments for the hand-written pages ------------------------------------------

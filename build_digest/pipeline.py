@@ -23,6 +23,7 @@ from .ingest import ingest
 from .models import CleanedArticle, DigestResult, Rejection
 from .pages import write_pages
 from .relate import related_stories
+from .search import search_page
 from .tag import EntityFinder, load_taxonomy, tag_stories
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     print_by_story = {t.story.id: print_by_path[t.story.main.source.path] for t in tagged}
     related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)
     pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size)
+    pages["search.md"] = search_page(tagged)
     catalog = build_catalog(tagged, related, rejections, ingested.notes)
     return DigestResult(
         stories=tuple(tagged),

@@ -20,6 +20,7 @@ import json
 import logging
 import posixpath
 import re
+from collections import Counter
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -102,7 +103,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         assert self.result is not None
         out = Path(config.site_dir) / "catalog.json"
         out.write_text(json.dumps(self.result.catalog, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-        write_search_index(self.result.stories, Path(config.site_dir))
+        self.timer.run("search index", write_search_index, self.result.stories, Path(config.site_dir))
+        statuses = Counter(source["status"] for source in self.result.catalog["sources"])
+        log.info("Digest: %d stories from %d sources (%d folded, %d rejected)", statuses["published"], sum(statuses.values()), statuses["duplicate"], statuses["rejected"])
         titles = {a["url"]: a["title"] for a in self.result.catalog["articles"]}
         for old, new in self.result.catalog["redirects"].items():
             write_redirect(Path(config.site_dir), old, new, titles.get(new, ""), config.use_directory_urls, config.site_url or "")

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+
+from build_digest.bench_search import index_synthetic, measure_query, serve
+
+from .conftest import build_in_process, make_project
 
 CHROMIUM = os.environ.get("DIGEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -28,15 +29,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def site_url(built_site: Path) -> Iterator[str]:
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args) -> None:
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with serve(built_site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +82,62 @@ def test_search_filters_narrow_the_results(browser, site_url):
     assert page.locator(".digest-search__result").count() == 1 < everything
 
 
+SEARCH_BUDGET_AT_1000 = 200 * 1024
+"""Bytes (gzip-compressed, as a static host sends them) a first query may cost at 1,000 stories."""
+SEARCH_UI_BUDGET = 50 * 1024
+"""Bytes a page load may fetch for search: the search UI's own script and style, nothing else."""
+
+
+def test_first_query_at_a_thousand_stories_stays_within_budget(browser, built_site, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(built_site, site)
+    index_synthetic(site, 1000)  # the shipped site with an index of 1,000 synthetic stories
+    with serve(site) as url:
+        cost = measure_query(browser, url, "border gate")
+    assert cost.results.endswith("stories") and not cost.results.startswith("0 ")
+    assert all("/pagefind/" not in path for path in cost.load_requests), cost.load_requests
+    assert cost.load_bytes <= SEARCH_UI_BUDGET
+    assert cost.query_bytes <= SEARCH_BUDGET_AT_1000, f"{cost.query_bytes / 1024:.1f} KB"
+
+
+def test_search_results_show_hostile_source_text_as_text(browser, tmp_path):
+    # Tags in a text copy are stray markup the cleaner removes; escaped ones are the text a reader saw.
+    hostile = "Zyxwv report\n\nThe zyxwv militia wrote &lt;img src=x onerror=window.pwned=1&gt; and &lt;mark&gt;x&lt;/mark&gt; on a wall in Lashio.\n"
+    project = make_project(tmp_path / "project", {"hostile.txt": hostile}, with_seeds=False)
+    exit_code, output, _ = build_in_process(project)
+    assert exit_code == 0, output
+    with serve(project / "out") as url:
+        page = browser.new_page()
+        page.goto(url + "search/", wait_until="networkidle")
+        page.locator("#digest-search input[type=search]").click()
+        page.keyboard.type("zyxwv", delay=30)
+        page.locator(".digest-search__result").first.wait_for(timeout=15000)
+        results = page.locator(".digest-search__results")
+        assert results.locator("img, script").count() == 0
+        assert "<img src=x onerror=window.pwned=1>" in results.inner_text()
+        assert "<mark>x</mark>" in results.inner_text()
+        assert [m.lower() for m in results.locator("mark").all_inner_texts()] == ["zyxwv"] * len(results.locator("mark").all_inner_texts())
+        assert page.evaluate("window.pwned") is None
+
+
+def test_not_found_page_renders_under_a_project_sub_path(browser, tmp_path):
+    """A GitHub project site lives at user.github.io/repo/: its 404 page must load its styles from there."""
+    project = make_project(tmp_path / "project")
+    exit_code, output, _ = build_in_process(project, env={"SITE_URL": "https://example.org/repo/"})
+    assert exit_code == 0, output
+    with serve(project / "out", prefix="/repo/") as url:
+        page = browser.new_page()
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "/no-such-story/" not in r.url else None)
+        response = page.goto(url + "no-such-story/", wait_until="networkidle")
+        assert response is not None and response.status == 404
+        assert failed == []
+        assert page.locator(".md-header").is_visible() and page.locator("article h1").is_visible()
+        assert page.locator("link[rel=stylesheet][href*='/repo/assets/']").count() >= 1
+        logo = page.locator(".md-header .md-logo").bounding_box()
+        assert logo is not None and logo["height"] < 100  # not the full-screen logo of an unstyled page
+
+
 def test_dark_palette_toggle_switches_the_colour_scheme(browser, site_url):
     page = browser.new_page()
     page.goto(site_url, wait_until="networkidle")
@@ -111,3 +161,20 @@ def test_print_view_hides_site_navigation(browser, site_url, built_site):
     page.emulate_media(media="print")
     assert not page.locator(".md-header").is_visible()
     assert page.locator("article h1").is_visible()
+
+
+def test_offline_site_reads_from_a_folder_and_search_says_it_needs_a_server(browser, tmp_path):
+    project = make_project(tmp_path / "project")
+    exit_code, output, catalog = build_in_process(project, "--offline")
+    assert exit_code == 0, output
+    site = (project / "out").resolve()
+    page = browser.new_page()
+    page.goto((site / "index.html").as_uri())
+    story_file = catalog["articles"][0]["url"].rstrip("/") + ".html"  # an offline build names each page's file
+    page.locator(f"a[href$='{story_file.split('/')[-1]}']").first.click()
+    page.wait_for_load_state()
+    assert page.url == (site / story_file).as_uri()
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") in ("sticky", "fixed")  # styled
+    page.goto((site / "search.html").as_uri())
+    page.locator("#digest-search input[type=search]").fill("Laukkai")
+    page.wait_for_function("document.querySelector('.digest-search__status').textContent.includes('served')", timeout=10000)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -34,10 +35,14 @@ def wait_for(url: str, text: str, seconds: float = 90) -> bool:
     return False
 
 
-def test_serve_rebuilds_when_a_source_is_added(tmp_path):
+def test_serve_rebuilds_when_a_source_is_added_and_says_so(tmp_path):
     project = make_project(tmp_path)
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "build_digest.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    command = [sys.executable, "-m", "build_digest.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"]
+    server = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: list[str] = []
+    assert server.stdout is not None
+    threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True).start()
     try:
         timeline = f"http://127.0.0.1:{port}/timeline/"
         assert wait_for(timeline, "China Urges Myanmar")
@@ -46,3 +51,7 @@ def test_serve_rebuilds_when_a_source_is_added(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=20)
+    output = "".join(lines)
+    assert f"Serving on http://127.0.0.1:{port}/" in output
+    assert "Detected file changes" in output
+    assert "Digest: 4 stories from 5 sources" in output and "Digest: 5 stories from 6 sources" in output

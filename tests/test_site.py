@@ -12,7 +12,7 @@ from pathlib import Path
 
 from build_digest.pipeline import run_pipeline
 
-from .conftest import ROOT, make_project, pipeline_for, run_cli
+from .conftest import ROOT, build_in_process, make_project, pipeline_for, run_cli
 
 HOSTILE = """Cash-only market reopens
 
@@ -275,3 +275,22 @@ def test_sources_option_builds_another_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     catalog = json.loads((project / "out" / "catalog.json").read_text())
     assert [s["path"] for s in catalog["sources"]] == ["only.txt"]
+
+
+def test_offline_build_links_name_files_that_exist(tmp_path):
+    """`build --offline` is read from a folder (file://): every link must name a file, not a folder."""
+    project = make_project(tmp_path / "project")
+    exit_code, output, catalog = build_in_process(project, "--offline")
+    assert exit_code == 0, output
+    site = project / "out"
+    assert catalog["articles"] and (site / "search.html").is_file()
+    broken: list[str] = []
+    for page in site.rglob("*.html"):
+        if page.name == "404.html":
+            continue  # served by a web server for missing addresses, never opened from disk
+        for target in re.findall(r'(?:href|src)="([^"#?]+)', page.read_text(encoding="utf-8")):
+            if re.match(r"[a-z][a-z0-9+.-]*:|//", target):
+                continue  # absolute URLs (canonical links, sources) are not followed from disk
+            if not (page.parent / target).is_file():
+                broken.append(f"{page.relative_to(site)} -> {target}")
+    assert broken == []

@@ -1,106 +1,130 @@
 // The archive's search page: Pagefind's JavaScript API with a small UI of our own.
-// Nothing is fetched until the reader starts typing; then only the index fragments for
-// the words typed and the data of the results on screen (ten at a time) are loaded.
+// Nothing is fetched until the reader starts typing; then Pagefind's code, and once they
+// pause, only the index chunks for the words typed, the filter used and the data of the
+// results on screen (ten at a time). Filter choices are written into the page at build time.
 // Everything from the index is inserted as text, except Pagefind's <mark> highlights.
-const PAGE_SIZE = 10;
-const root = document.getElementById("digest-search");
-if (root) {
-  const base = new URL("../", import.meta.url); // this script lives in <site>/assets/
-  const input = root.querySelector("input[type=search]");
-  const sort = root.querySelector("select[name=sort]");
-  const selects = [...root.querySelectorAll("select[data-filter]")];
-  const status = root.querySelector(".digest-search__status");
-  const list = root.querySelector(".digest-search__results");
-  const more = root.querySelector(".digest-search__more");
-  let pagefind = null;
-  let results = [];
-  let shown = 0;
-  let generation = 0;
+// No innerHTML anywhere.
+// A classic script, not a module: Chromium refuses module scripts from file://, and opened
+// from a folder this script must still run to say that search needs a server.
+(() => {
+  const script = document.currentScript.src;
+  const PAGE_SIZE = 10;
+  const PAUSE_MS = 250; // typing pause that starts a search
+  const root = document.getElementById("digest-search");
+  if (root) {
+    const base = new URL("../", script); // this script lives in <site>/assets/
+    const input = root.querySelector("input[type=search]");
+    const sort = root.querySelector("select[name=sort]");
+    const selects = [...root.querySelectorAll("select[data-filter]")];
+    const status = root.querySelector(".digest-search__status");
+    const list = root.querySelector(".digest-search__results");
+    const more = root.querySelector(".digest-search__more");
+    let pagefind = null;
+    let results = [];
+    let shown = 0;
+    let generation = 0;
 
-  const escapeHtml = (text) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  // Pagefind's excerpt is text with <mark> around matches: keep only those tags.
-  const safeExcerpt = (excerpt) =>
-    escapeHtml(excerpt.replace(/<(?!\/?mark>)[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"))
-      .replace(/&lt;mark&gt;/g, "<mark>").replace(/&lt;\/mark&gt;/g, "</mark>");
-
-  async function load() {
-    if (pagefind) return pagefind;
-    try {
-      pagefind = await import(new URL("pagefind/pagefind.js", base).href);
-      await pagefind.options({ excerptLength: 24 });
-      await pagefind.filters(); // loads the filter index, so each search reports counts per filter value
-    } catch (error) {
-      status.textContent = location.protocol === "file:"
-        ? "Search needs the site to be served (for example: python3 -m http.server -d site); every page can still be read from this folder."
-        : "Search could not be loaded.";
-      throw error;
+    // Pagefind's excerpt is HTML: the story's text escaped, with <mark> around matches. It is
+    // parsed in an inert document and rebuilt from its text, keeping only the <mark>s.
+    function excerptNodes(excerpt) {
+      const parsed = new DOMParser().parseFromString(`<body>${excerpt}</body>`, "text/html").body;
+      return [...parsed.childNodes].map((node) => {
+        if (node.nodeName !== "MARK") return document.createTextNode(node.textContent);
+        const mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        return mark;
+      });
     }
-    return pagefind;
-  }
 
-  function fillFilter(select, counts) {
-    const current = select.value;
-    const names = Object.keys(counts || {}).sort((a, b) => (select.dataset.filter === "year" ? b.localeCompare(a) : a.localeCompare(b)));
-    select.replaceChildren(new Option(select.dataset.label, ""));
-    for (const name of names) select.add(new Option(`${name} (${counts[name]})`, name));
-    select.value = names.includes(current) ? current : "";
-    select.hidden = names.length === 0;
-  }
-
-  async function showMore() {
-    const batch = results.slice(shown, shown + PAGE_SIZE);
-    shown += batch.length;
-    const data = await Promise.all(batch.map((r) => r.data()));
-    for (const item of data) {
-      const li = document.createElement("li");
-      li.className = "digest-search__result";
-      const link = document.createElement("a");
-      link.href = new URL(item.url, base).href;
-      link.textContent = item.meta.title || item.url;
-      const heading = document.createElement("h3");
-      heading.append(link);
-      const byline = document.createElement("p");
-      byline.className = "digest-search__byline";
-      byline.textContent = [item.meta.date, item.meta.outlet, item.meta.versions && `${item.meta.versions} versions`].filter(Boolean).join(" · ");
-      const excerpt = document.createElement("p");
-      excerpt.innerHTML = safeExcerpt(item.excerpt || "");
-      li.append(heading, byline, excerpt);
-      list.append(li);
+    async function load() {
+      if (pagefind) return pagefind;
+      try {
+        pagefind = await import(new URL("pagefind/pagefind.js", base).href);
+        // Result URLs are site paths ("/stories/…/"): prefix them with wherever the site is served.
+        await pagefind.options({ excerptLength: 24, baseUrl: base.pathname });
+      } catch (error) {
+        pagefind = null;
+        status.textContent = location.protocol === "file:"
+          ? "Search needs the site to be served (for example: python3 -m http.server -d site); every page can still be read from this folder."
+          : "Search could not be loaded.";
+        throw error;
+      }
+      return pagefind;
     }
-    more.hidden = shown >= results.length;
-  }
 
-  async function search() {
-    const mine = ++generation;
-    const query = input.value.trim();
-    if (!query) {
+    // Months are offered once a year is chosen, and only that year's.
+    function showMonths() {
+      const year = root.querySelector("select[data-filter=year]");
+      const month = root.querySelector("select[data-filter=month]");
+      if (!year || !month) return;
+      for (const option of month.options) option.hidden = Boolean(option.value) && option.dataset.year !== year.value;
+      if (month.selectedOptions[0]?.hidden) month.value = "";
+      month.hidden = !year.value;
+    }
+
+    async function showMore() {
+      const batch = results.slice(shown, shown + PAGE_SIZE);
+      shown += batch.length;
+      const data = await Promise.all(batch.map((r) => r.data()));
+      for (const item of data) {
+        const li = document.createElement("li");
+        li.className = "digest-search__result";
+        const link = document.createElement("a");
+        link.href = item.url;
+        link.textContent = item.meta.title || item.url;
+        const heading = document.createElement("h3");
+        heading.append(link);
+        const byline = document.createElement("p");
+        byline.className = "digest-search__byline";
+        byline.textContent = [item.meta.date, item.meta.outlet, item.meta.versions && `${item.meta.versions} versions`].filter(Boolean).join(" · ");
+        const excerpt = document.createElement("p");
+        excerpt.append(...excerptNodes(item.excerpt || ""));
+        li.append(heading, byline, excerpt);
+        list.append(li);
+      }
+      more.hidden = shown >= results.length;
+    }
+
+    // Search once the reader pauses: no index is fetched for the half-typed words before.
+    let timer = null;
+    function searchSoon() {
+      clearTimeout(timer);
+      load().catch(() => {}); // the search code itself can load while the reader types
+      timer = setTimeout(search, PAUSE_MS);
+    }
+
+    async function search() {
+      const mine = ++generation;
+      const query = input.value.trim();
+      const filters = {};
+      for (const select of selects) if (select.value) filters[select.dataset.filter] = select.value;
+      if (!query && !Object.keys(filters).length) {
+        list.replaceChildren();
+        status.textContent = "";
+        more.hidden = true;
+        return;
+      }
+      const pf = await load();
+      const options = { filters };
+      if (sort.value === "newest" || !query) options.sort = { date: "desc" };
+      const response = await pf.search(query || null, options);
+      if (mine !== generation) return; // a newer search took over
+      results = response.results;
+      shown = 0;
       list.replaceChildren();
-      status.textContent = "";
-      more.hidden = true;
-      return;
+      status.textContent = `${results.length} ${results.length === 1 ? "story" : "stories"}`;
+      await showMore();
     }
-    const pf = await load();
-    const filters = {};
-    for (const select of selects) if (select.value) filters[select.dataset.filter] = select.value;
-    const options = { filters };
-    if (sort.value === "newest") options.sort = { date: "desc" };
-    const response = await pf.debouncedSearch(query, options, 250);
-    if (response === null || mine !== generation) return; // a newer keystroke took over
-    results = response.results;
-    shown = 0;
-    list.replaceChildren();
-    for (const select of selects) fillFilter(select, response.filters[select.dataset.filter]);
-    status.textContent = `${results.length} ${results.length === 1 ? "story" : "stories"}`;
-    await showMore();
-  }
 
-  input.addEventListener("input", search);
-  sort.addEventListener("change", search);
-  for (const select of selects) select.addEventListener("change", search);
-  more.addEventListener("click", showMore);
-  const initial = new URLSearchParams(location.search).get("q");
-  if (initial) {
-    input.value = initial;
-    search();
+    input.addEventListener("input", searchSoon);
+    sort.addEventListener("change", search);
+    for (const select of selects) select.addEventListener("change", () => { showMonths(); search(); });
+    more.addEventListener("click", showMore);
+    showMonths();
+    const initial = new URLSearchParams(location.search).get("q");
+    if (initial) {
+      input.value = initial;
+      search();
+    }
   }
-}
+})();
