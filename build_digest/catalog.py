@@ -55,7 +55,8 @@ def build_catalog(
             {
                 "id": story.id,
                 "title": story.main.title,
-                "outlet": story.main.source.meta.outlet,
+                "outlet": story.main.outlet,
+                "title_source": story.main.title_source.value,
                 "date": t.date.value.isoformat() if t.date.value else None,
                 "date_precision": t.date.precision,
                 "date_source": t.date.source,

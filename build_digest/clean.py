@@ -26,9 +26,10 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
-from .dates import DATE_IN_LINE
-from .models import Block, CleanedArticle, Rejection, RemovedLine, Role, SourceDocument
+from .dates import DATE_IN_LINE, MONTH
+from .models import Block, CleanedArticle, Rejection, RemovedLine, Role, SourceDocument, TitleSource, Wire
 
 # --- 1. stray HTML -----------------------------------------------------------------
 log = logging.getLogger(__name__)
@@ -144,6 +145,24 @@ _ATTRIBUTION = re.compile(
     r"(?:was|has been|first)|originally published|first published|source:|sources:|\(?with (?:agency|wire) inputs?)",
     re.I,
 )
+# "LASHIO, Myanmar, Dec 15 (Reuters) - ", "YANGON (AP) — ", "BANGKOK, Jan. 5 (AFP) -":
+# a place in capitals, an optional region and date, the agency in brackets, a dash.
+WIRE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3}(?:,\s[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,2})?)"
+    rf"(?:,?\s+(?P<date>(?i:{MONTH})\s+\d{{1,2}}(?:,\s*\d{{4}})?))?"
+    r"\s*\((?P<agency>[A-Z][A-Za-z.&'’ -]{0,30}?)\)\s*[-–—]+\s*(?=\S)"
+)
+MAX_DERIVED_TITLE_WORDS = 20
+MIN_DERIVED_TITLE_WORDS = 6
+"""A derived headline is a clause of 6 to 20 words: shorter reads as a fragment."""
+# Attribution that closes a lead sentence: ", according to several of the parties involved",
+# ", residents said", ", state media reported", ", officials in Mizoram said".
+_LEAD_ATTRIBUTION = re.compile(
+    r",\s+(?:according to\b[^,]*|(?:[\w’'-]+\s+){0,5}(?:said|says|reported|reports|told [\w ]+|announced|added)(?:\s+on\s+\w+)?)(?=[,.;]|$)"
+)
+_CLAUSE_BREAK = re.compile(r",\s+|;\s+|\s+[—–]\s+|\s+(?=(?:as|while|after|but|though|although|despite|amid|where|which|when)\s)")
+# Failing those, a phrase boundary: before "to discuss …", "on Tuesday", "in Naypyidaw".
+_PHRASE_BREAK = re.compile(r"\s+(?=(?:to|on|in|at|for|with|near|from|over|during)\s)")
 _SENTENCE_END = re.compile(r"[.!?…。！？\"”’)\]]\s*$")
 _HEADING_BAD_END = re.compile(r"[.,;:]\s*$")
 MIN_CUT_LINES = 3
@@ -257,6 +276,7 @@ def clean_document(doc: SourceDocument, config: CleanConfig | None = None, recur
     _apply_chrome_rules(kept, config, recurring)
     _cut_after_end_marker(kept)
     _cut_tail_lists(kept)
+    wire = _take_wire_dateline(kept)
     title = _pick_title(doc, kept)
     _label_furniture(kept, title)
     # trafilatura has already cut an HTML page down to its article, using the page's
@@ -267,13 +287,28 @@ def clean_document(doc: SourceDocument, config: CleanConfig | None = None, recur
         _cut_outside_body(kept)
     _label_body(kept, config, drop_link_lists=page_copy)
     blocks = [Block(Role.TITLE, title)] if title else []
+    if wire:
+        blocks.append(Block(Role.DATELINE, wire.text))
     for ln in kept:
         if ln.removed_by:
             removed.append(RemovedLine(ln.number, ln.text, ln.removed_by))
         elif ln.role is not None and ln.role is not Role.TITLE:
             blocks.append(Block(ln.role, ln.text))
     removed.sort(key=lambda r: r.line_number)
-    return CleanedArticle(source=doc, title=title or _fallback_title(doc, blocks), blocks=tuple(blocks), removed=tuple(removed))
+    title_source = TitleSource.STATED if doc.meta.title and doc.meta.title.strip() else TitleSource.FIRST_LINE
+    if not title:
+        title, title_source = derived_title(doc, blocks), TitleSource.DERIVED
+    return CleanedArticle(doc, title, tuple(blocks), tuple(removed), title_source, wire)
+
+
+def _take_wire_dateline(lines: list[_Line]) -> Wire | None:
+    """A wire dateline opening one of the first lines leaves the text for a dateline of its own."""
+    for ln in [ln for ln in lines if not ln.removed_by][:3]:
+        m = WIRE_DATELINE.match(ln.text)
+        if m and is_prose(ln.text[m.end() :]):
+            ln.text = ln.text[m.end() :]
+            return Wire(m.group(0).rstrip(" -–—"), m["place"], m["agency"].strip(), m["date"])
+    return None
 
 
 def _scrub_lines(lines: list[_Line], removed: list[RemovedLine]) -> None:
@@ -493,12 +528,26 @@ def _looks_like_heading(text: str, config: CleanConfig) -> bool:
     return 1 <= n <= config.heading_max_words and not _HEADING_BAD_END.search(text) and not text[:1].islower() and not text.endswith(".")
 
 
-def _fallback_title(doc: SourceDocument, blocks: list[Block]) -> str:
-    """An article with no title line gets its first sentence, shortened."""
-    first = next((b.text for b in blocks if b.role is Role.PARAGRAPH), doc.path)
-    sentence = re.split(r"(?<=[.!?])\s", first, maxsplit=1)[0]
+def derived_title(doc: SourceDocument, blocks: list[Block]) -> str:
+    """A headline for a source without one: the lead sentence's main clause.
+
+    The attribution that ends a lead ("…, according to several of the parties involved",
+    "…, residents said") goes; a sentence still over 20 words is cut at the last clause
+    boundary (comma, dash, "as", "while" …) within 20 words, else before the last phrase
+    that fits ("to discuss …", "on Tuesday"), so the headline is a whole clause, never a
+    sentence cut mid-phrase with "…".
+    """
+    first = next((b.text for b in blocks if b.role is Role.PARAGRAPH), "") or PurePath(doc.path).stem.replace("_", " ")
+    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", first.strip(), maxsplit=1)[0].rstrip(".")
+    sentence = _LEAD_ATTRIBUTION.sub("", sentence).strip(" ,;")
     words = sentence.split()
-    return " ".join(words[:14]).rstrip(",;:") + ("…" if len(words) > 14 else "")
+    if len(words) <= MAX_DERIVED_TITLE_WORDS:
+        return sentence
+    for boundary in (_CLAUSE_BREAK, _PHRASE_BREAK):
+        cuts = [m.start() for m in boundary.finditer(sentence) if MIN_DERIVED_TITLE_WORDS <= len(sentence[: m.start()].split()) <= MAX_DERIVED_TITLE_WORDS]
+        if cuts:
+            return sentence[: cuts[-1]].rstrip(" ,;")
+    return " ".join(words[:MAX_DERIVED_TITLE_WORDS]).rstrip(",;:")
 
 
 def removal_counts(articles: Sequence[CleanedArticle]) -> Counter[str]:

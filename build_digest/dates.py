@@ -26,9 +26,6 @@ DATE_IN_LINE = re.compile(
 )
 """A full date: "November 6, 2023", "6 Nov 2023", "2023-11-06"."""
 _PARTIAL = re.compile(rf"\b({MONTH})\s+(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\b(?!,?\s*\d{{4}})(?!\d)", re.I)
-_WIRE_DATELINE = re.compile(
-    rf"^[A-Z][A-Z .'’/-]{{1,30}}(?:,\s[A-Z][A-Za-z .'’-]{{1,30}})?,?\s+((?i:{MONTH}))\s+(\d{{1,2}})\s*\((?:Reuters|AP|AFP|Xinhua|Bloomberg|dpa|ANI|PTI|IANS|Kyodo|AAP|UPI|RFA|VOA)\)\s*[-–—]",
-)
 _MONTH_YEAR = re.compile(rf"\b({MONTH})\s+(\d{{4}})\b", re.I)
 _MONTH_NUMBERS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _PARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
@@ -163,12 +160,34 @@ def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
 
 
 def wire_dateline(article: CleanedArticle) -> tuple[str, int, int] | None:
-    """A wire service's dateline opening the story: "YANGON, Jan 12 (Reuters) -" gives (text, month, day)."""
-    first = next((b.text for b in article.body_blocks if b.role is Role.PARAGRAPH), "")
-    m = _WIRE_DATELINE.match(first)
-    if not m:
+    """The day a wire dateline states without a year ("LASHIO, Dec 15 (Reuters)"): (text, month, day)."""
+    wire = article.wire
+    if wire is None or wire.date_text is None or re.search(r"\d{4}", wire.date_text):
         return None
-    return (m.group(0).rstrip(" -–—"), month_number(m[1]), int(m[2])) if 1 <= int(m[2]) <= 31 else None
+    month, day = wire.date_text.split()[:2]
+    return (wire.text, month_number(month.rstrip(".")), int(day)) if 1 <= int(day) <= 31 else None
+
+
+_WEEKDAY = re.compile(r"\b(?:on\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+WEEKDAY_YEARS_AROUND = 2
+"""A named weekday settles a year among this many years either side of the reference."""
+
+
+def weekday_year(month: int, day: int, lead: str, reference: dt.date, not_before: dt.date | None) -> dt.date | None:
+    """The one year near ``reference`` in which month/day falls on the weekday the lead names."""
+    named = {m[1] for m in _WEEKDAY.finditer(lead)}
+    if len(named) != 1:
+        return None
+    weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday").index(named.pop())
+    fits = []
+    for year in range(reference.year - WEEKDAY_YEARS_AROUND, reference.year + WEEKDAY_YEARS_AROUND + 1):
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if when.weekday() == weekday and (not_before is None or when >= not_before):
+            fits.append(when)
+    return fits[0] if len(fits) == 1 else None
 
 
 def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[TaggedStory]:
@@ -196,7 +215,8 @@ def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[Tagged
             reference, origin = _reference_date(t, postings, max_df)
             if reference is None:
                 reference, origin = archive_median, "the archive's median date"
-            resolved = resolve_wire_dateline(wire, reference, origin, t.date.not_before) if wire else resolve_partial_date(t.story.main, reference, origin)
+            lead = next((b.text for b in t.story.main.body_blocks), "")
+            resolved = resolve_wire_dateline(wire, reference, origin, t.date.not_before, lead) if wire else resolve_partial_date(t.story.main, reference, origin)
             if resolved:
                 t = TaggedStory(t.story, resolved, t.topics, t.entities)
         out.append(t)
@@ -220,9 +240,15 @@ def _reference_date(t: TaggedStory, postings: dict[str, list[TaggedStory]], max_
     return nearest[len(nearest) // 2], "related coverage"
 
 
-def resolve_wire_dateline(wire: tuple[str, int, int], reference: dt.date, origin: str, not_before: dt.date | None) -> DateTag | None:
-    """A wire dateline states the filing day; only its year is inferred, and the provenance says so."""
+def resolve_wire_dateline(wire: tuple[str, int, int], reference: dt.date, origin: str, not_before: dt.date | None, lead: str = "") -> DateTag | None:
+    """A wire dateline states the filing day; only its year is inferred, and the provenance says so.
+
+    A weekday the lead names ("on Friday") that fits only one nearby year settles it;
+    else the year closest to the reference date of related coverage.
+    """
     written, month, day = wire
+    if when := weekday_year(month, day, lead, reference, not_before):
+        return DateTag(when, "day", f"wire dateline '{written}', year from the weekday the lead names ({when.strftime('%A')})")
     when = closest_year(month, day, reference, not_before)
     if when is None:
         return None

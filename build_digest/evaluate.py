@@ -166,6 +166,66 @@ def evaluate_related(evaldata: Path, taxonomy_path: Path, model: str = "en_core_
     return {"stories": len(tagged), "related_listed": listed, "same_event_precision": round(same_event / listed, 3), "same_topic_precision": round(same_topic / listed, 3)}
 
 
+READER_SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reader-set"
+
+
+def reader_set_result(root: Path):  # type: ignore[no-untyped-def]
+    """The pipeline over the shipped sources plus the reader set's sources, and the labels."""
+    import shutil
+    import tempfile
+
+    import yaml
+
+    from .config import DigestSettings
+    from .pipeline import run_pipeline
+
+    labels = yaml.safe_load((READER_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
+    with tempfile.TemporaryDirectory(prefix="digest-reader-set-") as tmp:
+        folder = Path(tmp)
+        for source in [*sorted((root / "sources").glob("*.txt")), *sorted((READER_SET / "sources").glob("*.txt"))]:
+            shutil.copy(source, folder / source.name)
+        result = run_pipeline(DigestSettings(sources_dir=folder, taxonomy=root / "taxonomy.yml"))
+    return result, labels
+
+
+def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+
+
+def evaluate_topics(root: Path) -> dict:
+    """Topics given per story against the reader's labels (micro-averaged), and the errors."""
+    result, labels = reader_set_result(root)
+    tp = fp = fn = 0
+    errors = []
+    for t in result.stories:
+        gold = set(labels[t.story.main.source.path]["topics"])
+        given = {lab.slug for lab in t.topics}
+        tp, fp, fn = tp + len(given & gold), fp + len(given - gold), fn + len(gold - given)
+        if given != gold:
+            errors.append(f"{t.story.main.source.path}: extra {sorted(given - gold)}, missing {sorted(gold - given)}")
+    on_every = [slug for slug in {lab.slug for t in result.stories for lab in t.topics} if all(slug in {lab.slug for lab in t.topics} for t in result.stories)]
+    return {"stories": len(result.stories), **prf(tp, fp, fn), "topics_on_every_story": on_every, "errors": errors}
+
+
+def evaluate_entities(root: Path) -> dict:
+    """People, places and organisations shown per story against the reader's list (micro-averaged)."""
+    result, labels = reader_set_result(root)
+    tp = fp = fn = 0
+    errors = []
+    for t in result.stories:
+        gold_names = labels[t.story.main.source.path].get("entities")
+        if gold_names is None:
+            continue
+        gold = {name.casefold() for name in gold_names}
+        shown = {lab.name.casefold() for lab in t.entities}
+        tp, fp, fn = tp + len(shown & gold), fp + len(shown - gold), fn + len(gold - shown)
+        if shown != gold:
+            errors.append(f"{t.story.main.source.path}: extra {sorted(shown - gold)}, missing {sorted(gold - shown)}")
+    return {**prf(tp, fp, fn), "errors": errors}
+
+
 def _undated():
     from .models import DateTag
 
@@ -174,7 +234,7 @@ def _undated():
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("what", choices=["clean", "dedupe", "dates", "related"])
+    parser.add_argument("what", choices=["clean", "dedupe", "dates", "related", "topics", "entities"])
     parser.add_argument("--evaldata", type=Path, default=Path("../shared/evaldata"))
     args = parser.parse_args(argv)
     if args.what == "clean":
@@ -182,6 +242,10 @@ def main(argv: list[str] | None = None) -> None:
             scores = evaluate_cleaner(args.evaldata, name)
             print(f"cleaner on {name} copied text: " + _format(scores))
         print("saved HTML through trafilatura and the cleaner: " + _format(evaluate_html(args.evaldata)))
+    elif args.what == "topics":
+        print(json.dumps(evaluate_topics(Path(__file__).resolve().parent.parent), indent=2, ensure_ascii=False))
+    elif args.what == "entities":
+        print(json.dumps(evaluate_entities(Path(__file__).resolve().parent.parent), indent=2, ensure_ascii=False))
     elif args.what == "related":
         print(json.dumps(evaluate_related(args.evaldata, Path(__file__).resolve().parent.parent / "taxonomy.yml"), indent=2))
     elif args.what == "dedupe":

@@ -94,7 +94,7 @@ def render_feed(spec: FeedSpec, site_url: str) -> bytes:
         entry.published(_day_time(t.date.value))
         entry.updated(_day_time(t.date.value))
         entry.summary(visible(summary(t)))
-        outlet = t.story.main.source.meta.outlet
+        outlet = t.story.main.outlet
         if outlet:
             entry.author({"name": visible(outlet)})
         for label in t.topics:

@@ -73,6 +73,35 @@ class Role(StrEnum):
 BODY_ROLES = frozenset({Role.HEADING, Role.PARAGRAPH})
 
 
+class TitleSource(StrEnum):
+    """Where a story's headline came from, so a reader knows whether a newsroom wrote it."""
+
+    STATED = "stated"
+    """The source's metadata (front matter, HTML title)."""
+    FIRST_LINE = "first line"
+    """The headline line that opens the copied text."""
+    DERIVED = "derived"
+    """No headline in the source: the lead sentence's main clause, shortened."""
+
+
+@dataclass(frozen=True)
+class Wire:
+    """A wire agency's dateline that opened the story: "LASHIO, Myanmar, Dec 15 (Reuters) -"."""
+
+    text: str
+    """The dateline as written, without the dash."""
+    place: str
+    """"LASHIO, Myanmar" as written; "Lashio, Myanmar" is ``place_name``."""
+    agency: str
+    date_text: str | None
+    """"Dec 15" as written, or None when the dateline names no date ("YANGON (AP) —")."""
+
+    @property
+    def place_name(self) -> str:
+        first, _, rest = self.place.partition(",")
+        return first.title() + (f",{rest}" if rest else "")
+
+
 @dataclass(frozen=True)
 class Block:
     """One labelled line of cleaned text."""
@@ -98,6 +127,13 @@ class CleanedArticle:
     title: str
     blocks: tuple[Block, ...]
     removed: tuple[RemovedLine, ...]
+    title_source: TitleSource = TitleSource.FIRST_LINE
+    wire: Wire | None = None
+
+    @property
+    def outlet(self) -> str | None:
+        """The outlet the source states, else the wire agency of its dateline."""
+        return self.source.meta.outlet or (self.wire.agency if self.wire else None)
 
     @property
     def body_blocks(self) -> tuple[Block, ...]:
@@ -157,6 +193,8 @@ class Label:
     kind: str
     """``topic`` or an entity type: ``person``, ``place``, ``organisation``."""
     evidence: tuple[str, ...]
+    score: float = 0.0
+    """For a topic: how much the story is about it (see ``tag.topic_score``); entities: 0."""
 
 
 @dataclass(frozen=True)

@@ -98,8 +98,8 @@ def share_metadata(t: TaggedStory, description: str) -> dict:
     article: dict[str, object] = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": main.title[:110], "description": description}
     if day:
         article["datePublished"] = day
-    if main.source.meta.outlet:
-        article["publisher"] = {"@type": "Organization", "name": main.source.meta.outlet}
+    if main.outlet:
+        article["publisher"] = {"@type": "Organization", "name": main.outlet}
     if main.source.meta.author:
         article["author"] = {"@type": "Person", "name": main.source.meta.author}
     if url := safe_url(main.source.meta.source_url):
@@ -230,8 +230,8 @@ def source_facts(article: CleanedArticle) -> list[str]:
     """Outlet, author, dateline, byline, link to the original and file of one version."""
     meta = article.source.meta
     facts = []
-    if meta.outlet:
-        facts.append(f"**Outlet:** {md_text(meta.outlet)}")
+    if article.outlet:
+        facts.append(f"**Outlet:** {md_text(article.outlet)}")
     if meta.author:
         facts.append(f"**Author:** {md_text(meta.author)}")
     for block in article.blocks:
@@ -288,7 +288,7 @@ def shared_labels(a: TaggedStory, b: TaggedStory) -> list[str]:
 
 
 def entry(t: TaggedStory, current: str) -> str:
-    outlet = f" · {md_text(t.story.main.source.meta.outlet)}" if t.story.main.source.meta.outlet else ""
+    outlet = f" · {md_text(t.story.main.outlet)}" if t.story.main.outlet else ""
     versions = f" · {len(t.story.articles)} versions" if t.story.others else ""
     when = format_date(t.date)
     if t.date.value is None and t.date.not_before:

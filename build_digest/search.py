@@ -52,9 +52,9 @@ def search_record(t: TaggedStory) -> SearchRecord:
     parts = [main.title] + [b.text for b in main.blocks if b.role in (Role.STANDFIRST, Role.HEADING, Role.PARAGRAPH)]
     meta = {"title": main.title, "date": format_date(t.date)}
     filters: dict[str, list[str]] = {"topic": [label.name for label in t.topics]}
-    if main.source.meta.outlet:
-        meta["outlet"] = main.source.meta.outlet
-        filters["outlet"] = [main.source.meta.outlet]
+    if main.outlet:
+        meta["outlet"] = main.outlet
+        filters["outlet"] = [main.outlet]
     if t.story.others:
         meta["versions"] = str(len(t.story.articles))
     # Pagefind leaves a record without the sort key out of sorted results: undated stories

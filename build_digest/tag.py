@@ -20,7 +20,7 @@ from slugify import slugify
 from .dates import resolve_undated, story_date
 from .deps import load_spacy_model
 from .errors import DigestError
-from .models import DateTag, Label, Story, TaggedStory
+from .models import DateTag, Label, Role, Story, TaggedStory, TitleSource
 
 ENTITY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
 TYPE_ORDER = ("place", "organisation", "person")
@@ -50,6 +50,8 @@ class Topic:
     aliases: tuple[str, ...]
     min_matches: int = 1
     pattern: re.Pattern[str] = field(compare=False, repr=False, default=re.compile(r"(?!)"))
+    weak_pattern: re.Pattern[str] = field(compare=False, repr=False, default=re.compile(r"(?!)"))
+    """Phrases that support the topic but also occur as background ("the regime", "trade")."""
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,12 @@ def load_taxonomy(path: Path) -> Taxonomy:
         min_matches = spec.get("min_matches", 1)
         if not isinstance(min_matches, int) or min_matches < 1:
             raise TaxonomyError(f"{where}.min_matches: must be a whole number of at least 1")
+        weak = spec.get("weak_aliases") or []
+        if not isinstance(weak, list) or not all(isinstance(a, str) and a.strip() for a in weak):
+            raise TaxonomyError(f"{where}.weak_aliases: must be a list of phrases")
         phrases = tuple(dict.fromkeys([str(spec["name"]), *aliases]))
-        topics.append(Topic(str(slug), str(spec["name"]), str(spec.get("description", "")), phrases, min_matches, _phrase_pattern(phrases)))
+        weak_pattern = _phrase_pattern(weak) if weak else re.compile(r"(?!)")
+        topics.append(Topic(str(slug), str(spec["name"]), str(spec.get("description", "")), phrases, min_matches, _phrase_pattern(phrases), weak_pattern))
     entities = []
     for n, spec in enumerate(data.get("entities") or []):
         where = f"taxonomy file {path}, entities[{n}]"
@@ -130,19 +136,87 @@ def load_taxonomy(path: Path) -> Taxonomy:
 STATED = "stated in the source"
 """Evidence of a topic the source's own ``tags:`` name."""
 
+# A topic is given when it is a subject of the story, not when one of its phrases passes
+# by once. Each mention is weighed by where it stands; the score is their sum.
+HEADLINE_WEIGHT = 3.0
+"""A phrase in the headline says what the story is about."""
+LEAD_WEIGHT = 2.0
+"""The standfirst and the first paragraph say what the story is about, too."""
+BODY_WEIGHT = 1.0
+BODY_CAP = 4
+"""One phrase counts at most this many times in the body: a word repeated down a long text
+is one subject, and "China" twenty times in a story about the border is still context."""
+WEAK_SHARE = 0.5
+"""A weak alias counts half: it supports a topic, it cannot make one alone."""
+MIN_TOPIC_SCORE = 3.0
+"""Enough for the headline alone, the lead and one more mention, or three passing mentions:
+one passing mention (1.0) or a lead mention alone (2.0) is never enough."""
+RELATIVE_TOPIC_SCORE = 0.45
+"""A topic scoring under this share of the story's best topic is background to it (a story
+about Chinese mediation that mentions the junta's air strikes is not about the junta).
+Chosen with MIN_TOPIC_SCORE and BODY_CAP on the reader-labelled set in tests/fixtures/
+reader-set: ``python -m build_digest.evaluate topics``."""
+MAX_TOPICS = 5
+"""At most this many topics per story, best first: a story about everything is about nothing."""
 
-def match_topics(text: str, taxonomy: Taxonomy, stated_tags: Sequence[str] = ()) -> tuple[Label, ...]:
-    """Topics whose phrases the text uses often enough, and those the source's tags name."""
+
+@dataclass(frozen=True)
+class StoryText:
+    """A story's text in the parts that weigh differently as evidence of a topic."""
+
+    headline: str
+    lead: str
+    body: str
+
+
+def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...]]:
+    """The weighted count of the topic's phrases in headline, lead and body, and the evidence."""
+    score = 0.0
+    evidence = []
+    for part, weight, cap in (("headline", HEADLINE_WEIGHT, 1), ("lead", LEAD_WEIGHT, 2), ("text", BODY_WEIGHT, BODY_CAP)):
+        passage = getattr(text, "body" if part == "text" else part)
+        hits = Counter(m.group(0).casefold() for m in topic.pattern.finditer(passage))
+        weak = Counter(m.group(0).casefold() for m in topic.weak_pattern.finditer(passage))
+        score += weight * (sum(min(n, cap) for n in hits.values()) + WEAK_SHARE * sum(min(n, cap) for n in weak.values()))
+        found = [*(f"{p} ×{n}" if n > 1 else p for p, n in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])))]
+        found += [f"{p} ×{n} (weak)" if n > 1 else f"{p} (weak)" for p, n in sorted(weak.items(), key=lambda kv: (-kv[1], kv[0]))]
+        if found:
+            evidence.append(f"{part}: {', '.join(found)}")
+    return score, tuple(evidence)
+
+
+def match_topics(text: StoryText | str, taxonomy: Taxonomy, stated_tags: Sequence[str] = ()) -> tuple[Label, ...]:
+    """The topics the story is about, best first, with score and evidence; and those its tags state.
+
+    Topics the source's own tags name are always kept (a curator said so); the others
+    need ``MIN_TOPIC_SCORE`` and ``RELATIVE_TOPIC_SCORE`` of the best; ``MAX_TOPICS`` at most.
+    """
+    if isinstance(text, str):
+        text = StoryText("", "", text)
     stated = {tag.casefold() for tag in stated_tags}
-    labels = []
+    scored = []
     for topic in taxonomy.topics:
-        hits = Counter(m.group(0) for m in topic.pattern.finditer(text))
-        evidence = tuple(f"{phrase} ×{n}" if n > 1 else phrase for phrase, n in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])))
+        score, evidence = topic_score(topic, text)
+        mentions = sum(len(topic.pattern.findall(part)) for part in (text.headline, text.lead, text.body))
         if topic.slug in stated or topic.name.casefold() in stated:
-            labels.append(Label(topic.slug, topic.name, "topic", (STATED, *evidence)))
-        elif sum(hits.values()) >= topic.min_matches:
-            labels.append(Label(topic.slug, topic.name, "topic", evidence))
-    return tuple(labels)
+            scored.append((True, score, Label(topic.slug, topic.name, "topic", (STATED, *evidence), score)))
+        elif score >= MIN_TOPIC_SCORE and mentions >= topic.min_matches:
+            scored.append((False, score, Label(topic.slug, topic.name, "topic", evidence, score)))
+    best = max((score for _, score, _ in scored), default=0.0)
+    kept = [(s, score, lab) for s, score, lab in scored if s or score >= RELATIVE_TOPIC_SCORE * best]
+    kept.sort(key=lambda x: (not x[0], -x[1], x[2].name.casefold()))
+    return tuple(lab for _, _, lab in kept[:MAX_TOPICS])
+
+
+def story_text(story: Story) -> StoryText:
+    """Headline, lead (standfirst and first paragraph) and the rest of the main version."""
+    main = story.main
+    standfirst = [b.text for b in main.blocks if b.role is Role.STANDFIRST]
+    paragraphs = [b.text for b in main.body_blocks]
+    lead_count = 1 if paragraphs else 0
+    # A headline derived from the lead is the lead again, not a newsroom's word on the subject.
+    headline = "" if main.title_source is TitleSource.DERIVED else main.title
+    return StoryText(headline, "\n\n".join([*standfirst, *paragraphs[:lead_count]]), "\n\n".join(paragraphs[lead_count:]))
 
 
 def stated_tags(story: Story) -> tuple[str, ...]:
@@ -209,7 +283,7 @@ class EntityFinder:
         found: dict[tuple[str, str], list[tuple[str, str]]] = {key: [] for key in todo}
         docs = self.nlp.pipe([chunk for _, chunk in pieces], batch_size=32, n_process=n_process)
         for (key, _), doc in zip(pieces, docs, strict=True):
-            found[key].extend((ent.text, ent.label_) for ent in doc.ents)
+            found[key].extend(joined_names(doc))
         for key, entities in found.items():
             _RAW_ENTITIES[key] = tuple(entities)
         return [_RAW_ENTITIES[key] for key in keys]
@@ -220,20 +294,74 @@ class EntityFinder:
         for text, entities in zip(texts, self.raw_entities(texts), strict=True):
             lines = {re.sub(r"^the\s+", "", line.strip().casefold()) for line in text.split("\n") if line.strip()}
             mentions = []
+            longer_names = [surface for surface, label in entities if label in ENTITY_TYPES]
             for surface, label in entities:
                 kind = ENTITY_TYPES.get(label)
                 name = _normalise_entity(surface)
                 # A whole headline or subheading read as one name is a model error.
-                if kind and name and name.casefold() not in self.taxonomy.ignore and name.casefold() not in lines:
-                    rule = self.lookup.get(name.casefold())
-                    mentions.append((rule.name, rule.type, surface) if rule else (name, kind, surface))
-            # Curated names are found even where the statistical model misses them.
+                if not kind or not name or name.casefold() in self.taxonomy.ignore or name.casefold() in lines:
+                    continue
+                if kind == "person" and _ATTRIBUTIVE.search(text.split(surface, 1)[1][:40] if surface in text else ""):
+                    continue  # "the Biden administration" names a government, not the person
+                if kind == "person" and re.search(rf"\b(?:{_PLACE_CUES})\s+{re.escape(surface)}\b", text):
+                    kind = "place"  # "the border town of Mae Sot": a place the model took for a name
+                rule = self.lookup.get(name.casefold())
+                mentions.append((rule.name, rule.type, surface) if rule else (name, kind, surface))
+            # Curated names are found even where the statistical model misses them, but not
+            # inside a longer name ("United States" in "United States Institute of Peace").
             for m in self.alias_pattern.finditer(text):
                 rule = self.lookup.get(m.group(0).casefold())
-                if rule and (m.group(0).isupper() or not m.group(0).islower()):
-                    mentions.append((rule.name, rule.type, m.group(0)))
+                if not rule or (m.group(0).islower() and not m.group(0).isupper()):
+                    continue
+                if _inside_longer_name(m, text, longer_names):
+                    continue
+                mentions.append((rule.name, rule.type, m.group(0)))
             results.append(_merge_short_names(mentions))
         return results
+
+
+NAME_JOINS = frozenset({" of ", " of the ", " for ", " for the "})
+"""What joins two halves of one long name the model reads as two ("United Nations Office" +
+"for the" + "Coordination of Humanitarian Affairs"; "Global New Light" + "of" + "Myanmar")."""
+_JOINABLE = {"ORG", "FAC", "LOC", "GPE"}
+
+
+def joined_names(doc) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(text, label) of the model's entities, with names it split at "of"/"for the" joined again.
+
+    The joined name is an organisation when its first half was one (an office, a newspaper),
+    else a place ("Bay of" + "Bengal").
+    """
+    out: list[tuple[str, str]] = []
+    previous = None
+    for ent in doc.ents:
+        if previous is not None and previous.label_ in _JOINABLE and ent.label_ in _JOINABLE:
+            between = doc.text[previous.end_char : ent.start_char]
+            if between in NAME_JOINS:
+                text = doc.text[previous.start_char : ent.end_char]
+                label = "ORG" if previous.label_ == "ORG" else previous.label_
+                out[-1] = (text, label)
+                previous = doc.char_span(previous.start_char, ent.end_char, label=label) or ent
+                continue
+        out.append((ent.text, ent.label_))
+        previous = ent
+    return out
+
+
+_ATTRIBUTIVE = re.compile(r"^[’']?s?\s+(?:administration|government|cabinet|era|presidency|camp|doctrine)\b")
+_PLACE_CUES = r"town of|city of|village of|township of|district of|border town of|in|near|outside"
+
+
+def _inside_longer_name(match: re.Match[str], text: str, names: Sequence[str]) -> bool:
+    """Whether a curated alias found in ``text`` is part of a longer name: a longer name the
+    model found contains it at that place, or capitalised words run on ("United States Geological")."""
+    start, end = match.span()
+    for name in names:
+        if len(name) > len(match.group(0)) and match.group(0) in name:
+            offset = name.index(match.group(0))
+            if text[start - offset : start - offset + len(name)] == name:
+                return True
+    return bool(re.match(r"\s+(?:of\s+)?[A-Z][a-z]", text[end : end + 30])) and not text[end:].lstrip().startswith(("The ", "A ", "In ", "On "))
 
 
 def _load_model(model: str):  # type: ignore[no-untyped-def]
@@ -268,8 +396,8 @@ def _normalise_entity(text: str) -> str:
     text = text.rstrip(".") if not re.search(r"\b[A-Z]\.$", text) else text
     text = re.sub(r"^(?:the|The)\s+", "", text)
     text = re.sub(r"[’']s$", "", text).strip()
-    if len(text) < 2 or not text[:1].isupper() or text.isdigit():
-        return ""
+    if len(text) < 2 or not text[:1].isupper() or any(c.isdigit() for c in text):
+        return ""  # "Su-30", "G20", "1027": models, codes and numbers, not people, places or organisations
     return text
 
 
@@ -337,7 +465,7 @@ def tag_stories(
     types = corpus_entity_types(all_mentions, taxonomy)
     slugs = entity_slugs(types, Counter(name for mentions in all_mentions for name, _, _ in mentions))
     tagged = []
-    for story, text, mentions in zip(stories, texts, all_mentions, strict=True):
-        topics = match_topics(text, taxonomy, stated_tags(story))
+    for story, mentions in zip(stories, all_mentions, strict=True):
+        topics = match_topics(story_text(story), taxonomy, stated_tags(story))
         tagged.append(TaggedStory(story, story_date(story, dates), topics, entity_labels(mentions, types, slugs)))
     return resolve_undated(tagged)

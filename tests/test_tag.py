@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from build_digest.tag import TaxonomyError, load_taxonomy
+from build_digest.tag import MAX_TOPICS, MIN_TOPIC_SCORE, StoryText, TaxonomyError, load_taxonomy, match_topics
 
-from .conftest import make_project, pipeline_for, story_of
+from .conftest import ROOT, make_project, pipeline_for, story_of
 
 
 def test_seed_003_is_dated_from_its_dateline(seed_result):
@@ -42,9 +42,37 @@ def test_named_entities_are_found_with_types(seed_result):
 
 
 def test_topics_are_backed_by_the_matched_phrases(seed_result):
-    topics = {lab.slug: lab for lab in story_of(seed_result, "000_6963635469b22089.txt").topics}
-    assert "operation-1027" in topics
-    assert any("Operation 1027" in e for e in topics["operation-1027"].evidence)
+    topics = {lab.slug: lab for lab in story_of(seed_result, "004_ab6189689cb6cc35.txt").topics}
+    assert "ceasefire" in topics
+    assert topics["ceasefire"].evidence[0].startswith("lead: ") and topics["ceasefire"].score >= MIN_TOPIC_SCORE
+
+
+def test_a_passing_mention_gives_no_topic_but_a_headline_does():
+    taxonomy = load_taxonomy(ROOT / "taxonomy.yml")
+    passing = StoryText("Floods close schools in the delta", "Heavy rain closed schools across the delta on Monday.", "Officials said Russia had sent tents.")
+    assert "russia-myanmar" not in {lab.slug for lab in match_topics(passing, taxonomy)}
+    headline = StoryText("Russia sends fighter jets to Myanmar", "Two jets arrived on Monday.", "They were built in Irkutsk.")
+    assert [lab.slug for lab in match_topics(headline, taxonomy)] == ["russia-myanmar"]
+
+
+def test_a_background_topic_gives_way_to_the_subject_of_the_story():
+    taxonomy = load_taxonomy(ROOT / "taxonomy.yml")
+    text = StoryText(
+        "Ceasefire talks resume in Kunming",
+        "Ceasefire talks between the two sides resumed on Monday, mediators said.",
+        "The truce has held for a week. Both sides said the ceasefire would be extended. The peace talks will continue. "
+        "The junta said nothing.",
+    )
+    labels = match_topics(text, taxonomy)
+    assert labels[0].slug == "ceasefire" and "junta" not in {lab.slug for lab in labels}
+    assert [lab.score for lab in labels] == sorted((lab.score for lab in labels), reverse=True)
+
+
+def test_a_story_gets_at_most_five_topics():
+    taxonomy = load_taxonomy(ROOT / "taxonomy.yml")
+    every = " ".join(topic.name for topic in taxonomy.topics)
+    labels = match_topics(StoryText(every, every, every), taxonomy)
+    assert len(labels) == MAX_TOPICS
 
 
 def test_taxonomy_errors_name_the_file_and_the_key(tmp_path):
@@ -54,6 +82,9 @@ def test_taxonomy_errors_name_the_file_and_the_key(tmp_path):
         load_taxonomy(bad)
     bad.write_text("topics:\n  ok:\n    name: X\n    min_matches: 0\n")
     with pytest.raises(TaxonomyError, match=r"topics.ok.min_matches"):
+        load_taxonomy(bad)
+    bad.write_text("topics:\n  ok:\n    name: X\n    weak_aliases: the regime\n")
+    with pytest.raises(TaxonomyError, match=r"topics.ok.weak_aliases: must be a list"):
         load_taxonomy(bad)
 
 
