@@ -157,9 +157,7 @@ MIN_DERIVED_TITLE_WORDS = 6
 """A derived headline is a clause of 6 to 20 words: shorter reads as a fragment."""
 # Attribution that closes a lead sentence: ", according to several of the parties involved",
 # ", residents said", ", state media reported", ", officials in Mizoram said".
-_LEAD_ATTRIBUTION = re.compile(
-    r",\s+(?:according to\b[^,]*|(?:[\w’'-]+\s+){0,5}(?:said|says|reported|reports|told [\w ]+|announced|added)(?:\s+on\s+\w+)?)(?=[,.;]|$)"
-)
+_LEAD_ATTRIBUTION = re.compile(r",\s+(?:according to\b[^,]*|(?:[\w’'-]+\s+){0,5}(?:said|says|reported|reports|told [\w ]+|announced|added)(?:\s+on\s+\w+)?)(?=[,.;]|$)")
 _CLAUSE_BREAK = re.compile(r",\s+|;\s+|\s+[—–]\s+|\s+(?=(?:as|while|after|but|though|although|despite|amid|where|which|when)\s)")
 # Failing those, a phrase boundary: before "to discuss …", "on Tuesday", "in Naypyidaw".
 _PHRASE_BREAK = re.compile(r"\s+(?=(?:to|on|in|at|for|with|near|from|over|during)\s)")

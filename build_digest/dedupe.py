@@ -29,7 +29,7 @@ from itertools import combinations
 from datasketch import MinHash, MinHashLSH
 from slugify import slugify
 
-from .models import CleanedArticle, DateTag, FoldedVersion, Story
+from .models import CleanedArticle, DateTag, FoldedVersion, FoldKind, Story
 
 _WORD = re.compile(r"\w+")
 _FIGURE = re.compile(r"(?<![\w.])(\$?\d[\d,]*(?:\.\d+)?)(\s?(?:%|per ?cent|percent|million|billion|bn|m\b))?", re.I)
@@ -311,16 +311,16 @@ class _UnionFind:
         return True
 
 
-def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], config: DedupeConfig) -> dict[tuple[int, int], str]:
+def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], config: DedupeConfig) -> dict[tuple[int, int], tuple[FoldKind, str]]:
     """Pairs of article indexes that are versions of one report, with the reason."""
-    reasons: dict[tuple[int, int], str] = {}
+    reasons: dict[tuple[int, int], tuple[FoldKind, str]] = {}
     # (a) exact copies
     by_exact: dict[str, list[int]] = defaultdict(list)
     for i, fp in enumerate(prints):
         by_exact[fp.exact].append(i)
     for group in by_exact.values():
         for j in group[1:]:
-            reasons[(group[0], j)] = "exact copy after cleaning"
+            reasons[(group[0], j)] = (FoldKind.COPY, "exact copy after cleaning")
     # (b) near copies
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
     hashes: dict[int, MinHash] = {}
@@ -332,7 +332,7 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
         for j in sorted(lsh.query(mh)):
             c = containment(fp.shingles, prints[j].shingles)
             if c >= config.containment:
-                reasons.setdefault((j, i), f"near copy ({c:.0%} of the shorter text's 5-word shingles are in the other)")
+                reasons.setdefault((j, i), (FoldKind.EDITED_COPY, f"near copy ({c:.0%} of the shorter text's 5-word shingles are in the other)"))
         lsh.insert(i, mh)
         hashes[i] = mh
     # (c) rewrites
@@ -370,7 +370,7 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
             if quotes:
                 evidence.append(f"{len(quotes)} shared {'quote' if len(quotes) == 1 else 'quotes'}")
             evidence.append(f"{n} rare names, figures or quotes in common")
-            reasons[(i, j)] = f"rewrite of the same report ({'; '.join(evidence)})"
+            reasons[(i, j)] = (FoldKind.REWRITE, f"rewrite of the same report ({'; '.join(evidence)})")
     return reasons
 
 
@@ -427,7 +427,7 @@ def dedupe(articles: Sequence[CleanedArticle], dates: Sequence[DateTag | None], 
     for members in groups.values():
         members.sort(key=lambda k: main_version_key(articles[k], dates[k]))
         main = members[0]
-        others = tuple(FoldedVersion(articles[k], _reason_for(k, main, pairs_of[k], reasons, articles)) for k in members[1:])
+        others = tuple(FoldedVersion(articles[k], *_reason_for(k, main, pairs_of[k], reasons, articles)) for k in members[1:])
         stories.append(Story(story_id(articles[main]), articles[main], others))
     # Same title and same hash prefix: the story whose file hashes lowest keeps the id
     # (a crafted file cannot take it over without a full SHA-256 preimage), the others
@@ -440,9 +440,10 @@ def dedupe(articles: Sequence[CleanedArticle], dates: Sequence[DateTag | None], 
     return stories
 
 
-def _reason_for(k: int, main: int, pairs: list[tuple[int, int]], reasons: dict[tuple[int, int], str], articles: Sequence[CleanedArticle]) -> str:
+def _reason_for(k: int, main: int, pairs: list[tuple[int, int]], reasons: dict[tuple[int, int], tuple[FoldKind, str]], articles: Sequence[CleanedArticle]) -> tuple[str, FoldKind]:
     """The evidence that tied this version in, naming the version it matched (the main one if it can)."""
     if not pairs:
-        return "joined through another version of this story"
+        return "joined through another version of this story", FoldKind.LINKED
     i, j = min(pairs, key=lambda pair: (main not in pair, pair))
-    return f"{reasons[(i, j)]}; matched {articles[j if i == k else i].source.path}"
+    kind, reason = reasons[(i, j)]
+    return f"{reason}; matched {articles[j if i == k else i].source.path}", kind

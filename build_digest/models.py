@@ -148,6 +148,15 @@ class CleanedArticle:
         return sum(len(b.text.split()) for b in self.body_blocks)
 
 
+class FoldKind(StrEnum):
+    """How a folded version relates to the story, in a reader's words."""
+
+    COPY = "copy"
+    EDITED_COPY = "edited copy"
+    REWRITE = "rewritten version of the same report"
+    LINKED = "version matched through another copy"
+
+
 @dataclass(frozen=True)
 class FoldedVersion:
     """A source folded into a story, and the evidence for folding it."""
@@ -155,6 +164,7 @@ class FoldedVersion:
     article: CleanedArticle
     reason: str
     """Human-readable: ``exact copy after cleaning``, ``near copy (containment 0.93)`` ..."""
+    kind: FoldKind = FoldKind.COPY
 
 
 @dataclass(frozen=True)

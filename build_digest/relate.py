@@ -7,6 +7,7 @@ content words. Candidates come from an inverted index of labels; labels on more 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -16,10 +17,25 @@ from .models import TaggedStory
 
 RERANK = 50
 """How many of the best label matches are re-ranked by text similarity."""
+TOPIC_WEIGHT = 0.5
+"""A shared topic counts half a shared name of the same rarity: topics are broad by design
+(a story has up to five, from a list of a dozen), names and figures are specific."""
+FIGURE_WEIGHT = 1.0
+"""A figure both texts state ("23,000", "29 civilians") is as specific as a shared name."""
+DATE_SCALE_DAYS = 60
+"""Stories two months apart count half as related as stories of the same day (dated ones only)."""
 
 
-def related_stories(tagged: Sequence[TaggedStory], prints: dict[str, Fingerprint], count: int = 5, max_df: int = 200) -> dict[str, tuple[str, ...]]:
-    """Top related stories by shared topics and entities (IDF-weighted) and text similarity.
+def related_stories(
+    tagged: Sequence[TaggedStory],
+    prints: dict[str, Fingerprint],
+    count: int = 5,
+    max_df: int = 200,
+    topic_weight: float = TOPIC_WEIGHT,
+    figure_weight: float = FIGURE_WEIGHT,
+) -> dict[str, tuple[str, ...]]:
+    """Top related stories by shared names, figures and topics (IDF-weighted), text similarity
+    and, between dated stories, nearness in time.
 
     Candidates come from an inverted index of labels; labels on more than ``max_df``
     stories are too common to propose candidates, which keeps the cost linear.
@@ -27,9 +43,15 @@ def related_stories(tagged: Sequence[TaggedStory], prints: dict[str, Fingerprint
     n = len(tagged)
     df: Counter[str] = Counter()
     keys = {}
+    weight: dict[str, float] = {}
     for t in tagged:
-        keys[t.story.id] = {f"{lab.kind}:{lab.slug}" for lab in (*t.topics, *t.entities)}
-        df.update(keys[t.story.id])
+        sid = t.story.id
+        keys[sid] = {f"{lab.kind}:{lab.slug}" for lab in (*t.topics, *t.entities)}
+        keys[sid] |= {f"figure:{x}" for x in prints[sid].figures} if figure_weight else set()
+        df.update(keys[sid])
+    for k in df:
+        weight[k] = topic_weight if k.startswith("topic:") else figure_weight if k.startswith("figure:") else 1.0
+    dates = {t.story.id: t.date.value for t in tagged}
     postings: dict[str, list[str]] = defaultdict(list)
     for sid, ks in keys.items():
         for k in ks:
@@ -43,11 +65,14 @@ def related_stories(tagged: Sequence[TaggedStory], prints: dict[str, Fingerprint
         for k in keys[sid]:
             for other in postings.get(k, ()):
                 if other != sid:
-                    scores[other] += math.log(1 + n / df[k])
+                    scores[other] += weight[k] * math.log(1 + n / df[k])
         # Text similarity at most doubles a label score, so only the best label matches
         # need it: comparing texts is the costly part.
         shortlist = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[: max(RERANK, 10 * count)]
-        ranked = [(score * (1 + cosine(prints[sid].content, prints[other].content, norms[sid], norms[other])), other) for other, score in shortlist]
+        ranked = [
+            (score * (1 + cosine(prints[sid].content, prints[other].content, norms[sid], norms[other])) * nearness(dates[sid], dates[other]), other)
+            for other, score in shortlist
+        ]
         ranked.sort(key=lambda x: (-round(x[0], 9), x[1]))
         related[sid] = tuple(other for _, other in ranked[:count])
     return related
@@ -58,3 +83,10 @@ def cosine(a: Counter[str], b: Counter[str], norm_a: float, norm_b: float) -> fl
         return 0.0
     small, large = (a, b) if len(a) <= len(b) else (b, a)
     return sum(v * large.get(k, 0) for k, v in small.items()) / (norm_a * norm_b)
+
+
+def nearness(a: dt.date | None, b: dt.date | None) -> float:
+    """1 for the same day, ½ two months apart; 1 when either story is undated (no evidence)."""
+    if a is None or b is None:
+        return 1.0
+    return 1.0 / (1.0 + abs((a - b).days) / DATE_SCALE_DAYS)

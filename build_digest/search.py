@@ -27,7 +27,7 @@ from pathlib import Path
 from .catalog import story_url
 from .errors import DependencyError
 from .models import Role, TaggedStory
-from .pages import format_date, front_matter
+from .render import format_date, front_matter
 
 INDEX_FOLDER = "pagefind"
 """Where the index is written, under the site folder."""

@@ -146,12 +146,21 @@ def test_dark_palette_toggle_switches_the_colour_scheme(browser, site_url):
     assert page.locator("body").get_attribute("data-md-color-scheme") != before
 
 
-def test_story_page_fits_a_phone_screen(browser, site_url, built_site):
+ARTIFACTS = Path(os.environ.get("DIGEST_ARTIFACT_DIR") or Path(__file__).resolve().parent.parent / "test-artifacts")
+"""Screenshots a reviewer can look at (CI uploads the folder); never committed."""
+
+
+def test_story_page_opens_with_story_text_on_a_phone(browser, site_url, built_site):
     catalog = json.loads((built_site / "catalog.json").read_text())
-    page = browser.new_page(viewport={"width": 375, "height": 740})
-    page.goto(site_url + catalog["articles"][0]["url"], wait_until="networkidle")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 376
-    page.screenshot(path=str(built_site.parent / "phone.png"))
+    lead = next(a for a in catalog["articles"] if len(a["sources"]) == 2)  # the archive's lead, two-version story
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(site_url + lead["url"], wait_until="networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 391
+    first = page.locator("article.md-content__inner > p:not([class])").first
+    box = first.bounding_box()
+    assert box is not None and box["y"] + 40 < 844, "no story text on the first screen"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "story-phone-390x844.png"))
 
 
 def test_print_view_hides_site_navigation(browser, site_url, built_site):

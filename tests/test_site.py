@@ -55,10 +55,10 @@ def test_catalog_lists_every_source_file_exactly_once_with_a_checksum(built_site
     assert by_path["001_516d2f6b9d0fef85.txt"]["article"] == by_path["000_6963635469b22089.txt"]["article"]
     article = next(a for a in catalog["articles"] if a["sources"][0].startswith("003"))
     assert (article["date"], article["date_precision"]) == ("2023-11-06", "day")
-    assert set(article) == {"id", "title", "outlet", "date", "date_precision", "date_source", "url", "topics", "entities", "sources", "related"}
+    assert set(article) == {"id", "title", "title_source", "outlet", "date", "date_precision", "date_source", "url", "topics", "entities", "sources", "related"}
 
 
-def test_story_page_shows_other_versions_related_coverage_and_labelled_furniture(built_site):
+def test_story_page_shows_other_versions_related_coverage_and_furniture_labelled_once(built_site):
     catalog = json.loads((built_site / "catalog.json").read_text())
     merged = next(a for a in catalog["articles"] if len(a["sources"]) == 2)
     text = html_text(built_site / merged["url"] / "index.html")
@@ -66,12 +66,15 @@ def test_story_page_shows_other_versions_related_coverage_and_labelled_furniture
     assert "rewrite of the same report" in text
     assert "Amidst intense fighting and resistance" in text  # the folded version's text stays reachable
     assert "Related coverage" in text
-    assert "Attribution: With inputs from Reuters." in text
-    assert "Similar Articles" not in text
+    assert "With inputs from Reuters." in text
+    story_text = text[: text.index("About this story")]
+    assert "Similar Articles" not in story_text  # removed chrome: listed in the collapsed audit trail only
+    assert "Similar Articles" in text[text.index("About this story") :]
     dated = next(a for a in catalog["articles"] if a["sources"][0].startswith("003"))
     text = html_text(built_site / dated["url"] / "index.html")
     assert "6 November 2023" in text and "dateline" in text
-    assert "Photo credit: IMAGE SOURCE: AP" in text and "Photo caption: Assistant Chinese Foreign Minister Nong Rong." in text
+    assert "IMAGE SOURCE: AP" in text and "Photo: Assistant Chinese Foreign Minister Nong Rong." in text
+    assert "Credit: IMAGE SOURCE" not in text  # a label the source already gives is not given again
 
 
 def test_navigation_lists_index_pages_never_stories(built_site):
@@ -294,3 +297,10 @@ def test_offline_build_links_name_files_that_exist(tmp_path):
             if not (page.parent / target).is_file():
                 broken.append(f"{page.relative_to(site)} -> {target}")
     assert broken == []
+
+
+def test_home_lists_the_latest_stories_with_undated_ones_at_their_lower_bound(built_site):
+    home = html_text(built_site / "index.html")
+    latest = home[home.index("Latest stories") : home.index("Topics", home.index("Latest stories"))]
+    assert "Rebel alliance gains ground" in latest and "Undated (not before" in latest
+    assert "The Myanmar Junta Is Losing Its Foreign Backers" in latest

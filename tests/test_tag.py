@@ -60,8 +60,7 @@ def test_a_background_topic_gives_way_to_the_subject_of_the_story():
     text = StoryText(
         "Ceasefire talks resume in Kunming",
         "Ceasefire talks between the two sides resumed on Monday, mediators said.",
-        "The truce has held for a week. Both sides said the ceasefire would be extended. The peace talks will continue. "
-        "The junta said nothing.",
+        "The truce has held for a week. Both sides said the ceasefire would be extended. The peace talks will continue. The junta said nothing.",
     )
     labels = match_topics(text, taxonomy)
     assert labels[0].slug == "ceasefire" and "junta" not in {lab.slug for lab in labels}

@@ -1,0 +1,104 @@
+"""The timeline's chart: stories per week, stacked by topic, drawn at build time as SVG.
+
+No JavaScript and no chart library: the chart is a few rectangles and labels inlined in the
+page, coloured by CSS classes that follow the light and dark palettes, with a title, a
+description and the same figures as a table for readers who cannot see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections import Counter
+from collections.abc import Callable, Sequence
+
+from .models import TaggedStory
+from .render import md_text
+
+SERIES = 4
+"""Stacked topics: the most frequent few; every other story counts under "Other"."""
+MAX_WEEKS = 104
+"""Beyond two years of weeks the bars get too thin to read: the chart counts months instead."""
+WIDTH, HEIGHT = 720, 220
+LEFT, RIGHT, TOP, BOTTOM = 36, 8, 12, 28
+"""Room for the count labels on the left and the date labels below the bars."""
+
+
+def _bins(dates: Sequence[dt.date]) -> tuple[str, list[dt.date], Callable[[dt.date], dt.date]]:
+    first, last = min(dates), max(dates)
+    monday = first - dt.timedelta(days=first.weekday())
+    weeks = (last - monday).days // 7 + 1
+    if weeks <= MAX_WEEKS:
+        starts = [monday + dt.timedelta(weeks=n) for n in range(weeks)]
+        return "week", starts, lambda d: starts[(d - monday).days // 7]
+    starts = []
+    year, month = first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        starts.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return "month", starts, lambda d: dt.date(d.year, d.month, 1)
+
+
+def weekly_chart(timeline: Sequence[TaggedStory], topic_names: dict[str, str]) -> str:
+    """Markdown: the chart (raw SVG in a figure) and, collapsed, the same counts as a table."""
+    dated = [t for t in timeline if t.date.value and t.date.precision == "day"]
+    if len(dated) < 2:
+        return ""
+    top = [slug for slug, _ in Counter(t.topics[0].slug for t in dated if t.topics).most_common(SERIES)]
+    series = [*top, "other"]
+    names = {**{slug: topic_names.get(slug, slug) for slug in top}, "other": "Other or no topic"}
+    unit, starts, bin_of = _bins([t.date.value for t in dated if t.date.value])
+    counts: dict[dt.date, Counter[str]] = {start: Counter() for start in starts}
+    for t in dated:
+        best = t.topics[0].slug if t.topics and t.topics[0].slug in top else "other"
+        counts[bin_of(t.date.value)][best] += 1  # type: ignore[arg-type]  # dated: value is set
+    peak = max(sum(c.values()) for c in counts.values())
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    bar_w = plot_w / len(starts)
+    shapes = []
+    for n, start in enumerate(starts):
+        y = float(TOP + plot_h)
+        for k, slug in enumerate(series):
+            value = counts[start][slug]
+            if not value:
+                continue
+            h = plot_h * value / peak
+            y -= h
+            label = f"{_bin_label(start, unit)}: {value} {names[slug]}"
+            shapes.append(f'<rect class="s{k}" x="{LEFT + n * bar_w + bar_w * 0.1:.1f}" y="{y:.1f}" width="{max(bar_w * 0.8, 1):.1f}" height="{h:.1f}"><title>{html.escape(label)}</title></rect>')
+    ticks = _date_ticks(starts, unit, bar_w)
+    total = len(dated)
+    skipped = len(timeline) - total
+    title = f"Stories per {unit}, {_bin_label(starts[0], unit)} to {_bin_label(starts[-1], unit)}"
+    desc = f"{total} stories dated to the day, stacked by their main topic; the busiest {unit} has {peak}." + (
+        f" {skipped} stories dated only to the month or undated are not shown." if skipped else ""
+    )
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="digest-chart-title digest-chart-desc">'
+        f'<title id="digest-chart-title">{html.escape(title)}</title><desc id="digest-chart-desc">{html.escape(desc)}</desc>'
+        f'<line class="axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}"/>'
+        f'<text class="label" x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">{peak}</text>'
+        f'<text class="label" x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end">0</text>' + "".join(shapes) + ticks + "</svg>"
+    )
+    legend = "".join(f'<li><span class="digest-swatch s{k}"></span>{html.escape(names[slug])}</li>' for k, slug in enumerate(series))
+    figure = f'<figure class="digest-chart">{svg}<figcaption>{html.escape(title)}. {html.escape(desc)}<ul class="digest-legend">{legend}</ul></figcaption></figure>'
+    rows = [f"| {md_text(_bin_label(start, unit))} | " + " | ".join(str(counts[start][slug]) for slug in series) + " |" for start in starts if counts[start]]
+    table = [f"| {unit.capitalize()} | " + " | ".join(md_text(names[slug]) for slug in series) + " |", "|---|" + "---:|" * len(series), *rows]
+    return figure + '\n\n??? note "The chart as a table"\n\n' + "\n".join(f"    {line}" for line in table) + "\n"
+
+
+def _bin_label(start: dt.date, unit: str) -> str:
+    return f"week of {start.day} {start.strftime('%b %Y')}" if unit == "week" else start.strftime("%B %Y")
+
+
+def _date_ticks(starts: Sequence[dt.date], unit: str, bar_w: float) -> str:
+    """Month names under the bars where a month begins, spaced so they never overlap."""
+    out, last_x = [], -100.0
+    for n, start in enumerate(starts):
+        first_of_month = n == 0 or start.month != starts[n - 1].month
+        x = LEFT + n * bar_w
+        if first_of_month and x - last_x >= 60:
+            text = start.strftime("%b %Y") if n == 0 or start.month == 1 else start.strftime("%b")
+            out.append(f'<text class="label" x="{x:.1f}" y="{HEIGHT - 10}">{html.escape(text)}</text>')
+            last_x = x
+    return "".join(out)

@@ -1,0 +1,227 @@
+"""Stage 5b: the listing pages (topics, entities, months, timeline) and the home page's parts.
+
+Every listing shows a story the same way: headline, then date, outlet and versions, then
+two lines of its lead, so a reader can choose without opening it. Long listings are split
+into pages; no page lists every story of the archive (that would make the build quadratic).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from .chart import weekly_chart
+from .feeds import feed_path
+from .models import Label, Rejection, TaggedStory
+from .render import TYPE_PAGES, TYPE_TITLES, byline, entity_path, excerpt, front_matter, md_text, rel, story_path
+from .tag import TYPE_ORDER, Taxonomy
+
+LATEST_ON_HOME = 10
+CO_MENTIONED = 8
+"""How many names an entity page lists as often named with it."""
+
+
+def entry(t: TaggedStory, current: str, quote: str | None = None) -> str:
+    """One story in a listing: headline, byline and excerpt (or ``quote``, already Markdown)."""
+    link = f"[{md_text(t.story.main.title)}]({rel(story_path(t.story.id), current)})"
+    lead = quote if quote is not None else md_text(excerpt(t))
+    lines = [f"- **{link}**", f'    <span class="digest-meta">{byline(t)}</span>']
+    if lead:
+        lines.append(f"    {lead}")
+    return "  \n".join(lines)
+
+
+def paginate(path: str, title: str, intro: str, entries: Sequence[tuple[str, str]] | Sequence[str], page_size: int, meta: dict | None = None) -> dict[str, str]:
+    """Split a long listing into pages of ``page_size`` entries, linked in order.
+
+    ``entries`` are Markdown items, or (group, item) pairs shown under a heading per group.
+    Links in an entry are written relative to ``path``; later pages sit one folder
+    deeper, so their links are rewritten accordingly.
+    """
+    chunks = [entries[i : i + page_size] for i in range(0, len(entries), page_size)] or [[]]
+    base = path[:-3]
+    names = [path] + [f"{base}/{n}.md" for n in range(2, len(chunks) + 1)]
+    pages = {}
+    for n, (name, chunk) in enumerate(zip(names, chunks, strict=True), start=1):
+        body = [front_matter({"title": title if n == 1 else f"{title} (page {n})", **(meta or {})}), f"# {md_text(title)}\n", f"{intro}\n" if n == 1 else ""]
+        if not chunk:
+            body.append("Nothing here yet.\n")
+        group = None
+        for item in chunk:
+            heading, line = item if isinstance(item, tuple) else (None, item)
+            if heading != group and heading is not None:
+                body.append(f"\n## {md_text(heading)}\n")
+                group = heading
+            body.append(_relink(line, path, name))
+        if len(chunks) > 1:
+            pager = " · ".join(f"**{k}**" if k == n else f"[{k}]({rel(names[k - 1], name)})" for k in range(1, len(chunks) + 1))
+            body.append(f"\nPages: {pager}\n")
+        pages[name] = "\n".join(body).rstrip() + "\n"
+    return pages
+
+
+def _relink(line: str, written_for: str, placed_at: str) -> str:
+    if written_for == placed_at:
+        return line
+    base_from = posixpath.dirname(written_for)
+
+    def fix(m: re.Match[str]) -> str:
+        target = posixpath.normpath(posixpath.join(base_from, m.group(1)))
+        return f"]({rel(target, placed_at)})"
+
+    return re.sub(r"\]\(([^)<>]+\.md)\)", fix, line)
+
+
+def month_of(t: TaggedStory) -> str:
+    return t.date.value.strftime("%B %Y") if t.date.value else "Undated"
+
+
+def timeline_entries(timeline: Sequence[TaggedStory], current: str) -> list[tuple[str, str]]:
+    """(group heading, entry) pairs: stories under their month."""
+    return [(month_of(t), entry(t, current)) for t in timeline]
+
+
+def timeline_page(timeline: Sequence[TaggedStory], taxonomy: Taxonomy, page_size: int) -> dict[str, str]:
+    intro = "Every story in the order it was published; undated stories come last, in the order of the earliest date they can have.\n\n"
+    intro += weekly_chart(timeline, {topic.slug: topic.name for topic in taxonomy.topics})
+    return paginate("timeline.md", "Timeline", intro, timeline_entries(timeline, "timeline.md"), page_size)
+
+
+def topic_pages(timeline: Sequence[TaggedStory], taxonomy: Taxonomy, page_size: int) -> dict[str, str]:
+    members: dict[str, list[TaggedStory]] = defaultdict(list)
+    for t in timeline:
+        for lab in t.topics:
+            members[lab.slug].append(t)
+    pages = {}
+    index = [
+        front_matter({"title": "Topics"}),
+        "# Topics\n",
+        "Topics come from the curated taxonomy file (`taxonomy.yml`). A story gets a topic when the topic is a subject of the story: "
+        "its phrases in the headline or lead, or several times in the text (each story's *About this story* shows the score and the phrases).\n",
+    ]
+    for topic in sorted(taxonomy.topics, key=lambda topic: topic.name.casefold()):
+        stories = members.get(topic.slug, [])
+        index.append(f"- **[{md_text(topic.name)}]({topic.slug}.md)** — {len(stories)} {'story' if len(stories) == 1 else 'stories'}  \n    {md_text(topic.description)}")
+        path = f"topics/{topic.slug}.md"
+        feed = feed_path(topic.slug)
+        intro = f"{md_text(topic.description)}\n\n[Follow this topic in a feed reader (Atom)]({rel(feed, path)})"
+        meta = {"digest": {"feed": {"title": f"{topic.name}: stories", "path": feed}}}
+        pages.update(paginate(path, topic.name, intro, timeline_entries(list(reversed(stories)), path), page_size, meta))
+    pages["topics/index.md"] = "\n".join(index) + "\n"
+    return pages
+
+
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-Z“\"‘'(])")
+
+
+def mention_sentence(t: TaggedStory, label: Label) -> str:
+    """The first sentence of the story that names the entity, Markdown-escaped, the name in bold."""
+    forms = sorted({e.rsplit(" ×", 1)[0] for e in label.evidence}, key=len, reverse=True)
+    for block in t.story.main.body_blocks:
+        for sentence in _SENTENCE.split(block.text):
+            form = next((f for f in forms if f in sentence), None)
+            if form:
+                escaped, name = md_text(sentence), md_text(form)
+                return escaped.replace(name, f"**{name}**", 1) if name in escaped else escaped
+    return md_text(excerpt(t))
+
+
+def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, str]:
+    members: dict[tuple[str, str], list[tuple[TaggedStory, Label]]] = defaultdict(list)
+    for t in timeline:
+        for lab in t.entities:
+            members[(lab.kind, lab.slug)].append((t, lab))
+    names = {key: stories[0][1].name for key, stories in members.items()}
+    pages = {}
+    for (kind, slug), stories in members.items():
+        label = stories[0][1]
+        path = entity_path(label)
+        with_it: Counter[tuple[str, str]] = Counter((other.kind, other.slug) for t, _ in stories for other in t.entities if (other.kind, other.slug) != (kind, slug))
+        common = sorted(with_it.items(), key=lambda kv: (-kv[1], names[kv[0]].casefold()))[:CO_MENTIONED]
+        kind_name = {"person": "Person", "place": "Place", "organisation": "Organisation"}[kind]
+        intro = f"{kind_name} named in {len(stories)} {'story' if len(stories) == 1 else 'stories'} (found automatically in the text)."
+        if common:
+            links = ", ".join(f"[{md_text(names[k])}]({rel(entity_path(members[k][0][1]), path)}) ({n})" for k, n in common)
+            intro += f"\n\nOften named with it: {links}."
+        entries = [(month_of(t), entry(t, path, quote=mention_sentence(t, lab))) for t, lab in reversed(stories)]
+        pages.update(paginate(path, label.name, intro, entries, page_size))
+    index = [front_matter({"title": "Entities"}), "# Entities\n", "People, places and organisations named in the stories, found by a named-entity recogniser and corrected by the taxonomy file.\n"]
+    for kind in TYPE_ORDER:
+        keys = sorted((k for k in members if k[0] == kind), key=lambda k: (-len(members[k]), names[k].casefold()))
+        type_path = f"entities/{TYPE_PAGES[kind]}.md"
+        index.append(f"- [{TYPE_TITLES[kind]}]({TYPE_PAGES[kind]}.md) — {len(keys)}")
+        rows = [f"- [{md_text(names[k])}]({rel(entity_path(members[k][0][1]), type_path)}) — {len(members[k])}" for k in keys]
+        pages.update(paginate(type_path, TYPE_TITLES[kind], f"{TYPE_TITLES[kind]} by number of stories.", rows, page_size))
+    pages["entities/index.md"] = "\n".join(index) + "\n"
+    return pages
+
+
+def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, str]:
+    months: dict[str, list[TaggedStory]] = defaultdict(list)
+    for t in timeline:
+        months[t.date.value.strftime("%Y-%m") if t.date.value else "undated"].append(t)
+    keys = sorted(months, key=lambda k: (k == "undated", k))
+    labels = {key: "Undated" if key == "undated" else months[key][0].date.value.strftime("%B %Y") for key in keys}  # type: ignore[union-attr]
+    pages = {}
+    index = [front_matter({"title": "Archive"}), "# Archive\n", "Stories by month of publication.\n"]
+    for n, key in enumerate(keys):
+        stories = months[key]
+        index.append(f"- [{labels[key]}]({key}.md) — {len(stories)}")
+        path = f"archive/{key}.md"
+        steps = []
+        if n > 0:
+            steps.append(f"← [{labels[keys[n - 1]]}]({keys[n - 1]}.md)")
+        if n + 1 < len(keys):
+            steps.append(f"[{labels[keys[n + 1]]}]({keys[n + 1]}.md) →")
+        intro = f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}." + (f"\n\n{' · '.join(steps)}" if steps else "")
+        pages.update(paginate(path, labels[key], intro, [entry(t, path) for t in stories], page_size))
+    pages["archive/index.md"] = "\n".join(index) + "\n"
+    return pages
+
+
+# --- parts of the hand-written pages -----------------------------------------------
+
+
+def latest_fragment(timeline: Sequence[TaggedStory]) -> str:
+    """The newest stories; an undated story stands where its lower bound puts it, and says so."""
+    latest = sorted(timeline, key=lambda t: (t.date.value or t.date.not_before or dt.date.min, t.story.id), reverse=True)[:LATEST_ON_HOME]
+    lines = ["## Latest stories\n"] + [entry(t, "index.md") for t in latest]
+    if any(t.date.value is None for t in latest):
+        lines.append("\nAn undated story stands at the earliest date it can have: the latest date its text mentions.")
+    lines.append("\nEvery story on the [timeline](timeline.md), by [month](archive/index.md), or [search](search.md) them.")
+    lines.append(f"Follow new stories in a feed reader: [Atom feed of all stories]({feed_path()}).")
+    return "\n".join(lines) + "\n"
+
+
+def topics_fragment(timeline: Sequence[TaggedStory], taxonomy: Taxonomy) -> str:
+    counts = Counter(lab.slug for t in timeline for lab in t.topics)
+    ordered = sorted(taxonomy.topics, key=lambda topic: (-counts.get(topic.slug, 0), topic.name.casefold()))
+    lines = ["## Topics\n"] + [f"- [{md_text(topic.name)}](topics/{topic.slug}.md) — {counts.get(topic.slug, 0)}" for topic in ordered]
+    return "\n".join(lines) + "\n"
+
+
+def stats_fragment(tagged: Sequence[TaggedStory], rejections: Sequence[Rejection]) -> str:
+    versions = sum(len(t.story.articles) for t in tagged)
+    folded = versions - len(tagged)
+    precision = Counter(t.date.precision for t in tagged)
+    entities = {(lab.kind, lab.slug) for t in tagged for lab in t.entities}
+    lines = [
+        "## The archive in numbers\n",
+        "| What | How many |",
+        "|---|---:|",
+        f"| Source files | {versions + len(rejections)} |",
+        f"| Stories published | {len(tagged)} |",
+        f"| Versions folded into a story | {folded} |",
+        f"| Sources rejected | {len(rejections)} |",
+        f"| Dated to the day / month / undated | {precision.get('day', 0)} / {precision.get('month', 0)} / {precision.get('none', 0)} |",
+        f"| People, places and organisations | {len(entities)} |",
+        "",
+    ]
+    if rejections:
+        lines.append("### Rejected sources\n")
+        lines.extend(f"- {md_text(r.path)}: {md_text(r.reason)}" for r in rejections)
+        lines.append("")
+    return "\n".join(lines) + "\n"

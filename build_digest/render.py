@@ -1,0 +1,136 @@
+"""What every generated page shares: source text made safe for Markdown, links, dates, front matter.
+
+Source text is text: everything that came from a source goes through ``md_text``, so
+Markdown and HTML characters reach the reader as the characters they are.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+import re
+from collections.abc import Iterable
+from urllib.parse import quote, urlsplit
+
+import yaml
+
+from .models import DateTag, Label, Role, TaggedStory, TitleSource
+from .text import visible
+
+WORDS_PER_MINUTE = 230
+TYPE_TITLES = {"person": "People", "place": "Places", "organisation": "Organisations"}
+TYPE_PAGES = {"person": "people", "place": "places", "organisation": "organisations"}
+# Characters Python-Markdown gives meaning to and honours a backslash escape for.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
+# Characters that only extensions give meaning to, with no backslash escape: "???" opens
+# a details block, ":" emoji and definition lists, "~~", "^^", "==" strike, insert and
+# mark. A numeric character reference renders the same character and is never syntax.
+_MD_ENTITY = re.compile(r"[?:~^=]")
+
+
+def md_text(text: str) -> str:
+    """Escape source text so Markdown renders exactly these characters and no markup.
+
+    ``<``, ``>`` and ``&`` become entities (no raw HTML can survive); every character
+    Python-Markdown reads as syntax gets a backslash, and those only its extensions
+    read (``? : ~ ^ =``) become numeric references, so no block ("??? note") or
+    inline syntax can start inside source text. Control characters are made visible.
+    """
+    text = visible(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(lambda m: f"&#{ord(m.group(0))};", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL usable as a link target, or None for anything else (javascript:, data:)."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
+
+
+def rel(target: str, current: str) -> str:
+    """Relative link from one generated page to another (both paths relative to docs)."""
+    return posixpath.relpath(target, posixpath.dirname(current) or ".")
+
+
+def story_path(story_id: str) -> str:
+    return f"stories/{story_id}.md"
+
+
+def format_date(tag: DateTag) -> str:
+    if tag.value is None:
+        return "Undated"
+    if tag.precision == "month":
+        return tag.value.strftime("%B %Y")
+    return f"{tag.value.day} {tag.value.strftime('%B %Y')}"
+
+
+def time_element(tag: DateTag) -> str:
+    """The date as a reader reads it, in a ``<time>`` a machine reads (``2023-11`` for a month)."""
+    if tag.value is None:
+        return "Undated"
+    machine = tag.value.strftime("%Y-%m") if tag.precision == "month" else tag.value.isoformat()
+    return f'<time datetime="{machine}">{format_date(tag)}</time>'
+
+
+def json_for_script(data: object) -> str:
+    """JSON that can stand inside ``<script>``: no ``<``, ``>`` or ``&`` to end it early."""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+# Front-matter keys the theme prints into HTML without escaping (the <title>, the header,
+# <meta name="description">): a source's "<script>" there would be live.
+_TEMPLATE_KEYS = ("title", "description")
+
+
+def front_matter(data: dict) -> str:
+    data = {k: html.escape(v, quote=True) if k in _TEMPLATE_KEYS and isinstance(v, str) else v for k, v in data.items()}
+    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
+
+
+def chronological(stories: Iterable[TaggedStory]) -> list[TaggedStory]:
+    """Dated stories in date order, then undated ones in the order of their lower bound, ties by id."""
+    return sorted(stories, key=lambda t: (t.date.value is None, t.date.value or t.date.not_before or dt.date.min, t.story.id))
+
+
+def when(t: TaggedStory) -> str:
+    """The date as a listing shows it: "6 November 2023", "January 2024", "Undated (not before …)"."""
+    if t.date.value is None and t.date.not_before:
+        bound = t.date.not_before
+        return f"Undated (not before {bound.day} {bound.strftime('%B %Y')})"
+    return time_element(t.date)
+
+
+EXCERPT_WORDS = 32
+"""A listing's excerpt: about two lines of the standfirst or lead."""
+
+
+def excerpt(t: TaggedStory, words: int = EXCERPT_WORDS) -> str:
+    """The opening words of the standfirst or first paragraph, cut at a word with "…"."""
+    main = t.story.main
+    text = next((b.text for b in main.blocks if b.role is Role.STANDFIRST), "") or next((b.text for b in main.body_blocks if b.role is Role.PARAGRAPH), "")
+    if main.title_source is TitleSource.DERIVED:  # the headline is the lead's own opening: go on from there
+        text = next((b.text for b in main.body_blocks[1:] if b.role is Role.PARAGRAPH), text)
+    tokens = text.split()
+    return " ".join(tokens[:words]).rstrip(",;:") + ("…" if len(tokens) > words else "")
+
+
+def byline(t: TaggedStory, date: str | None = None) -> str:
+    """Date, outlet and the number of versions, as one line of Markdown (escaped)."""
+    parts = [date if date is not None else when(t)]
+    if t.story.main.outlet:
+        parts.append(md_text(t.story.main.outlet))
+    if t.story.others:
+        parts.append(f"{len(t.story.articles)} versions")
+    return " · ".join(parts)
+
+
+def entity_path(label: Label) -> str:
+    return f"entities/{TYPE_PAGES[label.kind]}/{label.slug}.md"
