@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
@@ -57,11 +58,12 @@ def write_pages(
     """All generated pages, and the fragments that go into the hand-written ones."""
     by_id = {t.story.id: t for t in tagged}
     timeline = chronological(tagged)
+    frequency = Counter((lab.kind, lab.slug) for t in tagged for lab in (*t.topics, *t.entities))
     pages: dict[str, str] = {}
     for i, t in enumerate(timeline):
         prev_story = timeline[i - 1] if i > 0 else None
         next_story = timeline[i + 1] if i + 1 < len(timeline) else None
-        pages[story_path(t.story.id)] = story_page(t, [by_id[r] for r in related.get(t.story.id, ())], prev_story, next_story)
+        pages[story_path(t.story.id)] = story_page(t, [by_id[r] for r in related.get(t.story.id, ())], prev_story, next_story, frequency)
     pages.update(topic_pages(timeline, taxonomy, page_size))
     pages.update(entity_pages(timeline, page_size))
     pages.update(archive_pages(timeline, page_size))
@@ -77,7 +79,13 @@ def write_pages(
 # --- story pages -------------------------------------------------------------------
 
 
-def story_page(t: TaggedStory, related: Sequence[TaggedStory], prev_story: TaggedStory | None, next_story: TaggedStory | None) -> str:
+def story_page(
+    t: TaggedStory,
+    related: Sequence[TaggedStory],
+    prev_story: TaggedStory | None,
+    next_story: TaggedStory | None,
+    frequency: Counter[tuple[str, str]] | None = None,
+) -> str:
     story = t.story
     path = story_path(story.id)
     main = story.main
@@ -108,7 +116,7 @@ def story_page(t: TaggedStory, related: Sequence[TaggedStory], prev_story: Tagge
     if related:
         out.append("## Related coverage\n")
         for other in related:
-            shared = shared_labels(t, other)
+            shared = shared_labels(t, other, frequency or Counter())
             note = f" — both name {md_text(', '.join(shared[:3]))}" if shared else ""
             out.append(f"- [{md_text(other.story.main.title)}]({rel(story_path(other.story.id), path)}) · {format_date(other.date)}{note}")
         out.append("")
@@ -248,7 +256,8 @@ def article_body(blocks: Sequence[Block], indent: str) -> list[str]:
     return out
 
 
-def shared_labels(a: TaggedStory, b: TaggedStory) -> list[str]:
-    """Names and topics both stories carry: names first (they are specific), then topics."""
+def shared_labels(a: TaggedStory, b: TaggedStory, frequency: Counter[tuple[str, str]]) -> list[str]:
+    """Names and topics both stories carry, the rarest in the archive first (the most telling)."""
     theirs = {(lab.kind, lab.slug) for lab in (*b.topics, *b.entities)}
-    return [lab.name for lab in (*a.entities, *a.topics) if (lab.kind, lab.slug) in theirs]
+    shared = [lab for lab in (*a.entities, *a.topics) if (lab.kind, lab.slug) in theirs]
+    return [lab.name for lab in sorted(shared, key=lambda lab: (lab.kind == "topic", frequency[(lab.kind, lab.slug)], lab.name.casefold()))]

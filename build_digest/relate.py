@@ -69,10 +69,7 @@ def related_stories(
         # Text similarity at most doubles a label score, so only the best label matches
         # need it: comparing texts is the costly part.
         shortlist = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[: max(RERANK, 10 * count)]
-        ranked = [
-            (score * (1 + cosine(prints[sid].content, prints[other].content, norms[sid], norms[other])) * nearness(dates[sid], dates[other]), other)
-            for other, score in shortlist
-        ]
+        ranked = [(score * (1 + cosine(prints[sid].content, prints[other].content, norms[sid], norms[other])) * nearness(dates[sid], dates[other]), other) for other, score in shortlist]
         ranked.sort(key=lambda x: (-round(x[0], 9), x[1]))
         related[sid] = tuple(other for _, other in ranked[:count])
     return related
