@@ -1,9 +1,16 @@
-"""Benchmark on synthetic corpora: does the build cost grow linearly with the sources?
+"""Benchmark on synthetic corpora: what a build costs against plain MkDocs, cold and warm.
 
-``python -m build_digest.bench --sizes 250 500 1000 2000`` writes corpora of that many
-sources (new stories, exact copies with other chrome, near copies, rewrites), builds
-each with the real pipeline and MkDocs, and prints seconds per stage and the fitted
-exponent of time against size (1.0 is linear; 2.0 would be quadratic).
+``python -m build_digest.bench --sizes 400 1600`` writes corpora of that many sources (new
+stories, exact copies with other chrome, near copies, rewrites) and, per size, times as a
+user or CI meets them, each in a new process:
+
+* **floor**: plain ``mkdocs build`` (Material, its search plugin on) of the very pages the
+  digest generates, written out as Markdown: what any MkDocs site of this archive pays;
+* **cold**: ``build-digest build`` with an empty cache;
+* **+1 source**: one source added, ``build-digest build`` again with the cache present;
+
+and prints the ratios to the floor, peak memory, and the growth exponent of time over size
+(1.0 is linear). ``--stages`` instead builds in this process and prints seconds per stage.
 """
 
 from __future__ import annotations
@@ -12,7 +19,10 @@ import argparse
 import math
 import random
 import re
+import resource
 import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -107,10 +117,78 @@ def exponent(sizes: list[int], seconds: list[float]) -> float:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
 
 
+def make_project(folder: Path, size: int) -> Path:
+    shutil.copytree(ROOT / "docs", folder / "docs")
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    shutil.copy(ROOT / "taxonomy.yml", folder / "taxonomy.yml")
+    (folder / "sources").mkdir()
+    write_corpus(folder / "sources", size)
+    return folder
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Seconds of wall time and the peak memory (GB) of one child process."""
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before) / 1024 / 1024
+
+
+def floor_project(project: Path, folder: Path) -> Path:
+    """The digest's generated pages as a plain MkDocs project: no plugin, Material's search on."""
+    from .pipeline import run_pipeline
+
+    cfg = load_config(str(project / "mkdocs.yml"))
+    plugin = cfg.plugins["digest"]
+    assert isinstance(plugin, DigestPlugin)
+    result = run_pipeline(plugin.config.to_settings(project))
+    docs = folder / "docs"
+    shutil.copytree(project / "docs", docs)
+    for path, text in result.pages.items():
+        (docs / path).parent.mkdir(parents=True, exist_ok=True)
+        (docs / path).write_text(text, encoding="utf-8")
+    for page in docs.rglob("*.md"):
+        page.write_text(re.sub(r"<!--\s*digest:(\w+)\s*-->", lambda m: result.fragments.get(m[1], ""), page.read_text(encoding="utf-8")), encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"(?ms)^plugins:.*?(?=^\S|\Z)", "plugins:\n  - search\n\n", config)
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return folder
+
+
+def compare(size: int, workdir: Path) -> dict[str, float]:
+    project = make_project(workdir / f"corpus-{size}", size)
+    cli = [sys.executable, "-m", "build_digest.cli", "build"]
+    cold, cold_gb = timed(cli, project)
+    rng = random.Random(size)
+    title, paragraphs = synthetic_story(rng, vocabulary(), size + 1)
+    (project / "sources" / "added.txt").write_text("\n\n".join([title, *paragraphs]) + "\n", encoding="utf-8")
+    warm, warm_gb = timed(cli, project)
+    plain = floor_project(project, workdir / f"floor-{size}")
+    floor, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"], plain)
+    return {"floor": floor, "cold": cold, "+1 source": warm, "cold/floor": cold / floor, "+1/floor": warm / floor, "peak GB": max(cold_gb, warm_gb)}
+
+
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[250, 500, 1000, 2000])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[400, 1600])
+    parser.add_argument("--stages", action="store_true", help="build in this process and print seconds per stage")
     args = parser.parse_args(argv)
+    if not args.stages:
+        with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
+            results = [(size, compare(size, Path(tmp))) for size in args.sizes]
+        columns = list(results[0][1])
+        print("sources  " + "  ".join(f"{c:>11}" for c in columns))
+        for size, row in results:
+            print(f"{size:>7}  " + "  ".join(f"{row[c]:>11.2f}" for c in columns))
+        if len(results) >= 2:
+            sizes = [s for s, _ in results]
+            for column in ("floor", "cold", "+1 source"):
+                print(f"growth exponent of {column}: {exponent(sizes, [r[column] for _, r in results]):.2f} (1.0 = linear)")
+        return
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
         rows = [(size, run_once(size, Path(tmp))) for size in args.sizes]
     stages = [k for k in rows[0][1] if k not in ("total",)] + ["total"]

@@ -72,12 +72,14 @@ def main() -> None:
 @click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Sources folder (default: plugins.digest.sources_dir).")
 @click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: site_dir of mkdocs.yml).")
 @click.option("--strict", is_flag=True, help="Fail on any warning.")
+@click.option("--no-cache", is_flag=True, help="Compute everything again; read and write no cache (see `build-digest cache clear`).")
 @click.option("--offline", is_flag=True, help="A site that reads from a folder or zip (file://): links end in .html; search needs a server.")
 @click.option("--verbose", "-v", is_flag=True, help="Show progress of every stage.")
-def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict: bool, offline: bool, verbose: bool) -> None:
+def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict: bool, no_cache: bool, offline: bool, verbose: bool) -> None:
     """Run the pipeline and render the site with MkDocs."""
     started = time.perf_counter()
     cfg, plugin = _load(config_file, sources, strict=strict, offline=offline)
+    plugin.use_cache = not no_cache
     sources_dir = sources or Path(cfg.config_file_path).parent / plugin.config.sources_dir
     many = sources_dir.is_dir() and sum(1 for _ in zip(range(PROGRESS_FROM), sources_dir.rglob("*"), strict=False)) >= PROGRESS_FROM
     _configure_logging(verbose or many)
@@ -102,6 +104,8 @@ def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict
         f"{statuses['duplicate']} duplicates folded, {statuses['rejected']} rejected. "
         f"Site in {visible(str(target))} ({time.perf_counter() - started:.1f} s)."
     )
+    if result.cache_lookups:
+        click.echo(f"{result.cache_hits} of {result.cache_lookups} per-source results came from the cache in {visible(str(plugin.config.cache_dir))}.")
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -153,6 +157,28 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
     click.echo("\nCleaning: " + (", ".join(f"{rule}: {n}" for rule, n in counts.most_common()) or "nothing removed"))
     statuses = Counter(s["status"] for s in result.catalog["sources"])
     click.echo(f"Sources: {sum(statuses.values())}; stories {statuses['published']}, duplicates {statuses['duplicate']}, rejected {statuses['rejected']}.")
+
+
+@main.group()
+def cache() -> None:
+    """The cache of results computed per source text (``plugins.digest.cache_dir``)."""
+
+
+@cache.command("clear")
+@click.option("--config-file", "-f", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+def cache_clear(config_file: Path) -> None:
+    """Delete the cache; the next build computes everything again."""
+    from . import cache as digest_cache
+
+    if not config_file.is_file():
+        raise click.ClickException(f"{config_file} not found: run from the project folder or pass --config-file")
+    cfg = load_config(str(config_file))
+    plugin = cfg.plugins.get("digest")
+    if not isinstance(plugin, DigestPlugin):
+        raise click.ClickException(f"{config_file} does not enable the 'digest' plugin under plugins:")
+    folder = (Path(cfg.config_file_path).resolve().parent / plugin.config.cache_dir).resolve()
+    existed = digest_cache.clear(folder)
+    click.echo(f"Cache {'cleared' if existed else 'was already empty'}: {visible(str(folder))}")
 
 
 @main.command()

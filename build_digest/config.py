@@ -37,6 +37,8 @@ class DigestPluginConfig(base.Config):
     """How many related stories a story page lists."""
     page_size = c.Type(int, default=200)
     """Entries per page of a listing (topic, entity, month, timeline) before it is split."""
+    cache_dir = c.Type(str, default=".cache/digest")
+    """Where results computed per source text are kept between builds, relative to mkdocs.yml."""
 
     def to_settings(self, config_dir: Path) -> DigestSettings:
         """Check ranges and resolve paths; raise ValueError naming the key."""
@@ -64,6 +66,7 @@ class DigestPluginConfig(base.Config):
             dedupe=DedupeConfig(containment=self.near_copy_containment, rewrite_alignment=self.rewrite_alignment, window_days=self.date_window_days),
             related_count=self.related_count,
             page_size=self.page_size,
+            cache_dir=(config_dir / self.cache_dir).resolve(),
         )
 
 
@@ -79,3 +82,5 @@ class DigestSettings:
     dedupe: DedupeConfig = field(default_factory=DedupeConfig)
     related_count: int = 5
     page_size: int = 200
+    cache_dir: Path | None = None
+    """None: compute everything (the pipeline's default outside MkDocs and with --no-cache)."""

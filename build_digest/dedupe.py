@@ -24,7 +24,9 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import combinations
+from pathlib import Path
 
 from datasketch import MinHash, MinHashLSH
 from slugify import slugify
@@ -229,6 +231,7 @@ class Fingerprint:
         return frozenset({f"#{x}" for x in self.figures} | {f"@{x}" for x in self.names} | {f'"{x}' for x in self.quotes})
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix-stripping stem: enough to match "displaced" with "displacement"."""
     word = word.casefold()
@@ -266,6 +269,36 @@ def fingerprint(article: CleanedArticle) -> Fingerprint:
         sentences=sentences,
         content=Counter(content_words(text)),
     )
+
+
+def fingerprint_to_json(fp: Fingerprint) -> dict:
+    """A fingerprint as plain JSON values, for the persistent cache (sets as sorted lists)."""
+    return {
+        "exact": fp.exact,
+        "shingles": sorted(fp.shingles),
+        "figures": sorted(fp.figures),
+        "names": sorted(fp.names),
+        "quotes": sorted(fp.quotes),
+        "sentences": [sorted(s) for s in fp.sentences],
+        "content": dict(sorted(fp.content.items())),
+    }
+
+
+def fingerprint_from_json(data: dict) -> Fingerprint:
+    return Fingerprint(
+        exact=str(data["exact"]),
+        shingles=frozenset(int(x) for x in data["shingles"]),
+        figures=frozenset(data["figures"]),
+        names=frozenset(data["names"]),
+        quotes=frozenset(data["quotes"]),
+        sentences=tuple(frozenset(s) for s in data["sentences"]),
+        content=Counter({str(k): int(v) for k, v in data["content"].items()}),
+    )
+
+
+def fingerprint_version() -> str:
+    """Fingerprints depend on this module's code: any change to it makes cached ones misses."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
 def containment(a: frozenset[int], b: frozenset[int]) -> float:

@@ -232,3 +232,6 @@ class DigestResult:
     """Source path -> warnings that did not stop it."""
     topic_names: dict[str, str] = field(default_factory=dict)
     """Every topic of the taxonomy: slug -> name (each has a page and a feed)."""
+    cache_hits: int = 0
+    """Per-source results (names, fingerprints) read from the persistent cache, not computed."""
+    cache_lookups: int = 0

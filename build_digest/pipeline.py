@@ -12,15 +12,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from .cache import DigestCache, content_key
 from .catalog import build_catalog
 from .clean import clean_sources
 from .config import DigestSettings
 from .dates import article_date
-from .dedupe import dedupe, fingerprint
+from .dedupe import Fingerprint, dedupe, fingerprint, fingerprint_from_json, fingerprint_to_json, fingerprint_version
 from .deps import check_dependencies
 from .errors import DigestError
 from .ingest import ingest
-from .models import CleanedArticle, DigestResult, Rejection
+from .models import CleanedArticle, DateTag, DigestResult, Rejection
 from .pages import write_pages
 from .relate import related_stories
 from .search import search_page
@@ -71,11 +72,26 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
         raise DigestError(f"sources folder {settings.sources_dir} does not exist")
     check_dependencies()  # one clear line now, rather than a traceback from inside a stage
     taxonomy = load_taxonomy(settings.taxonomy)
-    finder = timer.run("load NER model", EntityFinder, settings.ner_model, taxonomy)
+    cache = DigestCache(settings.cache_dir)
+    finder = timer.run("load NER model", EntityFinder, settings.ner_model, taxonomy, cache)
     ingested = timer.run("ingest", ingest, settings.sources_dir, legacy_encoding=settings.legacy_encoding)
     log.info("read %d sources, rejected %d", len(ingested.documents), len(ingested.rejections))
     articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean)
-    articles, facts, failed = timer.run("dates and fingerprints", per_source, articles, lambda a: (article_date(a, today), fingerprint(a)), "date and fingerprint")
+    version = fingerprint_version()
+    keys = {a.source.path: content_key(a.body_text) for a in articles}
+    stored = cache.get_many("fingerprint", version, keys.values())
+    computed: set[str] = set()
+
+    def date_and_fingerprint(a: CleanedArticle) -> tuple[DateTag, Fingerprint]:
+        try:
+            fp = fingerprint_from_json(stored[keys[a.source.path]])  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            fp = fingerprint(a)  # not cached, or not in the shape this code writes
+            computed.add(keys[a.source.path])
+        return article_date(a, today), fp
+
+    articles, facts, failed = timer.run("dates and fingerprints", per_source, articles, date_and_fingerprint, "date and fingerprint")
+    cache.put_many("fingerprint", version, {keys[a.source.path]: fingerprint_to_json(fp) for a, (_, fp) in zip(articles, facts, strict=True) if keys[a.source.path] in computed})
     dates = [date for date, _ in facts]
     prints = [print_ for _, print_ in facts]
     rejections = tuple(sorted((*ingested.rejections, *unclean, *failed), key=lambda r: r.path))
@@ -88,6 +104,7 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size)
     pages["search.md"] = search_page(tagged)
     catalog = build_catalog(tagged, related, rejections, ingested.notes)
+    cache.close()
     return DigestResult(
         stories=tuple(tagged),
         rejections=rejections,
@@ -97,4 +114,6 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
         catalog=catalog,
         notes=ingested.notes,
         topic_names={topic.slug: topic.name for topic in taxonomy.topics},
+        cache_hits=sum(cache.hits.values()),
+        cache_lookups=sum(cache.hits.values()) + sum(cache.misses.values()),
     )

@@ -47,6 +47,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.settings: DigestSettings | None = None
         self.timer = StageTimer()
         self.sources_override: Path | None = None
+        self.use_cache = True
+        """False for ``build --no-cache``: compute everything, read and write no cache."""
         self.error: str | None = None
         """The digest's own message when it stopped the build (MkDocs only says "Aborted")."""
 
@@ -62,6 +64,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(f"{config.config_file_path}: {exc}") from exc
         if self.sources_override is not None:
             settings = dataclasses.replace(settings, sources_dir=self.sources_override.resolve())
+        if not self.use_cache:
+            settings = dataclasses.replace(settings, cache_dir=None)
         self.settings = settings
         self.error = None
         try:

@@ -17,6 +17,7 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
+from .cache import DigestCache, content_key
 from .dates import resolve_undated, story_date
 from .deps import load_spacy_model
 from .errors import DigestError
@@ -169,20 +170,23 @@ class StoryText:
     body: str
 
 
-def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...]]:
-    """The weighted count of the topic's phrases in headline, lead and body, and the evidence."""
+def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], int]:
+    """The weighted count of the topic's phrases in headline, lead and body, the evidence, and
+    how many (strong) mentions there are."""
     score = 0.0
+    mentions = 0
     evidence = []
     for part, weight, cap in (("headline", HEADLINE_WEIGHT, 1), ("lead", LEAD_WEIGHT, 2), ("text", BODY_WEIGHT, BODY_CAP)):
         passage = getattr(text, "body" if part == "text" else part)
         hits = Counter(m.group(0).casefold() for m in topic.pattern.finditer(passage))
         weak = Counter(m.group(0).casefold() for m in topic.weak_pattern.finditer(passage))
         score += weight * (sum(min(n, cap) for n in hits.values()) + WEAK_SHARE * sum(min(n, cap) for n in weak.values()))
+        mentions += sum(hits.values())
         found = [*(f"{p} ×{n}" if n > 1 else p for p, n in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])))]
         found += [f"{p} ×{n} (weak)" if n > 1 else f"{p} (weak)" for p, n in sorted(weak.items(), key=lambda kv: (-kv[1], kv[0]))]
         if found:
             evidence.append(f"{part}: {', '.join(found)}")
-    return score, tuple(evidence)
+    return score, tuple(evidence), mentions
 
 
 def match_topics(text: StoryText | str, taxonomy: Taxonomy, stated_tags: Sequence[str] = ()) -> tuple[Label, ...]:
@@ -196,8 +200,7 @@ def match_topics(text: StoryText | str, taxonomy: Taxonomy, stated_tags: Sequenc
     stated = {tag.casefold() for tag in stated_tags}
     scored = []
     for topic in taxonomy.topics:
-        score, evidence = topic_score(topic, text)
-        mentions = sum(len(topic.pattern.findall(part)) for part in (text.headline, text.lead, text.body))
+        score, evidence, mentions = topic_score(topic, text)
         if topic.slug in stated or topic.name.casefold() in stated:
             scored.append((True, score, Label(topic.slug, topic.name, "topic", (STATED, *evidence), score)))
         elif score >= MIN_TOPIC_SCORE and mentions >= topic.min_matches:
@@ -264,10 +267,12 @@ def clear_entity_cache() -> None:
 class EntityFinder:
     """spaCy NER, loaded once per process; the taxonomy's entity list corrects names and types."""
 
-    def __init__(self, model: str, taxonomy: Taxonomy) -> None:
+    def __init__(self, model: str, taxonomy: Taxonomy, cache: DigestCache | None = None) -> None:
         self.model = model
         self.nlp = _load_model(model)
         self.taxonomy = taxonomy
+        self.cache = cache
+        self.version = ner_version(model, self.nlp)
         self.lookup = taxonomy.entity_lookup
         self.alias_pattern = _phrase_pattern([f for r in taxonomy.entities for f in (r.name, *r.aliases) if len(f) > 2 or f.isupper()])
 
@@ -275,6 +280,14 @@ class EntityFinder:
         """(surface text, spaCy label) per entity per text, from the cache or the model."""
         keys = [(self.model, hashlib.sha256(text.encode()).hexdigest()) for text in texts]
         todo = {key: text for key, text in zip(keys, texts, strict=True) if key not in _RAW_ENTITIES}  # each new text once
+        if self.cache is not None and todo:
+            stored = self.cache.get_many("ner", self.version, (key[1] for key in todo))
+            for key in list(todo):
+                try:
+                    _RAW_ENTITIES[key] = tuple((str(text), str(label)) for text, label in stored[key[1]])  # type: ignore[attr-defined]
+                    del todo[key]
+                except (KeyError, TypeError, ValueError):
+                    continue  # not cached, or not in the shape this code writes: compute it
         # Both cores for a large batch; below that, starting a second process costs more.
         n_process = 2 if len(todo) >= PARALLEL_NER_FROM else 1
         if len(_RAW_ENTITIES) + len(todo) > RAW_CACHE_LIMIT:
@@ -286,6 +299,8 @@ class EntityFinder:
             found[key].extend(joined_names(doc))
         for key, entities in found.items():
             _RAW_ENTITIES[key] = tuple(entities)
+        if self.cache is not None:
+            self.cache.put_many("ner", self.version, {key[1]: [list(e) for e in entities] for key, entities in found.items()})
         return [_RAW_ENTITIES[key] for key in keys]
 
     def find(self, texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
@@ -362,6 +377,18 @@ def _inside_longer_name(match: re.Match[str], text: str, names: Sequence[str]) -
             if text[start - offset : start - offset + len(name)] == name:
                 return True
     return bool(re.match(r"\s+(?:of\s+)?[A-Z][a-z]", text[end : end + 30])) and not text[end:].lstrip().startswith(("The ", "A ", "In ", "On "))
+
+
+def ner_version(model: str, nlp) -> str:  # type: ignore[no-untyped-def]
+    """What the raw entities of a text depend on: the model and its version, spaCy's version,
+    and the code that cuts texts into pieces and joins split names. A change to any of them
+    makes every cached result a miss."""
+    import inspect
+
+    import spacy
+
+    meta = getattr(nlp, "meta", {}) or {}
+    return content_key(model, str(meta.get("version")), spacy.__version__, inspect.getsource(ner_chunks), inspect.getsource(joined_names), str((NER_CHUNK_CHARS, MAX_NER_CHARS, sorted(NAME_JOINS))))
 
 
 def _load_model(model: str):  # type: ignore[no-untyped-def]

@@ -1,0 +1,122 @@
+"""A persistent, content-addressed cache of what is computed per source text.
+
+A CI rebuild after one new source should not run named-entity recognition on the other
+9,999 again. Results are stored in one SQLite file (the standard library's ``sqlite3``)
+under the project, ``.cache/digest/cache.sqlite3`` by default, keyed by
+
+* ``kind``: what was computed (``ner``, ``fingerprint``);
+* ``key``: the SHA-256 of exactly the input it was computed from;
+* ``version``: a hash of the code and options that computed it.
+
+A row whose version differs from the running code's is a miss, never an error, so an
+older or newer release can share the folder; values are JSON (no pickles: reading a
+cache never runs code). A file that is not a readable cache is set aside with a warning
+and a fresh one is started; if none can be written the build runs without one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+log = logging.getLogger("mkdocs.plugins.digest")
+
+FILE_NAME = "cache.sqlite3"
+SCHEMA = "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key))"
+
+
+def content_key(*parts: str) -> str:
+    """SHA-256 of the parts, unambiguously joined."""
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+class DigestCache:
+    """Get and put JSON values by (kind, key) for one code version per kind; counts hits."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        self.hits: Counter[str] = Counter()
+        self.misses: Counter[str] = Counter()
+        self._db: sqlite3.Connection | None = None
+        if folder is not None:
+            self._db = self._open(folder / FILE_NAME)
+
+    def _open(self, path: Path) -> sqlite3.Connection | None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(path)
+            db.execute(SCHEMA)
+            db.execute("SELECT kind, key, version, value FROM entries LIMIT 1").fetchall()
+            return db
+        except sqlite3.DatabaseError as exc:  # not a database, or a table of another shape
+            log.warning("Cache %s is unreadable (%s): set aside as %s.corrupt, starting a new one", path, exc, path.name)
+            try:
+                path.replace(path.with_name(path.name + ".corrupt"))
+                db = sqlite3.connect(path)
+                db.execute(SCHEMA)
+                return db
+            except (OSError, sqlite3.DatabaseError):
+                return None
+        except OSError as exc:
+            log.warning("Cache folder %s cannot be used (%s): building without a cache", path.parent, exc)
+            return None
+
+    @property
+    def enabled(self) -> bool:
+        return self._db is not None
+
+    def get_many(self, kind: str, version: str, keys: Iterable[str]) -> dict[str, object]:
+        """The cached values of ``keys`` computed by this ``version``; missing ones are absent."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[str, object] = {}
+        if self._db is None:
+            return found
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(f"SELECT key, value FROM entries WHERE kind = ? AND version = ? AND key IN ({marks})", (kind, version, *chunk))
+                for key, value in rows:
+                    try:
+                        found[key] = json.loads(value)
+                    except ValueError:
+                        continue  # a damaged value is a miss
+        except sqlite3.DatabaseError as exc:
+            log.warning("Cache read failed (%s): computing instead", exc)
+        self.hits[kind] += len(found)
+        self.misses[kind] += len(wanted) - len(found)
+        return found
+
+    def put_many(self, kind: str, version: str, values: dict[str, object]) -> None:
+        if self._db is None or not values:
+            return
+        rows = [(kind, key, version, json.dumps(value, ensure_ascii=False, separators=(",", ":"))) for key, value in values.items()]
+        try:
+            with self._db:
+                self._db.executemany("INSERT OR REPLACE INTO entries (kind, key, version, value) VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.DatabaseError as exc:
+            log.warning("Cache write failed (%s): the next build computes these again", exc)
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def clear(folder: Path) -> bool:
+    """Delete the cache file in ``folder``; whether there was one."""
+    path = folder / FILE_NAME
+    existed = path.exists()
+    for stale in (path, path.with_name(path.name + ".corrupt")):
+        stale.unlink(missing_ok=True)
+    return existed

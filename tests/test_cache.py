@@ -1,0 +1,71 @@
+"""The persistent cache: a warm or partly emptied cache gives the same site as none at all."""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+
+from build_digest.cache import FILE_NAME
+from build_digest.config import DigestSettings
+from build_digest.pipeline import run_pipeline
+from build_digest.tag import clear_entity_cache
+
+from .conftest import ROOT, build_in_process, make_project, run_cli
+
+
+def build(settings: DigestSettings):
+    clear_entity_cache()  # a new process: only the persistent cache survives
+    result = run_pipeline(settings)
+    return result, (result.pages, result.fragments, result.catalog)
+
+
+def test_cold_warm_and_half_cached_builds_are_identical(tmp_path):
+    project = make_project(tmp_path / "project")
+    settings = DigestSettings(sources_dir=project / "sources", taxonomy=ROOT / "taxonomy.yml", cache_dir=tmp_path / "cache")
+    _, uncached = build(dataclasses.replace(settings, cache_dir=None))
+    cold, cold_output = build(settings)
+    assert cold.cache_hits == 0 and cold.cache_lookups > 0
+    warm, warm_output = build(settings)
+    assert warm.cache_hits == warm.cache_lookups
+    with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
+        db.execute("DELETE FROM entries WHERE rowid % 2 = 0")
+    half, half_output = build(settings)
+    assert 0 < half.cache_hits < half.cache_lookups
+    assert uncached == cold_output == warm_output == half_output
+
+
+def test_entries_of_another_code_version_are_misses_not_errors(tmp_path):
+    project = make_project(tmp_path / "project")
+    settings = DigestSettings(sources_dir=project / "sources", taxonomy=ROOT / "taxonomy.yml", cache_dir=tmp_path / "cache")
+    _, first = build(settings)
+    with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
+        db.execute("UPDATE entries SET version = 'written by another release', value = '{not json'")
+    result, again = build(settings)
+    assert result.cache_hits == 0 and again == first
+    with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:  # this version's key, a value of another shape
+        db.execute("UPDATE entries SET value = '[1, 2, {\"x\": 3}]'")
+    _, shapeless = build(settings)
+    assert shapeless == first
+
+
+def test_a_corrupt_cache_is_set_aside_with_a_warning(tmp_path, caplog):
+    project = make_project(tmp_path / "project")
+    (tmp_path / "cache").mkdir()
+    (tmp_path / "cache" / FILE_NAME).write_bytes(b"this is not a database" * 100)
+    settings = DigestSettings(sources_dir=project / "sources", taxonomy=ROOT / "taxonomy.yml", cache_dir=tmp_path / "cache")
+    result, _ = build(settings)
+    assert len(result.stories) == 4
+    assert "unreadable" in caplog.text and (tmp_path / "cache" / f"{FILE_NAME}.corrupt").exists()
+
+
+def test_no_cache_option_and_cache_clear_command(tmp_path):
+    project = make_project(tmp_path / "project")
+    exit_code, output, _ = build_in_process(project, "--no-cache")
+    assert exit_code == 0, output
+    assert not (project / ".cache").exists() and "from the cache" not in output
+    exit_code, output, _ = build_in_process(project)
+    assert exit_code == 0 and "came from the cache" in output
+    assert (project / ".cache" / "digest" / FILE_NAME).exists()
+    cleared = run_cli(project, "cache", "clear")
+    assert cleared.returncode == 0 and "Cache cleared" in cleared.stdout
+    assert not (project / ".cache" / "digest" / FILE_NAME).exists()
