@@ -306,9 +306,12 @@ def _decode_legacy(data: bytes, legacy_encoding: str) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+"""Control characters (Unicode category Cc) other than tab, newline, form feed and return."""
+
+
 def _control_ratio(text: str) -> float:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    return controls / max(len(text), 1)
+    return len(_CONTROL.findall(text)) / max(len(text), 1)
 
 
 def normalise_text(text: str) -> str:

@@ -73,7 +73,7 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     check_dependencies()  # one clear line now, rather than a traceback from inside a stage
     taxonomy = load_taxonomy(settings.taxonomy)
     cache = DigestCache(settings.cache_dir)
-    finder = timer.run("load NER model", EntityFinder, settings.ner_model, taxonomy, cache)
+    finder = timer.run("entity finder", EntityFinder, settings.ner_model, taxonomy, cache)
     ingested = timer.run("ingest", ingest, settings.sources_dir, legacy_encoding=settings.legacy_encoding)
     log.info("read %d sources, rejected %d", len(ingested.documents), len(ingested.rejections))
     articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean)
