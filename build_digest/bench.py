@@ -172,33 +172,28 @@ def compare(size: int, workdir: Path) -> dict[str, float]:
     return {"floor": floor, "cold": cold, "+1 source": warm, "cold/floor": cold / floor, "+1/floor": warm / floor, "peak GB": max(cold_gb, warm_gb)}
 
 
+def print_table(rows: list[tuple[int, dict[str, float]]], growth: tuple[str, ...], unit: str = "") -> None:
+    """One row per corpus size, then the growth exponent of the named columns."""
+    columns = list(dict.fromkeys(k for _, row in rows for k in row))
+    print("sources  " + "  ".join(f"{c:>13}" for c in columns))
+    for size, row in rows:
+        print(f"{size:>7}  " + "  ".join(f"{row.get(c, 0.0):>12.2f}{unit or ' '}" for c in columns))
+    if len(rows) >= 2:
+        sizes = [s for s, _ in rows]
+        for column in growth:
+            print(f"growth exponent of {column}: {exponent(sizes, [r[column] for _, r in rows]):.2f} (1.0 = linear)")
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[400, 1600])
     parser.add_argument("--stages", action="store_true", help="build in this process and print seconds per stage")
     args = parser.parse_args(argv)
-    if not args.stages:
-        with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
-            results = [(size, compare(size, Path(tmp))) for size in args.sizes]
-        columns = list(results[0][1])
-        print("sources  " + "  ".join(f"{c:>11}" for c in columns))
-        for size, row in results:
-            print(f"{size:>7}  " + "  ".join(f"{row[c]:>11.2f}" for c in columns))
-        if len(results) >= 2:
-            sizes = [s for s, _ in results]
-            for column in ("floor", "cold", "+1 source"):
-                print(f"growth exponent of {column}: {exponent(sizes, [r[column] for _, r in results]):.2f} (1.0 = linear)")
-        return
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
-        rows = [(size, run_once(size, Path(tmp))) for size in args.sizes]
-    stages = [k for k in rows[0][1] if k not in ("total",)] + ["total"]
-    print("sources  " + "  ".join(f"{s:>13}" for s in stages))
-    for size, row in rows:
-        print(f"{size:>7}  " + "  ".join(f"{row.get(s, 0.0):>12.2f}s" for s in stages))
-    if len(rows) >= 2:
-        sizes = [s for s, _ in rows]
-        for stage in ("pipeline", "mkdocs render", "total"):
-            print(f"growth exponent of {stage}: {exponent(sizes, [r[stage] for _, r in rows]):.2f} (1.0 = linear)")
+        if args.stages:
+            print_table([(size, run_once(size, Path(tmp))) for size in args.sizes], ("pipeline", "mkdocs render", "total"), "s")
+        else:
+            print_table([(size, compare(size, Path(tmp))) for size in args.sizes], ("floor", "cold", "+1 source"))
 
 
 if __name__ == "__main__":
