@@ -91,12 +91,7 @@ def write_corpus(folder: Path, size: int, seed: int = 1027) -> None:
 def run_once(size: int, workdir: Path) -> dict[str, float]:
     # Corpora share their first sources (same seed): a warm NER cache would flatter the larger ones.
     clear_entity_cache()
-    project = workdir / f"corpus-{size}"
-    shutil.copytree(ROOT / "docs", project / "docs")
-    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
-    shutil.copy(ROOT / "taxonomy.yml", project / "taxonomy.yml")
-    (project / "sources").mkdir()
-    write_corpus(project / "sources", size)
+    project = make_project(workdir / f"corpus-{size}", size)
     cfg = load_config(str(project / "mkdocs.yml"), site_dir=str(project / "site"))
     plugin = cfg.plugins["digest"]
     assert isinstance(plugin, DigestPlugin)

@@ -35,7 +35,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .bench import ROOT, synthetic_story, vocabulary
-from .search import INDEX_FOLDER, SearchRecord, write_records
+from .models import SearchRecord
+from .search import INDEX_FOLDER, write_records
 
 COMPRESSED_TYPES = (".html", ".js", ".css", ".json", ".xml", ".svg", ".txt", ".map")
 """What a static host (GitHub Pages, nginx's gzip_types) compresses; Pagefind's own index

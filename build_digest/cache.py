@@ -71,10 +71,6 @@ class DigestCache:
             log.warning("Cache folder %s cannot be used (%s): building without a cache", path.parent, exc)
             return None
 
-    @property
-    def enabled(self) -> bool:
-        return self._db is not None
-
     def get_many(self, kind: str, version: str, keys: Iterable[str]) -> dict[str, object]:
         """The cached values of ``keys`` computed by this ``version``; missing ones are absent."""
         wanted = list(dict.fromkeys(keys))

@@ -6,6 +6,7 @@ Every file under the sources folder appears in ``sources`` exactly once: publish
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -77,3 +78,8 @@ def build_catalog(
     sources.sort(key=lambda s: s["path"])
     redirects = {story_url(old): story_url(new) for old, new in story_redirects(tagged).items()}
     return {"version": CATALOG_VERSION, "articles": articles, "sources": sources, "redirects": redirects}
+
+
+def status_counts(catalog: dict) -> Counter[str]:
+    """How many sources were published, folded as duplicates and rejected."""
+    return Counter(source["status"] for source in catalog["sources"])

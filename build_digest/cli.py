@@ -12,14 +12,15 @@ import shutil
 import sys
 import tempfile
 import time
-from collections import Counter
 from pathlib import Path
 
 import click
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
+from .catalog import status_counts
 from .clean import removal_counts
 from .deps import check_dependencies
 from .errors import DigestError
@@ -32,14 +33,10 @@ PROGRESS_FROM = 300
 """From this many source files on, a build shows each stage's progress."""
 
 
-def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None, strict: bool = False, offline: bool = False):
+def _config(config_file: Path, **overrides: object) -> tuple[MkDocsConfig, DigestPlugin]:
+    """The MkDocs config and its digest plugin, or one line saying why not."""
     if not config_file.is_file():
         raise click.ClickException(f"{config_file} not found: run from the project folder or pass --config-file")
-    overrides: dict[str, object] = {"strict": strict}
-    if offline:  # every link names its file (story/index.html), as a folder opened from disk needs
-        overrides["use_directory_urls"] = False
-    if site_dir is not None:
-        overrides["site_dir"] = str(site_dir)
     try:
         cfg = load_config(str(config_file), **overrides)  # type: ignore[arg-type]  # MkDocs types its overrides as str
     except MkDocsException as exc:
@@ -47,6 +44,16 @@ def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None,
     plugin = cfg.plugins.get("digest")
     if not isinstance(plugin, DigestPlugin):
         raise click.ClickException(f"{config_file} does not enable the 'digest' plugin under plugins:")
+    return cfg, plugin
+
+
+def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None, strict: bool = False, offline: bool = False):
+    overrides: dict[str, object] = {"strict": strict}
+    if offline:  # every link names its file (story/index.html), as a folder opened from disk needs
+        overrides["use_directory_urls"] = False
+    if site_dir is not None:
+        overrides["site_dir"] = str(site_dir)
+    cfg, plugin = _config(config_file, **overrides)
     plugin.sources_override = sources
     try:  # a missing package or model is one line here, before anything is built
         check_dependencies()
@@ -98,7 +105,7 @@ def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict
     _swap_in(staging, target)
     result = plugin.result
     assert result is not None
-    statuses = Counter(s["status"] for s in result.catalog["sources"])
+    statuses = status_counts(result.catalog)
     click.echo(
         f"Read {sum(statuses.values())} sources: {statuses['published']} stories published, "
         f"{statuses['duplicate']} duplicates folded, {statuses['rejected']} rejected. "
@@ -155,7 +162,7 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
     all_articles = list(articles.values())
     counts = removal_counts(all_articles)
     click.echo("\nCleaning: " + (", ".join(f"{rule}: {n}" for rule, n in counts.most_common()) or "nothing removed"))
-    statuses = Counter(s["status"] for s in result.catalog["sources"])
+    statuses = status_counts(result.catalog)
     click.echo(f"Sources: {sum(statuses.values())}; stories {statuses['published']}, duplicates {statuses['duplicate']}, rejected {statuses['rejected']}.")
 
 
@@ -170,12 +177,7 @@ def cache_clear(config_file: Path) -> None:
     """Delete the cache; the next build computes everything again."""
     from . import cache as digest_cache
 
-    if not config_file.is_file():
-        raise click.ClickException(f"{config_file} not found: run from the project folder or pass --config-file")
-    cfg = load_config(str(config_file))
-    plugin = cfg.plugins.get("digest")
-    if not isinstance(plugin, DigestPlugin):
-        raise click.ClickException(f"{config_file} does not enable the 'digest' plugin under plugins:")
+    cfg, plugin = _config(config_file)
     folder = (Path(cfg.config_file_path).resolve().parent / plugin.config.cache_dir).resolve()
     existed = digest_cache.clear(folder)
     click.echo(f"Cache {'cleared' if existed else 'was already empty'}: {visible(str(folder))}")

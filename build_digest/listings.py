@@ -7,7 +7,6 @@ into pages; no page lists every story of the archive (that would make the build 
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import re
 from collections import Counter, defaultdict
@@ -16,7 +15,7 @@ from collections.abc import Sequence
 from .chart import weekly_chart
 from .feeds import feed_path
 from .models import Label, Rejection, TaggedStory
-from .render import TYPE_PAGES, TYPE_TITLES, byline, entity_path, excerpt, front_matter, md_text, rel, story_path
+from .render import TYPE_PAGES, TYPE_TITLES, byline, entity_path, excerpt, front_matter, md_text, placed_date, rel, story_path
 from .tag import TYPE_ORDER, Taxonomy
 
 LATEST_ON_HOME = 10
@@ -187,7 +186,7 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
 
 def latest_fragment(timeline: Sequence[TaggedStory]) -> str:
     """The newest stories; an undated story stands where its lower bound puts it, and says so."""
-    latest = sorted(timeline, key=lambda t: (t.date.value or t.date.not_before or dt.date.min, t.story.id), reverse=True)[:LATEST_ON_HOME]
+    latest = sorted(timeline, key=lambda t: (placed_date(t), t.story.id), reverse=True)[:LATEST_ON_HOME]
     lines = ["## Latest stories\n"] + [entry(t, "index.md") for t in latest]
     if any(t.date.value is None for t in latest):
         lines.append("\nAn undated story stands at the earliest date it can have: the latest date its text mentions.")

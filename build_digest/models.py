@@ -216,6 +216,17 @@ class TaggedStory:
 
 
 @dataclass(frozen=True)
+class SearchRecord:
+    """One story as the search index sees it."""
+
+    url: str
+    content: str
+    meta: dict[str, str]
+    filters: dict[str, list[str]]
+    sort: dict[str, str]
+
+
+@dataclass(frozen=True)
 class DigestResult:
     """Everything the pipeline learned, before anything is written."""
 
@@ -232,6 +243,8 @@ class DigestResult:
     """Source path -> warnings that did not stop it."""
     topic_names: dict[str, str] = field(default_factory=dict)
     """Every topic of the taxonomy: slug -> name (each has a page and a feed)."""
+    search_records: tuple[SearchRecord, ...] = ()
+    """What the search index holds, one record per story (written after MkDocs built the site)."""
     cache_hits: int = 0
     """Per-source results (names, fingerprints) read from the persistent cache, not computed."""
     cache_lookups: int = 0

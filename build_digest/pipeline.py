@@ -24,7 +24,7 @@ from .ingest import ingest
 from .models import CleanedArticle, DateTag, DigestResult, Rejection
 from .pages import write_pages
 from .relate import related_stories
-from .search import search_page
+from .search import search_page, search_records
 from .tag import EntityFinder, load_taxonomy, tag_stories
 
 log = logging.getLogger(__name__)
@@ -102,7 +102,8 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     print_by_story = {t.story.id: print_by_path[t.story.main.source.path] for t in tagged}
     related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)
     pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size)
-    pages["search.md"] = search_page(tagged)
+    records = search_records(tagged)
+    pages["search.md"] = search_page(records)
     catalog = build_catalog(tagged, related, rejections, ingested.notes)
     cache.close()
     return DigestResult(
@@ -114,6 +115,7 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
         catalog=catalog,
         notes=ingested.notes,
         topic_names={topic.slug: topic.name for topic in taxonomy.topics},
+        search_records=records,
         cache_hits=sum(cache.hits.values()),
         cache_lookups=sum(cache.hits.values()) + sum(cache.misses.values()),
     )

@@ -20,7 +20,6 @@ import json
 import logging
 import posixpath
 import re
-from collections import Counter
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,12 +27,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
+from .catalog import status_counts
 from .config import DigestPluginConfig, DigestSettings
 from .errors import DigestError
 from .feeds import render_feeds
 from .models import DigestResult
 from .pipeline import StageTimer, run_pipeline
-from .search import write_search_index
+from .search import INDEX_FOLDER, write_records
 from .text import visible
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -107,8 +107,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         assert self.result is not None
         out = Path(config.site_dir) / "catalog.json"
         out.write_text(json.dumps(self.result.catalog, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-        self.timer.run("search index", write_search_index, self.result.stories, Path(config.site_dir))
-        statuses = Counter(source["status"] for source in self.result.catalog["sources"])
+        self.timer.run("search index", write_records, self.result.search_records, Path(config.site_dir) / INDEX_FOLDER)
+        statuses = status_counts(self.result.catalog)
         log.info("Digest: %d stories from %d sources (%d folded, %d rejected)", statuses["published"], sum(statuses.values()), statuses["duplicate"], statuses["rejected"])
         titles = {a["url"]: a["title"] for a in self.result.catalog["articles"]}
         for old, new in self.result.catalog["redirects"].items():

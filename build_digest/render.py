@@ -95,9 +95,14 @@ def front_matter(data: dict) -> str:
     return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
 
 
+def placed_date(t: TaggedStory) -> dt.date:
+    """Where a story stands in time: its date, else the earliest date it can have, else the start."""
+    return t.date.value or t.date.not_before or dt.date.min
+
+
 def chronological(stories: Iterable[TaggedStory]) -> list[TaggedStory]:
     """Dated stories in date order, then undated ones in the order of their lower bound, ties by id."""
-    return sorted(stories, key=lambda t: (t.date.value is None, t.date.value or t.date.not_before or dt.date.min, t.story.id))
+    return sorted(stories, key=lambda t: (t.date.value is None, placed_date(t), t.story.id))
 
 
 def when(t: TaggedStory) -> str:

@@ -21,12 +21,11 @@ import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import story_url
 from .errors import DependencyError
-from .models import Role, TaggedStory
+from .models import Role, SearchRecord, TaggedStory
 from .render import format_date, front_matter
 
 INDEX_FOLDER = "pagefind"
@@ -34,17 +33,6 @@ INDEX_FOLDER = "pagefind"
 
 
 UNDATED_SORT_KEY = "0000-00-00"
-
-
-@dataclass(frozen=True)
-class SearchRecord:
-    """One story as the search index sees it."""
-
-    url: str
-    content: str
-    meta: dict[str, str]
-    filters: dict[str, list[str]]
-    sort: dict[str, str]
 
 
 def search_record(t: TaggedStory) -> SearchRecord:
@@ -67,13 +55,17 @@ def search_record(t: TaggedStory) -> SearchRecord:
     return SearchRecord(story_url(t.story.id), "\n\n".join(parts), meta, filters, sort)
 
 
-def search_page(tagged: Sequence[TaggedStory]) -> str:
+def search_records(tagged: Sequence[TaggedStory]) -> tuple[SearchRecord, ...]:
+    """Every story's record, in id order (the index and the search page both read these)."""
+    return tuple(search_record(t) for t in sorted(tagged, key=lambda t: t.story.id))
+
+
+def search_page(records: Sequence[SearchRecord]) -> str:
     """The search page: a form the theme's digest-search.js brings to life.
 
     The filter choices are written here, at build time, so the page needs nothing from the
     index to offer them: a filter's part of the index is fetched only once it is used.
     """
-    records = [search_record(t) for t in tagged]
     counts: dict[str, Counter[str]] = {name: Counter() for name in FILTERS}
     for record in records:
         for name, values in record.filters.items():
@@ -112,13 +104,6 @@ SEARCH_FORM = """<div id="digest-search">
 
 def _month_label(key: str) -> str:
     return dt.date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
-
-
-def write_search_index(tagged: Sequence[TaggedStory], site_dir: Path) -> int:
-    """Write the Pagefind index of every story into ``site_dir/pagefind``; returns the record count."""
-    records = [search_record(t) for t in sorted(tagged, key=lambda t: t.story.id)]
-    write_records(records, site_dir / INDEX_FOLDER)
-    return len(records)
 
 
 def write_records(records: Sequence[SearchRecord], out_dir: Path) -> None:

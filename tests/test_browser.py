@@ -11,11 +11,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from build_digest.bench_search import index_synthetic, measure_query, serve
+from build_digest.bench_search import chromium_path, index_synthetic, measure_query, serve
 
 from .conftest import build_in_process, make_project
 
-CHROMIUM = os.environ.get("DIGEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = chromium_path()
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 if not Path(CHROMIUM).exists():
