@@ -21,13 +21,24 @@ import json
 import logging
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import TypeVar
 
 log = logging.getLogger("mkdocs.plugins.digest")
+In = TypeVar("In")
+Out = TypeVar("Out")
 
 FILE_NAME = "cache.sqlite3"
 SCHEMA = "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key))"
+
+
+def code_version(*modules: ModuleType, options: str = "") -> str:
+    """A version that changes with the source code of ``modules`` and with ``options``: any
+    edit to a module that computes a cached result makes its old entries misses."""
+    sources = [Path(m.__file__).read_text(encoding="utf-8") if m.__file__ else m.__name__ for m in modules]
+    return content_key(*sources, options)
 
 
 def content_key(*parts: str) -> str:
@@ -102,6 +113,34 @@ class DigestCache:
                 self._db.executemany("INSERT OR REPLACE INTO entries (kind, key, version, value) VALUES (?, ?, ?, ?)", rows)
         except sqlite3.DatabaseError as exc:
             log.warning("Cache write failed (%s): the next build computes these again", exc)
+
+    def map(
+        self,
+        kind: str,
+        version: str,
+        inputs: Sequence[tuple[str, In]],
+        compute: Callable[[list[In]], list[Out]],
+        encode: Callable[[Out], object],
+        decode: Callable[[object], Out],
+    ) -> list[Out]:
+        """``compute`` over the inputs, each (key, input), reading and writing the cache.
+
+        Inputs whose key is cached are decoded; the rest (a value that no longer decodes
+        counts as missing) go to ``compute`` in one call, and their results are stored.
+        Returns the results in the order of ``inputs``.
+        """
+        stored = self.get_many(kind, version, (key for key, _ in inputs))
+        results: dict[str, Out] = {}
+        for key, value in stored.items():
+            try:
+                results[key] = decode(value)
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+                continue  # not in the shape this code writes: compute it
+        todo = dict((key, item) for key, item in inputs if key not in results)
+        computed = dict(zip(todo, compute(list(todo.values())), strict=True))
+        self.put_many(kind, version, {key: encode(value) for key, value in computed.items()})
+        results.update(computed)
+        return [results[key] for key, _ in inputs]
 
     def close(self) -> None:
         if self._db is not None:

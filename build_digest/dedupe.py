@@ -360,8 +360,10 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
     for i, fp in enumerate(prints):
         if by_exact[fp.exact][0] != i:
             continue
-        mh = MinHash(num_perm=config.num_perm, seed=1)
-        mh.update_batch([s.to_bytes(8, "big") for s in sorted(fp.shingles)])
+        # The shingles are already uniform 64-bit hashes (BLAKE2b): their low 32 bits serve as
+        # MinHash's input hash, sparing a SHA-1 per shingle.
+        mh = MinHash(num_perm=config.num_perm, seed=1, hashfunc=_as_hash)
+        mh.update_batch([s & 0xFFFFFFFF for s in sorted(fp.shingles)])
         for j in sorted(lsh.query(mh)):
             c = containment(fp.shingles, prints[j].shingles)
             if c >= config.containment:
@@ -405,6 +407,10 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
             evidence.append(f"{n} rare names, figures or quotes in common")
             reasons[(i, j)] = (FoldKind.REWRITE, f"rewrite of the same report ({'; '.join(evidence)})")
     return reasons
+
+
+def _as_hash(value: int) -> int:
+    return value
 
 
 def _too_far_apart(a: DateTag | None, b: DateTag | None, window_days: int) -> bool:

@@ -33,7 +33,7 @@ from .errors import DigestError
 from .feeds import render_feeds
 from .models import DigestResult
 from .pipeline import StageTimer, run_pipeline
-from .search import INDEX_FOLDER, write_records
+from .search import INDEX_FOLDER, BackgroundIndex
 from .text import visible
 
 log = logging.getLogger("mkdocs.plugins.digest")
@@ -49,6 +49,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.sources_override: Path | None = None
         self.use_cache = True
         """False for ``build --no-cache``: compute everything, read and write no cache."""
+        self.index: BackgroundIndex | None = None
         self.error: str | None = None
         """The digest's own message when it stopped the build (MkDocs only says "Aborted")."""
 
@@ -74,6 +75,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             self.error = str(exc)
             raise PluginError(str(exc)) from exc
         report(self.result)
+        self._cancel_index()  # a rebuild by `serve` that failed before post-build left one
+        self.index = BackgroundIndex(self.result.search_records, beside=Path(config.site_dir).resolve().parent)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -107,12 +110,23 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         assert self.result is not None
         out = Path(config.site_dir) / "catalog.json"
         out.write_text(json.dumps(self.result.catalog, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-        self.timer.run("search index", write_records, self.result.search_records, Path(config.site_dir) / INDEX_FOLDER)
+        assert self.index is not None
+        index, self.index = self.index, None
+        # What is left of indexing once the pages are written: it ran beside the render.
+        self.timer.run("search index", index.finish, Path(config.site_dir) / INDEX_FOLDER)
         statuses = status_counts(self.result.catalog)
         log.info("Digest: %d stories from %d sources (%d folded, %d rejected)", statuses["published"], sum(statuses.values()), statuses["duplicate"], statuses["rejected"])
         titles = {a["url"]: a["title"] for a in self.result.catalog["articles"]}
         for old, new in self.result.catalog["redirects"].items():
             write_redirect(Path(config.site_dir), old, new, titles.get(new, ""), config.use_directory_urls, config.site_url or "")
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self._cancel_index()
+
+    def _cancel_index(self) -> None:
+        if self.index is not None:
+            index, self.index = self.index, None
+            index.cancel()
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         assert self.settings is not None

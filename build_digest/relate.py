@@ -12,6 +12,9 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+import numpy as np
+from scipy.sparse import csr_matrix
+
 from .dedupe import Fingerprint
 from .models import TaggedStory
 
@@ -57,7 +60,7 @@ def related_stories(
         for k in ks:
             if df[k] <= max_df:
                 postings[k].append(sid)
-    norms = {sid: math.sqrt(sum(v * v for v in fp.content.values())) for sid, fp in prints.items()}
+    texts = TextVectors([t.story.id for t in tagged], prints)
     related = {}
     for t in tagged:
         sid = t.story.id
@@ -69,17 +72,35 @@ def related_stories(
         # Text similarity at most doubles a label score, so only the best label matches
         # need it: comparing texts is the costly part.
         shortlist = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[: max(RERANK, 10 * count)]
-        ranked = [(score * (1 + cosine(prints[sid].content, prints[other].content, norms[sid], norms[other])) * nearness(dates[sid], dates[other]), other) for other, score in shortlist]
+        similarity = texts.cosines(sid, [other for other, _ in shortlist])
+        ranked = [(score * (1 + cos) * nearness(dates[sid], dates[other]), other) for (other, score), cos in zip(shortlist, similarity, strict=True)]
         ranked.sort(key=lambda x: (-round(x[0], 9), x[1]))
         related[sid] = tuple(other for _, other in ranked[:count])
     return related
 
 
-def cosine(a: Counter[str], b: Counter[str], norm_a: float, norm_b: float) -> float:
-    if not norm_a or not norm_b:
-        return 0.0
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return sum(v * large.get(k, 0) for k, v in small.items()) / (norm_a * norm_b)
+class TextVectors:
+    """The stories' content-word counts as unit rows of one sparse matrix: a story's cosine
+    with its shortlist is one sparse product instead of a dictionary walk per pair."""
+
+    def __init__(self, ids: Sequence[str], prints: dict[str, Fingerprint]) -> None:
+        self.row = {sid: i for i, sid in enumerate(ids)}
+        vocabulary: dict[str, int] = {}
+        rows, cols, values = [], [], []
+        for i, sid in enumerate(ids):
+            content = prints[sid].content
+            norm = math.sqrt(sum(v * v for v in content.values()))
+            for word, count in content.items():
+                rows.append(i)
+                cols.append(vocabulary.setdefault(word, len(vocabulary)))
+                values.append(count / norm)
+        self.matrix = csr_matrix((np.array(values, dtype=np.float64), (rows, cols)), shape=(len(ids), max(len(vocabulary), 1)))
+
+    def cosines(self, sid: str, others: Sequence[str]) -> list[float]:
+        if not others:
+            return []
+        products = self.matrix[[self.row[o] for o in others]] @ self.matrix[self.row[sid]].T
+        return [float(x) for x in products.toarray().ravel()]
 
 
 def nearness(a: dt.date | None, b: dt.date | None) -> float:

@@ -90,9 +90,14 @@ def json_for_script(data: object) -> str:
 _TEMPLATE_KEYS = ("title", "description")
 
 
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+"""libyaml's emitter where PyYAML was built with it (the wheels are): the same YAML, several
+times faster than the pure-Python one, which showed up in the profile of a 1,600-page build."""
+
+
 def front_matter(data: dict) -> str:
     data = {k: html.escape(v, quote=True) if k in _TEMPLATE_KEYS and isinstance(v, str) else v for k, v in data.items()}
-    return "---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
+    return "---\n" + yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
 
 
 def placed_date(t: TaggedStory) -> dt.date:

@@ -5,10 +5,11 @@ searched and the results shown, so a first search costs a few hundred kilobytes 
 the archive holds 100 stories or 10,000 (Material's built-in search makes every visitor
 download the whole index on every first page load).
 
-Records are added directly (``add_custom_record``) rather than by crawling the HTML:
-only story pages are indexed, never listings, and of a story only what a reader searches
-for (headline, standfirst, the main version's body); the provenance block, tags and
-related links stay out. Each record carries what a result shows (headline, date, outlet)
+Records are made from the stories rather than by crawling the rendered site: only story
+pages are indexed, never listings, and of a story only what a reader searches for
+(headline, standfirst, the main version's body); the provenance block, tags and related
+links stay out. The index is built on a thread of its own while MkDocs renders the pages
+(``BackgroundIndex``): Pagefind is a separate program, so it uses the second core. Each record carries what a result shows (headline, date, outlet)
 and what a reader filters and sorts by (topic, outlet, year, month; date).
 """
 
@@ -17,7 +18,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import html
+import shutil
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -135,6 +138,44 @@ def write_records(records: Sequence[SearchRecord], out_dir: Path) -> None:
         else:  # called from inside an event loop (a notebook, Playwright): index on a thread of its own
             with ThreadPoolExecutor(1) as pool:
                 pool.submit(asyncio.run, run(scratch)).result()
+
+
+class BackgroundIndex:
+    """Pagefind indexing the records while the build goes on; ``finish`` puts the index in place.
+
+    The index is written to a scratch folder beside the site folder (MkDocs empties the site
+    folder after the digest has started), then moved in with a rename. An error in the
+    thread is raised again by ``finish``; ``cancel`` waits for the thread and discards its work.
+    """
+
+    def __init__(self, records: Sequence[SearchRecord], beside: Path) -> None:
+        beside.mkdir(parents=True, exist_ok=True)
+        self.scratch = Path(tempfile.mkdtemp(prefix=".digest-search-", dir=beside))
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, args=(records,), name="digest-search-index", daemon=True)
+        self.thread.start()
+
+    def _run(self, records: Sequence[SearchRecord]) -> None:
+        try:
+            write_records(records, self.scratch / "index")
+        except BaseException as exc:  # raised again in the build's own thread by finish()
+            self.error = exc
+
+    def finish(self, out_dir: Path) -> None:
+        self.thread.join()
+        try:
+            if self.error is not None:
+                raise self.error
+            if out_dir.exists():
+                shutil.rmtree(out_dir)
+            out_dir.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(self.scratch / "index", out_dir)
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def cancel(self) -> None:
+        self.thread.join()
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 def record_html(record: SearchRecord) -> str:

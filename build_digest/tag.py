@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 import yaml
 from slugify import slugify
 
-from .cache import DigestCache, content_key
+from .cache import DigestCache, code_version, content_key
 from .dates import resolve_undated, story_date
 from .deps import load_spacy_model
 from .errors import DigestError
@@ -70,6 +71,8 @@ class Taxonomy:
     topics: tuple[Topic, ...]
     entities: tuple[EntityRule, ...]
     ignore: frozenset[str]
+    digest: str = field(compare=False, default="")
+    """SHA-256 of the file it was read from: cached tags are valid for this taxonomy only."""
 
     @property
     def entity_lookup(self) -> dict[str, EntityRule]:
@@ -89,7 +92,8 @@ def _phrase_pattern(aliases: Sequence[str]) -> re.Pattern[str]:
 def load_taxonomy(path: Path) -> Taxonomy:
     """Read and validate the taxonomy file, naming the file and key in every error."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        source = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(source)
     except FileNotFoundError as exc:
         raise TaxonomyError(f"taxonomy file {path} does not exist") from exc
     except yaml.YAMLError as exc:
@@ -128,7 +132,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     ignore = data.get("ignore") or []
     if not isinstance(ignore, list):
         raise TaxonomyError(f"taxonomy file {path}, ignore: must be a list of names")
-    return Taxonomy(tuple(topics), tuple(entities), frozenset(str(i).casefold() for i in ignore))
+    return Taxonomy(tuple(topics), tuple(entities), frozenset(str(i).casefold() for i in ignore), content_key(source))
 
 
 # --- dates -------------------------------------------------------------------------
@@ -309,7 +313,16 @@ class EntityFinder:
         return [_RAW_ENTITIES[key] for key in keys]
 
     def find(self, texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
-        """Per text: (canonical name, type, surface form) for every mention."""
+        """Per text: (canonical name, type, surface form) for every mention.
+
+        Cached per text: they depend on the model's raw entities, the taxonomy and this module.
+        """
+        if self.cache is None:
+            return self._find(list(texts))
+        version = content_key(self.version, code_version(sys.modules[__name__], options=self.taxonomy.digest))
+        return self.cache.map("mentions", version, [(content_key(t), t) for t in texts], self._find, lambda m: [list(x) for x in m], _decode_mentions)
+
+    def _find(self, texts: list[str]) -> list[list[tuple[str, str, str]]]:
         results = []
         for text, entities in zip(texts, self.raw_entities(texts), strict=True):
             lines = {re.sub(r"^the\s+", "", line.strip().casefold()) for line in text.split("\n") if line.strip()}
@@ -391,14 +404,12 @@ def ner_version(model: str) -> str:
     import importlib.metadata
     import inspect
 
-    import spacy
-
     try:
         model_version = importlib.metadata.version(model)
     except (importlib.metadata.PackageNotFoundError, ValueError):
         meta = Path(model) / "meta.json"  # a model given as a folder
         model_version = meta.read_text(encoding="utf-8", errors="replace") if meta.is_file() else "unknown"
-    return content_key(model, model_version, spacy.__version__, inspect.getsource(ner_chunks), inspect.getsource(joined_names), str((NER_CHUNK_CHARS, MAX_NER_CHARS, sorted(NAME_JOINS))))
+    return content_key(model, model_version, importlib.metadata.version("spacy"), inspect.getsource(ner_chunks), inspect.getsource(joined_names), str((NER_CHUNK_CHARS, MAX_NER_CHARS, sorted(NAME_JOINS))))
 
 
 def _load_model(model: str):  # type: ignore[no-untyped-def]
@@ -420,6 +431,12 @@ def preload_model(model: str) -> None:
         found = False
     if not found:
         _load_model(model)  # raises the DependencyError that names the fix
+
+
+def _decode_mentions(value: object) -> list[tuple[str, str, str]]:
+    if not isinstance(value, list):
+        raise TypeError("a list of mentions")
+    return [(str(name), str(kind), str(surface)) for name, kind, surface in value]
 
 
 def _merge_short_names(mentions: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
@@ -511,8 +528,24 @@ def tag_stories(
     all_mentions = finder.find(texts)
     types = corpus_entity_types(all_mentions, taxonomy)
     slugs = entity_slugs(types, Counter(name for mentions in all_mentions for name, _, _ in mentions))
+    inputs = [(story_text(story), stated_tags(story)) for story in stories]
+    if finder.cache is None:
+        topics = [match_topics(text, taxonomy, stated) for text, stated in inputs]
+    else:  # cached per story text: scoring every topic's phrases over every story adds up
+        version = code_version(sys.modules[__name__], options=taxonomy.digest)
+        keyed = [(content_key(text.headline, text.lead, text.body, *stated), (text, stated)) for text, stated in inputs]
+        topics = finder.cache.map("topics", version, keyed, lambda todo: [match_topics(t, taxonomy, s) for t, s in todo], _encode_labels, _decode_labels)
     tagged = []
-    for story, mentions in zip(stories, all_mentions, strict=True):
-        topics = match_topics(story_text(story), taxonomy, stated_tags(story))
-        tagged.append(TaggedStory(story, story_date(story, dates), topics, entity_labels(mentions, types, slugs)))
+    for story, mentions, labels in zip(stories, all_mentions, topics, strict=True):
+        tagged.append(TaggedStory(story, story_date(story, dates), labels, entity_labels(mentions, types, slugs)))
     return resolve_undated(tagged)
+
+
+def _encode_labels(labels: tuple[Label, ...]) -> list[object]:
+    return [[lab.slug, lab.name, lab.kind, list(lab.evidence), lab.score] for lab in labels]
+
+
+def _decode_labels(value: object) -> tuple[Label, ...]:
+    if not isinstance(value, list):
+        raise TypeError("a list of labels")
+    return tuple(Label(str(slug), str(name), str(kind), tuple(str(e) for e in evidence), float(score)) for slug, name, kind, evidence, score in value)
