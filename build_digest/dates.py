@@ -26,6 +26,7 @@ DATE_IN_LINE = re.compile(
 )
 """A full date: "November 6, 2023", "6 Nov 2023", "2023-11-06"."""
 _PARTIAL = re.compile(rf"\b({MONTH})\s+(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\b(?!,?\s*\d{{4}})(?!\d)", re.I)
+_FOUR_DIGITS = re.compile(r"\d{4}")
 _MONTH_YEAR = re.compile(rf"\b({MONTH})\s+(\d{{4}})\b", re.I)
 _MONTH_NUMBERS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
 _PARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
@@ -95,6 +96,8 @@ def latest_mentioned_date(article: CleanedArticle, today: dt.date) -> dt.date | 
     """
     found: list[dt.date] = []
     for block in article.blocks:
+        if not _FOUR_DIGITS.search(block.text):
+            continue  # both patterns need a year: most paragraphs are passed over at once
         for pattern in (DATE_IN_LINE, _MONTH_YEAR):
             for m in pattern.finditer(block.text):
                 parsed = parse_date_text(m.group(0))

@@ -357,12 +357,13 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
     # (b) near copies
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
     hashes: dict[int, MinHash] = {}
+    empty = MinHash(num_perm=config.num_perm, seed=1, hashfunc=_as_hash)  # copied: its permutations are made once
     for i, fp in enumerate(prints):
         if by_exact[fp.exact][0] != i:
             continue
         # The shingles are already uniform 64-bit hashes (BLAKE2b): their low 32 bits serve as
         # MinHash's input hash, sparing a SHA-1 per shingle.
-        mh = MinHash(num_perm=config.num_perm, seed=1, hashfunc=_as_hash)
+        mh = empty.copy()
         mh.update_batch([s & 0xFFFFFFFF for s in sorted(fp.shingles)])
         for j in sorted(lsh.query(mh)):
             c = containment(fp.shingles, prints[j].shingles)

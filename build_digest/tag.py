@@ -409,7 +409,9 @@ def ner_version(model: str) -> str:
     except (importlib.metadata.PackageNotFoundError, ValueError):
         meta = Path(model) / "meta.json"  # a model given as a folder
         model_version = meta.read_text(encoding="utf-8", errors="replace") if meta.is_file() else "unknown"
-    return content_key(model, model_version, importlib.metadata.version("spacy"), inspect.getsource(ner_chunks), inspect.getsource(joined_names), str((NER_CHUNK_CHARS, MAX_NER_CHARS, sorted(NAME_JOINS))))
+    code = (inspect.getsource(ner_chunks), inspect.getsource(joined_names))
+    options = str((NER_CHUNK_CHARS, MAX_NER_CHARS, sorted(NAME_JOINS)))
+    return content_key(model, model_version, importlib.metadata.version("spacy"), *code, options)
 
 
 def _load_model(model: str):  # type: ignore[no-untyped-def]
