@@ -69,3 +69,24 @@ def test_no_cache_option_and_cache_clear_command(tmp_path):
     cleared = run_cli(project, "cache", "clear")
     assert cleared.returncode == 0 and "Cache cleared" in cleared.stdout
     assert not (project / ".cache" / "digest" / FILE_NAME).exists()
+
+
+def test_a_changed_taxonomy_retags_stories_from_a_warm_cache(tmp_path):
+    project = make_project(tmp_path / "project")
+    settings = DigestSettings(sources_dir=project / "sources", taxonomy=project / "taxonomy.yml", cache_dir=tmp_path / "cache")
+    build(settings)
+    text = (project / "taxonomy.yml").read_text(encoding="utf-8")
+    added = "topics:\n  harbour-news:\n    name: Harbour news\n    aliases: [Myanmar, junta, Laukkai]\n"
+    (project / "taxonomy.yml").write_text(text.replace("topics:\n", added, 1), encoding="utf-8")
+    warm, warm_output = build(settings)
+    _, uncached = build(dataclasses.replace(settings, cache_dir=None))
+    assert warm_output == uncached
+    assert any(label.slug == "harbour-news" for t in warm.stories for label in t.topics)
+
+
+def test_a_build_that_fails_after_the_digest_ran_leaves_no_search_scratch(tmp_path, caplog):
+    project = make_project(tmp_path / "project")
+    (project / "docs" / "search.md").write_text("# A hand-written page where the digest writes its search page\n", encoding="utf-8")
+    code, output, _ = build_in_process(project)
+    assert code != 0 and "docs/search.md is hand-written" in caplog.text
+    assert not list(project.glob(".digest-search-*")) and not (project / "out").exists()
