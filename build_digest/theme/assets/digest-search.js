@@ -19,7 +19,6 @@
     const status = root.querySelector(".digest-search__status");
     const list = root.querySelector(".digest-search__results");
     const more = root.querySelector(".digest-search__more");
-    let pagefind = null;
     let results = [];
     let shown = 0;
     let generation = 0;
@@ -36,20 +35,25 @@
       });
     }
 
-    async function load() {
-      if (pagefind) return pagefind;
-      try {
-        pagefind = await import(new URL("pagefind/pagefind.js", base).href);
-        // Result URLs are site paths ("/stories/…/"): prefix them with wherever the site is served.
-        await pagefind.options({ excerptLength: 24, baseUrl: base.pathname });
-      } catch (error) {
-        pagefind = null;
-        status.textContent = location.protocol === "file:"
-          ? "Search needs the site to be served (for example: python3 -m http.server -d site); every page can still be read from this folder."
-          : "Search could not be loaded.";
-        throw error;
+    // One load, shared: every keystroke asks for it, and a search must never run before
+    // Pagefind's options are set (nor set them again while it searches).
+    let loading = null;
+    function load() {
+      if (!loading) {
+        loading = (async () => {
+          const pf = await import(new URL("pagefind/pagefind.js", base).href);
+          // Result URLs are site paths ("/stories/…/"): prefix them with wherever the site is served.
+          await pf.options({ excerptLength: 24, baseUrl: base.pathname });
+          return pf;
+        })().catch((error) => {
+          loading = null; // a later keystroke may try again
+          status.textContent = location.protocol === "file:"
+            ? "Search needs the site to be served (for example: python3 -m http.server -d site); every page can still be read from this folder."
+            : "Search could not be loaded.";
+          throw error;
+        });
       }
-      return pagefind;
+      return loading;
     }
 
     // Months are offered once a year is chosen, and only that year's.
