@@ -35,37 +35,107 @@ from .plugin import DigestPlugin
 from .tag import clear_entity_cache
 
 ROOT = Path(__file__).resolve().parent.parent
-PLACES = ["Laukkai", "Lashio", "Hsenwi", "Kunlong", "Chinshwehaw", "Muse", "Namhkam", "Kutkai", "Hopang", "Pauktaw", "Minbya", "Kyauktaw", "Myawaddy", "Tachileik", "Loikaw"]
-GROUPS = ["Arakan Army", "Ta'ang National Liberation Army", "Myanmar National Democratic Alliance Army", "Kachin Independence Army", "People's Defence Force", "Karenni Army"]
-PEOPLE = ["Min Aung Hlaing", "Maung Saungkha", "Richard Horsey", "Mao Ning", "Wang Wenbin", "Nong Rong", "Zaw Min Tun", "Duwa Lashi La"]
-VERBS = ["captured", "attacked", "surrounded", "shelled", "withdrew from", "negotiated over", "reinforced", "evacuated"]
-NOUNS = ["outpost", "border gate", "police station", "battalion headquarters", "trade route", "bridge", "airstrip", "checkpoint"]
-CHROME = ["Most Popular", "Share on Facebook", "Advertisement", "Home > News > Asia", "Sign up for our newsletter", "© 2024 Example Media. All rights reserved."]
+PLACES = [
+    "Laukkai",
+    "Lashio",
+    "Hsenwi",
+    "Kunlong",
+    "Chinshwehaw",
+    "Muse",
+    "Namhkam",
+    "Kutkai",
+    "Hopang",
+    "Pauktaw",
+    "Minbya",
+    "Kyauktaw",
+    "Myawaddy",
+    "Tachileik",
+    "Loikaw",
+]
+GROUPS = [
+    "Arakan Army",
+    "Ta'ang National Liberation Army",
+    "Myanmar National Democratic Alliance Army",
+    "Kachin Independence Army",
+    "People's Defence Force",
+    "Karenni Army",
+]
+PEOPLE = [
+    "Min Aung Hlaing",
+    "Maung Saungkha",
+    "Richard Horsey",
+    "Mao Ning",
+    "Wang Wenbin",
+    "Nong Rong",
+    "Zaw Min Tun",
+    "Duwa Lashi La",
+]
+VERBS = [
+    "captured",
+    "attacked",
+    "surrounded",
+    "shelled",
+    "withdrew from",
+    "negotiated over",
+    "reinforced",
+    "evacuated",
+]
+NOUNS = [
+    "outpost",
+    "border gate",
+    "police station",
+    "battalion headquarters",
+    "trade route",
+    "bridge",
+    "airstrip",
+    "checkpoint",
+]
+CHROME = [
+    "Most Popular",
+    "Share on Facebook",
+    "Advertisement",
+    "Home > News > Asia",
+    "Sign up for our newsletter",
+    "© 2024 Example Media. All rights reserved.",
+]
 
 
 def vocabulary() -> list[str]:
     """Words of the shipped seed articles: synthetic text with a real news vocabulary."""
     words = []
     for seed in sorted((ROOT / "sources").glob("*.txt")):
-        words.extend(w for w in re.findall(r"[A-Za-z’'-]+", seed.read_text(encoding="utf-8")) if len(w) > 1)
+        words.extend(
+            w for w in re.findall(r"[A-Za-z’'-]+", seed.read_text(encoding="utf-8")) if len(w) > 1
+        )
     return words
 
 
-def synthetic_sentence(rng: random.Random, words: list[str], place: str, group: str, person: str) -> str:
+def synthetic_sentence(
+    rng: random.Random, words: list[str], place: str, group: str, person: str
+) -> str:
     """A sentence of seed words in random order, with names and a figure, as a report has."""
     body = " ".join(rng.choice(words) for _ in range(rng.randint(12, 26)))
-    return f"{body.capitalize()} {rng.choice(['near', 'in', 'outside'])} {place}, {person} of the {group} said, citing {rng.randint(2, 90000):,} people."
+    return (
+        f"{body.capitalize()} {rng.choice(['near', 'in', 'outside'])} {place}, {person} of the"
+        f" {group} said, citing {rng.randint(2, 90000):,} people."
+    )
 
 
 def synthetic_story(rng: random.Random, words: list[str], n: int) -> tuple[str, list[str]]:
     place, group, person = rng.choice(PLACES), rng.choice(GROUPS), rng.choice(PEOPLE)
     title = f"{group} {rng.choice(VERBS)} {rng.choice(NOUNS)} near {place} in report {n}"
-    paragraphs = [" ".join(synthetic_sentence(rng, words, place, group, person) for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(6, 14))]
+    paragraphs = [
+        " ".join(
+            synthetic_sentence(rng, words, place, group, person) for _ in range(rng.randint(1, 3))
+        )
+        for _ in range(rng.randint(6, 14))
+    ]
     return title, paragraphs
 
 
 def write_corpus(folder: Path, size: int, seed: int = 1027) -> None:
-    """``size`` sources: about 70% new stories, 15% copies with chrome, 10% near copies, 5% rewrites."""
+    """``size`` sources: about 70% new stories, 15% copies with chrome, 10% near copies and
+    5% rewrites."""
     rng = random.Random(seed)
     words = vocabulary()
     stories: list[tuple[str, list[str]]] = []
@@ -73,14 +143,33 @@ def write_corpus(folder: Path, size: int, seed: int = 1027) -> None:
         roll = rng.random()
         if stories and roll < 0.15:
             title, paras = rng.choice(stories)
-            text = "\n\n".join([rng.choice(CHROME), title, *paras, rng.choice(CHROME), rng.choice(CHROME)])
+            text = "\n\n".join(
+                [rng.choice(CHROME), title, *paras, rng.choice(CHROME), rng.choice(CHROME)]
+            )
         elif stories and roll < 0.25:
             title, paras = rng.choice(stories)
             cut = rng.randrange(len(paras))
-            text = "\n\n".join([title, "A new lead paragraph added by another outlet's desk for its own readers.", *paras[:cut], *paras[cut + 1 :]])
+            text = "\n\n".join(
+                [
+                    title,
+                    "A new lead paragraph added by another outlet's desk for its own readers.",
+                    *paras[:cut],
+                    *paras[cut + 1 :],
+                ]
+            )
         elif stories and roll < 0.30:
             title, paras = rng.choice(stories)
-            text = "\n\n".join([f"Report: {title.lower()}", *(p.replace(" said, citing ", " stated, pointing to ").replace(" the ", " this ") for p in reversed(paras))])
+            text = "\n\n".join(
+                [
+                    f"Report: {title.lower()}",
+                    *(
+                        p.replace(" said, citing ", " stated, pointing to ").replace(
+                            " the ", " this "
+                        )
+                        for p in reversed(paras)
+                    ),
+                ]
+            )
         else:
             title, paras = synthetic_story(rng, words, n)
             stories.append((title, paras))
@@ -109,7 +198,9 @@ def exponent(sizes: list[int], seconds: list[float]) -> float:
     """Least-squares slope of log(seconds) over log(size)."""
     xs, ys = [math.log(s) for s in sizes], [math.log(max(t, 1e-6)) for t in seconds]
     mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
-    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum(
+        (x - mx) ** 2 for x in xs
+    )
 
 
 def make_project(folder: Path, size: int) -> Path:
@@ -147,7 +238,14 @@ def floor_project(project: Path, folder: Path) -> Path:
         (docs / path).parent.mkdir(parents=True, exist_ok=True)
         (docs / path).write_text(text, encoding="utf-8")
     for page in docs.rglob("*.md"):
-        page.write_text(re.sub(r"<!--\s*digest:(\w+)\s*-->", lambda m: result.fragments.get(m[1], ""), page.read_text(encoding="utf-8")), encoding="utf-8")
+        page.write_text(
+            re.sub(
+                r"<!--\s*digest:(\w+)\s*-->",
+                lambda m: result.fragments.get(m[1], ""),
+                page.read_text(encoding="utf-8"),
+            ),
+            encoding="utf-8",
+        )
     config = (project / "mkdocs.yml").read_text(encoding="utf-8")
     config = re.sub(r"(?ms)^plugins:.*?(?=^\S|\Z)", "plugins:\n  - search\n\n", config)
     (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
@@ -160,14 +258,25 @@ def compare(size: int, workdir: Path) -> dict[str, float]:
     cold, cold_gb = timed(cli, project)
     rng = random.Random(size)
     title, paragraphs = synthetic_story(rng, vocabulary(), size + 1)
-    (project / "sources" / "added.txt").write_text("\n\n".join([title, *paragraphs]) + "\n", encoding="utf-8")
+    (project / "sources" / "added.txt").write_text(
+        "\n\n".join([title, *paragraphs]) + "\n", encoding="utf-8"
+    )
     warm, warm_gb = timed(cli, project)
     plain = floor_project(project, workdir / f"floor-{size}")
     floor, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"], plain)
-    return {"floor": floor, "cold": cold, "+1 source": warm, "cold/floor": cold / floor, "+1/floor": warm / floor, "peak GB": max(cold_gb, warm_gb)}
+    return {
+        "floor": floor,
+        "cold": cold,
+        "+1 source": warm,
+        "cold/floor": cold / floor,
+        "+1/floor": warm / floor,
+        "peak GB": max(cold_gb, warm_gb),
+    }
 
 
-def print_table(rows: list[tuple[int, dict[str, float]]], growth: tuple[str, ...], unit: str = "") -> None:
+def print_table(
+    rows: list[tuple[int, dict[str, float]]], growth: tuple[str, ...], unit: str = ""
+) -> None:
     """One row per corpus size, then the growth exponent of the named columns."""
     columns = list(dict.fromkeys(k for _, row in rows for k in row))
     print("sources  " + "  ".join(f"{c:>13}" for c in columns))
@@ -176,19 +285,33 @@ def print_table(rows: list[tuple[int, dict[str, float]]], growth: tuple[str, ...
     if len(rows) >= 2:
         sizes = [s for s, _ in rows]
         for column in growth:
-            print(f"growth exponent of {column}: {exponent(sizes, [r[column] for _, r in rows]):.2f} (1.0 = linear)")
+            print(
+                f"growth exponent of {column}: {exponent(sizes, [r[column] for _, r in rows]):.2f}"
+                " (1.0 = linear)"
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="+", default=[400, 1600])
-    parser.add_argument("--stages", action="store_true", help="build in this process and print seconds per stage")
+    parser.add_argument(
+        "--stages", action="store_true", help="build in this process and print seconds per stage"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
         if args.stages:
-            print_table([(size, run_once(size, Path(tmp))) for size in args.sizes], ("pipeline", "mkdocs render", "total"), "s")
+            print_table(
+                [(size, run_once(size, Path(tmp))) for size in args.sizes],
+                ("pipeline", "mkdocs render", "total"),
+                "s",
+            )
         else:
-            print_table([(size, compare(size, Path(tmp))) for size in args.sizes], ("floor", "cold", "+1 source"))
+            print_table(
+                [(size, compare(size, Path(tmp))) for size in args.sizes],
+                ("floor", "cold", "+1 source"),
+            )
 
 
 if __name__ == "__main__":

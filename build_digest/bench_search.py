@@ -42,8 +42,32 @@ COMPRESSED_TYPES = (".html", ".js", ".css", ".json", ".xml", ".svg", ".txt", ".m
 """What a static host (GitHub Pages, nginx's gzip_types) compresses; Pagefind's own index
 files are already gzip-compressed on disk and are sent as they are."""
 
-OUTLETS = ["Reuters", "AP", "AFP", "The Irrawaddy", "Myanmar Now", "Frontier Myanmar", "Mizzima", "BBC", "Al Jazeera", "Nikkei Asia", "RFA", "VOA", "DVB", "The Diplomat", "Global Times", "Xinhua"]
-TOPICS = ["Operation 1027", "Brotherhood Alliance", "Ceasefire talks", "China–Myanmar relations", "Displacement", "Junta"]
+OUTLETS = [
+    "Reuters",
+    "AP",
+    "AFP",
+    "The Irrawaddy",
+    "Myanmar Now",
+    "Frontier Myanmar",
+    "Mizzima",
+    "BBC",
+    "Al Jazeera",
+    "Nikkei Asia",
+    "RFA",
+    "VOA",
+    "DVB",
+    "The Diplomat",
+    "Global Times",
+    "Xinhua",
+]
+TOPICS = [
+    "Operation 1027",
+    "Brotherhood Alliance",
+    "Ceasefire talks",
+    "China–Myanmar relations",
+    "Displacement",
+    "Junta",
+]
 TOPICS += ["Scam centres", "Border trade", "Resistance", "International response", "Russia–Myanmar"]
 DEFAULT_QUERIES = ["Laukkai", "border gate"]
 FIRST_RESULT_TIMEOUT_MS = 30_000
@@ -75,7 +99,9 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
             path = path / "index.html"
         if not path.is_file():
             not_found = Path(self.directory) / "404.html"
-            self.send_body(404, not_found.read_bytes() if not_found.is_file() else b"not found", "text/html")
+            self.send_body(
+                404, not_found.read_bytes() if not_found.is_file() else b"not found", "text/html"
+            )
             return
         self.send_body(200, path.read_bytes(), self.guess_type(str(path)), path.suffix)
 
@@ -95,7 +121,9 @@ def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
     """Serve ``folder`` on localhost under ``prefix`` (a sub-path, as a GitHub project site is)."""
     prefix = "/" + prefix.strip("/") + "/" if prefix.strip("/") else "/"
     handler = type("Handler", (GzipHandler,), {"prefix": prefix})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
@@ -116,9 +144,18 @@ def synthetic_records(count: int, seed: int = 1027) -> list[SearchRecord]:
         outlet = rng.choice(OUTLETS)
         topics = rng.sample(TOPICS, rng.randint(1, 4))
         meta = {"title": title, "date": day.strftime("%-d %B %Y"), "outlet": outlet}
-        filters = {"topic": topics, "outlet": [outlet], "year": [str(day.year)], "month": [day.strftime("%Y-%m")]}
+        filters = {
+            "topic": topics,
+            "outlet": [outlet],
+            "year": [str(day.year)],
+            "month": [day.strftime("%Y-%m")],
+        }
         url = f"stories/synthetic-{n:06d}/"
-        records.append(SearchRecord(url, "\n\n".join([title, *paragraphs]), meta, filters, {"date": day.isoformat()}))
+        records.append(
+            SearchRecord(
+                url, "\n\n".join([title, *paragraphs]), meta, filters, {"date": day.isoformat()}
+            )
+        )
     return records
 
 
@@ -198,24 +235,35 @@ def index_synthetic(site_dir: Path, count: int) -> float:
 def main(argv: list[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--stories", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--queries", nargs="+", default=DEFAULT_QUERIES)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="digest-bench-search-") as tmp:
         site = Path(tmp) / "site"
         build_shipped_site(site)
-        print("stories  index s  query          at load (search)        first query    requests  first result  results")
+        print(
+            "stories  index s  query          at load (search)        first query    requests "
+            " first result  results"
+        )
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium_path(), headless=True, args=["--no-sandbox", "--disable-gpu"])
+            browser = p.chromium.launch(
+                executable_path=chromium_path(),
+                headless=True,
+                args=["--no-sandbox", "--disable-gpu"],
+            )
             for count in args.stories:
                 seconds = index_synthetic(site, count)
                 with serve(site) as url:
                     for query in args.queries:
                         c = measure_query(browser, url, query)
                         print(
-                            f"{count:>7}  {seconds:>6.1f}  {query:<13}  {c.load_bytes / 1024:>6.1f} KB ({len(c.load_requests)} file)"
-                            f"   {c.query_bytes / 1024:>7.1f} KB  {c.query_requests:>8}  {c.seconds_to_first_result:>10.2f} s  {c.results}"
+                            f"{count:>7}  {seconds:>6.1f}  {query:<13}  {c.load_bytes / 1024:>6.1f}"
+                            f" KB ({len(c.load_requests)} file)   {c.query_bytes / 1024:>7.1f} KB "
+                            f" {c.query_requests:>8}  {c.seconds_to_first_result:>10.2f} s "
+                            f" {c.results}"
                         )
             browser.close()
 

@@ -31,13 +31,18 @@ In = TypeVar("In")
 Out = TypeVar("Out")
 
 FILE_NAME = "cache.sqlite3"
-SCHEMA = "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key))"
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS entries (kind TEXT NOT NULL, key TEXT NOT NULL, version TEXT NOT"
+    " NULL, value TEXT NOT NULL, PRIMARY KEY (kind, key))"
+)
 
 
 def code_version(*modules: ModuleType, options: str = "") -> str:
     """A version that changes with the source code of ``modules`` and with ``options``: any
     edit to a module that computes a cached result makes its old entries misses."""
-    sources = [Path(m.__file__).read_text(encoding="utf-8") if m.__file__ else m.__name__ for m in modules]
+    sources = [
+        Path(m.__file__).read_text(encoding="utf-8") if m.__file__ else m.__name__ for m in modules
+    ]
     return content_key(*sources, options)
 
 
@@ -70,7 +75,12 @@ class DigestCache:
             db.execute("SELECT kind, key, version, value FROM entries LIMIT 1").fetchall()
             return db
         except sqlite3.DatabaseError as exc:  # not a database, or a table of another shape
-            log.warning("Cache %s is unreadable (%s): set aside as %s.corrupt, starting a new one", path, exc, path.name)
+            log.warning(
+                "Cache %s is unreadable (%s): set aside as %s.corrupt, starting a new one",
+                path,
+                exc,
+                path.name,
+            )
             try:
                 path.replace(path.with_name(path.name + ".corrupt"))
                 db = sqlite3.connect(path)
@@ -79,7 +89,9 @@ class DigestCache:
             except (OSError, sqlite3.DatabaseError):
                 return None
         except OSError as exc:
-            log.warning("Cache folder %s cannot be used (%s): building without a cache", path.parent, exc)
+            log.warning(
+                "Cache folder %s cannot be used (%s): building without a cache", path.parent, exc
+            )
             return None
 
     def get_many(self, kind: str, version: str, keys: Iterable[str]) -> dict[str, object]:
@@ -92,7 +104,11 @@ class DigestCache:
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(f"SELECT key, value FROM entries WHERE kind = ? AND version = ? AND key IN ({marks})", (kind, version, *chunk))
+                rows = self._db.execute(
+                    "SELECT key, value FROM entries WHERE kind = ? AND version = ? AND key IN"
+                    f" ({marks})",
+                    (kind, version, *chunk),
+                )
                 for key, value in rows:
                     try:
                         found[key] = json.loads(value)
@@ -107,10 +123,17 @@ class DigestCache:
     def put_many(self, kind: str, version: str, values: dict[str, object]) -> None:
         if self._db is None or not values:
             return
-        rows = [(kind, key, version, json.dumps(value, ensure_ascii=False, separators=(",", ":"))) for key, value in values.items()]
+        rows = [
+            (kind, key, version, json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+            for key, value in values.items()
+        ]
         try:
             with self._db:
-                self._db.executemany("INSERT OR REPLACE INTO entries (kind, key, version, value) VALUES (?, ?, ?, ?)", rows)
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entries (kind, key, version, value) VALUES (?, ?,"
+                    " ?, ?)",
+                    rows,
+                )
         except sqlite3.DatabaseError as exc:
             log.warning("Cache write failed (%s): the next build computes these again", exc)
 

@@ -14,7 +14,8 @@ from .dedupe import former_ids
 from .models import Rejection, TaggedStory
 
 CATALOG_VERSION = 2
-"""2: ``redirects``; ``outlet`` on articles; ``warnings`` and ``path_bytes`` on sources; 12-digit story hashes."""
+"""2: ``redirects``; ``outlet`` on articles; ``warnings`` and ``path_bytes`` on sources;
+12-digit story hashes."""
 
 
 def story_url(story_id: str) -> str:
@@ -29,11 +30,29 @@ def story_redirects(tagged: Sequence[TaggedStory]) -> dict[str, str]:
     for t in tagged:
         for old in former_ids(t.story):
             claims.setdefault(old, set()).add(t.story.id)
-    return {old: next(iter(ids)) for old, ids in sorted(claims.items()) if old not in live and len(ids) == 1}
+    return {
+        old: next(iter(ids))
+        for old, ids in sorted(claims.items())
+        if old not in live and len(ids) == 1
+    }
 
 
-def _source_entry(path: str, path_bytes: str | None, sha256: str, status: str, article: str | None, reason: str, notes: Mapping[str, Sequence[str]]) -> dict[str, Any]:
-    entry: dict[str, Any] = {"path": path, "sha256": sha256, "status": status, "article": article, "reason": reason}
+def _source_entry(
+    path: str,
+    path_bytes: str | None,
+    sha256: str,
+    status: str,
+    article: str | None,
+    reason: str,
+    notes: Mapping[str, Sequence[str]],
+) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "path": path,
+        "sha256": sha256,
+        "status": status,
+        "article": article,
+        "reason": reason,
+    }
     if path_bytes:
         entry["path_bytes"] = path_bytes
     if notes.get(path):
@@ -69,15 +88,50 @@ def build_catalog(
             }
         )
         main = story.main.source
-        sources.append(_source_entry(main.path, main.path_bytes, main.sha256, "published", story.id, "main version of the story", notes))
+        sources.append(
+            _source_entry(
+                main.path,
+                main.path_bytes,
+                main.sha256,
+                "published",
+                story.id,
+                "main version of the story",
+                notes,
+            )
+        )
         for version in story.others:
             source = version.article.source
-            sources.append(_source_entry(source.path, source.path_bytes, source.sha256, "duplicate", story.id, version.reason, notes))
+            sources.append(
+                _source_entry(
+                    source.path,
+                    source.path_bytes,
+                    source.sha256,
+                    "duplicate",
+                    story.id,
+                    version.reason,
+                    notes,
+                )
+            )
     for rejection in rejections:
-        sources.append(_source_entry(rejection.path, rejection.path_bytes, rejection.sha256, "rejected", None, rejection.reason, notes))
+        sources.append(
+            _source_entry(
+                rejection.path,
+                rejection.path_bytes,
+                rejection.sha256,
+                "rejected",
+                None,
+                rejection.reason,
+                notes,
+            )
+        )
     sources.sort(key=lambda s: s["path"])
     redirects = {story_url(old): story_url(new) for old, new in story_redirects(tagged).items()}
-    return {"version": CATALOG_VERSION, "articles": articles, "sources": sources, "redirects": redirects}
+    return {
+        "version": CATALOG_VERSION,
+        "articles": articles,
+        "sources": sources,
+        "redirects": redirects,
+    }
 
 
 def status_counts(catalog: dict) -> Counter[str]:

@@ -44,7 +44,9 @@ def weekly_chart(timeline: Sequence[TaggedStory], topic_names: dict[str, str]) -
     dated = [t for t in timeline if t.date.value and t.date.precision == "day"]
     if len(dated) < 2:
         return ""
-    top = [slug for slug, _ in Counter(t.topics[0].slug for t in dated if t.topics).most_common(SERIES)]
+    top = [
+        slug for slug, _ in Counter(t.topics[0].slug for t in dated if t.topics).most_common(SERIES)
+    ]
     series = [*top, "other"]
     names = {**{slug: topic_names.get(slug, slug) for slug in top}, "other": "Other or no topic"}
     unit, starts, bin_of = _bins([t.date.value for t in dated if t.date.value])
@@ -65,30 +67,70 @@ def weekly_chart(timeline: Sequence[TaggedStory], topic_names: dict[str, str]) -
             h = plot_h * value / peak
             y -= h
             label = f"{_bin_label(start, unit)}: {value} {names[slug]}"
-            shapes.append(f'<rect class="s{k}" x="{LEFT + n * bar_w + bar_w * 0.1:.1f}" y="{y:.1f}" width="{max(bar_w * 0.8, 1):.1f}" height="{h:.1f}"><title>{html.escape(label)}</title></rect>')
+            shapes.append(
+                f'<rect class="s{k}" x="{LEFT + n * bar_w + bar_w * 0.1:.1f}" y="{y:.1f}"'
+                f' width="{max(bar_w * 0.8, 1):.1f}"'
+                f' height="{h:.1f}"><title>{html.escape(label)}</title></rect>'
+            )
     ticks = _date_ticks(starts, unit, bar_w)
     total = len(dated)
     skipped = len(timeline) - total
     title = f"Stories per {unit}, {_bin_label(starts[0], unit)} to {_bin_label(starts[-1], unit)}"
-    desc = f"{total} stories dated to the day, stacked by their main topic; the busiest {unit} has {peak}." + (
-        f" {skipped} stories dated only to the month or undated are not shown." if skipped else ""
+    desc = (
+        f"{total} stories dated to the day, stacked by their main topic; the busiest {unit} has"
+        f" {peak}."
+        + (
+            f" {skipped} stories dated only to the month or undated are not shown."
+            if skipped
+            else ""
+        )
     )
     svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" aria-labelledby="digest-chart-title digest-chart-desc">'
-        f'<title id="digest-chart-title">{html.escape(title)}</title><desc id="digest-chart-desc">{html.escape(desc)}</desc>'
-        f'<line class="axis" x1="{LEFT}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}"/>'
-        f'<text class="label" x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">{peak}</text>'
-        f'<text class="label" x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end">0</text>' + "".join(shapes) + ticks + "</svg>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
+        ' aria-labelledby="digest-chart-title digest-chart-desc"><title'
+        f' id="digest-chart-title">{html.escape(title)}</title><desc'
+        f' id="digest-chart-desc">{html.escape(desc)}</desc><line class="axis" x1="{LEFT}"'
+        f' y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}" y2="{TOP + plot_h}"/><text class="label"'
+        f' x="{LEFT - 6}" y="{TOP + 4}" text-anchor="end">{peak}</text><text class="label"'
+        f' x="{LEFT - 6}" y="{TOP + plot_h}" text-anchor="end">0</text>'
+        + "".join(shapes)
+        + ticks
+        + "</svg>"
     )
-    legend = "".join(f'<li><span class="digest-swatch s{k}"></span>{html.escape(names[slug])}</li>' for k, slug in enumerate(series))
-    figure = f'<figure class="digest-chart">{svg}<figcaption>{html.escape(title)}. {html.escape(desc)}<ul class="digest-legend">{legend}</ul></figcaption></figure>'
-    rows = [f"| {md_text(_bin_label(start, unit))} | " + " | ".join(str(counts[start][slug]) for slug in series) + " |" for start in starts if counts[start]]
-    table = [f"| {unit.capitalize()} | " + " | ".join(md_text(names[slug]) for slug in series) + " |", "|---|" + "---:|" * len(series), *rows]
-    return figure + '\n\n??? note "The chart as a table"\n\n' + "\n".join(f"    {line}" for line in table) + "\n"
+    legend = "".join(
+        f'<li><span class="digest-swatch s{k}"></span>{html.escape(names[slug])}</li>'
+        for k, slug in enumerate(series)
+    )
+    figure = (
+        f'<figure class="digest-chart">{svg}<figcaption>{html.escape(title)}.'
+        f' {html.escape(desc)}<ul class="digest-legend">{legend}</ul></figcaption></figure>'
+    )
+    rows = [
+        f"| {md_text(_bin_label(start, unit))} | "
+        + " | ".join(str(counts[start][slug]) for slug in series)
+        + " |"
+        for start in starts
+        if counts[start]
+    ]
+    table = [
+        f"| {unit.capitalize()} | " + " | ".join(md_text(names[slug]) for slug in series) + " |",
+        "|---|" + "---:|" * len(series),
+        *rows,
+    ]
+    return (
+        figure
+        + '\n\n??? note "The chart as a table"\n\n'
+        + "\n".join(f"    {line}" for line in table)
+        + "\n"
+    )
 
 
 def _bin_label(start: dt.date, unit: str) -> str:
-    return f"week of {start.day} {start.strftime('%b %Y')}" if unit == "week" else start.strftime("%B %Y")
+    return (
+        f"week of {start.day} {start.strftime('%b %Y')}"
+        if unit == "week"
+        else start.strftime("%B %Y")
+    )
 
 
 def _date_ticks(starts: Sequence[dt.date], unit: str, bar_w: float) -> str:
@@ -99,6 +141,8 @@ def _date_ticks(starts: Sequence[dt.date], unit: str, bar_w: float) -> str:
         x = LEFT + n * bar_w
         if first_of_month and x - last_x >= 60:
             text = start.strftime("%b %Y") if n == 0 or start.month == 1 else start.strftime("%b")
-            out.append(f'<text class="label" x="{x:.1f}" y="{HEIGHT - 10}">{html.escape(text)}</text>')
+            out.append(
+                f'<text class="label" x="{x:.1f}" y="{HEIGHT - 10}">{html.escape(text)}</text>'
+            )
             last_x = x
     return "".join(out)

@@ -29,16 +29,32 @@ from dataclasses import dataclass
 from pathlib import PurePath
 
 from .dates import DATE_IN_LINE, MONTH
-from .models import Block, CleanedArticle, Rejection, RemovedLine, Role, SourceDocument, TitleSource, Wire
+from .models import (
+    Block,
+    CleanedArticle,
+    Rejection,
+    RemovedLine,
+    Role,
+    SourceDocument,
+    TitleSource,
+    Wire,
+)
 
 # --- 1. stray HTML -----------------------------------------------------------------
 log = logging.getLogger(__name__)
 
-_HTML_BLOCK = re.compile(r"<(script|style|noscript|template|iframe)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_HTML_BLOCK = re.compile(
+    r"<(script|style|noscript|template|iframe)\b[^>]*>.*?</\1\s*>", re.S | re.I
+)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
-_COMMENT_FRAGMENT = re.compile(r"^\s*(?:<?!--|-->|<!\[CDATA\[|\]\]>|\*/\?>|<\?php|\?>)|(?:-->|--!>)\s*$")
+_COMMENT_FRAGMENT = re.compile(
+    r"^\s*(?:<?!--|-->|<!\[CDATA\[|\]\]>|\*/\?>|<\?php|\?>)|(?:-->|--!>)\s*$"
+)
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]*)?/?>")
-_CODE_LINE = re.compile(r"^\s*(?:function\s*\(|window\.|document\.|var |const |let |gtag\(|dataLayer|\(function|\}\)?\(?\)?;?$|\{$|@media|@import|[.#][\w-]+\s*\{)")
+_CODE_LINE = re.compile(
+    r"^\s*(?:function\s*\(|window\.|document\.|var |const |let"
+    r" |gtag\(|dataLayer|\(function|\}\)?\(?\)?;?$|\{$|@media|@import|[.#][\w-]+\s*\{)"
+)
 
 # --- 2. fixed chrome rules ---------------------------------------------------------
 # Whole-line phrases (case-insensitive) that are site furniture in any outlet.
@@ -46,7 +62,10 @@ _CHROME_PHRASES = [
     r"similar articles?",
     r"most (?:popular|read|viewed|shared|commented)(?: (?:articles?|stories|news))?",
     r"recent (?:features|posts|articles|stories|news)",
-    r"related(?: (?:articles?|stories|posts|topics|content|coverage|news|reading|links|videos?))?:?",
+    (
+        r"related(?:"
+        r" (?:articles?|stories|posts|topics|content|coverage|news|reading|links|videos?))?:?"
+    ),
     r"(?:you|we think you) (?:may|might) (?:also )?(?:like|be interested in|enjoy).*",
     r"recommended(?: for you| stories| articles)?",
     r"read (?:more|next|also|this next)(?: stories| articles)?:?",
@@ -64,7 +83,10 @@ _CHROME_PHRASES = [
     r"continue reading(?: below)?",
     r"share(?: this)?(?: (?:article|story|post|page))?(?: on .{1,30})?:?",
     r"(?:share|post|tweet) (?:on|to|via) \w+",
-    r"(?:facebook|twitter|x|whatsapp|linkedin|telegram|reddit|pinterest|email|e-mail|print|copy link|copy url|copied!?|flipboard|instagram|youtube|rss|messenger)",
+    (
+        r"(?:facebook|twitter|x|whatsapp|linkedin|telegram|reddit|pinterest|email|e-mail|print|copy"
+        r" link|copy url|copied!?|flipboard|instagram|youtube|rss|messenger)"
+    ),
     r"follow us(?: on .{1,40})?",
     r"(?:click|tap) here.{0,60}",
     r"sign up(?: for| to)? .{0,60}newsletters?.{0,40}",
@@ -112,19 +134,27 @@ _CHROME_LINE = re.compile(r"^(?:" + "|".join(_CHROME_PHRASES) + r")$", re.I)
 _BREADCRUMB_SEP = re.compile(r"\s*(?:\||>|»|›|/|·|•|→|::)\s*")
 # Headings after which a copied page lists other headlines, not this article.
 _TAIL_MARKER = re.compile(
-    r"^(?:similar articles?|most (?:popular|read|viewed|shared)|related(?: articles?| stories| posts| topics| coverage| content)?|"
-    r"(?:you|we think you) (?:may|might) (?:also )?(?:like|enjoy).*|recommended(?: for you| stories)?|more (?:stories|articles|news)(?: from .*)?|"
-    r"read (?:more|next)|recent (?:features|posts|articles|stories)|trending(?: now)?|latest (?:news|stories)|top stories|editor'?s picks?)$",
+    r"^(?:similar articles?|most (?:popular|read|viewed|shared)|related(?: articles?| stories|"
+    r" posts| topics| coverage| content)?|"
+    r"(?:you|we think you) (?:may|might) (?:also )?(?:like|enjoy).*|recommended(?: for you|"
+    r" stories)?|more (?:stories|articles|news)(?: from .*)?|"
+    r"read (?:more|next)|recent (?:features|posts|articles|stories)|trending(?: now)?|latest"
+    r" (?:news|stories)|top stories|editor'?s picks?)$",
     re.I,
 )
 
 # Lines that close an article on a copied page: what follows is not the story.
 _END_MARKER = re.compile(
-    r"^(?:related(?: articles?| stories| posts| topics| coverage| content| reading| links)?|(?:you|we think you) (?:may|might) (?:also )?(?:like|enjoy).*|"
-    r"more (?:stories|articles|news)(?: from .*)?|most (?:popular|read|viewed|shared)(?: (?:articles?|stories|videos))?|about the author|tags?:?|topics:?|"
-    r"(?:view|show|load|read) (?:all )?comments?|\d+ (?:comments?|responses?|replies)|comments?(?: \(\d+\))?|leave a (?:comment|reply)|comments are closed|"
-    r"sponsored (?:links|content|stories)|recommended(?: for you| stories| articles)?|share this(?: article| story)?:?|sharing is caring!?|read next|"
-    r"join the (?:discussion|conversation)|view the discussion thread\.?|trending(?: now| stories)?|editor'?s picks?|similar articles?)$",
+    r"^(?:related(?: articles?| stories| posts| topics| coverage| content| reading|"
+    r" links)?|(?:you|we think you) (?:may|might) (?:also )?(?:like|enjoy).*|"
+    r"more (?:stories|articles|news)(?: from .*)?|most (?:popular|read|viewed|shared)(?:"
+    r" (?:articles?|stories|videos))?|about the author|tags?:?|topics:?|"
+    r"(?:view|show|load|read) (?:all )?comments?|\d+ (?:comments?|responses?|replies)|comments?(?:"
+    r" \(\d+\))?|leave a (?:comment|reply)|comments are closed|"
+    r"sponsored (?:links|content|stories)|recommended(?: for you| stories| articles)?|share this(?:"
+    r" article| story)?:?|sharing is caring!?|read next|"
+    r"join the (?:discussion|conversation)|view the discussion thread\.?|trending(?: now|"
+    r" stories)?|editor'?s picks?|similar articles?)$",
     re.I,
 )
 END_MIN_WORDS = 150
@@ -132,23 +162,35 @@ END_MIN_WORDS = 150
 _COUNTED_LINK = re.compile(r"^[^.!?]{10,160}\s\(\d{1,6}\)$")
 
 # --- 6. labels ---------------------------------------------------------------------
-_DATELINE_WORDS = re.compile(r"^(?:published|updated|posted|last updated|first published|date)\b:?", re.I)
+_DATELINE_WORDS = re.compile(
+    r"^(?:published|updated|posted|last updated|first published|date)\b:?", re.I
+)
 _BYLINE = re.compile(r"^(?:by|written by|words by|story by|von|por|par)\s+\S", re.I)
 _CREDIT = re.compile(
-    r"^(?:image source|image credit|images?|photo(?:graph)?s?(?: credit)?|picture|pic|credits?|source|illustration|video|file photo|foto)\s*[:：]\s*\S.{0,120}$"
-    r"|^\(?(?:photo|image|picture)s?\s+(?:by|courtesy of|via)\s.{1,80}\)?$|^.{0,60}\b(?:getty images|afp|reuters|ap photo|epa|shutterstock)(?:/[\w .-]+)?\)?$",
+    r"^(?:image source|image credit|images?|photo(?:graph)?s?(?:"
+    r" credit)?|picture|pic|credits?|source|illustration|video|file"
+    r" photo|foto)\s*[:：]\s*\S.{0,120}$"
+    r"|^\(?(?:photo|image|picture)s?\s+(?:by|courtesy of|via)\s.{1,80}\)?$|^.{0,60}\b(?:getty"
+    r" images|afp|reuters|ap photo|epa|shutterstock)(?:/[\w .-]+)?\)?$",
     re.I,
 )
-_CAPTION_CUE = re.compile(r"^(?:in this (?:photo|picture|image|file photo|handout)|above:|pictured:?|file photo|photo:|caption:|this (?:photo|picture|image) (?:shows|taken))", re.I)
+_CAPTION_CUE = re.compile(
+    r"^(?:in this (?:photo|picture|image|file photo|handout)|above:|pictured:?|file"
+    r" photo|photo:|caption:|this (?:photo|picture|image) (?:shows|taken))",
+    re.I,
+)
 _ATTRIBUTION = re.compile(
-    r"^\(?(?:with inputs? from|additional reporting|reporting by|editing by|edited by|written by|compiled by|writing by|(?:this|the) (?:story|article|report) "
-    r"(?:was|has been|first)|originally published|first published|source:|sources:|\(?with (?:agency|wire) inputs?)",
+    r"^\(?(?:with inputs? from|additional reporting|reporting by|editing by|edited by|written"
+    r" by|compiled by|writing by|(?:this|the) (?:story|article|report) "
+    r"(?:was|has been|first)|originally published|first published|source:|sources:|\(?with"
+    r" (?:agency|wire) inputs?)",
     re.I,
 )
 # "LASHIO, Myanmar, Dec 15 (Reuters) - ", "YANGON (AP) — ", "BANGKOK, Jan. 5 (AFP) -":
 # a place in capitals, an optional region and date, the agency in brackets, a dash.
 WIRE_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3}(?:,\s[A-Z][A-Za-z.'’-]+(?: [A-Z][A-Za-z.'’-]+){0,2})?)"
+    r"^(?P<place>[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3}(?:,\s[A-Z][A-Za-z.'’-]+(?:"
+    r" [A-Z][A-Za-z.'’-]+){0,2})?)"
     rf"(?:,?\s+(?P<date>(?i:{MONTH})\s+\d{{1,2}}(?:,\s*\d{{4}})?))?"
     r"\s*\((?P<agency>[A-Z][A-Za-z.&'’ -]{0,30}?)\)\s*[-–—]+\s*(?=\S)"
 )
@@ -157,8 +199,13 @@ MIN_DERIVED_TITLE_WORDS = 6
 """A derived headline is a clause of 6 to 20 words: shorter reads as a fragment."""
 # Attribution that closes a lead sentence: ", according to several of the parties involved",
 # ", residents said", ", state media reported", ", officials in Mizoram said".
-_LEAD_ATTRIBUTION = re.compile(r",\s+(?:according to\b[^,]*|(?:[\w’'-]+\s+){0,5}(?:said|says|reported|reports|told [\w ]+|announced|added)(?:\s+on\s+\w+)?)(?=[,.;]|$)")
-_CLAUSE_BREAK = re.compile(r",\s+|;\s+|\s+[—–]\s+|\s+(?=(?:as|while|after|but|though|although|despite|amid|where|which|when)\s)")
+_LEAD_ATTRIBUTION = re.compile(
+    r",\s+(?:according to\b[^,]*|(?:[\w’'-]+\s+){0,5}(?:said|says|reported|reports|told [\w"
+    r" ]+|announced|added)(?:\s+on\s+\w+)?)(?=[,.;]|$)"
+)
+_CLAUSE_BREAK = re.compile(
+    r",\s+|;\s+|\s+[—–]\s+|\s+(?=(?:as|while|after|but|though|although|despite|amid|where|which|when)\s)"
+)
 # Failing those, a phrase boundary: before "to discuss …", "on Tuesday", "in Naypyidaw".
 _PHRASE_BREAK = re.compile(r"\s+(?=(?:to|on|in|at|for|with|near|from|over|during)\s)")
 _SENTENCE_END = re.compile(r"[.!?…。！？\"”’)\]]\s*$")
@@ -236,14 +283,18 @@ def line_signature_counts(documents: Sequence[SourceDocument], max_words: int) -
     return {key: len(ctx) for key, ctx in contexts.items() if len(ctx) > 1}
 
 
-def clean_all(documents: Sequence[SourceDocument], config: CleanConfig | None = None) -> list[CleanedArticle]:
+def clean_all(
+    documents: Sequence[SourceDocument], config: CleanConfig | None = None
+) -> list[CleanedArticle]:
     """Clean every document, using the whole corpus as evidence for recurring chrome."""
     config = config or CleanConfig()
     recurring = line_signature_counts(documents, config.chrome_max_words)
     return [clean_document(doc, config, recurring) for doc in documents]
 
 
-def clean_sources(documents: Sequence[SourceDocument], config: CleanConfig | None = None) -> tuple[list[CleanedArticle], list[Rejection]]:
+def clean_sources(
+    documents: Sequence[SourceDocument], config: CleanConfig | None = None
+) -> tuple[list[CleanedArticle], list[Rejection]]:
     """Like clean_all, but a source the cleaner fails on is rejected with the error, not fatal."""
     config = config or CleanConfig()
     recurring = line_signature_counts(documents, config.chrome_max_words)
@@ -253,16 +304,32 @@ def clean_sources(documents: Sequence[SourceDocument], config: CleanConfig | Non
             article = clean_document(doc, config, recurring)
         except Exception as exc:  # one bad file never stops the others
             log.debug("Could not clean %s: %s", doc.path, exc)
-            rejections.append(Rejection(doc.path, doc.sha256, f"could not be cleaned ({type(exc).__name__}: {str(exc)[:200]})", doc.path_bytes))
+            rejections.append(
+                Rejection(
+                    doc.path,
+                    doc.sha256,
+                    f"could not be cleaned ({type(exc).__name__}: {str(exc)[:200]})",
+                    doc.path_bytes,
+                )
+            )
             continue
         if not article.body_blocks:
-            rejections.append(Rejection(doc.path, doc.sha256, "no article text left after cleaning (only site chrome, markup or metadata)", doc.path_bytes))
+            rejections.append(
+                Rejection(
+                    doc.path,
+                    doc.sha256,
+                    "no article text left after cleaning (only site chrome, markup or metadata)",
+                    doc.path_bytes,
+                )
+            )
             continue
         articles.append(article)
     return articles, rejections
 
 
-def clean_document(doc: SourceDocument, config: CleanConfig | None = None, recurring: dict[str, int] | None = None) -> CleanedArticle:
+def clean_document(
+    doc: SourceDocument, config: CleanConfig | None = None, recurring: dict[str, int] | None = None
+) -> CleanedArticle:
     """Clean one document; ``recurring`` is corpus evidence from line_signature_counts."""
     config = config or CleanConfig()
     recurring = recurring or {}
@@ -293,7 +360,9 @@ def clean_document(doc: SourceDocument, config: CleanConfig | None = None, recur
         elif ln.role is not None and ln.role is not Role.TITLE:
             blocks.append(Block(ln.role, ln.text))
     removed.sort(key=lambda r: r.line_number)
-    title_source = TitleSource.STATED if doc.meta.title and doc.meta.title.strip() else TitleSource.FIRST_LINE
+    title_source = (
+        TitleSource.STATED if doc.meta.title and doc.meta.title.strip() else TitleSource.FIRST_LINE
+    )
     if not title:
         title, title_source = derived_title(doc, blocks), TitleSource.DERIVED
     return CleanedArticle(doc, title, tuple(blocks), tuple(removed), title_source, wire)
@@ -353,7 +422,11 @@ def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict
             ln.removed_by = "headline link with a comment or view count"
         # The first line is the source's own headline candidate: other sources repeating
         # it (as a teaser or a related link) must not make it vanish from its own page.
-        elif position > 0 and n <= config.chrome_max_words and recurring.get(normalise_line(text), 0) >= config.chrome_min_sources:
+        elif (
+            position > 0
+            and n <= config.chrome_max_words
+            and recurring.get(normalise_line(text), 0) >= config.chrome_min_sources
+        ):
             ln.removed_by = f"recurs in {recurring[normalise_line(text)]} sources (corpus chrome)"
 
 
@@ -365,15 +438,24 @@ def _cut_after_end_marker(lines: list[_Line]) -> None:
     a "Most read" box at the top of the page cuts nothing.
     """
     live = [ln for ln in lines if not ln.removed_by or ln.removed_by == "site chrome phrase"]
-    prose_words = [word_count(ln.text) if not ln.removed_by and is_prose(ln.text) else 0 for ln in live]
+    prose_words = [
+        word_count(ln.text) if not ln.removed_by and is_prose(ln.text) else 0 for ln in live
+    ]
     total = sum(prose_words)
     before = 0
     for i, ln in enumerate(live):
         before += prose_words[i]
-        if before >= END_MIN_WORDS and _END_MARKER.match(ln.text.strip(" :|-–—•·*#")) and total - before < before:
+        if (
+            before >= END_MIN_WORDS
+            and _END_MARKER.match(ln.text.strip(" :|-–—•·*#"))
+            and total - before < before
+        ):
             for later in live[i:]:
                 if later is ln or not _ATTRIBUTION.match(later.text):
-                    later.removed_by = later.removed_by or "after the end of the article (related links, tags, comments)"
+                    later.removed_by = (
+                        later.removed_by
+                        or "after the end of the article (related links, tags, comments)"
+                    )
             return
 
 
@@ -383,10 +465,16 @@ def _cut_tail_lists(lines: list[_Line]) -> None:
     prose_seen = False
     for ln in lines:
         # Only below the story: at the top of a page the same words are menu entries.
-        if prose_seen and ln.removed_by == "site chrome phrase" and _TAIL_MARKER.match(ln.text.strip(" :|-–—•·*#")):
+        if (
+            prose_seen
+            and ln.removed_by == "site chrome phrase"
+            and _TAIL_MARKER.match(ln.text.strip(" :|-–—•·*#"))
+        ):
             cutting = True
             continue
-        prose_seen = prose_seen or (not ln.removed_by and word_count(ln.text) >= 25 and is_prose(ln.text))
+        prose_seen = prose_seen or (
+            not ln.removed_by and word_count(ln.text) >= 25 and is_prose(ln.text)
+        )
         if cutting:
             if is_prose(ln.text) and word_count(ln.text) >= 25:
                 cutting = False
@@ -405,20 +493,28 @@ def _pick_title(doc: SourceDocument, lines: list[_Line]) -> str:
         for ln in live[:3]:
             # A headline reads as a phrase, or as a question or exclamation; a line ending
             # in a full stop or a closing quote is the story's first paragraph.
-            if word_count(ln.text) <= 25 and (not is_prose(ln.text) or ln.text.endswith(("?", "!"))):
+            if word_count(ln.text) <= 25 and (
+                not is_prose(ln.text) or ln.text.endswith(("?", "!"))
+            ):
                 title = ln.text
                 break
         # "Headline | Site name" or "Headline - Site name" in a copied <title>.
         parts = re.split(r"\s+[|–—-]\s+", title)
         if len(parts) >= 2 and word_count(parts[0]) >= 3 and word_count(parts[-1]) <= 5:
-            title = " - ".join(parts[:-1]) if len(parts) > 2 and word_count(parts[-2]) > 4 else parts[0]
+            title = (
+                " - ".join(parts[:-1]) if len(parts) > 2 and word_count(parts[-2]) > 4 else parts[0]
+            )
     if not title:
         return ""
     key = normalise_line(title)
     seen_first = False
     for ln in live:
         line_key = normalise_line(ln.text)
-        if line_key == key or (line_key.startswith(key) and word_count(ln.text) - word_count(title) <= 5 and not is_prose(ln.text)):
+        if line_key == key or (
+            line_key.startswith(key)
+            and word_count(ln.text) - word_count(title) <= 5
+            and not is_prose(ln.text)
+        ):
             if not seen_first and not doc.meta.title:
                 ln.role = Role.TITLE
                 seen_first = True
@@ -430,13 +526,18 @@ def _pick_title(doc: SourceDocument, lines: list[_Line]) -> str:
 def _label_furniture(lines: list[_Line], title: str) -> None:
     """Datelines, bylines, credits, captions, standfirst and attribution."""
     live = [ln for ln in lines if not ln.removed_by and ln.role is None]
-    first_prose = next((i for i, ln in enumerate(live) if is_prose(ln.text) and word_count(ln.text) >= 12), len(live))
+    first_prose = next(
+        (i for i, ln in enumerate(live) if is_prose(ln.text) and word_count(ln.text) >= 12),
+        len(live),
+    )
     for ln in live:
         text = ln.text
         n = word_count(text)
         if _CREDIT.match(text) and n <= 20:
             ln.role = Role.CREDIT
-        elif n <= 14 and (_DATELINE_WORDS.match(text) or (DATE_IN_LINE.search(text) and not is_prose(text))):
+        elif n <= 14 and (
+            _DATELINE_WORDS.match(text) or (DATE_IN_LINE.search(text) and not is_prose(text))
+        ):
             ln.role = Role.DATELINE
         elif n <= 10 and _BYLINE.match(text):
             ln.role = Role.BYLINE
@@ -452,7 +553,11 @@ def _label_furniture(lines: list[_Line], title: str) -> None:
         for j in (i - 1, i + 1):
             if 0 <= j < len(live) and live[j].role is None:
                 neighbour = live[j]
-                if _CAPTION_CUE.match(neighbour.text) or word_count(neighbour.text) <= 12 or (j < first_prose and word_count(neighbour.text) <= 60):
+                if (
+                    _CAPTION_CUE.match(neighbour.text)
+                    or word_count(neighbour.text) <= 12
+                    or (j < first_prose and word_count(neighbour.text) <= 60)
+                ):
                     neighbour.role = Role.CAPTION
                     break
     # Standfirst: a one-sentence summary right under the title, set apart from the body
@@ -461,7 +566,10 @@ def _label_furniture(lines: list[_Line], title: str) -> None:
     if lead is not None and title and 6 <= word_count(lead.text) <= 50:
         after = lines[lines.index(lead) + 1 :]
         nxt = next((ln for ln in after if ln.removed_by != "tab-only line"), None)
-        if nxt is not None and (nxt.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT) or nxt.removed_by == "repeated title"):
+        if nxt is not None and (
+            nxt.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT)
+            or nxt.removed_by == "repeated title"
+        ):
             lead.role = Role.STANDFIRST
 
 
@@ -475,7 +583,10 @@ def _cut_outside_body(lines: list[_Line]) -> None:
     candidates = [ln for ln in lines if not ln.removed_by and ln.role is None]
     if len(candidates) < 4:
         return
-    scores = [word_count(ln.text) if is_prose(ln.text) else -(3 + word_count(ln.text)) for ln in candidates]
+    scores = [
+        word_count(ln.text) if is_prose(ln.text) else -(3 + word_count(ln.text))
+        for ln in candidates
+    ]
     best, best_start, best_end = 0, 0, -1
     run, run_start = 0, 0
     for i, score in enumerate(scores):
@@ -510,7 +621,11 @@ def _label_body(lines: list[_Line], config: CleanConfig, drop_link_lists: bool =
         while j < len(live) and not is_prose(live[j].text):
             j += 1
         run = live[i:j]
-        if drop_link_lists and len(run) >= 3 and sum(word_count(ln.text) for ln in run) / len(run) <= 8:
+        if (
+            drop_link_lists
+            and len(run) >= 3
+            and sum(word_count(ln.text) for ln in run) / len(run) <= 8
+        ):
             for ln in run:
                 ln.removed_by = "list of short links inside the page"
         else:
@@ -523,7 +638,12 @@ def _label_body(lines: list[_Line], config: CleanConfig, drop_link_lists: bool =
 
 def _looks_like_heading(text: str, config: CleanConfig) -> bool:
     n = word_count(text)
-    return 1 <= n <= config.heading_max_words and not _HEADING_BAD_END.search(text) and not text[:1].islower() and not text.endswith(".")
+    return (
+        1 <= n <= config.heading_max_words
+        and not _HEADING_BAD_END.search(text)
+        and not text[:1].islower()
+        and not text.endswith(".")
+    )
 
 
 def derived_title(doc: SourceDocument, blocks: list[Block]) -> str:
@@ -535,14 +655,22 @@ def derived_title(doc: SourceDocument, blocks: list[Block]) -> str:
     that fits ("to discuss …", "on Tuesday"), so the headline is a whole clause, never a
     sentence cut mid-phrase with "…".
     """
-    first = next((b.text for b in blocks if b.role is Role.PARAGRAPH), "") or PurePath(doc.path).stem.replace("_", " ")
+    first = next((b.text for b in blocks if b.role is Role.PARAGRAPH), "") or PurePath(
+        doc.path
+    ).stem.replace("_", " ")
     sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", first.strip(), maxsplit=1)[0].rstrip(".")
     sentence = _LEAD_ATTRIBUTION.sub("", sentence).strip(" ,;")
     words = sentence.split()
     if len(words) <= MAX_DERIVED_TITLE_WORDS:
         return sentence
     for boundary in (_CLAUSE_BREAK, _PHRASE_BREAK):
-        cuts = [m.start() for m in boundary.finditer(sentence) if MIN_DERIVED_TITLE_WORDS <= len(sentence[: m.start()].split()) <= MAX_DERIVED_TITLE_WORDS]
+        cuts = [
+            m.start()
+            for m in boundary.finditer(sentence)
+            if MIN_DERIVED_TITLE_WORDS
+            <= len(sentence[: m.start()].split())
+            <= MAX_DERIVED_TITLE_WORDS
+        ]
         if cuts:
             return sentence[: cuts[-1]].rstrip(" ,;")
     return " ".join(words[:MAX_DERIVED_TITLE_WORDS]).rstrip(",;:")
@@ -552,5 +680,8 @@ def removal_counts(articles: Sequence[CleanedArticle]) -> Counter[str]:
     """How many lines each rule removed, over the corpus (for ``build-digest check``)."""
     counts: Counter[str] = Counter()
     for article in articles:
-        counts.update(r.rule.split(" (")[0] if r.rule.startswith("recurs") else r.rule for r in article.removed)
+        counts.update(
+            r.rule.split(" (")[0] if r.rule.startswith("recurs") else r.rule
+            for r in article.removed
+        )
     return counts

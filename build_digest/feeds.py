@@ -42,12 +42,20 @@ def feed_path(topic_slug: str | None = None) -> str:
     return f"feeds/topics/{topic_slug}.xml" if topic_slug else "feeds/all.xml"
 
 
-def feed_specs(tagged: Sequence[TaggedStory], site_name: str, topic_names: dict[str, str]) -> list[FeedSpec]:
+def feed_specs(
+    tagged: Sequence[TaggedStory], site_name: str, topic_names: dict[str, str]
+) -> list[FeedSpec]:
     """The archive feed and one per topic, newest day-dated stories first."""
-    dated = sorted((t for t in tagged if t.date.value and t.date.precision == "day"), key=lambda t: (t.date.value, t.story.id), reverse=True)
+    dated = sorted(
+        (t for t in tagged if t.date.value and t.date.precision == "day"),
+        key=lambda t: (t.date.value, t.story.id),
+        reverse=True,
+    )
     specs = [FeedSpec(feed_path(), site_name, tuple(dated[:FEED_SIZE]))]
     for slug, name in sorted(topic_names.items()):
-        members = tuple(t for t in dated if any(label.slug == slug for label in t.topics))[:FEED_SIZE]
+        members = tuple(t for t in dated if any(label.slug == slug for label in t.topics))[
+            :FEED_SIZE
+        ]
         specs.append(FeedSpec(feed_path(slug), f"{site_name}: {name}", members))
     return specs
 
@@ -55,7 +63,9 @@ def feed_specs(tagged: Sequence[TaggedStory], site_name: str, topic_names: dict[
 def summary(t: TaggedStory) -> str:
     """The standfirst, else the lead paragraph, shortened at a word."""
     blocks = t.story.main.blocks
-    text = next((b.text for b in blocks if b.role is Role.STANDFIRST), "") or next((b.text for b in blocks if b.role is Role.PARAGRAPH), "")
+    text = next((b.text for b in blocks if b.role is Role.STANDFIRST), "") or next(
+        (b.text for b in blocks if b.role is Role.PARAGRAPH), ""
+    )
     if len(text) <= SUMMARY_CHARS:
         return text
     return text[:SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
@@ -72,14 +82,23 @@ def render_feed(spec: FeedSpec, site_url: str) -> bytes:
     def link(url: str) -> str:
         if base:
             return base + url
-        return posixpath.relpath(url, posixpath.dirname(spec.path)) + ("/" if url.endswith("/") else "")
+        return posixpath.relpath(url, posixpath.dirname(spec.path)) + (
+            "/" if url.endswith("/") else ""
+        )
 
     fg = FeedGenerator()
     fg.id(f"tag:{TAG_AUTHORITY}:{spec.path}")
     fg.title(visible(spec.title))
-    fg.subtitle("Stories dated to the day, newest first. Stories dated only to the month, or undated, are in the archive but not in this feed.")
+    fg.subtitle(
+        "Stories dated to the day, newest first. Stories dated only to the month, or undated, are"
+        " in the archive but not in this feed."
+    )
     fg.link(href=link(spec.path), rel="self", type="application/atom+xml")
-    fg.link(href=base or posixpath.relpath(".", posixpath.dirname(spec.path)) + "/", rel="alternate", type="text/html")
+    fg.link(
+        href=base or posixpath.relpath(".", posixpath.dirname(spec.path)) + "/",
+        rel="alternate",
+        type="text/html",
+    )
     fg.language("en")
     fg.generator("build-digest")
     fg.author({"name": visible(spec.title)})
@@ -102,14 +121,23 @@ def render_feed(spec: FeedSpec, site_url: str) -> bytes:
     return fg.atom_str(pretty=True)
 
 
-EMPTY_SITEMAP = b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+EMPTY_SITEMAP = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<urlset'
+    b' xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>\n'
+)
 """Material's script fetches ``sitemap.xml`` beside every ``<link rel="alternate">`` of a
 page (meant for language versions); an empty one beside the feeds spares a 404 per visit."""
 
 
-def render_feeds(tagged: Sequence[TaggedStory], site_name: str, topic_names: dict[str, str], site_url: str) -> dict[str, bytes]:
-    """Path under the site root -> Atom document, for every feed (and the feed folders' empty sitemaps)."""
-    feeds = {spec.path: render_feed(spec, site_url) for spec in feed_specs(tagged, site_name, topic_names)}
+def render_feeds(
+    tagged: Sequence[TaggedStory], site_name: str, topic_names: dict[str, str], site_url: str
+) -> dict[str, bytes]:
+    """Path under the site root -> Atom document, for every feed (and the feed folders' empty
+    sitemaps)."""
+    feeds = {
+        spec.path: render_feed(spec, site_url)
+        for spec in feed_specs(tagged, site_name, topic_names)
+    }
     for folder in sorted({posixpath.dirname(path) for path in feeds}):
         feeds[f"{folder}/sitemap.xml"] = EMPTY_SITEMAP
     return feeds

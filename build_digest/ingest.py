@@ -50,7 +50,8 @@ MAX_SOURCE_BYTES = 8 * 1024 * 1024
 saved pages; past this size a file is a dump or a mistake, and cleaning and NER would
 need gigabytes of memory for it."""
 MAX_FRONT_MATTER_CHARS = 64 * 1024
-"""Front matter longer than this is ignored: metadata is a few lines, and YAML parsing cost grows with size."""
+"""Front matter longer than this is ignored: metadata is a few lines, and YAML parsing cost
+grows with size."""
 MAX_META_VALUE_CHARS = 2000
 """A metadata value (title, outlet, URL...) longer than this is ignored with a warning."""
 MAX_TAGS = 50
@@ -59,7 +60,21 @@ _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 SHORT_TEXT_BYTES = 512
 """Below this size, encoding detection is a guess: the preferred legacy code page is used."""
 # Single-byte code pages that detection on a short English text cannot tell apart.
-_LATIN_FAMILY = {"cp1250", "cp1252", "cp1257", "latin_1", "iso8859_15", "iso8859_2", "cp850", "cp852", "cp775", "cp437", "mac_roman", "mac_latin2", "mac_iceland"}
+_LATIN_FAMILY = {
+    "cp1250",
+    "cp1252",
+    "cp1257",
+    "latin_1",
+    "iso8859_15",
+    "iso8859_2",
+    "cp850",
+    "cp852",
+    "cp775",
+    "cp437",
+    "mac_roman",
+    "mac_latin2",
+    "mac_iceland",
+}
 # A well-formed UTF-8 sequence of two to four bytes. Legacy single-byte text almost never
 # forms one by accident, so a file with such sequences is UTF-8 even if some bytes are not.
 _UTF8_MULTIBYTE = re.compile(
@@ -154,7 +169,13 @@ def _classify(full: str, root: Path) -> tuple[str, str | None, Path | None]:
             return full, "symbolic link to something that is not a regular file: not read", None
         return full, None, target
     if not stat.S_ISREG(info.st_mode):
-        kind = "FIFO" if stat.S_ISFIFO(info.st_mode) else "socket" if stat.S_ISSOCK(info.st_mode) else "device or special file"
+        kind = (
+            "FIFO"
+            if stat.S_ISFIFO(info.st_mode)
+            else "socket"
+            if stat.S_ISSOCK(info.st_mode)
+            else "device or special file"
+        )
         return full, f"not a regular file ({kind}): not read", None
     return full, None, None
 
@@ -171,10 +192,15 @@ def read_limited(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise RejectedSource("not a regular file: not read")
         if info.st_size > limit:
-            raise RejectedSource(f"larger than the {limit // (1024 * 1024)} MB a source may be ({info.st_size:,} bytes): not read")
+            raise RejectedSource(
+                f"larger than the {limit // (1024 * 1024)} MB a source may be ({info.st_size:,}"
+                " bytes): not read"
+            )
         data = handle.read(limit + 1)
     if len(data) > limit:
-        raise RejectedSource(f"larger than the {limit // (1024 * 1024)} MB a source may be: not read")
+        raise RejectedSource(
+            f"larger than the {limit // (1024 * 1024)} MB a source may be: not read"
+        )
     return data
 
 
@@ -196,23 +222,43 @@ def ingest(sources_dir: Path, *, legacy_encoding: str = "cp1252") -> IngestResul
             rejections.append(Rejection(entry.rel, "", str(exc), entry.path_bytes))
             continue
         except OSError as exc:
-            rejections.append(Rejection(entry.rel, "", f"could not be read: {exc.strerror or exc}", entry.path_bytes))
+            rejections.append(
+                Rejection(
+                    entry.rel, "", f"could not be read: {exc.strerror or exc}", entry.path_bytes
+                )
+            )
             continue
         digest = hashlib.sha256(data).hexdigest()
         warnings: list[str] = []
         try:
-            document = read_source(entry.rel, data, digest, legacy_encoding=legacy_encoding, warnings=warnings)
+            document = read_source(
+                entry.rel, data, digest, legacy_encoding=legacy_encoding, warnings=warnings
+            )
             documents.append(replace(document, path_bytes=entry.path_bytes))
         except RejectedSource as exc:
             rejections.append(Rejection(entry.rel, digest, str(exc), entry.path_bytes))
         except Exception as exc:  # any other failure on one file is that file's problem only
-            rejections.append(Rejection(entry.rel, digest, f"could not be read as an article ({type(exc).__name__}: {str(exc)[:200]})", entry.path_bytes))
+            rejections.append(
+                Rejection(
+                    entry.rel,
+                    digest,
+                    f"could not be read as an article ({type(exc).__name__}: {str(exc)[:200]})",
+                    entry.path_bytes,
+                )
+            )
         if warnings:
             notes[entry.rel] = tuple(warnings)
     return IngestResult(tuple(documents), tuple(rejections), notes)
 
 
-def read_source(rel: str, data: bytes, digest: str, *, legacy_encoding: str = "cp1252", warnings: list[str] | None = None) -> SourceDocument:
+def read_source(
+    rel: str,
+    data: bytes,
+    digest: str,
+    *,
+    legacy_encoding: str = "cp1252",
+    warnings: list[str] | None = None,
+) -> SourceDocument:
     """Turn one file's bytes into a SourceDocument or raise RejectedSource."""
     warnings = warnings if warnings is not None else []
     name = rel.rsplit("/", 1)[-1]
@@ -222,8 +268,12 @@ def read_source(rel: str, data: bytes, digest: str, *, legacy_encoding: str = "c
     if suffix not in TEXT_SUFFIXES and suffix not in HTML_SUFFIXES:
         raise RejectedSource(f"unsupported file type '{suffix or name}': use .txt, .md or .html")
     if len(data) > MAX_SOURCE_BYTES:
-        raise RejectedSource(f"larger than the {MAX_SOURCE_BYTES // (1024 * 1024)} MB a source may be: not read")
-    text, encoding = decode_bytes(data, legacy_encoding=legacy_encoding, sniff_html=suffix in HTML_SUFFIXES, warnings=warnings)
+        raise RejectedSource(
+            f"larger than the {MAX_SOURCE_BYTES // (1024 * 1024)} MB a source may be: not read"
+        )
+    text, encoding = decode_bytes(
+        data, legacy_encoding=legacy_encoding, sniff_html=suffix in HTML_SUFFIXES, warnings=warnings
+    )
     if _control_ratio(text) > 0.05:
         raise RejectedSource(f"binary file (decodes as {encoding} mostly into control characters)")
     text = normalise_text(text)
@@ -247,17 +297,33 @@ def declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii").lower() if m else None
 
 
-def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252", sniff_html: bool = False, warnings: list[str] | None = None) -> tuple[str, str]:
-    """Decode UTF-8 (BOM or not), UTF-16/32 with BOM, a page's declared charset, or a detected legacy code page."""
+def decode_bytes(
+    data: bytes,
+    *,
+    legacy_encoding: str = "cp1252",
+    sniff_html: bool = False,
+    warnings: list[str] | None = None,
+) -> tuple[str, str]:
+    """Decode UTF-8 (BOM or not), UTF-16/32 with BOM, a page's declared charset, or a detected
+    legacy code page."""
     warnings = warnings if warnings is not None else []
     if not data.strip():
         raise RejectedSource("empty file")
-    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, encoding in (
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
         if data.startswith(bom):
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise RejectedSource(f"starts with a {encoding} byte-order mark but does not decode as {encoding}: {exc.reason} at byte {exc.start}") from exc
+                raise RejectedSource(
+                    f"starts with a {encoding} byte-order mark but does not decode as {encoding}:"
+                    f" {exc.reason} at byte {exc.start}"
+                ) from exc
     if b"\x00" in data:
         raise RejectedSource("binary file (contains NUL bytes and no UTF-16 byte-order mark)")
     try:
@@ -278,11 +344,17 @@ def decode_bytes(data: bytes, *, legacy_encoding: str = "cp1252", sniff_html: bo
         text = data.decode("utf-8", "replace")
         invalid = text.count("\ufffd") - data.decode("utf-8", "ignore").count("\ufffd")
         if valid >= invalid:
-            warnings.append(f"{invalid} invalid UTF-8 byte sequence{'s were' if invalid != 1 else ' was'} replaced with '\ufffd' (the rest of the file is UTF-8)")
+            warnings.append(
+                f"{invalid} invalid UTF-8 byte sequence{'s were' if invalid != 1 else ' was'}"
+                " replaced with '\ufffd' (the rest of the file is UTF-8)"
+            )
             return text, "utf-8 (with replacements)"
     text, encoding = _decode_legacy(data, legacy_encoding)
     if valid:
-        warnings.append(f"mixes UTF-8 with another encoding; read as {encoding}, so its {valid} UTF-8 characters may show as two or three wrong ones")
+        warnings.append(
+            f"mixes UTF-8 with another encoding; read as {encoding}, so its {valid} UTF-8"
+            " characters may show as two or three wrong ones"
+        )
     return text, encoding
 
 
@@ -296,7 +368,11 @@ def _decode_legacy(data: bytes, legacy_encoding: str) -> tuple[str, str]:
     matches = [m for m in from_bytes(data) if not m.encoding.startswith(("utf_16", "utf_32"))]
     best = matches[0] if matches else None
     prefer_legacy = best is None or best.encoding in _LATIN_FAMILY or len(data) < SHORT_TEXT_BYTES
-    if prefer_legacy and legacy_encoding and not (legacy_encoding == "cp1252" and _CP1252_UNDEFINED & set(data)):
+    if (
+        prefer_legacy
+        and legacy_encoding
+        and not (legacy_encoding == "cp1252" and _CP1252_UNDEFINED & set(data))
+    ):
         try:
             return data.decode(legacy_encoding), legacy_encoding
         except (UnicodeDecodeError, LookupError):
@@ -316,7 +392,12 @@ def _control_ratio(text: str) -> float:
 
 def normalise_text(text: str) -> str:
     """NFC, Unix line endings, no BOM or zero-width characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n\n")
+    )
     text = re.sub("[\ufeff\u200b\u200c\u200d\u2060]", "", text)
     return unicodedata.normalize("NFC", text)
 
@@ -344,12 +425,16 @@ def _front_matter_meta(source: str, warnings: list[str]) -> SourceMeta:
     value belongs is a list or mapping, and is ignored with a warning.
     """
     if len(source) > MAX_FRONT_MATTER_CHARS:
-        warnings.append(f"front matter is longer than {MAX_FRONT_MATTER_CHARS:,} characters and was ignored")
+        warnings.append(
+            f"front matter is longer than {MAX_FRONT_MATTER_CHARS:,} characters and was ignored"
+        )
         return SourceMeta()
     try:
         node = yaml.compose(source, Loader=yaml.BaseLoader)
     except yaml.YAMLError as exc:
-        warnings.append(f"front matter is not valid YAML and was ignored ({str(exc).splitlines()[0]})")
+        warnings.append(
+            f"front matter is not valid YAML and was ignored ({str(exc).splitlines()[0]})"
+        )
         return SourceMeta()
     except RecursionError:
         warnings.append("front matter is nested too deeply and was ignored")
@@ -364,16 +449,22 @@ def _front_matter_meta(source: str, warnings: list[str]) -> SourceMeta:
             continue
         key = key_node.value
         if key in values:
-            warnings.append(f"front matter key '{_short(key)}' is given twice: the first value is used")
+            warnings.append(
+                f"front matter key '{_short(key)}' is given twice: the first value is used"
+            )
             continue
         if isinstance(value_node, yaml.ScalarNode):
             if value_node.style is None and value_node.value in _NULL_SCALARS:
                 continue
             values[key] = value_node.value
-        elif isinstance(value_node, yaml.SequenceNode) and all(isinstance(item, yaml.ScalarNode) for item in value_node.value[: MAX_TAGS + 1]):
+        elif isinstance(value_node, yaml.SequenceNode) and all(
+            isinstance(item, yaml.ScalarNode) for item in value_node.value[: MAX_TAGS + 1]
+        ):
             values[key] = [item.value for item in value_node.value[: MAX_TAGS + 1]]
         else:
-            warnings.append(f"front matter key '{_short(key)}' holds a nested structure, not a value: ignored")
+            warnings.append(
+                f"front matter key '{_short(key)}' holds a nested structure, not a value: ignored"
+            )
     return _meta_from_mapping(values, "front matter", warnings)
 
 
@@ -399,7 +490,9 @@ def _split_header_block(text: str, warnings: list[str]) -> tuple[SourceMeta, str
     return _meta_from_mapping(found, "metadata lines", warnings), "\n".join(lines[end:])
 
 
-def _meta_from_mapping(data: dict[str, str | list[str]], origin: str, warnings: list[str]) -> SourceMeta:
+def _meta_from_mapping(
+    data: dict[str, str | list[str]], origin: str, warnings: list[str]
+) -> SourceMeta:
     """Known keys become fields, other keys are kept as extra metadata; every value is text."""
     values: dict[str, str] = {}
     tags: tuple[str, ...] = ()
@@ -410,17 +503,24 @@ def _meta_from_mapping(data: dict[str, str | list[str]], origin: str, warnings: 
             items = value if isinstance(value, list) else value.split(",")
             kept = [t.strip() for t in items if t.strip() and len(t.strip()) <= 100]
             if len(kept) > MAX_TAGS or len(kept) < len([t for t in items if t.strip()]):
-                warnings.append(f"tags: only the first {MAX_TAGS} tags of at most 100 characters are used")
+                warnings.append(
+                    f"tags: only the first {MAX_TAGS} tags of at most 100 characters are used"
+                )
             tags = tuple(dict.fromkeys(kept[:MAX_TAGS]))
             continue
         if isinstance(value, list):
             if key in META_KEYS:
-                warnings.append(f"{origin} key '{_short(key)}' should be a single value, not a list: ignored")
+                warnings.append(
+                    f"{origin} key '{_short(key)}' should be a single value, not a list: ignored"
+                )
                 continue
             value = ", ".join(value)
         value = value.strip()
         if len(value) > MAX_META_VALUE_CHARS:
-            warnings.append(f"{origin} key '{_short(key)}' is longer than {MAX_META_VALUE_CHARS:,} characters: ignored")
+            warnings.append(
+                f"{origin} key '{_short(key)}' is longer than {MAX_META_VALUE_CHARS:,} characters:"
+                " ignored"
+            )
             continue
         if not value:
             continue
@@ -429,7 +529,10 @@ def _meta_from_mapping(data: dict[str, str | list[str]], origin: str, warnings: 
                 extra.append((key, value))
             continue
         if key == "date" and parse_date_text(value) is None:
-            warnings.append(f"date '{_short(value)}' is not a date that can be read (e.g. 2024-01-12, 2024-01 or 12 January 2024): ignored")
+            warnings.append(
+                f"date '{_short(value)}' is not a date that can be read (e.g. 2024-01-12, 2024-01"
+                " or 12 January 2024): ignored"
+            )
             continue
         values[key] = value
     return SourceMeta(
@@ -462,9 +565,19 @@ def extract_html(html: str, warnings: list[str] | None = None) -> tuple[str, Sou
     if not text or not text.strip():
         raise RejectedSource("HTML page has no article text that could be extracted")
     found: dict[str, str | list[str]] = {
-        key: value for key, value in (("title", doc.title), ("date", doc.date), ("source_url", doc.url), ("outlet", doc.sitename), ("author", doc.author)) if isinstance(value, str) and value.strip()
+        key: value
+        for key, value in (
+            ("title", doc.title),
+            ("date", doc.date),
+            ("source_url", doc.url),
+            ("outlet", doc.sitename),
+            ("author", doc.author),
+        )
+        if isinstance(value, str) and value.strip()
     }
-    tags = [t for t in (doc.tags or []) if isinstance(t, str) and t.strip()]
+    tags = [t for t in doc.tags or [] if isinstance(t, str) and t.strip()]
     if tags:
         found["tags"] = tags
-    return normalise_text(text), _meta_from_mapping(found, "html metadata", warnings if warnings is not None else [])
+    return normalise_text(text), _meta_from_mapping(
+        found, "html metadata", warnings if warnings is not None else []
+    )

@@ -15,7 +15,18 @@ from collections.abc import Sequence
 from .chart import weekly_chart
 from .feeds import feed_path
 from .models import Label, Rejection, TaggedStory
-from .render import TYPE_PAGES, TYPE_TITLES, byline, entity_path, excerpt, front_matter, md_text, placed_date, rel, story_path
+from .render import (
+    TYPE_PAGES,
+    TYPE_TITLES,
+    byline,
+    entity_path,
+    excerpt,
+    front_matter,
+    md_text,
+    placed_date,
+    rel,
+    story_path,
+)
 from .tag import TYPE_ORDER, Taxonomy
 
 LATEST_ON_HOME = 10
@@ -33,7 +44,14 @@ def entry(t: TaggedStory, current: str, quote: str | None = None) -> str:
     return "  \n".join(lines)
 
 
-def paginate(path: str, title: str, intro: str, entries: Sequence[tuple[str, str]] | Sequence[str], page_size: int, meta: dict | None = None) -> dict[str, str]:
+def paginate(
+    path: str,
+    title: str,
+    intro: str,
+    entries: Sequence[tuple[str, str]] | Sequence[str],
+    page_size: int,
+    meta: dict | None = None,
+) -> dict[str, str]:
     """Split a long listing into pages of ``page_size`` entries, linked in order.
 
     ``entries`` are Markdown items, or (group, item) pairs shown under a heading per group.
@@ -45,7 +63,11 @@ def paginate(path: str, title: str, intro: str, entries: Sequence[tuple[str, str
     names = [path] + [f"{base}/{n}.md" for n in range(2, len(chunks) + 1)]
     pages = {}
     for n, (name, chunk) in enumerate(zip(names, chunks, strict=True), start=1):
-        body = [front_matter({"title": title if n == 1 else f"{title} (page {n})", **(meta or {})}), f"# {md_text(title)}\n", f"{intro}\n" if n == 1 else ""]
+        body = [
+            front_matter({"title": title if n == 1 else f"{title} (page {n})", **(meta or {})}),
+            f"# {md_text(title)}\n",
+            f"{intro}\n" if n == 1 else "",
+        ]
         if not chunk:
             body.append("Nothing here yet.\n")
         group = None
@@ -56,7 +78,10 @@ def paginate(path: str, title: str, intro: str, entries: Sequence[tuple[str, str
                 group = heading
             body.append(_relink(line, path, name))
         if len(chunks) > 1:
-            pager = " · ".join(f"**{k}**" if k == n else f"[{k}]({rel(names[k - 1], name)})" for k in range(1, len(chunks) + 1))
+            pager = " · ".join(
+                f"**{k}**" if k == n else f"[{k}]({rel(names[k - 1], name)})"
+                for k in range(1, len(chunks) + 1)
+            )
             body.append(f"\nPages: {pager}\n")
         pages[name] = "\n".join(body).rstrip() + "\n"
     return pages
@@ -83,13 +108,22 @@ def timeline_entries(timeline: Sequence[TaggedStory], current: str) -> list[tupl
     return [(month_of(t), entry(t, current)) for t in timeline]
 
 
-def timeline_page(timeline: Sequence[TaggedStory], taxonomy: Taxonomy, page_size: int) -> dict[str, str]:
-    intro = "Every story in the order it was published; undated stories come last, in the order of the earliest date they can have.\n\n"
+def timeline_page(
+    timeline: Sequence[TaggedStory], taxonomy: Taxonomy, page_size: int
+) -> dict[str, str]:
+    intro = (
+        "Every story in the order it was published; undated stories come last, in the order of the"
+        " earliest date they can have.\n\n"
+    )
     intro += weekly_chart(timeline, {topic.slug: topic.name for topic in taxonomy.topics})
-    return paginate("timeline.md", "Timeline", intro, timeline_entries(timeline, "timeline.md"), page_size)
+    return paginate(
+        "timeline.md", "Timeline", intro, timeline_entries(timeline, "timeline.md"), page_size
+    )
 
 
-def topic_pages(timeline: Sequence[TaggedStory], taxonomy: Taxonomy, page_size: int) -> dict[str, str]:
+def topic_pages(
+    timeline: Sequence[TaggedStory], taxonomy: Taxonomy, page_size: int
+) -> dict[str, str]:
     members: dict[str, list[TaggedStory]] = defaultdict(list)
     for t in timeline:
         for lab in t.topics:
@@ -98,17 +132,36 @@ def topic_pages(timeline: Sequence[TaggedStory], taxonomy: Taxonomy, page_size: 
     index = [
         front_matter({"title": "Topics"}),
         "# Topics\n",
-        "Topics come from the curated taxonomy file (`taxonomy.yml`). A story gets a topic when the topic is a subject of the story: "
-        "its phrases in the headline or lead, or several times in the text (each story's *About this story* shows the score and the phrases).\n",
+        (
+            "Topics come from the curated taxonomy file (`taxonomy.yml`). A story gets a topic when"
+            " the topic is a subject of the story: its phrases in the headline or lead, or several"
+            " times in the text (each story's *About this story* shows the score and the"
+            " phrases).\n"
+        ),
     ]
     for topic in sorted(taxonomy.topics, key=lambda topic: topic.name.casefold()):
         stories = members.get(topic.slug, [])
-        index.append(f"- **[{md_text(topic.name)}]({topic.slug}.md)** — {len(stories)} {'story' if len(stories) == 1 else 'stories'}  \n    {md_text(topic.description)}")
+        index.append(
+            f"- **[{md_text(topic.name)}]({topic.slug}.md)** — {len(stories)}"
+            f" {'story' if len(stories) == 1 else 'stories'}  \n    {md_text(topic.description)}"
+        )
         path = f"topics/{topic.slug}.md"
         feed = feed_path(topic.slug)
-        intro = f"{md_text(topic.description)}\n\n[Follow this topic in a feed reader (Atom)]({rel(feed, path)})"
+        intro = (
+            f"{md_text(topic.description)}\n\n[Follow this topic in a feed reader"
+            f" (Atom)]({rel(feed, path)})"
+        )
         meta = {"digest": {"feed": {"title": f"{topic.name}: stories", "path": feed}}}
-        pages.update(paginate(path, topic.name, intro, timeline_entries(list(reversed(stories)), path), page_size, meta))
+        pages.update(
+            paginate(
+                path,
+                topic.name,
+                intro,
+                timeline_entries(list(reversed(stories)), path),
+                page_size,
+                meta,
+            )
+        )
     pages["topics/index.md"] = "\n".join(index) + "\n"
     return pages
 
@@ -138,22 +191,60 @@ def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, s
     for (kind, slug), stories in members.items():
         label = stories[0][1]
         path = entity_path(label)
-        with_it: Counter[tuple[str, str]] = Counter((other.kind, other.slug) for t, _ in stories for other in t.entities if (other.kind, other.slug) != (kind, slug))
-        common = sorted(with_it.items(), key=lambda kv: (-kv[1], names[kv[0]].casefold()))[:CO_MENTIONED]
+        with_it: Counter[tuple[str, str]] = Counter(
+            (other.kind, other.slug)
+            for t, _ in stories
+            for other in t.entities
+            if (other.kind, other.slug) != (kind, slug)
+        )
+        common = sorted(with_it.items(), key=lambda kv: (-kv[1], names[kv[0]].casefold()))[
+            :CO_MENTIONED
+        ]
         kind_name = {"person": "Person", "place": "Place", "organisation": "Organisation"}[kind]
-        intro = f"{kind_name} named in {len(stories)} {'story' if len(stories) == 1 else 'stories'} (found automatically in the text)."
+        intro = (
+            f"{kind_name} named in {len(stories)} {'story' if len(stories) == 1 else 'stories'}"
+            " (found automatically in the text)."
+        )
         if common:
-            links = ", ".join(f"[{md_text(names[k])}]({rel(entity_path(members[k][0][1]), path)}) ({n})" for k, n in common)
+            links = ", ".join(
+                f"[{md_text(names[k])}]({rel(entity_path(members[k][0][1]), path)}) ({n})"
+                for k, n in common
+            )
             intro += f"\n\nOften named with it: {links}."
-        entries = [(month_of(t), entry(t, path, quote=mention_sentence(t, lab))) for t, lab in reversed(stories)]
+        entries = [
+            (month_of(t), entry(t, path, quote=mention_sentence(t, lab)))
+            for t, lab in reversed(stories)
+        ]
         pages.update(paginate(path, label.name, intro, entries, page_size))
-    index = [front_matter({"title": "Entities"}), "# Entities\n", "People, places and organisations named in the stories, found by a named-entity recogniser and corrected by the taxonomy file.\n"]
+    index = [
+        front_matter({"title": "Entities"}),
+        "# Entities\n",
+        (
+            "People, places and organisations named in the stories, found by a named-entity"
+            " recogniser and corrected by the taxonomy file.\n"
+        ),
+    ]
     for kind in TYPE_ORDER:
-        keys = sorted((k for k in members if k[0] == kind), key=lambda k: (-len(members[k]), names[k].casefold()))
+        keys = sorted(
+            (k for k in members if k[0] == kind),
+            key=lambda k: (-len(members[k]), names[k].casefold()),
+        )
         type_path = f"entities/{TYPE_PAGES[kind]}.md"
         index.append(f"- [{TYPE_TITLES[kind]}]({TYPE_PAGES[kind]}.md) — {len(keys)}")
-        rows = [f"- [{md_text(names[k])}]({rel(entity_path(members[k][0][1]), type_path)}) — {len(members[k])}" for k in keys]
-        pages.update(paginate(type_path, TYPE_TITLES[kind], f"{TYPE_TITLES[kind]} by number of stories.", rows, page_size))
+        rows = [
+            f"- [{md_text(names[k])}]({rel(entity_path(members[k][0][1]), type_path)}) —"
+            f" {len(members[k])}"
+            for k in keys
+        ]
+        pages.update(
+            paginate(
+                type_path,
+                TYPE_TITLES[kind],
+                f"{TYPE_TITLES[kind]} by number of stories.",
+                rows,
+                page_size,
+            )
+        )
     pages["entities/index.md"] = "\n".join(index) + "\n"
     return pages
 
@@ -163,9 +254,16 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
     for t in timeline:
         months[t.date.value.strftime("%Y-%m") if t.date.value else "undated"].append(t)
     keys = sorted(months, key=lambda k: (k == "undated", k))
-    labels = {key: "Undated" if key == "undated" else months[key][0].date.value.strftime("%B %Y") for key in keys}  # type: ignore[union-attr]
+    labels = {
+        key: "Undated" if key == "undated" else months[key][0].date.value.strftime("%B %Y")
+        for key in keys
+    }  # type: ignore[union-attr]
     pages = {}
-    index = [front_matter({"title": "Archive"}), "# Archive\n", "Stories by month of publication.\n"]
+    index = [
+        front_matter({"title": "Archive"}),
+        "# Archive\n",
+        "Stories by month of publication.\n",
+    ]
     for n, key in enumerate(keys):
         stories = months[key]
         index.append(f"- [{labels[key]}]({key}.md) — {len(stories)}")
@@ -175,8 +273,12 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
             steps.append(f"← [{labels[keys[n - 1]]}]({keys[n - 1]}.md)")
         if n + 1 < len(keys):
             steps.append(f"[{labels[keys[n + 1]]}]({keys[n + 1]}.md) →")
-        intro = f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}." + (f"\n\n{' · '.join(steps)}" if steps else "")
-        pages.update(paginate(path, labels[key], intro, [entry(t, path) for t in stories], page_size))
+        intro = f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}." + (
+            f"\n\n{' · '.join(steps)}" if steps else ""
+        )
+        pages.update(
+            paginate(path, labels[key], intro, [entry(t, path) for t in stories], page_size)
+        )
     pages["archive/index.md"] = "\n".join(index) + "\n"
     return pages
 
@@ -186,19 +288,32 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
 
 def latest_fragment(timeline: Sequence[TaggedStory]) -> str:
     """The newest stories; an undated story stands where its lower bound puts it, and says so."""
-    latest = sorted(timeline, key=lambda t: (placed_date(t), t.story.id), reverse=True)[:LATEST_ON_HOME]
+    latest = sorted(timeline, key=lambda t: (placed_date(t), t.story.id), reverse=True)[
+        :LATEST_ON_HOME
+    ]
     lines = ["## Latest stories\n"] + [entry(t, "index.md") for t in latest]
     if any(t.date.value is None for t in latest):
-        lines.append("\nAn undated story stands at the earliest date it can have: the latest date its text mentions.")
-    lines.append("\nEvery story on the [timeline](timeline.md), by [month](archive/index.md), or [search](search.md) them.")
+        lines.append(
+            "\nAn undated story stands at the earliest date it can have: the latest date its text"
+            " mentions."
+        )
+    lines.append(
+        "\nEvery story on the [timeline](timeline.md), by [month](archive/index.md), or"
+        " [search](search.md) them."
+    )
     lines.append(f"Follow new stories in a feed reader: [Atom feed of all stories]({feed_path()}).")
     return "\n".join(lines) + "\n"
 
 
 def topics_fragment(timeline: Sequence[TaggedStory], taxonomy: Taxonomy) -> str:
     counts = Counter(lab.slug for t in timeline for lab in t.topics)
-    ordered = sorted(taxonomy.topics, key=lambda topic: (-counts.get(topic.slug, 0), topic.name.casefold()))
-    lines = ["## Topics\n"] + [f"- [{md_text(topic.name)}](topics/{topic.slug}.md) — {counts.get(topic.slug, 0)}" for topic in ordered]
+    ordered = sorted(
+        taxonomy.topics, key=lambda topic: (-counts.get(topic.slug, 0), topic.name.casefold())
+    )
+    lines = ["## Topics\n"] + [
+        f"- [{md_text(topic.name)}](topics/{topic.slug}.md) — {counts.get(topic.slug, 0)}"
+        for topic in ordered
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -215,7 +330,10 @@ def stats_fragment(tagged: Sequence[TaggedStory], rejections: Sequence[Rejection
         f"| Stories published | {len(tagged)} |",
         f"| Versions folded into a story | {folded} |",
         f"| Sources rejected | {len(rejections)} |",
-        f"| Dated to the day / month / undated | {precision.get('day', 0)} / {precision.get('month', 0)} / {precision.get('none', 0)} |",
+        (
+            f"| Dated to the day / month / undated | {precision.get('day', 0)} /"
+            f" {precision.get('month', 0)} / {precision.get('none', 0)} |"
+        ),
         f"| People, places and organisations | {len(entities)} |",
         "",
     ]

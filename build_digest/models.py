@@ -43,7 +43,8 @@ class SourceDocument:
     """``text``, ``markdown`` or ``html``."""
     meta: SourceMeta = field(default_factory=SourceMeta)
     path_bytes: str | None = None
-    """Hex of the path's raw bytes, only when they are not valid UTF-8 (so it can be found again)."""
+    """Hex of the path's raw bytes, only when they are not valid UTF-8 (so it can be found
+    again)."""
 
 
 @dataclass(frozen=True)

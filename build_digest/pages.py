@@ -15,9 +15,40 @@ from collections import Counter
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
-from .listings import archive_pages, entity_pages, latest_fragment, stats_fragment, timeline_page, topic_pages, topics_fragment
-from .models import Block, CleanedArticle, DateTag, FoldedVersion, Rejection, Role, TaggedStory, TitleSource
-from .render import TYPE_TITLES, WORDS_PER_MINUTE, chronological, entity_path, format_date, front_matter, json_for_script, md_text, rel, safe_url, story_path, time_element, when
+from .listings import (
+    archive_pages,
+    entity_pages,
+    latest_fragment,
+    stats_fragment,
+    timeline_page,
+    topic_pages,
+    topics_fragment,
+)
+from .models import (
+    Block,
+    CleanedArticle,
+    DateTag,
+    FoldedVersion,
+    Rejection,
+    Role,
+    TaggedStory,
+    TitleSource,
+)
+from .render import (
+    TYPE_TITLES,
+    WORDS_PER_MINUTE,
+    chronological,
+    entity_path,
+    format_date,
+    front_matter,
+    json_for_script,
+    md_text,
+    rel,
+    safe_url,
+    story_path,
+    time_element,
+    when,
+)
 from .tag import TYPE_ORDER, Taxonomy
 
 MAX_REMOVED_SHOWN = 60
@@ -28,7 +59,12 @@ def share_metadata(t: TaggedStory, description: str) -> dict:
     """What link previews and search engines read: Open Graph fields and a NewsArticle."""
     main = t.story.main
     day = t.date.value.isoformat() if t.date.value and t.date.precision == "day" else None
-    article: dict[str, object] = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": main.title[:110], "description": description}
+    article: dict[str, object] = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": main.title[:110],
+        "description": description,
+    }
     if day:
         article["datePublished"] = day
     if main.outlet:
@@ -63,7 +99,9 @@ def write_pages(
     for i, t in enumerate(timeline):
         prev_story = timeline[i - 1] if i > 0 else None
         next_story = timeline[i + 1] if i + 1 < len(timeline) else None
-        pages[story_path(t.story.id)] = story_page(t, [by_id[r] for r in related.get(t.story.id, ())], prev_story, next_story, frequency)
+        pages[story_path(t.story.id)] = story_page(
+            t, [by_id[r] for r in related.get(t.story.id, ())], prev_story, next_story, frequency
+        )
     pages.update(topic_pages(timeline, taxonomy, page_size))
     pages.update(entity_pages(timeline, page_size))
     pages.update(archive_pages(timeline, page_size))
@@ -90,7 +128,9 @@ def story_page(
     path = story_path(story.id)
     main = story.main
     standfirst = next((b.text for b in main.blocks if b.role is Role.STANDFIRST), "")
-    description = standfirst or next((b.text for b in main.body_blocks if b.role is Role.PARAGRAPH), "")
+    description = standfirst or next(
+        (b.text for b in main.body_blocks if b.role is Role.PARAGRAPH), ""
+    )
     fm = {
         "title": main.title,
         "description": description[:300],
@@ -103,14 +143,21 @@ def story_page(
         "sources": [a.source.path for a in story.articles],
         "digest": {"share": share_metadata(t, description[:300])},
     }
-    out = [front_matter(fm), f"# {md_text(main.title)}\n", f"{story_byline(t)}\n{{ .digest-byline }}\n"]
+    out = [
+        front_matter(fm),
+        f"# {md_text(main.title)}\n",
+        f"{story_byline(t)}\n{{ .digest-byline }}\n",
+    ]
     if standfirst:
         out.append(f"{md_text(standfirst)}\n{{ .digest-standfirst }}\n")
     out.extend(article_body(main.blocks, indent=""))
     out.append(chips(t, path))
     if story.others:
         out.append("## Other versions\n")
-        out.append(f"This story arrived {len(story.articles)} times; the text above is the fullest version. Every other version is kept in full:\n")
+        out.append(
+            f"This story arrived {len(story.articles)} times; the text above is the fullest"
+            " version. Every other version is kept in full:\n"
+        )
         for version in story.others:
             out.append(other_version(version))
     if related:
@@ -118,14 +165,21 @@ def story_page(
         for other in related:
             shared = shared_labels(t, other, frequency or Counter())
             note = f" — both name {md_text(', '.join(shared[:3]))}" if shared else ""
-            out.append(f"- [{md_text(other.story.main.title)}]({rel(story_path(other.story.id), path)}) · {format_date(other.date)}{note}")
+            out.append(
+                f"- [{md_text(other.story.main.title)}]({rel(story_path(other.story.id), path)}) ·"
+                f" {format_date(other.date)}{note}"
+            )
         out.append("")
     if prev_story or next_story:
         out.append("## In time\n")
         if prev_story:
-            out.append(f"- Before: [{md_text(prev_story.story.main.title)}]({rel(story_path(prev_story.story.id), path)}) · {format_date(prev_story.date)}")
+            link = rel(story_path(prev_story.story.id), path)
+            title = md_text(prev_story.story.main.title)
+            out.append(f"- Before: [{title}]({link}) · {format_date(prev_story.date)}")
         if next_story:
-            out.append(f"- After: [{md_text(next_story.story.main.title)}]({rel(story_path(next_story.story.id), path)}) · {format_date(next_story.date)}")
+            link = rel(story_path(next_story.story.id), path)
+            title = md_text(next_story.story.main.title)
+            out.append(f"- After: [{title}]({link}) · {format_date(next_story.date)}")
         out.append("")
     out.append(about_story(t))
     return "\n".join(out).rstrip() + "\n"
@@ -149,11 +203,21 @@ def chips(t: TaggedStory, path: str) -> str:
     """Topics, then places, organisations and people, as compact links after the story."""
     rows = []
     if t.topics:
-        rows.append("Topics: " + " ".join(f"[{md_text(lab.name)}]({rel(f'topics/{lab.slug}.md', path)})" for lab in t.topics))
+        rows.append(
+            "Topics: "
+            + " ".join(
+                f"[{md_text(lab.name)}]({rel(f'topics/{lab.slug}.md', path)})" for lab in t.topics
+            )
+        )
     for kind in TYPE_ORDER:
         labels = [lab for lab in t.entities if lab.kind == kind]
         if labels:
-            rows.append(f"{TYPE_TITLES[kind]}: " + " ".join(f"[{md_text(lab.name)}]({rel(entity_path(lab), path)})" for lab in labels))
+            rows.append(
+                f"{TYPE_TITLES[kind]}: "
+                + " ".join(
+                    f"[{md_text(lab.name)}]({rel(entity_path(lab), path)})" for lab in labels
+                )
+            )
     return "".join(f"{row}\n{{ .digest-chips }}\n\n" for row in rows)
 
 
@@ -161,9 +225,21 @@ def other_version(version: FoldedVersion) -> str:
     """A folded version: a summary a reader understands, the evidence and full text inside."""
     article = version.article
     stated_date = article.source.meta.date
-    summary = " · ".join(part for part in (article.outlet or article.source.path, stated_date, version.kind.value) if part)
-    lines = [f"**Headline:** {md_text(article.title)}", *source_facts(article), f"**Why it was folded:** {md_text(version.reason)}"]
-    body = "".join(f"    - {line}\n" for line in lines) + "\n" + "".join(article_body(article.blocks, indent="    "))
+    summary = " · ".join(
+        part
+        for part in (article.outlet or article.source.path, stated_date, version.kind.value)
+        if part
+    )
+    lines = [
+        f"**Headline:** {md_text(article.title)}",
+        *source_facts(article),
+        f"**Why it was folded:** {md_text(version.reason)}",
+    ]
+    body = (
+        "".join(f"    - {line}\n" for line in lines)
+        + "\n"
+        + "".join(article_body(article.blocks, indent="    "))
+    )
     return f'??? note "{_title_attr(summary)}"\n\n{body}'
 
 
@@ -177,24 +253,48 @@ def about_story(t: TaggedStory) -> str:
     main = t.story.main
     facts = [f"**Date:** {time_element(t.date)} — {md_text(date_note(t.date))}"]
     if main.title_source is TitleSource.DERIVED:
-        facts.append("**Headline:** derived from the text (the source has no headline): the lead sentence's main clause")
+        facts.append(
+            "**Headline:** derived from the text (the source has no headline): the lead sentence's"
+            " main clause"
+        )
     elif main.title_source is TitleSource.STATED:
         facts.append("**Headline:** as the source's metadata states it")
     facts.extend(source_facts(main))
     lines = [f"- {fact}" for fact in facts]
     if t.topics:
-        lines.append("- **Why these topics** (score: headline 3, lead 2, text 1 per mention; see the Topics page):")
-        lines.extend(f"    - {md_text(lab.name)} — {lab.score:g}: {md_text('; '.join(lab.evidence))}" for lab in t.topics)
+        lines.append(
+            "- **Why these topics** (score: headline 3, lead 2, text 1 per mention; see the Topics"
+            " page):"
+        )
+        lines.extend(
+            f"    - {md_text(lab.name)} — {lab.score:g}: {md_text('; '.join(lab.evidence))}"
+            for lab in t.topics
+        )
     if t.entities:
         lines.append("- **Names found in the text** (as written):")
-        lines.extend(f"    - {md_text(lab.name)} ({lab.kind}): {md_text('; '.join(lab.evidence[:6]))}" for lab in t.entities)
+        lines.extend(
+            f"    - {md_text(lab.name)} ({lab.kind}): {md_text('; '.join(lab.evidence[:6]))}"
+            for lab in t.entities
+        )
     for article in t.story.articles:
         if article.removed:
-            lines.append(f"- **Removed from {md_text(article.source.path)}** ({len(article.removed)} lines):")
-            lines.extend(f"    - line {r.line_number} ({md_text(r.rule)}): {md_text(r.text[:120])}" for r in article.removed[:MAX_REMOVED_SHOWN])
+            lines.append(
+                f"- **Removed from {md_text(article.source.path)}** ({len(article.removed)} lines):"
+            )
+            lines.extend(
+                f"    - line {r.line_number} ({md_text(r.rule)}): {md_text(r.text[:120])}"
+                for r in article.removed[:MAX_REMOVED_SHOWN]
+            )
             if len(article.removed) > MAX_REMOVED_SHOWN:
-                lines.append(f"    - … {len(article.removed) - MAX_REMOVED_SHOWN} more (`build-digest check` lists them all)")
-    return '??? info digest-about "About this story"\n\n' + "\n".join(f"    {line}" for line in lines) + "\n"
+                lines.append(
+                    f"    - … {len(article.removed) - MAX_REMOVED_SHOWN} more (`build-digest check`"
+                    " lists them all)"
+                )
+    return (
+        '??? info digest-about "About this story"\n\n'
+        + "\n".join(f"    {line}" for line in lines)
+        + "\n"
+    )
 
 
 def source_facts(article: CleanedArticle) -> list[str]:
@@ -227,12 +327,19 @@ def date_note(tag: DateTag) -> str:
     if tag.precision == "month":
         note += "; only the month is known"
     if tag.value is None and tag.not_before:
-        note += f"; published on or after {tag.not_before.isoformat()}, the latest date the text mentions"
+        note += (
+            f"; published on or after {tag.not_before.isoformat()}, the latest date the text"
+            " mentions"
+        )
     return note
 
 
 # A caption or credit that already names itself ("Credit: AP", "IMAGE SOURCE: AP", "Photo: …").
-_SELF_LABELLED = re.compile(r"^\(?(?:image source|image credit|images?|photo(?:graph)?s?(?: credit)?|picture|pic|credits?|source|illustration|video|file photo|foto|caption)\b\s*[:：]", re.I)
+_SELF_LABELLED = re.compile(
+    r"^\(?(?:image source|image credit|images?|photo(?:graph)?s?(?:"
+    r" credit)?|picture|pic|credits?|source|illustration|video|file photo|foto|caption)\b\s*[:：]",
+    re.I,
+)
 
 
 def article_body(blocks: Sequence[Block], indent: str) -> list[str]:
@@ -246,9 +353,15 @@ def article_body(blocks: Sequence[Block], indent: str) -> list[str]:
         elif block.role is Role.PARAGRAPH:
             out.append(f"{indent}{text}\n")
         elif block.role is Role.CAPTION:
-            out.append(f"{indent}{text if labelled else '*Photo:* ' + text}\n{indent}{{ .digest-caption }}\n")
+            out.append(
+                f"{indent}{text if labelled else '*Photo:* ' + text}\n{indent}{{ .digest-caption"
+                " }\n"
+            )
         elif block.role is Role.CREDIT:
-            out.append(f"{indent}{text if labelled else '*Credit:* ' + text}\n{indent}{{ .digest-caption }}\n")
+            out.append(
+                f"{indent}{text if labelled else '*Credit:* ' + text}\n{indent}{{ .digest-caption"
+                " }\n"
+            )
         elif block.role is Role.ATTRIBUTION:
             out.append(f"{indent}{text}\n{indent}{{ .digest-attribution }}\n")
         elif block.role is Role.STANDFIRST and indent:
@@ -260,4 +373,14 @@ def shared_labels(a: TaggedStory, b: TaggedStory, frequency: Counter[tuple[str, 
     """Names and topics both stories carry, the rarest in the archive first (the most telling)."""
     theirs = {(lab.kind, lab.slug) for lab in (*b.topics, *b.entities)}
     shared = [lab for lab in (*a.entities, *a.topics) if (lab.kind, lab.slug) in theirs]
-    return [lab.name for lab in sorted(shared, key=lambda lab: (lab.kind == "topic", frequency[(lab.kind, lab.slug)], lab.name.casefold()))]
+    return [
+        lab.name
+        for lab in sorted(
+            shared,
+            key=lambda lab: (
+                lab.kind == "topic",
+                frequency[(lab.kind, lab.slug)],
+                lab.name.casefold(),
+            ),
+        )
+    ]

@@ -17,7 +17,14 @@ from .catalog import build_catalog
 from .clean import clean_sources
 from .config import DigestSettings
 from .dates import article_date
-from .dedupe import Fingerprint, dedupe, fingerprint, fingerprint_from_json, fingerprint_to_json, fingerprint_version
+from .dedupe import (
+    Fingerprint,
+    dedupe,
+    fingerprint,
+    fingerprint_from_json,
+    fingerprint_to_json,
+    fingerprint_version,
+)
 from .deps import check_dependencies
 from .errors import DigestError
 from .ingest import ingest
@@ -45,7 +52,9 @@ class StageTimer:
         return result
 
 
-def per_source(articles: Sequence[CleanedArticle], fn: Callable[[CleanedArticle], T], stage: str) -> tuple[list[CleanedArticle], list[T], list[Rejection]]:
+def per_source(
+    articles: Sequence[CleanedArticle], fn: Callable[[CleanedArticle], T], stage: str
+) -> tuple[list[CleanedArticle], list[T], list[Rejection]]:
     """Run one per-source step inside its own guard: a failure rejects that source only.
 
     Returns the articles that passed, their results (aligned), and the rejections.
@@ -58,14 +67,23 @@ def per_source(articles: Sequence[CleanedArticle], fn: Callable[[CleanedArticle]
             result = fn(article)
         except Exception as exc:  # one bad source never stops the others
             source = article.source
-            rejections.append(Rejection(source.path, source.sha256, f"failed in the {stage} stage ({type(exc).__name__}: {str(exc)[:200]})", source.path_bytes))
+            rejections.append(
+                Rejection(
+                    source.path,
+                    source.sha256,
+                    f"failed in the {stage} stage ({type(exc).__name__}: {str(exc)[:200]})",
+                    source.path_bytes,
+                )
+            )
             continue
         kept.append(article)
         results.append(result)
     return kept, results, rejections
 
 
-def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: StageTimer | None = None) -> DigestResult:
+def run_pipeline(
+    settings: DigestSettings, today: dt.date | None = None, timer: StageTimer | None = None
+) -> DigestResult:
     """Everything from the sources folder to generated Markdown and the catalog."""
     timer = timer or StageTimer()
     if not settings.sources_dir.is_dir():
@@ -74,7 +92,9 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     taxonomy = load_taxonomy(settings.taxonomy)
     cache = DigestCache(settings.cache_dir)
     finder = timer.run("entity finder", EntityFinder, settings.ner_model, taxonomy, cache)
-    ingested = timer.run("ingest", ingest, settings.sources_dir, legacy_encoding=settings.legacy_encoding)
+    ingested = timer.run(
+        "ingest", ingest, settings.sources_dir, legacy_encoding=settings.legacy_encoding
+    )
     log.info("read %d sources, rejected %d", len(ingested.documents), len(ingested.rejections))
     articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean)
     version = fingerprint_version()
@@ -90,8 +110,18 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
             computed.add(keys[a.source.path])
         return article_date(a, today), fp
 
-    articles, facts, failed = timer.run("dates and fingerprints", per_source, articles, date_and_fingerprint, "date and fingerprint")
-    cache.put_many("fingerprint", version, {keys[a.source.path]: fingerprint_to_json(fp) for a, (_, fp) in zip(articles, facts, strict=True) if keys[a.source.path] in computed})
+    articles, facts, failed = timer.run(
+        "dates and fingerprints", per_source, articles, date_and_fingerprint, "date and fingerprint"
+    )
+    cache.put_many(
+        "fingerprint",
+        version,
+        {
+            keys[a.source.path]: fingerprint_to_json(fp)
+            for a, (_, fp) in zip(articles, facts, strict=True)
+            if keys[a.source.path] in computed
+        },
+    )
     dates = [date for date, _ in facts]
     prints = [print_ for _, print_ in facts]
     rejections = tuple(sorted((*ingested.rejections, *unclean, *failed), key=lambda r: r.path))
@@ -101,7 +131,9 @@ def run_pipeline(settings: DigestSettings, today: dt.date | None = None, timer: 
     print_by_path = {a.source.path: p for a, p in zip(articles, prints, strict=True)}
     print_by_story = {t.story.id: print_by_path[t.story.main.source.path] for t in tagged}
     related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)
-    pages, fragments = timer.run("pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size)
+    pages, fragments = timer.run(
+        "pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size
+    )
     records = search_records(tagged)
     pages["search.md"] = search_page(records)
     catalog = build_catalog(tagged, related, rejections, ingested.notes)

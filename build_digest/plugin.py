@@ -76,22 +76,32 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             raise PluginError(str(exc)) from exc
         report(self.result)
         self._cancel_index()  # a rebuild by `serve` that failed before post-build left one
-        self.index = BackgroundIndex(self.result.search_records, beside=Path(config.site_dir).resolve().parent)
+        self.index = BackgroundIndex(
+            self.result.search_records, beside=Path(config.site_dir).resolve().parent
+        )
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None
         for path, content in self.result.pages.items():
             if files.get_file_from_path(path) is not None:
-                raise PluginError(f"docs/{path} is hand-written but the digest generates that page: rename or remove it")
+                raise PluginError(
+                    f"docs/{path} is hand-written but the digest generates that page: rename or"
+                    " remove it"
+                )
             files.append(File.generated(config, path, content=content))
-        for path, feed in render_feeds(self.result.stories, config.site_name, self.result.topic_names, config.site_url or "").items():
+        for path, feed in render_feeds(
+            self.result.stories, config.site_name, self.result.topic_names, config.site_url or ""
+        ).items():
             files.append(File.generated(config, path, content=feed))
         owners: dict[str, str] = {}
         for file in files.documentation_pages():
             other = owners.setdefault(file.url, file.src_uri)
             if other != file.src_uri:
-                raise PluginError(f"two pages would be published at the same address '{file.url}': {other} and {file.src_uri}")
+                raise PluginError(
+                    f"two pages would be published at the same address '{file.url}': {other} and"
+                    f" {file.src_uri}"
+                )
         return files
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
@@ -101,7 +111,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         def fill(m: re.Match[str]) -> str:
             name = m.group(1)
             if name not in fragments:
-                raise PluginError(f"{page.file.src_uri}: unknown marker digest:{name} (known: {', '.join(sorted(fragments))})")
+                raise PluginError(
+                    f"{page.file.src_uri}: unknown marker digest:{name} (known:"
+                    f" {', '.join(sorted(fragments))})"
+                )
             return fragments[name]
 
         return _MARKER.sub(fill, markdown)
@@ -109,16 +122,32 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.result is not None
         out = Path(config.site_dir) / "catalog.json"
-        out.write_text(json.dumps(self.result.catalog, ensure_ascii=False, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+        out.write_text(
+            json.dumps(self.result.catalog, ensure_ascii=False, indent=2, sort_keys=False) + "\n",
+            encoding="utf-8",
+        )
         assert self.index is not None
         index, self.index = self.index, None
         # What is left of indexing once the pages are written: it ran beside the render.
         self.timer.run("search index", index.finish, Path(config.site_dir) / INDEX_FOLDER)
         statuses = status_counts(self.result.catalog)
-        log.info("Digest: %d stories from %d sources (%d folded, %d rejected)", statuses["published"], sum(statuses.values()), statuses["duplicate"], statuses["rejected"])
+        log.info(
+            "Digest: %d stories from %d sources (%d folded, %d rejected)",
+            statuses["published"],
+            sum(statuses.values()),
+            statuses["duplicate"],
+            statuses["rejected"],
+        )
         titles = {a["url"]: a["title"] for a in self.result.catalog["articles"]}
         for old, new in self.result.catalog["redirects"].items():
-            write_redirect(Path(config.site_dir), old, new, titles.get(new, ""), config.use_directory_urls, config.site_url or "")
+            write_redirect(
+                Path(config.site_dir),
+                old,
+                new,
+                titles.get(new, ""),
+                config.use_directory_urls,
+                config.site_url or "",
+            )
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cancel_index()
@@ -144,21 +173,28 @@ def report(result: DigestResult) -> None:
             log.warning("%s: %s", visible(path), visible(note))
 
 
-def write_redirect(site_dir: Path, old_url: str, new_url: str, title: str, directory_urls: bool, site_url: str = "") -> None:
+def write_redirect(
+    site_dir: Path, old_url: str, new_url: str, title: str, directory_urls: bool, site_url: str = ""
+) -> None:
     """A page at a story's former address that sends readers (and search engines) on."""
     old_file = f"{old_url}index.html" if directory_urls else f"{old_url.rstrip('/')}.html"
     new_file = new_url if directory_urls else f"{new_url.rstrip('/')}.html"
-    target = posixpath.relpath(new_file, posixpath.dirname(old_file)) + ("/" if directory_urls else "")
+    target = posixpath.relpath(new_file, posixpath.dirname(old_file)) + (
+        "/" if directory_urls else ""
+    )
     path = site_dir / old_file
     if path.exists():
         return  # never overwrite a real page
     path.parent.mkdir(parents=True, exist_ok=True)
     href, text = html.escape(target, quote=True), html.escape(title or "the story")
-    canonical = html.escape(site_url.rstrip("/") + "/" + new_file if site_url else target, quote=True)
+    canonical = html.escape(
+        site_url.rstrip("/") + "/" + new_file if site_url else target, quote=True
+    )
     path.write_text(
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        f'<title>Moved: {text}</title><meta name="robots" content="noindex">'
-        f'<link rel="canonical" href="{canonical}"><meta http-equiv="refresh" content="0; url={href}"></head>\n'
-        f'<body><p>This story has moved: <a href="{href}">{text}</a>.</p></body></html>\n',
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved:'
+        f' {text}</title><meta name="robots" content="noindex"><link rel="canonical"'
+        f' href="{canonical}"><meta http-equiv="refresh" content="0;'
+        f' url={href}"></head>\n<body><p>This story has moved: <a'
+        f' href="{href}">{text}</a>.</p></body></html>\n',
         encoding="utf-8",
     )

@@ -53,7 +53,13 @@ def related_stories(
         keys[sid] |= {f"figure:{x}" for x in prints[sid].figures} if figure_weight else set()
         df.update(keys[sid])
     for k in df:
-        weight[k] = topic_weight if k.startswith("topic:") else figure_weight if k.startswith("figure:") else 1.0
+        weight[k] = (
+            topic_weight
+            if k.startswith("topic:")
+            else figure_weight
+            if k.startswith("figure:")
+            else 1.0
+        )
     dates = {t.story.id: t.date.value for t in tagged}
     postings: dict[str, list[str]] = defaultdict(list)
     for sid, ks in keys.items():
@@ -71,9 +77,14 @@ def related_stories(
                     scores[other] += weight[k] * math.log(1 + n / df[k])
         # Text similarity at most doubles a label score, so only the best label matches
         # need it: comparing texts is the costly part.
-        shortlist = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[: max(RERANK, 10 * count)]
+        shortlist = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[
+            : max(RERANK, 10 * count)
+        ]
         similarity = texts.cosines(sid, [other for other, _ in shortlist])
-        ranked = [(score * (1 + cos) * nearness(dates[sid], dates[other]), other) for (other, score), cos in zip(shortlist, similarity, strict=True)]
+        ranked = [
+            (score * (1 + cos) * nearness(dates[sid], dates[other]), other)
+            for (other, score), cos in zip(shortlist, similarity, strict=True)
+        ]
         ranked.sort(key=lambda x: (-round(x[0], 9), x[1]))
         related[sid] = tuple(other for _, other in ranked[:count])
     return related
@@ -94,7 +105,10 @@ class TextVectors:
                 rows.append(i)
                 cols.append(vocabulary.setdefault(word, len(vocabulary)))
                 values.append(count / norm)
-        self.matrix = csr_matrix((np.array(values, dtype=np.float64), (rows, cols)), shape=(len(ids), max(len(vocabulary), 1)))
+        self.matrix = csr_matrix(
+            (np.array(values, dtype=np.float64), (rows, cols)),
+            shape=(len(ids), max(len(vocabulary), 1)),
+        )
 
     def cosines(self, sid: str, others: Sequence[str]) -> list[float]:
         if not others:

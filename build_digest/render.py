@@ -105,22 +105,32 @@ times faster than the pure-Python one, which showed up in the profile of a 1,600
 
 
 def front_matter(data: dict) -> str:
-    data = {k: html.escape(v, quote=True) if k in _TEMPLATE_KEYS and isinstance(v, str) else v for k, v in data.items()}
-    return "---\n" + yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000) + "---\n\n"
+    data = {
+        k: html.escape(v, quote=True) if k in _TEMPLATE_KEYS and isinstance(v, str) else v
+        for k, v in data.items()
+    }
+    return (
+        "---\n"
+        + yaml.dump(data, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=1000)
+        + "---\n\n"
+    )
 
 
 def placed_date(t: TaggedStory) -> dt.date:
-    """Where a story stands in time: its date, else the earliest date it can have, else the start."""
+    """Where a story stands in time: its date, else the earliest date it can have, else the
+    start."""
     return t.date.value or t.date.not_before or dt.date.min
 
 
 def chronological(stories: Iterable[TaggedStory]) -> list[TaggedStory]:
-    """Dated stories in date order, then undated ones in the order of their lower bound, ties by id."""
+    """Dated stories in date order, then undated ones in the order of their lower bound, ties
+    by id."""
     return sorted(stories, key=lambda t: (t.date.value is None, placed_date(t), t.story.id))
 
 
 def when(t: TaggedStory) -> str:
-    """The date as a listing shows it: "6 November 2023", "January 2024", "Undated (not before …)"."""
+    """The date as a listing shows it: "6 November 2023", "January 2024", "Undated (not
+    before …)"."""
     if t.date.value is None and t.date.not_before:
         bound = t.date.not_before
         return f"Undated (not before {bound.day} {bound.strftime('%B %Y')})"
@@ -134,8 +144,12 @@ EXCERPT_WORDS = 32
 def excerpt(t: TaggedStory, words: int = EXCERPT_WORDS) -> str:
     """The opening words of the standfirst or first paragraph, cut at a word with "…"."""
     main = t.story.main
-    text = next((b.text for b in main.blocks if b.role is Role.STANDFIRST), "") or next((b.text for b in main.body_blocks if b.role is Role.PARAGRAPH), "")
-    if main.title_source is TitleSource.DERIVED:  # the headline is the lead's own opening: go on from there
+    text = next((b.text for b in main.blocks if b.role is Role.STANDFIRST), "") or next(
+        (b.text for b in main.body_blocks if b.role is Role.PARAGRAPH), ""
+    )
+    if (
+        main.title_source is TitleSource.DERIVED
+    ):  # the headline is the lead's own opening: go on from there
         text = next((b.text for b in main.body_blocks[1:] if b.role is Role.PARAGRAPH), text)
     tokens = text.split()
     return " ".join(tokens[:words]).rstrip(",;:") + ("…" if len(tokens) > words else "")

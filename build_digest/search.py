@@ -9,8 +9,9 @@ Records are made from the stories rather than by crawling the rendered site: onl
 pages are indexed, never listings, and of a story only what a reader searches for
 (headline, standfirst, the main version's body); the provenance block, tags and related
 links stay out. The index is built on a thread of its own while MkDocs renders the pages
-(``BackgroundIndex``): Pagefind is a separate program, so it uses the second core. Each record carries what a result shows (headline, date, outlet)
-and what a reader filters and sorts by (topic, outlet, year, month; date).
+(``BackgroundIndex``): Pagefind is a separate program, so it uses the second core. Each
+record carries what a result shows (headline, date, outlet) and what a reader filters and
+sorts by (topic, outlet, year, month; date).
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ UNDATED_SORT_KEY = "0000-00-00"
 
 def search_record(t: TaggedStory) -> SearchRecord:
     main = t.story.main
-    parts = [main.title] + [b.text for b in main.blocks if b.role in (Role.STANDFIRST, Role.HEADING, Role.PARAGRAPH)]
+    parts = [main.title] + [
+        b.text for b in main.blocks if b.role in (Role.STANDFIRST, Role.HEADING, Role.PARAGRAPH)
+    ]
     meta = {"title": main.title, "date": format_date(t.date)}
     filters: dict[str, list[str]] = {"topic": [label.name for label in t.topics]}
     if main.outlet:
@@ -77,24 +80,51 @@ def search_page(records: Sequence[SearchRecord]) -> str:
     for name, label in FILTERS.items():
         if name == "month":
             ordered = sorted(counts[name], reverse=True)
-            options = "".join(f'<option value="{v}" data-year="{v[:4]}">{_month_label(v)}</option>' for v in ordered)
+            options = "".join(
+                f'<option value="{v}" data-year="{v[:4]}">{_month_label(v)}</option>'
+                for v in ordered
+            )
         else:
-            ordered = sorted(counts[name], reverse=True) if name == "year" else sorted(counts[name], key=lambda v: (v.casefold(), v))
-            options = "".join(f'<option value="{html.escape(v)}">{html.escape(v)} ({counts[name][v]})</option>' for v in ordered)
+            ordered = (
+                sorted(counts[name], reverse=True)
+                if name == "year"
+                else sorted(counts[name], key=lambda v: (v.casefold(), v))
+            )
+            options = "".join(
+                f'<option value="{html.escape(v)}">{html.escape(v)} ({counts[name][v]})</option>'
+                for v in ordered
+            )
         hidden = " hidden" if not ordered or name == "month" else ""
-        selects.append(f'<select data-filter="{name}" aria-label="{label[0]}"{hidden}><option value="">{label[1]}</option>{options}</select>')
-    intro = "Search the headlines and texts of every story. Filter by topic, outlet, year and month; order by match or date."
+        selects.append(
+            f'<select data-filter="{name}" aria-label="{label[0]}"{hidden}><option'
+            f' value="">{label[1]}</option>{options}</select>'
+        )
+    intro = (
+        "Search the headlines and texts of every story. Filter by topic, outlet, year and month;"
+        " order by match or date."
+    )
     form = SEARCH_FORM.replace("<!-- filters -->", "\n".join(selects))
-    return front_matter({"title": "Search", "digest": {"search": True}}) + f"# Search the archive\n\n{intro}\n\n{form}"
+    return (
+        front_matter({"title": "Search", "digest": {"search": True}})
+        + f"# Search the archive\n\n{intro}\n\n{form}"
+    )
 
 
-FILTERS = {"topic": ("Topic", "All topics"), "outlet": ("Outlet", "All outlets"), "year": ("Year", "All years"), "month": ("Month", "All months")}
+FILTERS = {
+    "topic": ("Topic", "All topics"),
+    "outlet": ("Outlet", "All outlets"),
+    "year": ("Year", "All years"),
+    "month": ("Month", "All months"),
+}
 """Filter name -> (label, the choice that means no filter)."""
 
 SEARCH_FORM = """<div id="digest-search">
 <form class="digest-search__form" role="search" onsubmit="return false">
-<input type="search" name="q" placeholder="Search the stories" aria-label="Search the stories" autocomplete="off">
-<select name="sort" aria-label="Order of results"><option value="relevance">Best match first</option><option value="newest">Newest first</option></select>
+<input type="search" name="q" placeholder="Search the stories"
+ aria-label="Search the stories" autocomplete="off">
+<select name="sort" aria-label="Order of results">
+<option value="relevance">Best match first</option><option value="newest">Newest first</option>
+</select>
 <!-- filters -->
 </form>
 <p class="digest-search__status" aria-live="polite"></p>
@@ -119,11 +149,18 @@ def write_records(records: Sequence[SearchRecord], out_dir: Path) -> None:
     try:
         from pagefind.index import IndexConfig, PagefindIndex
     except ImportError as exc:
-        raise DependencyError(f"the package 'pagefind' cannot be loaded ({exc}); fix: pip install 'pagefind[extended]>=1.3'") from exc
+        raise DependencyError(
+            f"the package 'pagefind' cannot be loaded ({exc}); fix: pip install"
+            " 'pagefind[extended]>=1.3'"
+        ) from exc
 
     async def run(scratch: Path) -> None:
-        async with PagefindIndex(config=IndexConfig(output_path=str(out_dir), force_language="en")) as index:
-            await index.add_directory(str(scratch))  # leaving the block writes the index to output_path
+        async with PagefindIndex(
+            config=IndexConfig(output_path=str(out_dir), force_language="en")
+        ) as index:
+            await index.add_directory(
+                str(scratch)
+            )  # leaving the block writes the index to output_path
 
     with tempfile.TemporaryDirectory(prefix="digest-search-") as tmp:
         scratch = Path(tmp)
@@ -135,7 +172,7 @@ def write_records(records: Sequence[SearchRecord], out_dir: Path) -> None:
             asyncio.get_running_loop()
         except RuntimeError:
             asyncio.run(run(scratch))
-        else:  # called from inside an event loop (a notebook, Playwright): index on a thread of its own
+        else:  # inside an event loop (a notebook, Playwright): index on a thread of its own
             with ThreadPoolExecutor(1) as pool:
                 pool.submit(asyncio.run, run(scratch)).result()
 
@@ -152,7 +189,9 @@ class BackgroundIndex:
         beside.mkdir(parents=True, exist_ok=True)
         self.scratch = Path(tempfile.mkdtemp(prefix=".digest-search-", dir=beside))
         self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, args=(records,), name="digest-search-index", daemon=True)
+        self.thread = threading.Thread(
+            target=self._run, args=(records,), name="digest-search-index", daemon=True
+        )
         self.thread.start()
 
     def _run(self, records: Sequence[SearchRecord]) -> None:
@@ -185,9 +224,15 @@ def record_html(record: SearchRecord) -> str:
     esc = html.escape
     body = "".join(f"<p>{esc(part)}</p>\n" for part in record.content.split("\n\n"))
     data = [f'<span data-pagefind-meta="{esc(k)}">{esc(v)}</span>' for k, v in record.meta.items()]
-    data += [f'<span data-pagefind-filter="{esc(k)}">{esc(v)}</span>' for k, values in record.filters.items() for v in values]
+    data += [
+        f'<span data-pagefind-filter="{esc(k)}">{esc(v)}</span>'
+        for k, values in record.filters.items()
+        for v in values
+    ]
     data += [f'<span data-pagefind-sort="{esc(k)}">{esc(v)}</span>' for k, v in record.sort.items()]
     return (
-        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{esc(record.meta.get("title", ""))}</title></head>\n'
-        f"<body data-pagefind-body>\n{body}<div data-pagefind-ignore>{''.join(data)}</div>\n</body></html>\n"
+        '<!doctype html>\n<html lang="en"><head><meta'
+        f' charset="utf-8"><title>{esc(record.meta.get("title", ""))}</title></head>\n'
+        f"<body data-pagefind-body>\n{body}<div"
+        f" data-pagefind-ignore>{''.join(data)}</div>\n</body></html>\n"
     )

@@ -24,7 +24,13 @@ from .deps import load_spacy_model
 from .errors import DigestError
 from .models import DateTag, Label, Role, Story, TaggedStory, TitleSource
 
-ENTITY_TYPES = {"PERSON": "person", "GPE": "place", "LOC": "place", "FAC": "place", "ORG": "organisation"}
+ENTITY_TYPES = {
+    "PERSON": "person",
+    "GPE": "place",
+    "LOC": "place",
+    "FAC": "place",
+    "ORG": "organisation",
+}
 TYPE_ORDER = ("place", "organisation", "person")
 PARALLEL_NER_FROM = 150
 """From this many texts to recognise, both cores: measured 8,350 words/s on two processes
@@ -99,18 +105,27 @@ def load_taxonomy(path: Path) -> Taxonomy:
     except yaml.YAMLError as exc:
         raise TaxonomyError(f"taxonomy file {path} is not valid YAML: {exc}") from exc
     if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
-        raise TaxonomyError(f"taxonomy file {path}: expected a mapping with a 'topics' mapping at the top")
+        raise TaxonomyError(
+            f"taxonomy file {path}: expected a mapping with a 'topics' mapping at the top"
+        )
     topics = []
     for slug, spec in sorted(data["topics"].items()):
         where = f"taxonomy file {path}, topics.{slug}"
         if not isinstance(spec, dict) or not spec.get("name"):
             raise TaxonomyError(f"{where}: needs at least a 'name'")
         if str(slug) in RESERVED_SLUGS or str(slug).isdigit():
-            raise TaxonomyError(f"{where}: '{slug}' is the name of a listing page; choose another key")
+            raise TaxonomyError(
+                f"{where}: '{slug}' is the name of a listing page; choose another key"
+            )
         if slugify(str(slug)) != str(slug):
-            raise TaxonomyError(f"{where}: the key must be a slug (lowercase letters, digits, hyphens), e.g. '{slugify(str(slug))}'")
+            raise TaxonomyError(
+                f"{where}: the key must be a slug (lowercase letters, digits, hyphens), e.g."
+                f" '{slugify(str(slug))}'"
+            )
         aliases = spec.get("aliases") or []
-        if not isinstance(aliases, list) or not all(isinstance(a, str) and a.strip() for a in aliases):
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, str) and a.strip() for a in aliases
+        ):
             raise TaxonomyError(f"{where}.aliases: must be a list of phrases")
         min_matches = spec.get("min_matches", 1)
         if not isinstance(min_matches, int) or min_matches < 1:
@@ -120,7 +135,17 @@ def load_taxonomy(path: Path) -> Taxonomy:
             raise TaxonomyError(f"{where}.weak_aliases: must be a list of phrases")
         phrases = tuple(dict.fromkeys([str(spec["name"]), *aliases]))
         weak_pattern = _phrase_pattern(weak) if weak else re.compile(r"(?!)")
-        topics.append(Topic(str(slug), str(spec["name"]), str(spec.get("description", "")), phrases, min_matches, _phrase_pattern(phrases), weak_pattern))
+        topics.append(
+            Topic(
+                str(slug),
+                str(spec["name"]),
+                str(spec.get("description", "")),
+                phrases,
+                min_matches,
+                _phrase_pattern(phrases),
+                weak_pattern,
+            )
+        )
     entities = []
     for n, spec in enumerate(data.get("entities") or []):
         where = f"taxonomy file {path}, entities[{n}]"
@@ -128,11 +153,20 @@ def load_taxonomy(path: Path) -> Taxonomy:
             raise TaxonomyError(f"{where}: needs a 'name'")
         if spec.get("type") not in TYPE_ORDER:
             raise TaxonomyError(f"{where}.type: must be one of {', '.join(TYPE_ORDER)}")
-        entities.append(EntityRule(str(spec["name"]), spec["type"], tuple(str(a) for a in spec.get("aliases") or [])))
+        entities.append(
+            EntityRule(
+                str(spec["name"]), spec["type"], tuple(str(a) for a in spec.get("aliases") or [])
+            )
+        )
     ignore = data.get("ignore") or []
     if not isinstance(ignore, list):
         raise TaxonomyError(f"taxonomy file {path}, ignore: must be a list of names")
-    return Taxonomy(tuple(topics), tuple(entities), frozenset(str(i).casefold() for i in ignore), content_key(source))
+    return Taxonomy(
+        tuple(topics),
+        tuple(entities),
+        frozenset(str(i).casefold() for i in ignore),
+        content_key(source),
+    )
 
 
 # --- dates -------------------------------------------------------------------------
@@ -183,20 +217,37 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
     score = 0.0
     mentions = 0
     evidence = []
-    for part, weight, cap in (("headline", HEADLINE_WEIGHT, 1), ("lead", LEAD_WEIGHT, 2), ("text", BODY_WEIGHT, BODY_CAP)):
+    for part, weight, cap in (
+        ("headline", HEADLINE_WEIGHT, 1),
+        ("lead", LEAD_WEIGHT, 2),
+        ("text", BODY_WEIGHT, BODY_CAP),
+    ):
         passage = getattr(text, "body" if part == "text" else part)
         hits = Counter(m.group(0).casefold() for m in topic.pattern.finditer(passage))
         weak = Counter(m.group(0).casefold() for m in topic.weak_pattern.finditer(passage))
-        score += weight * (sum(min(n, cap) for n in hits.values()) + WEAK_SHARE * sum(min(n, cap) for n in weak.values()))
+        score += weight * (
+            sum(min(n, cap) for n in hits.values())
+            + WEAK_SHARE * sum(min(n, cap) for n in weak.values())
+        )
         mentions += sum(hits.values())
-        found = [*(f"{p} ×{n}" if n > 1 else p for p, n in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0])))]
-        found += [f"{p} ×{n} (weak)" if n > 1 else f"{p} (weak)" for p, n in sorted(weak.items(), key=lambda kv: (-kv[1], kv[0]))]
+        found = [
+            *(
+                f"{p} ×{n}" if n > 1 else p
+                for p, n in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
+            )
+        ]
+        found += [
+            f"{p} ×{n} (weak)" if n > 1 else f"{p} (weak)"
+            for p, n in sorted(weak.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
         if found:
             evidence.append(f"{part}: {', '.join(found)}")
     return score, tuple(evidence), mentions
 
 
-def match_topics(text: StoryText | str, taxonomy: Taxonomy, stated_tags: Sequence[str] = ()) -> tuple[Label, ...]:
+def match_topics(
+    text: StoryText | str, taxonomy: Taxonomy, stated_tags: Sequence[str] = ()
+) -> tuple[Label, ...]:
     """The topics the story is about, best first, with score and evidence; and those its tags state.
 
     Topics the source's own tags name are always kept (a curator said so); the others
@@ -209,11 +260,15 @@ def match_topics(text: StoryText | str, taxonomy: Taxonomy, stated_tags: Sequenc
     for topic in taxonomy.topics:
         score, evidence, mentions = topic_score(topic, text)
         if topic.slug in stated or topic.name.casefold() in stated:
-            scored.append((True, score, Label(topic.slug, topic.name, "topic", (STATED, *evidence), score)))
+            scored.append(
+                (True, score, Label(topic.slug, topic.name, "topic", (STATED, *evidence), score))
+            )
         elif score >= MIN_TOPIC_SCORE and mentions >= topic.min_matches:
             scored.append((False, score, Label(topic.slug, topic.name, "topic", evidence, score)))
     best = max((score for _, score, _ in scored), default=0.0)
-    kept = [(s, score, lab) for s, score, lab in scored if s or score >= RELATIVE_TOPIC_SCORE * best]
+    kept = [
+        (s, score, lab) for s, score, lab in scored if s or score >= RELATIVE_TOPIC_SCORE * best
+    ]
     kept.sort(key=lambda x: (not x[0], -x[1], x[2].name.casefold()))
     return tuple(lab for _, _, lab in kept[:MAX_TOPICS])
 
@@ -226,12 +281,18 @@ def story_text(story: Story) -> StoryText:
     lead_count = 1 if paragraphs else 0
     # A headline derived from the lead is the lead again, not a newsroom's word on the subject.
     headline = "" if main.title_source is TitleSource.DERIVED else main.title
-    return StoryText(headline, "\n\n".join([*standfirst, *paragraphs[:lead_count]]), "\n\n".join(paragraphs[lead_count:]))
+    return StoryText(
+        headline,
+        "\n\n".join([*standfirst, *paragraphs[:lead_count]]),
+        "\n\n".join(paragraphs[lead_count:]),
+    )
 
 
 def stated_tags(story: Story) -> tuple[str, ...]:
     """The tags every version of the story states, in order, without repeats."""
-    return tuple(dict.fromkeys(tag for article in story.articles for tag in article.source.meta.tags))
+    return tuple(
+        dict.fromkeys(tag for article in story.articles for tag in article.source.meta.tags)
+    )
 
 
 def ner_chunks(text: str, limit: int = NER_CHUNK_CHARS) -> list[str]:
@@ -280,17 +341,28 @@ class EntityFinder:
         self.cache = cache
         self.version = ner_version(model)
         self.lookup = taxonomy.entity_lookup
-        self.alias_pattern = _phrase_pattern([f for r in taxonomy.entities for f in (r.name, *r.aliases) if len(f) > 2 or f.isupper()])
+        self.alias_pattern = _phrase_pattern(
+            [
+                f
+                for r in taxonomy.entities
+                for f in (r.name, *r.aliases)
+                if len(f) > 2 or f.isupper()
+            ]
+        )
 
     def raw_entities(self, texts: Sequence[str]) -> list[tuple[tuple[str, str], ...]]:
         """(surface text, spaCy label) per entity per text, from the cache or the model."""
         keys = [(self.model, hashlib.sha256(text.encode()).hexdigest()) for text in texts]
-        todo = {key: text for key, text in zip(keys, texts, strict=True) if key not in _RAW_ENTITIES}  # each new text once
+        todo = {
+            key: text for key, text in zip(keys, texts, strict=True) if key not in _RAW_ENTITIES
+        }  # each new text once
         if self.cache is not None and todo:
             stored = self.cache.get_many("ner", self.version, (key[1] for key in todo))
             for key in list(todo):
                 try:
-                    _RAW_ENTITIES[key] = tuple((str(text), str(label)) for text, label in stored[key[1]])  # type: ignore[attr-defined]
+                    _RAW_ENTITIES[key] = tuple(
+                        (str(text), str(label)) for text, label in stored[key[1]]
+                    )  # type: ignore[attr-defined]
                     del todo[key]
                 except (KeyError, TypeError, ValueError):
                     continue  # not cached, or not in the shape this code writes: compute it
@@ -298,18 +370,28 @@ class EntityFinder:
         n_process = 2 if len(todo) >= PARALLEL_NER_FROM else 1
         if len(_RAW_ENTITIES) + len(todo) > RAW_CACHE_LIMIT:
             _RAW_ENTITIES.clear()
-        pieces = [(key, chunk) for key, text in todo.items() for chunk in ner_chunks(text[:MAX_NER_CHARS])]
+        pieces = [
+            (key, chunk) for key, text in todo.items() for chunk in ner_chunks(text[:MAX_NER_CHARS])
+        ]
         found: dict[tuple[str, str], list[tuple[str, str]]] = {key: [] for key in todo}
         # The model is loaded only when a text is not in the cache: a rebuild after one new
         # source loads it for that source alone, and one with every text cached not at all.
         nlp = _load_model(self.model) if pieces else None
-        docs = nlp.pipe([chunk for _, chunk in pieces], batch_size=32, n_process=n_process) if nlp else iter(())
+        docs = (
+            nlp.pipe([chunk for _, chunk in pieces], batch_size=32, n_process=n_process)
+            if nlp
+            else iter(())
+        )
         for (key, _), doc in zip(pieces, docs, strict=True):
             found[key].extend(joined_names(doc))
         for key, entities in found.items():
             _RAW_ENTITIES[key] = tuple(entities)
         if self.cache is not None:
-            self.cache.put_many("ner", self.version, {key[1]: [list(e) for e in entities] for key, entities in found.items()})
+            self.cache.put_many(
+                "ner",
+                self.version,
+                {key[1]: [list(e) for e in entities] for key, entities in found.items()},
+            )
         return [_RAW_ENTITIES[key] for key in keys]
 
     def find(self, texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
@@ -319,25 +401,49 @@ class EntityFinder:
         """
         if self.cache is None:
             return self._find(list(texts))
-        version = content_key(self.version, code_version(sys.modules[__name__], options=self.taxonomy.digest))
-        return self.cache.map("mentions", version, [(content_key(t), t) for t in texts], self._find, lambda m: [list(x) for x in m], _decode_mentions)
+        version = content_key(
+            self.version, code_version(sys.modules[__name__], options=self.taxonomy.digest)
+        )
+        return self.cache.map(
+            "mentions",
+            version,
+            [(content_key(t), t) for t in texts],
+            self._find,
+            lambda m: [list(x) for x in m],
+            _decode_mentions,
+        )
 
     def _find(self, texts: list[str]) -> list[list[tuple[str, str, str]]]:
         results = []
         for text, entities in zip(texts, self.raw_entities(texts), strict=True):
-            lines = {re.sub(r"^the\s+", "", line.strip().casefold()) for line in text.split("\n") if line.strip()}
+            lines = {
+                re.sub(r"^the\s+", "", line.strip().casefold())
+                for line in text.split("\n")
+                if line.strip()
+            }
             mentions = []
             longer_names = [surface for surface, label in entities if label in ENTITY_TYPES]
             for surface, label in entities:
                 kind = ENTITY_TYPES.get(label)
                 name = _normalise_entity(surface)
                 # A whole headline or subheading read as one name is a model error.
-                if not kind or not name or name.casefold() in self.taxonomy.ignore or name.casefold() in lines:
+                if (
+                    not kind
+                    or not name
+                    or name.casefold() in self.taxonomy.ignore
+                    or name.casefold() in lines
+                ):
                     continue
-                if kind == "person" and _ATTRIBUTIVE.search(text.split(surface, 1)[1][:40] if surface in text else ""):
+                if kind == "person" and _ATTRIBUTIVE.search(
+                    text.split(surface, 1)[1][:40] if surface in text else ""
+                ):
                     continue  # "the Biden administration" names a government, not the person
-                if kind == "person" and re.search(rf"\b(?:{_PLACE_CUES})\s+{re.escape(surface)}\b", text):
-                    kind = "place"  # "the border town of Mae Sot": a place the model took for a name
+                if kind == "person" and re.search(
+                    rf"\b(?:{_PLACE_CUES})\s+{re.escape(surface)}\b", text
+                ):
+                    kind = (  # "the border town of Mae Sot": a place the model took for a name
+                        "place"
+                    )
                 rule = self.lookup.get(name.casefold())
                 mentions.append((rule.name, rule.type, surface) if rule else (name, kind, surface))
             # Curated names are found even where the statistical model misses them, but not
@@ -381,20 +487,25 @@ def joined_names(doc) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
     return out
 
 
-_ATTRIBUTIVE = re.compile(r"^[’']?s?\s+(?:administration|government|cabinet|era|presidency|camp|doctrine)\b")
+_ATTRIBUTIVE = re.compile(
+    r"^[’']?s?\s+(?:administration|government|cabinet|era|presidency|camp|doctrine)\b"
+)
 _PLACE_CUES = r"town of|city of|village of|township of|district of|border town of|in|near|outside"
 
 
 def _inside_longer_name(match: re.Match[str], text: str, names: Sequence[str]) -> bool:
     """Whether a curated alias found in ``text`` is part of a longer name: a longer name the
-    model found contains it at that place, or capitalised words run on ("United States Geological")."""
+    model found contains it at that place, or capitalised words run on ("United States Geological").
+    """
     start, end = match.span()
     for name in names:
         if len(name) > len(match.group(0)) and match.group(0) in name:
             offset = name.index(match.group(0))
             if text[start - offset : start - offset + len(name)] == name:
                 return True
-    return bool(re.match(r"\s+(?:of\s+)?[A-Z][a-z]", text[end : end + 30])) and not text[end:].lstrip().startswith(("The ", "A ", "In ", "On "))
+    return bool(re.match(r"\s+(?:of\s+)?[A-Z][a-z]", text[end : end + 30])) and not text[
+        end:
+    ].lstrip().startswith(("The ", "A ", "In ", "On "))
 
 
 def ner_version(model: str) -> str:
@@ -408,7 +519,9 @@ def ner_version(model: str) -> str:
         model_version = importlib.metadata.version(model)
     except (importlib.metadata.PackageNotFoundError, ValueError):
         meta = Path(model) / "meta.json"  # a model given as a folder
-        model_version = meta.read_text(encoding="utf-8", errors="replace") if meta.is_file() else "unknown"
+        model_version = (
+            meta.read_text(encoding="utf-8", errors="replace") if meta.is_file() else "unknown"
+        )
     code = (inspect.getsource(ner_chunks), inspect.getsource(joined_names))
     options = str((NER_CHUNK_CHARS, MAX_NER_CHARS, sorted(NAME_JOINS)))
     return content_key(model, model_version, importlib.metadata.version("spacy"), *code, options)
@@ -443,16 +556,23 @@ def _decode_mentions(value: object) -> list[tuple[str, str, str]]:
 
 def _merge_short_names(mentions: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     """Within one text, "Nong" after "Nong Rong" and "Qin" after "Qin Gang" are the same person."""
-    people = sorted({name for name, kind, _ in mentions if kind == "person"}, key=lambda n: (-len(n), n))
+    people = sorted(
+        {name for name, kind, _ in mentions if kind == "person"}, key=lambda n: (-len(n), n)
+    )
     longer: dict[str, str] = {}
     for name in people:
         words = name.split()
         for full in people:
             full_words = full.split()
-            if len(full_words) > len(words) and (full_words[: len(words)] == words or full_words[-len(words) :] == words):
+            if len(full_words) > len(words) and (
+                full_words[: len(words)] == words or full_words[-len(words) :] == words
+            ):
                 longer[name] = full
                 break
-    return [(longer.get(name, name), kind, surface) if kind == "person" else (name, kind, surface) for name, kind, surface in mentions]
+    return [
+        (longer.get(name, name), kind, surface) if kind == "person" else (name, kind, surface)
+        for name, kind, surface in mentions
+    ]
 
 
 def _normalise_entity(text: str) -> str:
@@ -463,7 +583,8 @@ def _normalise_entity(text: str) -> str:
     text = re.sub(r"^(?:the|The)\s+", "", text)
     text = re.sub(r"[’']s$", "", text).strip()
     if len(text) < 2 or not text[:1].isupper() or any(c.isdigit() for c in text):
-        return ""  # "Su-30", "G20", "1027": models, codes and numbers, not people, places or organisations
+        # "Su-30", "G20", "1027": models, codes and numbers, not people, places or organisations
+        return ""
     return text
 
 
@@ -487,31 +608,46 @@ def entity_slugs(types: dict[str, str], frequency: Counter[str]) -> dict[str, st
         names.sort(key=lambda n: (-frequency[n], n))
         for rank, name in enumerate(names):
             taken = rank > 0 or base in RESERVED_SLUGS or base.isdigit()
-            slugs[name] = f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if taken else base
+            slugs[name] = (
+                f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if taken else base
+            )
     return slugs
 
 
-def entity_labels(mentions: list[tuple[str, str, str]], types: dict[str, str], slugs: dict[str, str] | None = None) -> tuple[Label, ...]:
+def entity_labels(
+    mentions: list[tuple[str, str, str]], types: dict[str, str], slugs: dict[str, str] | None = None
+) -> tuple[Label, ...]:
     """Labels for one story; ``types`` settles each name's type corpus-wide, ``slugs`` its URL."""
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
     for name, _kind, surface in mentions:
         surfaces[name][surface.strip()] += 1
     labels = []
     for name, forms in surfaces.items():
-        evidence = tuple(f"{form} ×{n}" if n > 1 else form for form, n in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0])))
+        evidence = tuple(
+            f"{form} ×{n}" if n > 1 else form
+            for form, n in sorted(forms.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
         slug = slugs[name] if slugs else slugify(name) or "entity"
         labels.append(Label(slug, name, types[name], evidence))
     return tuple(sorted(labels, key=lambda lab: (TYPE_ORDER.index(lab.kind), lab.name.casefold())))
 
 
-def corpus_entity_types(all_mentions: Sequence[list[tuple[str, str, str]]], taxonomy: Taxonomy) -> dict[str, str]:
+def corpus_entity_types(
+    all_mentions: Sequence[list[tuple[str, str, str]]], taxonomy: Taxonomy
+) -> dict[str, str]:
     """One type per name: the curated one, else the type the model gave most often."""
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     for mentions in all_mentions:
         for name, kind, _ in mentions:
             votes[name][kind] += 1
     curated = {r.name: r.type for r in taxonomy.entities}
-    return {name: curated.get(name) or sorted(c.items(), key=lambda kv: (-kv[1], TYPE_ORDER.index(kv[0])))[0][0] for name, c in votes.items()}
+    return {
+        name: (
+            curated.get(name)
+            or sorted(c.items(), key=lambda kv: (-kv[1], TYPE_ORDER.index(kv[0])))[0][0]
+        )
+        for name, c in votes.items()
+    }
 
 
 # --- the stage ---------------------------------------------------------------------
@@ -529,17 +665,33 @@ def tag_stories(
     texts = [f"{s.main.title}\n\n{s.main.body_text}" for s in stories]
     all_mentions = finder.find(texts)
     types = corpus_entity_types(all_mentions, taxonomy)
-    slugs = entity_slugs(types, Counter(name for mentions in all_mentions for name, _, _ in mentions))
+    slugs = entity_slugs(
+        types, Counter(name for mentions in all_mentions for name, _, _ in mentions)
+    )
     inputs = [(story_text(story), stated_tags(story)) for story in stories]
     if finder.cache is None:
         topics = [match_topics(text, taxonomy, stated) for text, stated in inputs]
     else:  # cached per story text: scoring every topic's phrases over every story adds up
         version = code_version(sys.modules[__name__], options=taxonomy.digest)
-        keyed = [(content_key(text.headline, text.lead, text.body, *stated), (text, stated)) for text, stated in inputs]
-        topics = finder.cache.map("topics", version, keyed, lambda todo: [match_topics(t, taxonomy, s) for t, s in todo], _encode_labels, _decode_labels)
+        keyed = [
+            (content_key(text.headline, text.lead, text.body, *stated), (text, stated))
+            for text, stated in inputs
+        ]
+        topics = finder.cache.map(
+            "topics",
+            version,
+            keyed,
+            lambda todo: [match_topics(t, taxonomy, s) for t, s in todo],
+            _encode_labels,
+            _decode_labels,
+        )
     tagged = []
     for story, mentions, labels in zip(stories, all_mentions, topics, strict=True):
-        tagged.append(TaggedStory(story, story_date(story, dates), labels, entity_labels(mentions, types, slugs)))
+        tagged.append(
+            TaggedStory(
+                story, story_date(story, dates), labels, entity_labels(mentions, types, slugs)
+            )
+        )
     return resolve_undated(tagged)
 
 
@@ -550,4 +702,7 @@ def _encode_labels(labels: tuple[Label, ...]) -> list[object]:
 def _decode_labels(value: object) -> tuple[Label, ...]:
     if not isinstance(value, list):
         raise TypeError("a list of labels")
-    return tuple(Label(str(slug), str(name), str(kind), tuple(str(e) for e in evidence), float(score)) for slug, name, kind, evidence, score in value)
+    return tuple(
+        Label(str(slug), str(name), str(kind), tuple(str(e) for e in evidence), float(score))
+        for slug, name, kind, evidence, score in value
+    )

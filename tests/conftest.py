@@ -18,7 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "sources").glob("*.txt"))
 
 
-def make_project(folder: Path, sources: dict[str, bytes | str] | None = None, with_seeds: bool = True) -> Path:
+def make_project(
+    folder: Path, sources: dict[str, bytes | str] | None = None, with_seeds: bool = True
+) -> Path:
     """A copy of this project's config and docs with the given source files."""
     folder.mkdir(parents=True, exist_ok=True)
     shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
@@ -38,29 +40,48 @@ def make_project(folder: Path, sources: dict[str, bytes | str] | None = None, wi
 
 def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real command, as a user runs it, from the project folder."""
-    return subprocess.run([sys.executable, "-m", "build_digest.cli", *args], cwd=project, capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "build_digest.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
-def build_in_process(project: Path, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, dict]:
-    """`build-digest build` in this process (the NER model loads once per session): exit code, output, catalog."""
+def build_in_process(
+    project: Path, *args: str, env: dict[str, str] | None = None
+) -> tuple[int, str, dict]:
+    """`build-digest build` in this process (the NER model loads once per session): exit code,
+    output, catalog."""
     from click.testing import CliRunner
 
     from build_digest.cli import main
 
     out = project / "out"
-    result = CliRunner().invoke(main, ["build", "-f", str(project / "mkdocs.yml"), "--site-dir", str(out), *args], env=env)
-    catalog = json.loads((out / "catalog.json").read_text(encoding="utf-8")) if (out / "catalog.json").exists() else {}
+    result = CliRunner().invoke(
+        main, ["build", "-f", str(project / "mkdocs.yml"), "--site-dir", str(out), *args], env=env
+    )
+    catalog = (
+        json.loads((out / "catalog.json").read_text(encoding="utf-8"))
+        if (out / "catalog.json").exists()
+        else {}
+    )
     return result.exit_code, result.output, catalog
 
 
 def pipeline_for(project: Path) -> DigestResult:
-    return run_pipeline(DigestSettings(sources_dir=project / "sources", taxonomy=project / "taxonomy.yml"))
+    return run_pipeline(
+        DigestSettings(sources_dir=project / "sources", taxonomy=project / "taxonomy.yml")
+    )
 
 
 @pytest.fixture(scope="session")
 def seed_result() -> DigestResult:
     """The pipeline over the shipped sources, once per test session."""
-    return run_pipeline(DigestSettings(sources_dir=ROOT / "sources", taxonomy=ROOT / "taxonomy.yml"))
+    return run_pipeline(
+        DigestSettings(sources_dir=ROOT / "sources", taxonomy=ROOT / "taxonomy.yml")
+    )
 
 
 @pytest.fixture(scope="session")

@@ -16,7 +16,15 @@ from build_digest.bench_search import chromium_path, index_synthetic, measure_qu
 from .conftest import build_in_process, make_project
 
 CHROMIUM = chromium_path()
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 if not Path(CHROMIUM).exists():
     # .ci/run installs Chromium and sets DIGEST_REQUIRE_BROWSER, so there a missing browser fails.
@@ -58,7 +66,9 @@ def test_search_finds_a_story_by_a_place_named_only_in_it(browser, site_url):
     requests: list[str] = []
     page.on("request", lambda request: requests.append(urlsplit(request.url).path))
     page.goto(site_url + "search/", wait_until="networkidle")
-    assert not [path for path in requests if "/pagefind/" in path]  # nothing for search before the reader types
+    assert not [
+        path for path in requests if "/pagefind/" in path
+    ]  # nothing for search before the reader types
     statuses: list[int] = []
     page.on("response", lambda response: statuses.append(response.status))
     page.locator("#digest-search input[type=search]").click()
@@ -78,7 +88,10 @@ def test_search_filters_narrow_the_results(browser, site_url):
     page.locator(".digest-search__result").first.wait_for(timeout=15000)
     everything = page.locator(".digest-search__result").count()
     page.locator("select[data-filter=year]").select_option("2023")
-    page.wait_for_function("document.querySelector('.digest-search__status').textContent.startsWith('1 ')", timeout=15000)
+    page.wait_for_function(
+        "document.querySelector('.digest-search__status').textContent.startsWith('1 ')",
+        timeout=15000,
+    )
     assert page.locator(".digest-search__result").count() == 1 < everything
 
 
@@ -101,8 +114,12 @@ def test_first_query_at_a_thousand_stories_stays_within_budget(browser, built_si
 
 
 def test_search_results_show_hostile_source_text_as_text(browser, tmp_path):
-    # Tags in a text copy are stray markup the cleaner removes; escaped ones are the text a reader saw.
-    hostile = "Zyxwv report\n\nThe zyxwv militia wrote &lt;img src=x onerror=window.pwned=1&gt; and &lt;mark&gt;x&lt;/mark&gt; on a wall in Lashio.\n"
+    # Tags in a text copy are stray markup the cleaner removes; escaped ones are the text a
+    # reader saw.
+    hostile = (
+        "Zyxwv report\n\nThe zyxwv militia wrote &lt;img src=x onerror=window.pwned=1&gt; and"
+        " &lt;mark&gt;x&lt;/mark&gt; on a wall in Lashio.\n"
+    )
     project = make_project(tmp_path / "project", {"hostile.txt": hostile}, with_seeds=False)
     exit_code, output, _ = build_in_process(project)
     assert exit_code == 0, output
@@ -116,26 +133,36 @@ def test_search_results_show_hostile_source_text_as_text(browser, tmp_path):
         assert results.locator("img, script").count() == 0
         assert "<img src=x onerror=window.pwned=1>" in results.inner_text()
         assert "<mark>x</mark>" in results.inner_text()
-        assert [m.lower() for m in results.locator("mark").all_inner_texts()] == ["zyxwv"] * len(results.locator("mark").all_inner_texts())
+        assert [m.lower() for m in results.locator("mark").all_inner_texts()] == ["zyxwv"] * len(
+            results.locator("mark").all_inner_texts()
+        )
         assert page.evaluate("window.pwned") is None
 
 
 def test_not_found_page_renders_under_a_project_sub_path(browser, tmp_path):
-    """A GitHub project site lives at user.github.io/repo/: its 404 page must load its styles from there."""
+    """A GitHub project site lives at user.github.io/repo/: its 404 page must load its styles
+    from there."""
     project = make_project(tmp_path / "project")
     exit_code, output, _ = build_in_process(project, env={"SITE_URL": "https://example.org/repo/"})
     assert exit_code == 0, output
     with serve(project / "out", prefix="/repo/") as url:
         page = browser.new_page()
         failed: list[str] = []
-        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and "/no-such-story/" not in r.url else None)
+        page.on(
+            "response",
+            lambda r: (
+                failed.append(r.url) if r.status >= 400 and "/no-such-story/" not in r.url else None
+            ),
+        )
         response = page.goto(url + "no-such-story/", wait_until="networkidle")
         assert response is not None and response.status == 404
         assert failed == []
         assert page.locator(".md-header").is_visible() and page.locator("article h1").is_visible()
         assert page.locator("link[rel=stylesheet][href*='/repo/assets/']").count() >= 1
         logo = page.locator(".md-header .md-logo").bounding_box()
-        assert logo is not None and logo["height"] < 100  # not the full-screen logo of an unstyled page
+        assert (
+            logo is not None and logo["height"] < 100
+        )  # not the full-screen logo of an unstyled page
 
 
 def test_dark_palette_toggle_switches_the_colour_scheme(browser, site_url):
@@ -146,13 +173,18 @@ def test_dark_palette_toggle_switches_the_colour_scheme(browser, site_url):
     assert page.locator("body").get_attribute("data-md-color-scheme") != before
 
 
-ARTIFACTS = Path(os.environ.get("DIGEST_ARTIFACT_DIR") or Path(__file__).resolve().parent.parent / "test-artifacts")
+ARTIFACTS = Path(
+    os.environ.get("DIGEST_ARTIFACT_DIR")
+    or Path(__file__).resolve().parent.parent / "test-artifacts"
+)
 """Screenshots a reviewer can look at (CI uploads the folder); never committed."""
 
 
 def test_story_page_opens_with_story_text_on_a_phone(browser, site_url, built_site):
     catalog = json.loads((built_site / "catalog.json").read_text())
-    lead = next(a for a in catalog["articles"] if len(a["sources"]) == 2)  # the archive's lead, two-version story
+    lead = next(
+        a for a in catalog["articles"] if len(a["sources"]) == 2
+    )  # the archive's lead, two-version story
     page = browser.new_page(viewport={"width": 390, "height": 844})
     page.goto(site_url + lead["url"], wait_until="networkidle")
     assert page.evaluate("document.documentElement.scrollWidth") <= 391
@@ -179,11 +211,19 @@ def test_offline_site_reads_from_a_folder_and_search_says_it_needs_a_server(brow
     site = (project / "out").resolve()
     page = browser.new_page()
     page.goto((site / "index.html").as_uri())
-    story_file = catalog["articles"][0]["url"].rstrip("/") + ".html"  # an offline build names each page's file
+    story_file = (
+        catalog["articles"][0]["url"].rstrip("/") + ".html"
+    )  # an offline build names each page's file
     page.locator(f"a[href$='{story_file.split('/')[-1]}']").first.click()
     page.wait_for_load_state()
     assert page.url == (site / story_file).as_uri()
-    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") in ("sticky", "fixed")  # styled
+    assert page.locator(".md-header").evaluate("e => getComputedStyle(e).position") in (
+        "sticky",
+        "fixed",
+    )  # styled
     page.goto((site / "search.html").as_uri())
     page.locator("#digest-search input[type=search]").fill("Laukkai")
-    page.wait_for_function("document.querySelector('.digest-search__status').textContent.includes('served')", timeout=10000)
+    page.wait_for_function(
+        "document.querySelector('.digest-search__status').textContent.includes('served')",
+        timeout=10000,
+    )

@@ -21,7 +21,11 @@ def build(settings: DigestSettings):
 
 def test_cold_warm_and_half_cached_builds_are_identical(tmp_path):
     project = make_project(tmp_path / "project")
-    settings = DigestSettings(sources_dir=project / "sources", taxonomy=ROOT / "taxonomy.yml", cache_dir=tmp_path / "cache")
+    settings = DigestSettings(
+        sources_dir=project / "sources",
+        taxonomy=ROOT / "taxonomy.yml",
+        cache_dir=tmp_path / "cache",
+    )
     _, uncached = build(dataclasses.replace(settings, cache_dir=None))
     cold, cold_output = build(settings)
     assert cold.cache_hits == 0 and cold.cache_lookups > 0
@@ -36,13 +40,19 @@ def test_cold_warm_and_half_cached_builds_are_identical(tmp_path):
 
 def test_entries_of_another_code_version_are_misses_not_errors(tmp_path):
     project = make_project(tmp_path / "project")
-    settings = DigestSettings(sources_dir=project / "sources", taxonomy=ROOT / "taxonomy.yml", cache_dir=tmp_path / "cache")
+    settings = DigestSettings(
+        sources_dir=project / "sources",
+        taxonomy=ROOT / "taxonomy.yml",
+        cache_dir=tmp_path / "cache",
+    )
     _, first = build(settings)
     with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
         db.execute("UPDATE entries SET version = 'written by another release', value = '{not json'")
     result, again = build(settings)
     assert result.cache_hits == 0 and again == first
-    with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:  # this version's key, a value of another shape
+    with sqlite3.connect(
+        tmp_path / "cache" / FILE_NAME
+    ) as db:  # this version's key, a value of another shape
         db.execute("UPDATE entries SET value = '[1, 2, {\"x\": 3}]'")
     _, shapeless = build(settings)
     assert shapeless == first
@@ -52,7 +62,11 @@ def test_a_corrupt_cache_is_set_aside_with_a_warning(tmp_path, caplog):
     project = make_project(tmp_path / "project")
     (tmp_path / "cache").mkdir()
     (tmp_path / "cache" / FILE_NAME).write_bytes(b"this is not a database" * 100)
-    settings = DigestSettings(sources_dir=project / "sources", taxonomy=ROOT / "taxonomy.yml", cache_dir=tmp_path / "cache")
+    settings = DigestSettings(
+        sources_dir=project / "sources",
+        taxonomy=ROOT / "taxonomy.yml",
+        cache_dir=tmp_path / "cache",
+    )
     result, _ = build(settings)
     assert len(result.stories) == 4
     assert "unreadable" in caplog.text and (tmp_path / "cache" / f"{FILE_NAME}.corrupt").exists()
@@ -73,10 +87,16 @@ def test_no_cache_option_and_cache_clear_command(tmp_path):
 
 def test_a_changed_taxonomy_retags_stories_from_a_warm_cache(tmp_path):
     project = make_project(tmp_path / "project")
-    settings = DigestSettings(sources_dir=project / "sources", taxonomy=project / "taxonomy.yml", cache_dir=tmp_path / "cache")
+    settings = DigestSettings(
+        sources_dir=project / "sources",
+        taxonomy=project / "taxonomy.yml",
+        cache_dir=tmp_path / "cache",
+    )
     build(settings)
     text = (project / "taxonomy.yml").read_text(encoding="utf-8")
-    added = "topics:\n  harbour-news:\n    name: Harbour news\n    aliases: [Myanmar, junta, Laukkai]\n"
+    added = (
+        "topics:\n  harbour-news:\n    name: Harbour news\n    aliases: [Myanmar, junta, Laukkai]\n"
+    )
     (project / "taxonomy.yml").write_text(text.replace("topics:\n", added, 1), encoding="utf-8")
     warm, warm_output = build(settings)
     _, uncached = build(dataclasses.replace(settings, cache_dir=None))
@@ -86,7 +106,9 @@ def test_a_changed_taxonomy_retags_stories_from_a_warm_cache(tmp_path):
 
 def test_a_build_that_fails_after_the_digest_ran_leaves_no_search_scratch(tmp_path, caplog):
     project = make_project(tmp_path / "project")
-    (project / "docs" / "search.md").write_text("# A hand-written page where the digest writes its search page\n", encoding="utf-8")
-    code, output, _ = build_in_process(project)
+    (project / "docs" / "search.md").write_text(
+        "# A hand-written page where the digest writes its search page\n", encoding="utf-8"
+    )
+    code, _, _ = build_in_process(project)
     assert code != 0 and "docs/search.md is hand-written" in caplog.text
     assert not list(project.glob(".digest-search-*")) and not (project / "out").exists()

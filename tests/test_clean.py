@@ -27,7 +27,10 @@ def doc(text: str, path: str = "x.txt") -> SourceDocument:
 
 def test_seed_000_loses_its_trailing_site_lists_and_keeps_the_attribution(cleaned):
     a = cleaned["000"]
-    assert a.title == "Rebel alliance gains ground in northern Myanmar, posing major challenge to Junta"
+    assert (
+        a.title
+        == "Rebel alliance gains ground in northern Myanmar, posing major challenge to Junta"
+    )
     assert "Similar Articles" not in a.body_text and "Most Popular" not in a.body_text
     assert roles(a, Role.ATTRIBUTION) == ["With inputs from Reuters."]
     assert a.body_text.startswith("Facing its most significant challenge since the 2021 coup")
@@ -40,25 +43,44 @@ def test_seed_002_loses_breadcrumbs_and_repeated_titles_and_labels_photo(cleaned
     assert "Recent Features" not in a.body_text
     assert "Diplomacy" not in a.body_text
     assert a.body_text.count("Losing Its Foreign Backers") == 0
-    assert roles(a, Role.STANDFIRST) == ["Increasingly, the junta has no one to lean on except for a distracted Russia."]
+    assert roles(a, Role.STANDFIRST) == [
+        "Increasingly, the junta has no one to lean on except for a distracted Russia."
+    ]
     assert roles(a, Role.CREDIT) == ["Credit: The Military True News Information Team via AP"]
-    assert roles(a, Role.CAPTION)[0].startswith("In this photo released from Myanmar Military True News Information Team")
-    assert roles(a, Role.HEADING) == ["The Junta Looks for Support", "The 2023 Turning Point", "The Rise and Fall of the Junta?"]
-    assert a.body_text.endswith("Operation 1027 has created the best opportunity to internationally isolate it into extinction.")
+    assert roles(a, Role.CAPTION)[0].startswith(
+        "In this photo released from Myanmar Military True News Information Team"
+    )
+    assert roles(a, Role.HEADING) == [
+        "The Junta Looks for Support",
+        "The 2023 Turning Point",
+        "The Rise and Fall of the Junta?",
+    ]
+    assert a.body_text.endswith(
+        "Operation 1027 has created the best opportunity to internationally isolate it into"
+        " extinction."
+    )
     rules = {r.rule for r in a.removed}
     assert {"site chrome phrase", "breadcrumb or menu", "repeated title"} <= rules
 
 
 def test_seed_003_loses_the_gtag_fragment_and_labels_dateline_credit_and_caption(cleaned):
     a = cleaned["003"]
-    assert a.title == "China Urges Myanmar to Cooperate in Maintaining Stability on Border Amid Escalating Violence"
+    assert (
+        a.title
+        == "China Urges Myanmar to Cooperate in Maintaining Stability on Border Amid Escalating"
+        " Violence"
+    )
     assert "gtag" not in a.body_text and "!--" not in a.body_text
     assert roles(a, Role.DATELINE) == ["November 6, 2023"]
     assert roles(a, Role.CREDIT) == ["IMAGE SOURCE: AP"]
     assert roles(a, Role.CAPTION) == ["Assistant Chinese Foreign Minister Nong Rong."]
-    assert roles(a, Role.STANDFIRST)[0].startswith("Last week, an alliance of ethnic minority armies")
+    assert roles(a, Role.STANDFIRST)[0].startswith(
+        "Last week, an alliance of ethnic minority armies"
+    )
     assert roles(a, Role.HEADING) == ["Overview", "Latest Conflict", "China Calls for Ceasefire"]
-    assert a.body_text.endswith("settle differences peacefully through dialogue and consultation, and avoid escalation.”")
+    assert a.body_text.endswith(
+        "settle differences peacefully through dialogue and consultation, and avoid escalation.”"
+    )
     removed = {r.rule: r.text for r in a.removed}
     assert removed["stray HTML comment fragment"] == "!-- Google tag (gtag.js) -->"
     assert "tab-only line" in removed and "repeated title" in removed
@@ -75,30 +97,59 @@ def test_seeds_without_chrome_keep_every_paragraph(cleaned, seed):
 def test_stray_html_entities_scripts_and_tags_are_removed_or_decoded():
     a = clean_document(
         doc(
-            "Headline here\n\n<script>var x = 1;\nalert('x')</script>\n<!-- a comment -->\n"
-            "<p>Fighting spread to Lashio &amp; Hsenwi,&nbsp;residents said on Monday, as rebels advanced.</p>\n\nAdvertisement\n\nShare on Facebook\n"
+            "Headline here\n\n<script>var x = 1;\nalert('x')</script>\n<!-- a comment"
+            " -->\n<p>Fighting spread to Lashio &amp; Hsenwi,&nbsp;residents said on Monday, as"
+            " rebels advanced.</p>\n\nAdvertisement\n\nShare on Facebook\n"
         )
     )
-    assert a.body_text == "Fighting spread to Lashio & Hsenwi, residents said on Monday, as rebels advanced."
-    assert {r.rule for r in a.removed} >= {"HTML script/style block", "HTML comment", "site chrome phrase"}
+    assert (
+        a.body_text
+        == "Fighting spread to Lashio & Hsenwi, residents said on Monday, as rebels advanced."
+    )
+    assert {r.rule for r in a.removed} >= {
+        "HTML script/style block",
+        "HTML comment",
+        "site chrome phrase",
+    }
 
 
 def test_a_short_line_recurring_across_unrelated_sources_is_chrome():
-    body = "Rebels said on {day} that they had captured another town in the north after heavy fighting overnight."
-    docs = [doc(f"Story {n}\n\n{body.format(day=day)}\n\nFollow The Example Times\n\nOther {n} text here", f"{n}.txt") for n, day in enumerate(["Monday", "Tuesday", "Friday"])]
+    body = (
+        "Rebels said on {day} that they had captured another town in the north after heavy fighting"
+        " overnight."
+    )
+    docs = [
+        doc(
+            f"Story {n}\n\n{body.format(day=day)}\n\nFollow The Example Times\n\nOther {n} text"
+            " here",
+            f"{n}.txt",
+        )
+        for n, day in enumerate(["Monday", "Tuesday", "Friday"])
+    ]
     for article in clean_all(docs):
         assert "Follow The Example Times" not in article.body_text
         assert any(r.rule.startswith("recurs in 3 sources") for r in article.removed)
 
 
 def test_subheadings_of_copies_of_one_wire_story_are_not_taken_for_chrome():
-    text = "Title\n\nFirst paragraph of the wire story, long enough to read as prose for the cleaner.\n\nLatest Conflict\n\nSecond paragraph of the wire story, with more detail about the fighting."
+    text = (
+        "Title\n\nFirst paragraph of the wire story, long enough to read as prose for the"
+        " cleaner.\n\nLatest Conflict\n\nSecond paragraph of the wire story, with more detail about"
+        " the fighting."
+    )
     articles = clean_all([doc(text, f"{n}.txt") for n in range(4)])
-    assert all("Latest Conflict" in [b.text for b in a.blocks if b.role is Role.HEADING] for a in articles)
+    assert all(
+        "Latest Conflict" in [b.text for b in a.blocks if b.role is Role.HEADING] for a in articles
+    )
 
 
 def test_a_short_first_paragraph_ending_in_a_quote_is_body_not_title():
-    a = clean_document(doc("“We will not give up the town,” a rebel commander told reporters in Laukkai on Sunday.”\n\nFighting went on for a third week, residents said."))
+    a = clean_document(
+        doc(
+            "“We will not give up the town,” a rebel commander told reporters in Laukkai on"
+            " Sunday.”\n\nFighting went on for a third week, residents said."
+        )
+    )
     assert a.body_text.startswith("“We will not give up the town,”")
 
 
@@ -118,8 +169,16 @@ def test_a_short_first_paragraph_ending_in_a_quote_is_body_not_title():
     ],
 )
 def test_site_chrome_lines_are_removed_and_recorded(chrome):
-    body = "Rebels in northern Shan State said on Sunday they had taken the town of Hopang after a week of fighting with the military."
-    a = clean_document(doc(f"Rebels take Hopang\n\n{chrome}\n\n{body}\n\nResidents said the town was quiet on Monday, and that shops had begun to reopen."))
+    body = (
+        "Rebels in northern Shan State said on Sunday they had taken the town of Hopang after a"
+        " week of fighting with the military."
+    )
+    a = clean_document(
+        doc(
+            f"Rebels take Hopang\n\n{chrome}\n\n{body}\n\nResidents said the town was quiet on"
+            " Monday, and that shops had begun to reopen."
+        )
+    )
     assert chrome not in a.body_text
     assert any(r.text == chrome for r in a.removed)
     assert body in a.body_text
@@ -128,8 +187,14 @@ def test_site_chrome_lines_are_removed_and_recorded(chrome):
 def test_a_source_that_is_only_chrome_is_rejected_with_a_reason_and_the_rest_is_cleaned():
     from build_digest.clean import clean_sources
 
-    good = doc("Rebels take Hopang\n\nRebels said on Sunday they had taken the town of Hopang after a week of fighting.", "good.txt")
+    good = doc(
+        "Rebels take Hopang\n\nRebels said on Sunday they had taken the town of Hopang after a week"
+        " of fighting.",
+        "good.txt",
+    )
     chrome = doc("Most Popular\n\nAdvertisement\n\nShare on Facebook\n", "chrome.txt")
     articles, rejections = clean_sources([good, chrome])
     assert [a.source.path for a in articles] == ["good.txt"]
-    assert [(r.path, r.reason) for r in rejections] == [("chrome.txt", "no article text left after cleaning (only site chrome, markup or metadata)")]
+    assert [(r.path, r.reason) for r in rejections] == [
+        ("chrome.txt", "no article text left after cleaning (only site chrome, markup or metadata)")
+    ]

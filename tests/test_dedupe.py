@@ -15,19 +15,28 @@ SEED_000 = (ROOT / "sources" / "000_6963635469b22089.txt").read_text(encoding="u
 
 def test_seed_rewrite_001_folds_into_000_with_its_evidence(seed_result):
     story = story_of(seed_result, "000_6963635469b22089.txt").story
-    assert [a.source.path for a in story.articles] == ["000_6963635469b22089.txt", "001_516d2f6b9d0fef85.txt"]
+    assert [a.source.path for a in story.articles] == [
+        "000_6963635469b22089.txt",
+        "001_516d2f6b9d0fef85.txt",
+    ]
     reason = story.others[0].reason
     assert reason.startswith("rewrite of the same report")
     assert "40%" in reason and "50000" in reason
 
 
 def test_seeds_003_and_004_on_the_same_subject_stay_two_stories(seed_result):
-    assert story_of(seed_result, "003_cc3d00d2144fce69.txt").story.id != story_of(seed_result, "004_ab6189689cb6cc35.txt").story.id
+    assert (
+        story_of(seed_result, "003_cc3d00d2144fce69.txt").story.id
+        != story_of(seed_result, "004_ab6189689cb6cc35.txt").story.id
+    )
     assert len(seed_result.stories) == 4
 
 
 def test_exact_copy_with_other_chrome_encoding_and_line_endings_is_folded(tmp_path):
-    copy = ("Most Popular\n\nHome > News > Asia\n\n" + SEED_000.replace("Similar Articles", "Related Topics")).replace("\n", "\r\n")
+    copy = (
+        "Most Popular\n\nHome > News > Asia\n\n"
+        + SEED_000.replace("Similar Articles", "Related Topics")
+    ).replace("\n", "\r\n")
     project = make_project(tmp_path, {"wire/copy.txt": copy.encode("cp1252", errors="replace")})
     story = story_of(pipeline_for(project), "wire/copy.txt").story
     assert story.main.source.path in {"000_6963635469b22089.txt", "wire/copy.txt"}
@@ -38,8 +47,15 @@ def test_exact_copy_with_other_chrome_encoding_and_line_endings_is_folded(tmp_pa
 
 def test_near_copy_with_a_new_lead_and_a_cut_paragraph_is_folded():
     paragraphs = [p for p in SEED_000.split("\n\n") if len(p.split()) > 12]
-    edited = ["BANGKOK (Wire) - A new opening paragraph written by another desk for its readers today.", *paragraphs[:10], *paragraphs[11:]]
-    docs = [SourceDocument("a.txt", "a" * 64, "\n\n".join(paragraphs), "utf-8", "text"), SourceDocument("b.txt", "b" * 64, "\n\n".join(edited), "utf-8", "text")]
+    edited = [
+        "BANGKOK (Wire) - A new opening paragraph written by another desk for its readers today.",
+        *paragraphs[:10],
+        *paragraphs[11:],
+    ]
+    docs = [
+        SourceDocument("a.txt", "a" * 64, "\n\n".join(paragraphs), "utf-8", "text"),
+        SourceDocument("b.txt", "b" * 64, "\n\n".join(edited), "utf-8", "text"),
+    ]
     stories = dedupe(clean_all(docs), [None, None])
     assert len(stories) == 1
     assert stories[0].others[0].reason.startswith(("near copy", "exact copy"))
@@ -47,10 +63,19 @@ def test_near_copy_with_a_new_lead_and_a_cut_paragraph_is_folded():
 
 def test_rewrites_dated_far_apart_are_not_folded():
     seed_001 = (ROOT / "sources" / "001_516d2f6b9d0fef85.txt").read_text(encoding="utf-8")
-    docs = [SourceDocument("a.txt", "a" * 64, SEED_000, "utf-8", "text"), SourceDocument("b.txt", "b" * 64, seed_001, "utf-8", "text")]
+    docs = [
+        SourceDocument("a.txt", "a" * 64, SEED_000, "utf-8", "text"),
+        SourceDocument("b.txt", "b" * 64, seed_001, "utf-8", "text"),
+    ]
     articles = clean_all(docs)
-    close = [DateTag(dt.date(2023, 11, 10), "day", "test"), DateTag(dt.date(2023, 11, 12), "day", "test")]
-    far = [DateTag(dt.date(2023, 11, 10), "day", "test"), DateTag(dt.date(2024, 6, 1), "day", "test")]
+    close = [
+        DateTag(dt.date(2023, 11, 10), "day", "test"),
+        DateTag(dt.date(2023, 11, 12), "day", "test"),
+    ]
+    far = [
+        DateTag(dt.date(2023, 11, 10), "day", "test"),
+        DateTag(dt.date(2024, 6, 1), "day", "test"),
+    ]
     assert len(dedupe(articles, close)) == 1
     assert len(dedupe(articles, far)) == 2
 
@@ -66,6 +91,9 @@ def test_a_sentence_corresponds_when_any_sentence_of_the_other_text_matches_it()
     sentence = frozenset(f"w{k}" for k in range(12))
     # Four long sentences share five words each (5/12 < half) and one short sentence
     # shares four of its six words: only the short one corresponds.
-    long_ones = [frozenset({*(f"w{k}" for k in range(5)), *(f"x{n}_{k}" for k in range(25))}) for n in range(4)]
+    long_ones = [
+        frozenset({*(f"w{k}" for k in range(5)), *(f"x{n}_{k}" for k in range(25))})
+        for n in range(4)
+    ]
     short_one = frozenset({"w5", "w6", "w7", "w8", "y1", "y2"})
     assert sentence_alignment([sentence], [*long_ones, short_one, frozenset({"z"})]) == 1.0

@@ -60,7 +60,10 @@ def test_empty_whitespace_binary_and_unsupported_files_are_rejected_with_reasons
 
 
 def test_front_matter_supplies_metadata_and_is_not_body(tmp_path):
-    source = "---\ntitle: Talks in Kunming\ndate: 2024-01-12\noutlet: Example Wire\nsource_url: https://example.org/a\ntags: [ceasefire]\n---\n" + TEXT
+    source = (
+        "---\ntitle: Talks in Kunming\ndate: 2024-01-12\noutlet: Example Wire\nsource_url:"
+        " https://example.org/a\ntags: [ceasefire]\n---\n" + TEXT
+    )
     (doc,) = ingest_files(tmp_path, {"a.md": source.encode()}).documents
     assert doc.meta.title == "Talks in Kunming"
     assert doc.meta.date == "2024-01-12"
@@ -70,7 +73,17 @@ def test_front_matter_supplies_metadata_and_is_not_body(tmp_path):
 
 
 def test_note_with_metadata_lines_is_understood(tmp_path):
-    (doc,) = ingest_files(tmp_path, {"note.txt": ("Title: Talks in Kunming\nDate: 12 January 2024\nSource: https://example.org/a\n\n" + TEXT).encode()}).documents
+    (doc,) = ingest_files(
+        tmp_path,
+        {
+            "note.txt": (
+                (
+                    "Title: Talks in Kunming\nDate: 12 January 2024\nSource:"
+                    " https://example.org/a\n\n" + TEXT
+                ).encode()
+            )
+        },
+    ).documents
     assert doc.meta.title == "Talks in Kunming"
     assert doc.meta.date == "12 January 2024"
     assert doc.text.strip() == TEXT.strip()
@@ -88,9 +101,12 @@ def test_html_page_article_title_and_date_come_from_trafilatura(tmp_path):
     <script>alert('x')</script><style>p{color:red}</style></head>
     <body><nav><a href="/">Home</a> <a href="/world">World</a></nav>
     <article><h1>Rebels take Laukkai</h1>
-    <p>Rebels in northern Myanmar said on Friday they had taken control of Laukkai, a key commercial town on the Chinese border, after weeks of fighting.</p>
-    <p>The town was the seat of the junta-backed Kokang administration, and its fall marks the biggest defeat for the military since the offensive began in October.</p>
-    <p>China has called on all sides to stop fighting and protect residents along the border, the foreign ministry said in a statement.</p>
+    <p>Rebels in northern Myanmar said on Friday they had taken control of Laukkai,
+    a key commercial town on the Chinese border, after weeks of fighting.</p>
+    <p>The town was the seat of the junta-backed Kokang administration, and its fall
+    marks the biggest defeat for the military since the offensive began in October.</p>
+    <p>China has called on all sides to stop fighting and protect residents along the
+    border, the foreign ministry said in a statement.</p>
     </article><footer>Copyright 2024 Example News</footer></body></html>"""
     (doc,) = ingest_files(tmp_path, {"page.html": page.encode()}).documents
     assert doc.kind == "html"
@@ -101,20 +117,30 @@ def test_html_page_article_title_and_date_come_from_trafilatura(tmp_path):
 
 
 def test_files_in_subfolders_are_found_in_a_stable_order(tmp_path):
-    result = ingest_files(tmp_path, {"b/2.txt": TEXT.encode(), "a.txt": TEXT.encode(), "b/1.txt": TEXT.encode()})
+    result = ingest_files(
+        tmp_path, {"b/2.txt": TEXT.encode(), "a.txt": TEXT.encode(), "b/1.txt": TEXT.encode()}
+    )
     assert [d.path for d in result.documents] == ["a.txt", "b/1.txt", "b/2.txt"]
 
 
 def test_text_with_a_utf16_mark_that_does_not_decode_is_rejected_as_undecodable(tmp_path):
-    result = ingest_files(tmp_path, {"broken.txt": codecs.BOM_UTF16_LE + "Rebels".encode("utf-16-le") + b"\x00\xd8"})
+    result = ingest_files(
+        tmp_path, {"broken.txt": codecs.BOM_UTF16_LE + "Rebels".encode("utf-16-le") + b"\x00\xd8"}
+    )
     (rejection,) = result.rejections
     assert "does not decode as utf-16" in rejection.reason
 
 
 def test_html_page_in_its_declared_legacy_charset_is_decoded_by_it(tmp_path):
-    body = "<p>Les rebelles ont pris Laukkai, a déclaré l’alliance, après des semaines de combats près de la frontière chinoise, selon des témoins.</p>" * 3
-    page = f'<html><head><meta charset="iso-8859-15"><title>Laukkai</title></head><body><article>{body}</article></body></html>'
-    (doc,) = ingest_files(tmp_path, {"page.htm": page.replace("’", "'").encode("iso-8859-15")}).documents
+    body = (
+        "<p>Les rebelles ont pris Laukkai, a déclaré l’alliance, après des semaines de combats près"
+        " de la frontière chinoise, selon des témoins.</p>" * 3
+    )
+    head = '<html><head><meta charset="iso-8859-15"><title>Laukkai</title></head>'
+    page = f"{head}<body><article>{body}</article></body></html>"
+    (doc,) = ingest_files(
+        tmp_path, {"page.htm": page.replace("’", "'").encode("iso-8859-15")}
+    ).documents
     assert doc.encoding == "iso-8859-15"
     assert "a déclaré l'alliance" in doc.text
 

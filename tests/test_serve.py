@@ -39,14 +39,19 @@ def test_serve_rebuilds_when_a_source_is_added_and_says_so(tmp_path):
     project = make_project(tmp_path)
     port = free_port()
     command = [sys.executable, "-m", "build_digest.cli", "serve", "--dev-addr", f"127.0.0.1:{port}"]
-    server = subprocess.Popen(command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        command, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     lines: list[str] = []
     assert server.stdout is not None
     threading.Thread(target=lambda: lines.extend(server.stdout), daemon=True).start()
     try:
         timeline = f"http://127.0.0.1:{port}/timeline/"
         assert wait_for(timeline, "China Urges Myanmar")
-        (project / "sources" / "new.txt").write_text("Rebels take Hopang\n\nRebels in northern Shan State said on Sunday they had taken the town of Hopang after a week of fighting.\n")
+        (project / "sources" / "new.txt").write_text(
+            "Rebels take Hopang\n\nRebels in northern Shan State said on Sunday they had taken the"
+            " town of Hopang after a week of fighting.\n"
+        )
         assert wait_for(timeline, "Rebels take Hopang")
     finally:
         server.terminate()
@@ -54,4 +59,7 @@ def test_serve_rebuilds_when_a_source_is_added_and_says_so(tmp_path):
     output = "".join(lines)
     assert f"Serving on http://127.0.0.1:{port}/" in output
     assert "Detected file changes" in output
-    assert "Digest: 4 stories from 5 sources" in output and "Digest: 5 stories from 6 sources" in output
+    assert (
+        "Digest: 4 stories from 5 sources" in output
+        and "Digest: 5 stories from 6 sources" in output
+    )

@@ -1,4 +1,5 @@
-"""End to end: real sites built with real MkDocs into temporary folders, read as readers get them."""
+"""End to end: real sites built with real MkDocs into temporary folders, read as readers get
+them."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from build_digest.pipeline import run_pipeline
 
 from .conftest import ROOT, build_in_process, make_project, pipeline_for, run_cli
 
-HOSTILE = """Cash-only market reopens
-
-# of trucks waiting at the gate: 40
-**cash only** and _no receipts_, traders said, pointing to [the notice](javascript:alert(1)) on the wall.
-<script>alert("pwned")</script> was written on the sign, next to <b>bold</b> claims & a 1. numbered line.
-> not a quote, and `not code`, {: .not-an-attribute} | not | a | table |
-"""
+HOSTILE = (
+    "Cash-only market reopens\n\n"
+    "# of trucks waiting at the gate: 40\n"
+    "**cash only** and _no receipts_, traders said, pointing to [the notice](javascript:alert(1))"
+    " on the wall.\n"
+    '<script>alert("pwned")</script> was written on the sign, next to <b>bold</b> claims & a 1.'
+    " numbered line.\n"
+    "> not a quote, and `not code`, {: .not-an-attribute} | not | a | table |\n"
+)
 
 
 def html_text(page: Path) -> str:
@@ -39,7 +42,14 @@ def test_shipped_archive_builds_strict_with_a_page_per_story(built_site):
         page = built_site / article["url"] / "index.html"
         assert page.is_file(), article["url"]
         assert article["title"] in html_text(page)
-    for listing in ["index.html", "topics/index.html", "entities/index.html", "archive/index.html", "timeline/index.html", "about/index.html"]:
+    for listing in [
+        "index.html",
+        "topics/index.html",
+        "entities/index.html",
+        "archive/index.html",
+        "timeline/index.html",
+        "about/index.html",
+    ]:
         assert (built_site / listing).is_file(), listing
 
 
@@ -48,14 +58,33 @@ def test_catalog_lists_every_source_file_exactly_once_with_a_checksum(built_site
     paths = [s["path"] for s in catalog["sources"]]
     assert sorted(paths) == sorted(p.name for p in (ROOT / "sources").iterdir())
     for source in catalog["sources"]:
-        assert source["sha256"] == hashlib.sha256((ROOT / "sources" / source["path"]).read_bytes()).hexdigest()
+        assert (
+            source["sha256"]
+            == hashlib.sha256((ROOT / "sources" / source["path"]).read_bytes()).hexdigest()
+        )
         assert source["status"] in {"published", "duplicate"}
     by_path = {s["path"]: s for s in catalog["sources"]}
     assert by_path["001_516d2f6b9d0fef85.txt"]["status"] == "duplicate"
-    assert by_path["001_516d2f6b9d0fef85.txt"]["article"] == by_path["000_6963635469b22089.txt"]["article"]
+    assert (
+        by_path["001_516d2f6b9d0fef85.txt"]["article"]
+        == by_path["000_6963635469b22089.txt"]["article"]
+    )
     article = next(a for a in catalog["articles"] if a["sources"][0].startswith("003"))
     assert (article["date"], article["date_precision"]) == ("2023-11-06", "day")
-    assert set(article) == {"id", "title", "title_source", "outlet", "date", "date_precision", "date_source", "url", "topics", "entities", "sources", "related"}
+    assert set(article) == {
+        "id",
+        "title",
+        "title_source",
+        "outlet",
+        "date",
+        "date_precision",
+        "date_source",
+        "url",
+        "topics",
+        "entities",
+        "sources",
+        "related",
+    }
 
 
 def test_story_page_shows_other_versions_related_coverage_and_furniture_labelled_once(built_site):
@@ -64,16 +93,23 @@ def test_story_page_shows_other_versions_related_coverage_and_furniture_labelled
     text = html_text(built_site / merged["url"] / "index.html")
     assert "Other versions" in text and "001_516d2f6b9d0fef85.txt" in text
     assert "rewrite of the same report" in text
-    assert "Amidst intense fighting and resistance" in text  # the folded version's text stays reachable
+    assert (
+        "Amidst intense fighting and resistance" in text
+    )  # the folded version's text stays reachable
     assert "Related coverage" in text
     assert "With inputs from Reuters." in text
     story_text = text[: text.index("About this story")]
-    assert "Similar Articles" not in story_text  # removed chrome: listed in the collapsed audit trail only
+    assert (
+        "Similar Articles" not in story_text
+    )  # removed chrome: listed in the collapsed audit trail only
     assert "Similar Articles" in text[text.index("About this story") :]
     dated = next(a for a in catalog["articles"] if a["sources"][0].startswith("003"))
     text = html_text(built_site / dated["url"] / "index.html")
     assert "6 November 2023" in text and "dateline" in text
-    assert "IMAGE SOURCE: AP" in text and "Photo: Assistant Chinese Foreign Minister Nong Rong." in text
+    assert (
+        "IMAGE SOURCE: AP" in text
+        and "Photo: Assistant Chinese Foreign Minister Nong Rong." in text
+    )
     assert "Credit: IMAGE SOURCE" not in text  # a label the source already gives is not given again
 
 
@@ -103,10 +139,21 @@ def test_source_text_reaches_the_page_as_characters_never_as_markup(tmp_path):
     page = project / "out" / catalog["articles"][0]["url"] / "index.html"
     raw = page.read_text()
     article = raw[raw.index("<article") : raw.index("</article>")]
-    # Nothing from the source is live: no script, no source-made link, no emphasis, heading, quote or code.
+    # Nothing from the source is live: no script, no source-made link, no emphasis, heading,
+    # quote or code.
     assert "<script" not in article
     assert not [href for href in re.findall(r'href="([^"]*)"', article) if "javascript" in href]
-    for tag in ["<b>", "<strong>cash", "<em>no", "<h1>of", "<blockquote>\n<p>not", "<code>", "<ol>", "<table>", 'class="not-an-attribute"']:
+    for tag in [
+        "<b>",
+        "<strong>cash",
+        "<em>no",
+        "<h1>of",
+        "<blockquote>\n<p>not",
+        "<code>",
+        "<ol>",
+        "<table>",
+        'class="not-an-attribute"',
+    ]:
         assert tag not in article, tag
     text = html_text(page)
     for visible in [
@@ -123,8 +170,14 @@ def test_source_text_reaches_the_page_as_characters_never_as_markup(tmp_path):
 
 
 def test_hostile_metadata_is_text_in_the_title_header_and_meta_tags(tmp_path):
-    hostile = '---\ntitle: "<script>alert(1)</script> & [x](javascript:y)"\noutlet: "<img src=x onerror=alert(1)>"\nsource_url: "javascript:alert(1)"\n---\n'
-    body = 'Rebels said on Sunday they had taken the town of Hopang, "a turning point", after a week of fighting in the north.\n'
+    hostile = (
+        '---\ntitle: "<script>alert(1)</script> & [x](javascript:y)"\noutlet: "<img src=x'
+        ' onerror=alert(1)>"\nsource_url: "javascript:alert(1)"\n---\n'
+    )
+    body = (
+        'Rebels said on Sunday they had taken the town of Hopang, "a turning point", after a week'
+        " of fighting in the north.\n"
+    )
     project = make_project(tmp_path, {"h.md": hostile + body}, with_seeds=False)
     assert run_cli(project, "build", "--strict", "--site-dir", "out").returncode == 0
     for page in (project / "out").rglob("*.html"):
@@ -133,12 +186,24 @@ def test_hostile_metadata_is_text_in_the_title_header_and_meta_tags(tmp_path):
         assert 'href="javascript' not in raw, page
     story = next((project / "out" / "stories").glob("*/index.html")).read_text()
     assert "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; [x](javascript:y) - " in story
-    assert "javascript:alert(1)" in html_text(next((project / "out" / "stories").glob("*/index.html")))
+    assert "javascript:alert(1)" in html_text(
+        next((project / "out" / "stories").glob("*/index.html"))
+    )
 
 
 def test_bad_sources_are_rejected_with_reasons_and_the_rest_is_published(tmp_path):
-    legacy = "Caf\u00e9 owners in Lashio said on Monday that \u201cnobody\u201d had come since the fighting began two weeks ago."
-    project = make_project(tmp_path, {"empty.txt": b"", "blob.txt": bytes(range(256)) * 8, "legacy.txt": legacy.encode("cp1252")})
+    legacy = (
+        "Caf\u00e9 owners in Lashio said on Monday that \u201cnobody\u201d had come since the"
+        " fighting began two weeks ago."
+    )
+    project = make_project(
+        tmp_path,
+        {
+            "empty.txt": b"",
+            "blob.txt": bytes(range(256)) * 8,
+            "legacy.txt": legacy.encode("cp1252"),
+        },
+    )
     result = run_cli(project, "build", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     assert "3 rejected" not in result.stdout and "2 rejected" in result.stdout
@@ -148,7 +213,9 @@ def test_bad_sources_are_rejected_with_reasons_and_the_rest_is_published(tmp_pat
     assert status["blob.txt"][0] == "rejected" and "binary" in status["blob.txt"][1]
     assert status["legacy.txt"][0] == "published"
     legacy = next(a for a in catalog["articles"] if a["sources"] == ["legacy.txt"])
-    assert "Café owners in Lashio said on Monday that “nobody”" in html_text(project / "out" / legacy["url"] / "index.html")
+    assert "Café owners in Lashio said on Monday that “nobody”" in html_text(
+        project / "out" / legacy["url"] / "index.html"
+    )
     about = html_text(project / "out" / "about" / "index.html")
     assert "blob.txt" in about and "binary" in about
 
@@ -169,23 +236,35 @@ def test_generated_markdown_does_not_depend_on_the_hash_seed(tmp_path):
     synthetic.mkdir()
     write_corpus(synthetic, 80)  # copies, near copies and rewrites exercise every dedupe tier
     script = (
-        "import hashlib, json, sys; from pathlib import Path; from build_digest.config import DigestSettings; "
-        "from build_digest.pipeline import run_pipeline; p = Path(sys.argv[1]); "
-        "r = run_pipeline(DigestSettings(p / 'sources', p / 'taxonomy.yml')); "
-        "print(hashlib.sha256(json.dumps([r.pages, r.fragments, r.catalog], sort_keys=True).encode()).hexdigest())"
+        "import hashlib, json, sys; from pathlib import Path; from build_digest.config import"
+        " DigestSettings; from build_digest.pipeline import run_pipeline; p = Path(sys.argv[1]); r"
+        " = run_pipeline(DigestSettings(p / 'sources', p / 'taxonomy.yml'));"
+        " print(hashlib.sha256(json.dumps([r.pages, r.fragments, r.catalog],"
+        " sort_keys=True).encode()).hexdigest())"
     )
     digests = set()
     for seed in ("1", "2"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        out = subprocess.run([sys.executable, "-c", script, str(project)], capture_output=True, text=True, env=env, timeout=300)
+        out = subprocess.run(
+            [sys.executable, "-c", script, str(project)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+        )
         assert out.returncode == 0, out.stderr
         digests.add(out.stdout.strip())
     assert len(digests) == 1
 
 
 def test_a_story_url_survives_other_sources_being_added(tmp_path, seed_result):
-    extra = "Junta loses another town\n\nRebels in Rakhine State said on Tuesday they had captured the town of Pauktaw after weeks of fighting with the military.\n"
-    project = make_project(tmp_path, {"zz_new.txt": extra, "aa_new.txt": extra.replace("Pauktaw", "Minbya")})
+    extra = (
+        "Junta loses another town\n\nRebels in Rakhine State said on Tuesday they had captured the"
+        " town of Pauktaw after weeks of fighting with the military.\n"
+    )
+    project = make_project(
+        tmp_path, {"zz_new.txt": extra, "aa_new.txt": extra.replace("Pauktaw", "Minbya")}
+    )
     grown = pipeline_for(project)
     before = {t.story.id for t in seed_result.stories}
     after = {t.story.id for t in grown.stories}
@@ -195,13 +274,23 @@ def test_a_story_url_survives_other_sources_being_added(tmp_path, seed_result):
 def test_failed_build_leaves_the_previous_site_in_place(tmp_path):
     project = make_project(tmp_path)
     assert run_cli(project, "build", "--site-dir", "out").returncode == 0
-    before = {p.relative_to(project / "out"): p.read_bytes() for p in (project / "out").rglob("*") if p.is_file()}
+    before = {
+        p.relative_to(project / "out"): p.read_bytes()
+        for p in (project / "out").rglob("*")
+        if p.is_file()
+    }
     (project / "taxonomy.yml").write_text("topics: [not, a, mapping]\n")
-    (project / "sources" / "new.txt").write_text("A new story that should not appear because the build fails.\n")
+    (project / "sources" / "new.txt").write_text(
+        "A new story that should not appear because the build fails.\n"
+    )
     result = run_cli(project, "build", "--site-dir", "out")
     assert result.returncode != 0
     assert "taxonomy" in result.stderr and "left as it was" in result.stderr
-    after = {p.relative_to(project / "out"): p.read_bytes() for p in (project / "out").rglob("*") if p.is_file()}
+    after = {
+        p.relative_to(project / "out"): p.read_bytes()
+        for p in (project / "out").rglob("*")
+        if p.is_file()
+    }
     assert after == before
     assert not [p for p in project.iterdir() if p.name.startswith(".out")]
 
@@ -236,8 +325,16 @@ def test_invalid_plugin_option_is_reported_with_its_key(tmp_path):
 
 
 def test_long_listings_are_split_into_pages(tmp_path):
-    body = "On the {n}th day residents of town {n} said they had seen {trucks} trucks at the crossing into China, officials said."
-    sources = {f"s{n:03d}.txt": f"Report number {n} from the border\n\n" + body.format(n=n, trucks=n * 7) + "\n" for n in range(25)}
+    body = (
+        "On the {n}th day residents of town {n} said they had seen {trucks} trucks at the crossing"
+        " into China, officials said."
+    )
+    sources = {
+        f"s{n:03d}.txt": (
+            f"Report number {n} from the border\n\n" + body.format(n=n, trucks=n * 7) + "\n"
+        )
+        for n in range(25)
+    }
     project = make_project(tmp_path, sources, with_seeds=False)
     config = (project / "mkdocs.yml").read_text().replace("page_size: 200", "page_size: 10")
     (project / "mkdocs.yml").write_text(config)
@@ -258,12 +355,22 @@ def test_pipeline_runs_without_mkdocs_config(tmp_path):
 
 def test_a_story_page_does_not_grow_with_the_archive(tmp_path, built_site):
     """Story pages carry their own neighbours only, never an index of every story."""
-    body = "Residents of {town} said on Monday that {n} families had fled fighting between the army and rebels near the border town."
-    extra = {f"x{n:02d}.txt": f"Families flee {n}\n\n" + body.format(town=f"Town{n}", n=n * 13 + 7) + "\n" for n in range(40)}
+    body = (
+        "Residents of {town} said on Monday that {n} families had fled fighting between the army"
+        " and rebels near the border town."
+    )
+    extra = {
+        f"x{n:02d}.txt": (
+            f"Families flee {n}\n\n" + body.format(town=f"Town{n}", n=n * 13 + 7) + "\n"
+        )
+        for n in range(40)
+    }
     project = make_project(tmp_path, extra)
     assert run_cli(project, "build", "--site-dir", "out").returncode == 0
     catalog = json.loads((built_site / "catalog.json").read_text())
-    story = next(a for a in catalog["articles"] if a["sources"] == ["003_cc3d00d2144fce69.txt"])["url"]
+    story = next(a for a in catalog["articles"] if a["sources"] == ["003_cc3d00d2144fce69.txt"])[
+        "url"
+    ]
     small = len((built_site / story / "index.html").read_bytes())
     large = len((project / "out" / story / "index.html").read_bytes())
     assert large - small < 3000, (small, large)
@@ -273,7 +380,10 @@ def test_sources_option_builds_another_folder(tmp_path):
     project = make_project(tmp_path / "project")
     other = tmp_path / "elsewhere"
     other.mkdir()
-    (other / "only.txt").write_text("Only story\n\nRebels in northern Shan State said on Sunday they had taken the town of Hopang after a week of fighting.\n")
+    (other / "only.txt").write_text(
+        "Only story\n\nRebels in northern Shan State said on Sunday they had taken the town of"
+        " Hopang after a week of fighting.\n"
+    )
     result = run_cli(project, "build", "--sources", str(other), "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     catalog = json.loads((project / "out" / "catalog.json").read_text())
@@ -281,7 +391,8 @@ def test_sources_option_builds_another_folder(tmp_path):
 
 
 def test_offline_build_links_name_files_that_exist(tmp_path):
-    """`build --offline` is read from a folder (file://): every link must name a file, not a folder."""
+    """`build --offline` is read from a folder (file://): every link must name a file, not a
+    folder."""
     project = make_project(tmp_path / "project")
     exit_code, output, catalog = build_in_process(project, "--offline")
     assert exit_code == 0, output

@@ -1,4 +1,5 @@
-"""Feeds and share metadata, read back from real builds as a feed reader and a link preview would."""
+"""Feeds and share metadata, read back from real builds as a feed reader and a link preview
+would."""
 
 from __future__ import annotations
 
@@ -31,7 +32,11 @@ def test_the_archive_feed_holds_every_story_dated_to_the_day_newest_first(publis
     site, catalog = published
     feed = feedparser.parse((site / "feeds" / "all.xml").read_bytes())
     assert not feed.bozo, feed.bozo_exception
-    expected = sorted((a for a in catalog["articles"] if a["date_precision"] == "day"), key=lambda a: (a["date"], a["id"]), reverse=True)
+    expected = sorted(
+        (a for a in catalog["articles"] if a["date_precision"] == "day"),
+        key=lambda a: (a["date"], a["id"]),
+        reverse=True,
+    )
     assert [e.link for e in feed.entries] == [SITE_URL + a["url"] for a in expected]
     for entry, article in zip(feed.entries, expected, strict=True):
         assert entry.title == article["title"]
@@ -46,7 +51,11 @@ def test_every_topic_has_a_feed_of_its_own_stories(published):
         slug = topic_feed.stem
         feed = feedparser.parse(topic_feed.read_bytes())
         assert not feed.bozo, (slug, feed.bozo_exception)
-        members = {SITE_URL + a["url"] for a in catalog["articles"] if slug in a["topics"] and a["date_precision"] == "day"}
+        members = {
+            SITE_URL + a["url"]
+            for a in catalog["articles"]
+            if slug in a["topics"] and a["date_precision"] == "day"
+        }
         assert {e.link for e in feed.entries} == members
     assert (site / "feeds" / "topics" / "ceasefire.xml").is_file()
 
@@ -54,7 +63,9 @@ def test_every_topic_has_a_feed_of_its_own_stories(published):
 def test_pages_announce_their_feeds_and_home_and_topic_pages_link_them_visibly(published):
     site, _ = published
     home = (site / "index.html").read_text()
-    assert re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]+href="feeds/all.xml"', home)
+    assert re.search(
+        r'<link rel="alternate" type="application/atom\+xml"[^>]+href="feeds/all.xml"', home
+    )
     assert 'href="feeds/all.xml">Atom feed of all stories</a>' in home
     topic = (site / "topics" / "ceasefire" / "index.html").read_text()
     assert 'href="../../feeds/topics/ceasefire.xml"' in topic
@@ -70,10 +81,18 @@ def test_story_pages_carry_share_and_structured_metadata(published):
     assert '<meta property="og:type" content="article">' in page
     assert f'<meta property="article:published_time" content="{article["date"]}">' in page
     assert f'<time datetime="{article["date"]}">' in page
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
-    assert data["@type"] == "NewsArticle" and data["headline"] == article["title"] and data["datePublished"] == article["date"]
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    )
+    assert (
+        data["@type"] == "NewsArticle"
+        and data["headline"] == article["title"]
+        and data["datePublished"] == article["date"]
+    )
     description = re.search(r'<meta property="og:description" content="([^"]*)"', page).group(1)
-    assert "Published" not in description and len(description) > 40  # the lead, not the metadata box
+    assert (
+        "Published" not in description and len(description) > 40
+    )  # the lead, not the metadata box
 
 
 def test_undated_and_month_dated_stories_claim_no_day(published):
@@ -85,13 +104,21 @@ def test_undated_and_month_dated_stories_claim_no_day(published):
 
 
 def test_hostile_metadata_is_text_in_feeds_share_tags_and_json_ld(tmp_path):
-    hostile = '---\ntitle: "</script><script>alert(1)</script> & \\"quoted\\""\ndate: 2024-01-05\noutlet: "<img src=x onerror=alert(1)>"\n---\n'
-    body = "Rebels said on Sunday they had taken the town of Hopang after a week of fighting in the north of Shan State, residents said.\n"
+    hostile = (
+        '---\ntitle: "</script><script>alert(1)</script> & \\"quoted\\""\ndate: 2024-01-05\noutlet:'
+        ' "<img src=x onerror=alert(1)>"\n---\n'
+    )
+    body = (
+        "Rebels said on Sunday they had taken the town of Hopang after a week of fighting in the"
+        " north of Shan State, residents said.\n"
+    )
     project = make_project(tmp_path, {"h.md": hostile + body}, with_seeds=False)
     catalog = build(project, {"SITE_URL": SITE_URL})
     page = (project / "out" / catalog["articles"][0]["url"] / "index.html").read_text()
     assert "<script>alert" not in page and "<img src=x" not in page
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    data = json.loads(
+        re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1)
+    )
     assert data["headline"] == '</script><script>alert(1)</script> & "quoted"'
     assert data["publisher"]["name"] == "<img src=x onerror=alert(1)>"
     feed = feedparser.parse((project / "out" / "feeds" / "all.xml").read_bytes())

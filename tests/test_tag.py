@@ -6,7 +6,14 @@ import datetime as dt
 
 import pytest
 
-from build_digest.tag import MAX_TOPICS, MIN_TOPIC_SCORE, StoryText, TaxonomyError, load_taxonomy, match_topics
+from build_digest.tag import (
+    MAX_TOPICS,
+    MIN_TOPIC_SCORE,
+    StoryText,
+    TaxonomyError,
+    load_taxonomy,
+    match_topics,
+)
 
 from .conftest import ROOT, make_project, pipeline_for, story_of
 
@@ -30,7 +37,10 @@ def test_seed_002_is_honestly_undated_with_a_lower_bound(seed_result):
 
 
 def test_front_matter_date_wins_over_the_dateline(tmp_path):
-    text = "---\ndate: 2023-11-07\n---\nBorder town falls\n\nNovember 6, 2023\n\nRebels captured the border town of Chinshwehaw on Friday, cutting a key trade route to China.\n"
+    text = (
+        "---\ndate: 2023-11-07\n---\nBorder town falls\n\nNovember 6, 2023\n\nRebels captured the"
+        " border town of Chinshwehaw on Friday, cutting a key trade route to China.\n"
+    )
     project = make_project(tmp_path, {"fm.md": text}, with_seeds=False)
     date = story_of(pipeline_for(project), "fm.md").date
     assert (date.value, date.source) == (dt.date(2023, 11, 7), "front matter (2023-11-07)")
@@ -38,20 +48,36 @@ def test_front_matter_date_wins_over_the_dateline(tmp_path):
 
 def test_named_entities_are_found_with_types(seed_result):
     names = {(lab.name, lab.kind) for t in seed_result.stories for lab in t.entities}
-    assert {("Min Aung Hlaing", "person"), ("Laukkai", "place"), ("Arakan Army", "organisation"), ("Kunming", "place")} <= names
+    assert {
+        ("Min Aung Hlaing", "person"),
+        ("Laukkai", "place"),
+        ("Arakan Army", "organisation"),
+        ("Kunming", "place"),
+    } <= names
 
 
 def test_topics_are_backed_by_the_matched_phrases(seed_result):
     topics = {lab.slug: lab for lab in story_of(seed_result, "004_ab6189689cb6cc35.txt").topics}
     assert "ceasefire" in topics
-    assert topics["ceasefire"].evidence[0].startswith("lead: ") and topics["ceasefire"].score >= MIN_TOPIC_SCORE
+    assert (
+        topics["ceasefire"].evidence[0].startswith("lead: ")
+        and topics["ceasefire"].score >= MIN_TOPIC_SCORE
+    )
 
 
 def test_a_passing_mention_gives_no_topic_but_a_headline_does():
     taxonomy = load_taxonomy(ROOT / "taxonomy.yml")
-    passing = StoryText("Floods close schools in the delta", "Heavy rain closed schools across the delta on Monday.", "Officials said Russia had sent tents.")
+    passing = StoryText(
+        "Floods close schools in the delta",
+        "Heavy rain closed schools across the delta on Monday.",
+        "Officials said Russia had sent tents.",
+    )
     assert "russia-myanmar" not in {lab.slug for lab in match_topics(passing, taxonomy)}
-    headline = StoryText("Russia sends fighter jets to Myanmar", "Two jets arrived on Monday.", "They were built in Irkutsk.")
+    headline = StoryText(
+        "Russia sends fighter jets to Myanmar",
+        "Two jets arrived on Monday.",
+        "They were built in Irkutsk.",
+    )
     assert [lab.slug for lab in match_topics(headline, taxonomy)] == ["russia-myanmar"]
 
 
@@ -60,7 +86,8 @@ def test_a_background_topic_gives_way_to_the_subject_of_the_story():
     text = StoryText(
         "Ceasefire talks resume in Kunming",
         "Ceasefire talks between the two sides resumed on Monday, mediators said.",
-        "The truce has held for a week. Both sides said the ceasefire would be extended. The peace talks will continue. The junta said nothing.",
+        "The truce has held for a week. Both sides said the ceasefire would be extended. The peace"
+        " talks will continue. The junta said nothing.",
     )
     labels = match_topics(text, taxonomy)
     assert labels[0].slug == "ceasefire" and "junta" not in {lab.slug for lab in labels}
@@ -77,7 +104,9 @@ def test_a_story_gets_at_most_five_topics():
 def test_taxonomy_errors_name_the_file_and_the_key(tmp_path):
     bad = tmp_path / "taxonomy.yml"
     bad.write_text("topics:\n  Bad Slug:\n    name: X\n")
-    with pytest.raises(TaxonomyError, match=r"taxonomy.yml, topics.Bad Slug: the key must be a slug"):
+    with pytest.raises(
+        TaxonomyError, match=r"taxonomy.yml, topics.Bad Slug: the key must be a slug"
+    ):
         load_taxonomy(bad)
     bad.write_text("topics:\n  ok:\n    name: X\n    min_matches: 0\n")
     with pytest.raises(TaxonomyError, match=r"topics.ok.min_matches"):
@@ -89,10 +118,13 @@ def test_taxonomy_errors_name_the_file_and_the_key(tmp_path):
 
 def test_wire_dateline_gives_the_day_and_related_coverage_the_year(tmp_path):
     text = (
-        "Ceasefire talks resume\n\nKUNMING, China, Jan 12 (Reuters) - Myanmar's junta and the Three Brotherhood Alliance agreed to a ceasefire "
-        "at talks in Kunming, China's foreign ministry said, after the fall of Laukkai on the Chinese border.\n"
+        "Ceasefire talks resume\n\nKUNMING, China, Jan 12 (Reuters) - Myanmar's junta and the Three"
+        " Brotherhood Alliance agreed to a ceasefire at talks in Kunming, China's foreign ministry"
+        " said, after the fall of Laukkai on the Chinese border.\n"
     )
     project = make_project(tmp_path, {"wire.txt": text})
     date = story_of(pipeline_for(project), "wire.txt").date
     assert (date.value, date.precision) == (dt.date(2024, 1, 12), "day")
-    assert date.source.startswith("wire dateline 'KUNMING, China, Jan 12 (Reuters)', year from related coverage")
+    assert date.source.startswith(
+        "wire dateline 'KUNMING, China, Jan 12 (Reuters)', year from related coverage"
+    )
