@@ -15,7 +15,7 @@ The cascade, in order (each step's reason is in its comment):
 Why our own code: jusText (the library for this) scores 0.76 F1 on the copied-text
 benchmark in ``shared/evaldata``; it classifies lines one by one and has no notion
 of a news article's furniture (captions, credits, datelines) that we must keep and
-label rather than drop. ``build_digest.evaluate`` measures this module against it.
+label rather than drop. ``benchmarks.evaluate`` measures this module against it.
 """
 
 from __future__ import annotations
@@ -216,7 +216,7 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 @dataclass(frozen=True)
 class CleanConfig:
-    """Thresholds of the cleaner; defaults are what ``build_digest.evaluate`` was tuned on."""
+    """Thresholds of the cleaner; defaults are what ``benchmarks.evaluate`` was tuned on."""
 
     chrome_min_sources: int = 3
     """A short line seen in this many sources, with different neighbours each time, is chrome."""

@@ -189,9 +189,7 @@ def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
     if dated:
         first = dated[0]
         return DateTag(first.value, first.precision, f"{first.source}, from another version")
-    bounds = [
-        dates[a.source.path].not_before for a in story.articles if dates[a.source.path].not_before
-    ]
+    bounds = [b for a in story.articles if (b := dates[a.source.path].not_before) is not None]
     return DateTag(None, "none", "undated", not_before=max(bounds) if bounds else None)
 
 
@@ -241,9 +239,10 @@ def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[Tagged
     else the median date of the whole archive.
     """
     dated = [t for t in tagged if t.date.value]
-    if not dated:
+    days = sorted(d for t in dated if (d := t.date.value) is not None)
+    if not days:
         return tagged
-    archive_median = sorted(t.date.value for t in dated)[len(dated) // 2]
+    archive_median = days[len(days) // 2]
     postings: dict[str, list[TaggedStory]] = defaultdict(list)
     for t in dated:
         for label in (*t.topics, *t.entities):
@@ -290,7 +289,9 @@ def _reference_date(
     if not score:
         return None, ""
     best = max(score.values())
-    nearest = sorted(by_id[i].date.value for i, n in score.items() if n == best)
+    nearest = sorted(
+        d for i, n in score.items() if n == best and (d := by_id[i].date.value) is not None
+    )
     return nearest[len(nearest) // 2], "related coverage"
 
 

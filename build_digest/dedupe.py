@@ -200,7 +200,7 @@ STOPWORDS = frozenset(
 
 @dataclass(frozen=True)
 class DedupeConfig:
-    """Thresholds of the three tiers; ``build_digest.evaluate dedupe`` measures them."""
+    """Thresholds of the three tiers; ``benchmarks.evaluate dedupe`` measures them."""
 
     num_perm: int = 128
     lsh_threshold: float = 0.3
@@ -451,7 +451,7 @@ def find_pairs(
         quotes = a.quotes & b.quotes
         # Paraphrase keeps a report's figures, quotes and names. Any of these three
         # combinations, beside the sentence alignment, made no false pair between
-        # different events of one topic on ECB+ (python -m build_digest.evaluate dedupe).
+        # different events of one topic on ECB+ (python -m benchmarks.evaluate dedupe).
         if (
             len(figures) >= config.min_shared_figures
             or (figures and quotes)

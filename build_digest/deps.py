@@ -9,8 +9,12 @@ Loading them up front turns that into one line naming the package and the fix.
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from .errors import DependencyError
+
+if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
+    from spacy.language import Language
 
 # (module imported by a stage, what to install when it cannot be loaded)
 REQUIRED_MODULES = (
@@ -39,7 +43,7 @@ def check_dependencies() -> None:
             ) from exc
 
 
-def load_spacy_model(name: str):  # type: ignore[no-untyped-def]
+def load_spacy_model(name: str) -> Language:
     """The spaCy pipeline with only the components named-entity recognition needs."""
     import spacy
 

@@ -562,7 +562,7 @@ def extract_html(html: str, warnings: list[str] | None = None) -> tuple[str, Sou
     except Exception as exc:  # trafilatura raises many lxml errors on broken pages
         raise RejectedSource(f"HTML could not be parsed: {str(exc)[:200]}") from exc
     text = getattr(doc, "text", None) if doc is not None else None
-    if not text or not text.strip():
+    if doc is None or isinstance(doc, dict) or not text or not text.strip():
         raise RejectedSource("HTML page has no article text that could be extracted")
     found: dict[str, str | list[str]] = {
         key: value

@@ -23,6 +23,7 @@ from .render import (
     excerpt,
     front_matter,
     md_text,
+    month_title,
     placed_date,
     rel,
     story_path,
@@ -254,10 +255,7 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
     for t in timeline:
         months[t.date.value.strftime("%Y-%m") if t.date.value else "undated"].append(t)
     keys = sorted(months, key=lambda k: (k == "undated", k))
-    labels = {
-        key: "Undated" if key == "undated" else months[key][0].date.value.strftime("%B %Y")
-        for key in keys
-    }  # type: ignore[union-attr]
+    labels = {key: "Undated" if key == "undated" else month_title(key) for key in keys}
     pages = {}
     index = [
         front_matter({"title": "Archive"}),

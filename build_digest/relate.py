@@ -70,7 +70,7 @@ def related_stories(
     related = {}
     for t in tagged:
         sid = t.story.id
-        scores: Counter[str] = Counter()
+        scores: dict[str, float] = defaultdict(float)
         for k in keys[sid]:
             for other in postings.get(k, ()):
                 if other != sid:

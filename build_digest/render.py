@@ -116,6 +116,11 @@ def front_matter(data: dict) -> str:
     )
 
 
+def month_title(key: str) -> str:
+    """ "2024-03" as a reader reads it: "March 2024"."""
+    return dt.date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
+
+
 def placed_date(t: TaggedStory) -> dt.date:
     """Where a story stands in time: its date, else the earliest date it can have, else the
     start."""

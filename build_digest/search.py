@@ -17,7 +17,6 @@ sorts by (topic, outlet, year, month; date).
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import html
 import shutil
 import tempfile
@@ -30,7 +29,7 @@ from pathlib import Path
 from .catalog import story_url
 from .errors import DependencyError
 from .models import Role, SearchRecord, TaggedStory
-from .render import format_date, front_matter
+from .render import format_date, front_matter, month_title
 
 INDEX_FOLDER = "pagefind"
 """Where the index is written, under the site folder."""
@@ -81,7 +80,7 @@ def search_page(records: Sequence[SearchRecord]) -> str:
         if name == "month":
             ordered = sorted(counts[name], reverse=True)
             options = "".join(
-                f'<option value="{v}" data-year="{v[:4]}">{_month_label(v)}</option>'
+                f'<option value="{v}" data-year="{v[:4]}">{month_title(v)}</option>'
                 for v in ordered
             )
         else:
@@ -133,10 +132,6 @@ SEARCH_FORM = """<div id="digest-search">
 </div>
 <noscript>Search needs JavaScript; browse by topic, month or the timeline instead.</noscript>
 """
-
-
-def _month_label(key: str) -> str:
-    return dt.date(int(key[:4]), int(key[5:7]), 1).strftime("%B %Y")
 
 
 def write_records(records: Sequence[SearchRecord], out_dir: Path) -> None:

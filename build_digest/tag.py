@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 from slugify import slugify
@@ -23,6 +24,10 @@ from .dates import resolve_undated, story_date
 from .deps import load_spacy_model
 from .errors import DigestError
 from .models import DateTag, Label, Role, Story, TaggedStory, TitleSource
+
+if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 ENTITY_TYPES = {
     "PERSON": "person",
@@ -197,7 +202,7 @@ RELATIVE_TOPIC_SCORE = 0.45
 """A topic scoring under this share of the story's best topic is background to it (a story
 about Chinese mediation that mentions the junta's air strikes is not about the junta).
 Chosen with MIN_TOPIC_SCORE and BODY_CAP on the reader-labelled set in tests/fixtures/
-reader-set: ``python -m build_digest.evaluate topics``."""
+reader-set: ``python -m benchmarks.evaluate topics``."""
 MAX_TOPICS = 5
 """At most this many topics per story, best first: a story about everything is about nothing."""
 
@@ -322,7 +327,7 @@ def ner_chunks(text: str, limit: int = NER_CHUNK_CHARS) -> list[str]:
 # Loaded models and the model's raw entities per text, kept for the life of the process:
 # `mkdocs serve` rebuilds in the same process, and NER is most of a large build's cost,
 # so a rebuild after one changed source runs the model on that source only.
-_MODELS: dict[str, object] = {}
+_MODELS: dict[str, Language] = {}
 _RAW_ENTITIES: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
 RAW_CACHE_LIMIT = 200_000
 
@@ -360,9 +365,7 @@ class EntityFinder:
             stored = self.cache.get_many("ner", self.version, (key[1] for key in todo))
             for key in list(todo):
                 try:
-                    _RAW_ENTITIES[key] = tuple(
-                        (str(text), str(label)) for text, label in stored[key[1]]
-                    )  # type: ignore[attr-defined]
+                    _RAW_ENTITIES[key] = _decode_raw(stored[key[1]])
                     del todo[key]
                 except (KeyError, TypeError, ValueError):
                     continue  # not cached, or not in the shape this code writes: compute it
@@ -465,7 +468,7 @@ NAME_JOINS = frozenset({" of ", " of the ", " for ", " for the "})
 _JOINABLE = {"ORG", "FAC", "LOC", "GPE"}
 
 
-def joined_names(doc) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+def joined_names(doc: Doc) -> list[tuple[str, str]]:
     """(text, label) of the model's entities, with names it split at "of"/"for the" joined again.
 
     The joined name is an organisation when its first half was one (an office, a newspaper),
@@ -527,7 +530,7 @@ def ner_version(model: str) -> str:
     return content_key(model, model_version, importlib.metadata.version("spacy"), *code, options)
 
 
-def _load_model(model: str):  # type: ignore[no-untyped-def]
+def _load_model(model: str) -> Language:
     if model not in _MODELS:
         _MODELS[model] = load_spacy_model(model)
     return _MODELS[model]
@@ -546,6 +549,12 @@ def preload_model(model: str) -> None:
         found = False
     if not found:
         _load_model(model)  # raises the DependencyError that names the fix
+
+
+def _decode_raw(value: object) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list):
+        raise TypeError("a list of (text, label)")
+    return tuple((str(text), str(label)) for text, label in value)
 
 
 def _decode_mentions(value: object) -> list[tuple[str, str, str]]:

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from build_digest.bench_search import chromium_path, index_synthetic, measure_query, serve
+from benchmarks.bench_search import chromium_path, index_synthetic, measure_query, serve
 
 from .conftest import build_in_process, make_project
 

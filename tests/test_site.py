@@ -229,7 +229,7 @@ def test_same_sources_give_byte_identical_markdown(tmp_path):
 
 def test_generated_markdown_does_not_depend_on_the_hash_seed(tmp_path):
     """Two processes with different string-hash seeds (set orders) write the same bytes."""
-    from build_digest.bench import write_corpus
+    from benchmarks.bench import write_corpus
 
     project = make_project(tmp_path)
     synthetic = project / "sources" / "synthetic"

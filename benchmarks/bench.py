@@ -1,6 +1,6 @@
 """Benchmark on synthetic corpora: what a build costs against plain MkDocs, cold and warm.
 
-``python -m build_digest.bench --sizes 400 1600`` writes corpora of that many sources (new
+``python -m benchmarks.bench --sizes 400 1600`` writes corpora of that many sources (new
 stories, exact copies with other chrome, near copies, rewrites) and, per size, times as a
 user or CI meets them, each in a new process:
 
@@ -30,9 +30,9 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
-from .pipeline import StageTimer
-from .plugin import DigestPlugin
-from .tag import clear_entity_cache
+from build_digest.pipeline import StageTimer
+from build_digest.plugin import DigestPlugin
+from build_digest.tag import clear_entity_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACES = [
@@ -102,7 +102,7 @@ CHROME = [
 
 def vocabulary() -> list[str]:
     """Words of the shipped seed articles: synthetic text with a real news vocabulary."""
-    words = []
+    words: list[str] = []
     for seed in sorted((ROOT / "sources").glob("*.txt")):
         words.extend(
             w for w in re.findall(r"[A-Za-z’'-]+", seed.read_text(encoding="utf-8")) if len(w) > 1
@@ -226,7 +226,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
 
 def floor_project(project: Path, folder: Path) -> Path:
     """The digest's generated pages as a plain MkDocs project: no plugin, Material's search on."""
-    from .pipeline import run_pipeline
+    from build_digest.pipeline import run_pipeline
 
     cfg = load_config(str(project / "mkdocs.yml"))
     plugin = cfg.plugins["digest"]

@@ -1,6 +1,6 @@
 """Benchmark of the reader's search in a real browser: what a first query costs at scale.
 
-``python -m build_digest.bench_search --stories 1000 10000`` builds the shipped site once,
+``python -m benchmarks.bench_search --stories 1000 10000`` builds the shipped site once,
 then for each size replaces its search index with one of that many synthetic stories
 (seed vocabulary, names, topics, outlets and dates spread over two years) and opens the
 search page in headless Chromium, served from localhost with gzip as a static host
@@ -34,9 +34,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from .bench import ROOT, synthetic_story, vocabulary
-from .models import SearchRecord
-from .search import INDEX_FOLDER, write_records
+from benchmarks.bench import ROOT, synthetic_story, vocabulary
+from build_digest.models import SearchRecord
+from build_digest.search import INDEX_FOLDER, write_records
 
 COMPRESSED_TYPES = (".html", ".js", ".css", ".json", ".xml", ".svg", ".txt", ".map")
 """What a static host (GitHub Pages, nginx's gzip_types) compresses; Pagefind's own index

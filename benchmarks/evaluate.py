@@ -1,6 +1,6 @@
 """Quality measurements against the public benchmarks in ``shared/evaldata``.
 
-Run ``python -m build_digest.evaluate clean|dedupe|dates --evaldata ../shared/evaldata``.
+Run ``python -m benchmarks.evaluate clean|dedupe|dates --evaldata ../shared/evaldata``.
 Each command prints the standard metric of its benchmark (see that folder's README).
 """
 
@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
 
-from .clean import CleanConfig, clean_all
-from .dedupe import DedupeConfig
-from .models import SourceDocument, SourceMeta
+from build_digest.clean import CleanConfig, clean_all
+from build_digest.dedupe import DedupeConfig
+from build_digest.models import DigestResult, SourceDocument, SourceMeta
 
 _TOKEN = re.compile(r"\w+")
 
@@ -93,7 +93,7 @@ def evaluate_html(evaldata: Path, config: CleanConfig | None = None) -> dict[str
 
     Shows what the cleaner costs or adds on top of trafilatura's own extraction.
     """
-    from .ingest import RejectedSource, read_source
+    from build_digest.ingest import RejectedSource, read_source
 
     bench = evaldata / "article-extraction-benchmark"
     truth = json.loads((bench / "ground-truth.json").read_text())
@@ -135,16 +135,16 @@ def _ecbplus(folder: Path) -> tuple[list[dict], list[SourceDocument]]:
     return rows, docs
 
 
-def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[str, float]:
+def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[str, object]:
     """Pairwise precision/recall/F1 of same-story folding on ECB+ (no dates known)."""
-    from .dedupe import dedupe
+    from build_digest.dedupe import dedupe
 
     rows, docs = _ecbplus(folder)
     articles = clean_all(docs)
     stories = dedupe(articles, [None] * len(articles), config)
     label = {r["doc_id"] + ".txt": r["event_cluster"] for r in rows}
     topic = {r["doc_id"] + ".txt": r["topic"] for r in rows}
-    predicted = set()
+    predicted: set[tuple[str, str]] = set()
     for story in stories:
         paths = sorted(a.source.path for a in story.articles)
         predicted.update(combinations(paths, 2))
@@ -177,9 +177,9 @@ def evaluate_related(
 ) -> dict[str, float]:
     """Precision of "Related coverage" on ECB+: share of listed stories about the same event
     (or topic)."""
-    from .dedupe import dedupe, fingerprint
-    from .relate import related_stories
-    from .tag import EntityFinder, load_taxonomy, tag_stories
+    from build_digest.dedupe import dedupe, fingerprint
+    from build_digest.relate import related_stories
+    from build_digest.tag import EntityFinder, load_taxonomy, tag_stories
 
     rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
     articles = clean_all(docs)
@@ -212,15 +212,15 @@ def evaluate_related(
 READER_SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reader-set"
 
 
-def reader_set_result(root: Path):  # type: ignore[no-untyped-def]
+def reader_set_result(root: Path) -> tuple[DigestResult, dict[str, dict]]:
     """The pipeline over the shipped sources plus the reader set's sources, and the labels."""
     import shutil
     import tempfile
 
     import yaml
 
-    from .config import DigestSettings
-    from .pipeline import run_pipeline
+    from build_digest.config import DigestSettings
+    from build_digest.pipeline import run_pipeline
 
     labels = yaml.safe_load((READER_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
     with tempfile.TemporaryDirectory(prefix="digest-reader-set-") as tmp:
@@ -296,7 +296,7 @@ def evaluate_entities(root: Path) -> dict:
 
 
 def _undated():
-    from .models import DateTag
+    from build_digest.models import DateTag
 
     return DateTag(None, "none", "undated")
 
@@ -351,8 +351,8 @@ def evaluate_htmldate(folder: Path, limit: int | None = None) -> dict[str, float
     """Exact-day accuracy of the HTML date path (trafilatura + htmldate) on the htmldate set."""
     import tarfile
 
-    from .dates import parse_date_text
-    from .ingest import RejectedSource, decode_bytes, extract_html
+    from build_digest.dates import parse_date_text
+    from build_digest.ingest import RejectedSource, decode_bytes, extract_html
 
     truth = json.loads((folder / "ground-truth.json").read_text())
     wanted = {v["file"]: v["date"] for v in truth.values()}
@@ -364,14 +364,14 @@ def evaluate_htmldate(folder: Path, limit: int | None = None) -> dict[str, float
             if name not in wanted:
                 continue
             gold = wanted[name]
+            handle = tar.extractfile(member)
+            if handle is None:
+                continue
             try:
-                text, _ = decode_bytes(tar.extractfile(member).read())
+                text, _ = decode_bytes(handle.read())
                 _, meta = extract_html(text)
-                found = (
-                    parse_date_text(meta.date)[0].isoformat()
-                    if meta.date and parse_date_text(meta.date)
-                    else None
-                )
+                parsed = parse_date_text(meta.date) if meta.date else None
+                found = parsed[0].isoformat() if parsed else None
             except RejectedSource:
                 found = None
             if found is None:
