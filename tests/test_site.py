@@ -315,10 +315,17 @@ def test_check_reports_the_fate_of_every_source_and_the_removed_lines(tmp_path):
     assert "Cleaning:" in out
 
 
+def set_option(project: Path, key: str, value: object) -> None:
+    """Give the digest plugin one option in the project's mkdocs.yml."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - digest\n" in config
+    config = config.replace("  - digest\n", f"  - digest:\n      {key}: {value}\n", 1)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+
+
 def test_invalid_plugin_option_is_reported_with_its_key(tmp_path):
     project = make_project(tmp_path)
-    config = (project / "mkdocs.yml").read_text().replace("page_size: 200", "page_size: 3")
-    (project / "mkdocs.yml").write_text(config)
+    set_option(project, "page_size", 3)
     result = run_cli(project, "build", "--site-dir", "out")
     assert result.returncode != 0
     assert "plugins.digest.page_size must be at least 10" in result.stderr
@@ -336,8 +343,7 @@ def test_long_listings_are_split_into_pages(tmp_path):
         for n in range(25)
     }
     project = make_project(tmp_path, sources, with_seeds=False)
-    config = (project / "mkdocs.yml").read_text().replace("page_size: 200", "page_size: 10")
-    (project / "mkdocs.yml").write_text(config)
+    set_option(project, "page_size", 10)
     result = run_cli(project, "build", "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     assert (project / "out" / "timeline" / "3" / "index.html").is_file()
