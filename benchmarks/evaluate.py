@@ -177,6 +177,7 @@ def evaluate_related(
 ) -> dict[str, float]:
     """Precision of "Related coverage" on ECB+: share of listed stories about the same event
     (or topic)."""
+    from build_digest.dates import resolve_undated
     from build_digest.dedupe import dedupe, fingerprint
     from build_digest.relate import related_stories
     from build_digest.tag import EntityFinder, load_taxonomy, tag_stories
@@ -187,7 +188,7 @@ def evaluate_related(
     stories = dedupe(articles, [None] * len(articles), prints=prints)
     taxonomy = load_taxonomy(taxonomy_path)
     dates = {a.source.path: _undated() for a in articles}
-    tagged = tag_stories(stories, dates, taxonomy, EntityFinder(model, taxonomy))
+    tagged = resolve_undated(tag_stories(stories, dates, taxonomy, EntityFinder(model, taxonomy)))
     by_path = {a.source.path: p for a, p in zip(articles, prints, strict=True)}
     related = related_stories(
         tagged, {t.story.id: by_path[t.story.main.source.path] for t in tagged}, count

@@ -16,7 +16,7 @@ from .cache import DigestCache, content_key
 from .catalog import build_catalog
 from .clean import clean_sources
 from .config import DigestSettings
-from .dates import article_date
+from .dates import article_date, resolve_undated
 from .dedupe import (
     Fingerprint,
     dedupe,
@@ -128,6 +128,8 @@ def run_pipeline(
     stories = timer.run("dedupe", dedupe, articles, dates, settings.dedupe, prints)
     by_path = {a.source.path: d for a, d in zip(articles, dates, strict=True)}
     tagged = timer.run("tag", tag_stories, stories, by_path, taxonomy, finder, today)
+    # An undated story takes its year or day from its related coverage, so it needs the tags.
+    tagged = timer.run("dates of undated stories", resolve_undated, tagged)
     print_by_path = {a.source.path: p for a, p in zip(articles, prints, strict=True)}
     print_by_story = {t.story.id: print_by_path[t.story.main.source.path] for t in tagged}
     related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)

@@ -20,7 +20,7 @@ import yaml
 from slugify import slugify
 
 from .cache import DigestCache, code_version, content_key
-from .dates import resolve_undated, story_date
+from .dates import story_date
 from .deps import load_spacy_model
 from .errors import DigestError
 from .models import DateTag, Label, Role, Story, TaggedStory, TitleSource
@@ -701,7 +701,7 @@ def tag_stories(
                 story, story_date(story, dates), labels, entity_labels(mentions, types, slugs)
             )
         )
-    return resolve_undated(tagged)
+    return tagged
 
 
 def _encode_labels(labels: tuple[Label, ...]) -> list[object]:
