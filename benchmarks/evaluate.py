@@ -317,31 +317,14 @@ def main(argv: list[str] | None = None) -> None:
             "saved HTML through trafilatura and the cleaner: "
             + _format(evaluate_html(args.evaldata))
         )
-    elif args.what == "topics":
-        print(
-            json.dumps(
-                evaluate_topics(Path(__file__).resolve().parent.parent),
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-    elif args.what == "entities":
-        print(
-            json.dumps(
-                evaluate_entities(Path(__file__).resolve().parent.parent),
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
-    elif args.what == "related":
-        print(
-            json.dumps(
-                evaluate_related(
-                    args.evaldata, Path(__file__).resolve().parent.parent / "taxonomy.yml"
-                ),
-                indent=2,
-            )
-        )
+    elif args.what in ("topics", "entities", "related"):
+        root = Path(__file__).resolve().parent.parent
+        run = {
+            "topics": lambda: evaluate_topics(root),
+            "entities": lambda: evaluate_entities(root),
+            "related": lambda: evaluate_related(args.evaldata, root / "taxonomy.yml"),
+        }[args.what]
+        print(json.dumps(run(), indent=2, ensure_ascii=False))
     elif args.what == "dedupe":
         print(json.dumps(evaluate_ecbplus(args.evaldata / "ecbplus-news-events"), indent=2))
     else:

@@ -83,24 +83,28 @@ def _configure_logging(verbose: bool) -> None:
     logging.getLogger("build_digest").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-@click.group()
-def main() -> None:
-    """Turn a folder of copied news articles into a searchable static archive."""
-
-
-@main.command()
-@click.option(
+config_option = click.option(
     "--config-file",
     "-f",
     type=click.Path(path_type=Path),
     default=Path("mkdocs.yml"),
     show_default=True,
 )
-@click.option(
+sources_option = click.option(
     "--sources",
     type=click.Path(path_type=Path, file_okay=False),
     help="Sources folder (default: plugins.digest.sources_dir).",
 )
+
+
+@click.group()
+def main() -> None:
+    """Turn a folder of copied news articles into a searchable static archive."""
+
+
+@main.command()
+@config_option
+@sources_option
 @click.option(
     "--site-dir",
     type=click.Path(path_type=Path),
@@ -184,18 +188,8 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--config-file",
-    "-f",
-    type=click.Path(path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-)
-@click.option(
-    "--sources",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Sources folder (default: plugins.digest.sources_dir).",
-)
+@config_option
+@sources_option
 @click.option(
     "--removed/--no-removed",
     default=True,
@@ -257,13 +251,7 @@ def cache() -> None:
 
 
 @cache.command("clear")
-@click.option(
-    "--config-file",
-    "-f",
-    type=click.Path(path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-)
+@config_option
 def cache_clear(config_file: Path) -> None:
     """Delete the cache; the next build computes everything again."""
     from . import cache as digest_cache
@@ -275,13 +263,7 @@ def cache_clear(config_file: Path) -> None:
 
 
 @main.command()
-@click.option(
-    "--config-file",
-    "-f",
-    type=click.Path(path_type=Path),
-    default=Path("mkdocs.yml"),
-    show_default=True,
-)
+@config_option
 @click.option("--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(config_file: Path, dev_addr: str) -> None:
     """Live preview; rebuilds when sources/, docs/, the taxonomy or mkdocs.yml change."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
+from pathlib import Path
 
 from build_digest.cache import FILE_NAME
 from build_digest.config import DigestSettings
@@ -11,6 +12,13 @@ from build_digest.pipeline import run_pipeline
 from build_digest.tag import clear_entity_cache
 
 from .conftest import ROOT, build_in_process, make_project, run_cli
+
+
+def cached_settings(project: Path, cache: Path) -> DigestSettings:
+    """The project's own sources and taxonomy, with the persistent cache in ``cache``."""
+    return DigestSettings(
+        sources_dir=project / "sources", taxonomy=project / "taxonomy.yml", cache_dir=cache
+    )
 
 
 def build(settings: DigestSettings):
@@ -21,11 +29,7 @@ def build(settings: DigestSettings):
 
 def test_cold_warm_and_half_cached_builds_are_identical(tmp_path):
     project = make_project(tmp_path / "project")
-    settings = DigestSettings(
-        sources_dir=project / "sources",
-        taxonomy=ROOT / "taxonomy.yml",
-        cache_dir=tmp_path / "cache",
-    )
+    settings = cached_settings(project, tmp_path / "cache")
     _, uncached = build(dataclasses.replace(settings, cache_dir=None))
     cold, cold_output = build(settings)
     assert cold.cache_hits == 0 and cold.cache_lookups > 0
@@ -40,11 +44,7 @@ def test_cold_warm_and_half_cached_builds_are_identical(tmp_path):
 
 def test_entries_of_another_code_version_are_misses_not_errors(tmp_path):
     project = make_project(tmp_path / "project")
-    settings = DigestSettings(
-        sources_dir=project / "sources",
-        taxonomy=ROOT / "taxonomy.yml",
-        cache_dir=tmp_path / "cache",
-    )
+    settings = cached_settings(project, tmp_path / "cache")
     _, first = build(settings)
     with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
         db.execute("UPDATE entries SET version = 'written by another release', value = '{not json'")
@@ -87,11 +87,7 @@ def test_no_cache_option_and_cache_clear_command(tmp_path):
 
 def test_a_changed_taxonomy_retags_stories_from_a_warm_cache(tmp_path):
     project = make_project(tmp_path / "project")
-    settings = DigestSettings(
-        sources_dir=project / "sources",
-        taxonomy=project / "taxonomy.yml",
-        cache_dir=tmp_path / "cache",
-    )
+    settings = cached_settings(project, tmp_path / "cache")
     build(settings)
     text = (project / "taxonomy.yml").read_text(encoding="utf-8")
     added = (
