@@ -96,3 +96,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def story_of(result: DigestResult, path: str):
     """The tagged story a source file ended up in."""
     return next(t for t in result.stories if any(a.source.path == path for a in t.story.articles))
+
+
+def set_option(project: Path, key: str, value: object) -> None:
+    """Give the digest plugin one option in the project's mkdocs.yml."""
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "  - digest\n" in config
+    config = config.replace("  - digest\n", f"  - digest:\n      {key}: {value}\n", 1)
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")

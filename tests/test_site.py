@@ -13,7 +13,7 @@ from pathlib import Path
 
 from build_digest.pipeline import run_pipeline
 
-from .conftest import ROOT, build_in_process, make_project, pipeline_for, run_cli
+from .conftest import ROOT, build_in_process, make_project, pipeline_for, run_cli, set_option
 
 HOSTILE = (
     "Cash-only market reopens\n\n"
@@ -313,14 +313,6 @@ def test_check_reports_the_fate_of_every_source_and_the_removed_lines(tmp_path):
     assert "empty.txt: REJECTED: empty" in out
     assert "[stray HTML comment fragment]: !-- Google tag (gtag.js) -->" in out
     assert "Cleaning:" in out
-
-
-def set_option(project: Path, key: str, value: object) -> None:
-    """Give the digest plugin one option in the project's mkdocs.yml."""
-    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "  - digest\n" in config
-    config = config.replace("  - digest\n", f"  - digest:\n      {key}: {value}\n", 1)
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
 
 
 def test_invalid_plugin_option_is_reported_with_its_key(tmp_path):
