@@ -47,6 +47,11 @@ FIGURES = (
     Figure("dates_f1", "HTML date extraction (htmldate set, 999 pages, exact day; F1)", "dates"),
     Figure("dedupe_precision", "folding on ECB+ (982 texts): pair precision", "dedupe"),
     Figure(
+        "dedupe_recall",
+        "folding on ECB+: pair recall (most same-event pairs are separate reports, not copies)",
+        "dedupe",
+    ),
+    Figure(
         "dedupe_false_same_topic_pairs",
         "folding on ECB+: false pairs between different events of one topic",
         "dedupe",
@@ -111,6 +116,7 @@ def _prefixed(prefix: str, scores: dict) -> dict[str, float]:
 def _dedupe(scores: dict) -> dict[str, float]:
     return {
         "dedupe_precision": scores["precision"],
+        "dedupe_recall": scores["recall"],
         "dedupe_false_same_topic_pairs": scores["false_pairs_same_topic_other_event"],
     }
 
