@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from functools import lru_cache
 
 import dateparser
 
 from .models import CleanedArticle, DateTag, Role, Story, TaggedStory
+from .postings import capped_postings
 
 MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
 """A month name or its abbreviation; use with re.I."""
@@ -243,10 +244,7 @@ def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[Tagged
     if not days:
         return tagged
     archive_median = days[len(days) // 2]
-    postings: dict[str, list[TaggedStory]] = defaultdict(list)
-    for t in dated:
-        for label in (*t.topics, *t.entities):
-            postings[f"{label.kind}:{label.slug}"].append(t)
+    postings, _ = capped_postings(((t, _label_keys(t)) for t in dated), max_df)
     out = []
     for t in tagged:
         wire = wire_dateline(t.story.main) if t.date.value is None else None
@@ -259,7 +257,7 @@ def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[Tagged
             and partial_dates(t.story.main)
         )
         if wire or partial:
-            reference, origin = _reference_date(t, postings, max_df)
+            reference, origin = _reference_date(t, postings)
             if reference is None:
                 reference, origin = archive_median, "the archive's median date"
             lead = next((b.text for b in t.story.main.body_blocks), "")
@@ -274,16 +272,17 @@ def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[Tagged
     return out
 
 
+def _label_keys(t: TaggedStory) -> list[str]:
+    return [f"{label.kind}:{label.slug}" for label in (*t.topics, *t.entities)]
+
+
 def _reference_date(
-    t: TaggedStory, postings: dict[str, list[TaggedStory]], max_df: int
+    t: TaggedStory, postings: dict[str, list[TaggedStory]]
 ) -> tuple[dt.date | None, str]:
     score: Counter[str] = Counter()
     by_id = {}
-    for label in (*t.topics, *t.entities):
-        stories = postings.get(f"{label.kind}:{label.slug}", ())
-        if len(stories) > max_df:
-            continue
-        for other in stories:
+    for key in _label_keys(t):
+        for other in postings.get(key, ()):
             score[other.story.id] += 1
             by_id[other.story.id] = other
     if not score:

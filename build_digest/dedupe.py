@@ -22,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import combinations
@@ -33,6 +33,7 @@ from slugify import slugify
 from spacy.lang.en.stop_words import STOP_WORDS
 
 from .models import CleanedArticle, DateTag, FoldedVersion, FoldKind, Story
+from .postings import capped_postings
 
 _WORD = re.compile(r"\w+")
 _FIGURE = re.compile(
@@ -236,27 +237,53 @@ class _UnionFind:
         return True
 
 
+@dataclass(frozen=True)
+class PairReason:
+    """Why two versions are one report: the tier that found them and its evidence."""
+
+    kind: FoldKind
+    evidence: str
+    """As the story page's "other versions" block shows it."""
+
+
+Pair = tuple[int, int]
+
+
 def find_pairs(
     prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], config: DedupeConfig
-) -> dict[tuple[int, int], tuple[FoldKind, str]]:
-    """Pairs of article indexes that are versions of one report, with the reason."""
-    reasons: dict[tuple[int, int], tuple[FoldKind, str]] = {}
-    # (a) exact copies
+) -> dict[Pair, PairReason]:
+    """Pairs of article indexes that are versions of one report, each with its reason; the
+    cheaper, surer tier decides a pair first."""
+    reasons = exact_copies(prints)
+    for pair, reason in near_copies(prints, config).items():
+        reasons.setdefault(pair, reason)
+    reasons.update(rewrites(prints, dates, config, known=reasons.keys()))
+    return reasons
+
+
+def exact_copies(prints: Sequence[Fingerprint]) -> dict[Pair, PairReason]:
+    """Texts identical after cleaning, each paired with the first of its kind."""
     by_exact: dict[str, list[int]] = defaultdict(list)
     for i, fp in enumerate(prints):
         by_exact[fp.exact].append(i)
-    for group in by_exact.values():
-        for j in group[1:]:
-            reasons[(group[0], j)] = (FoldKind.COPY, "exact copy after cleaning")
-    # (b) near copies
+    return {
+        (group[0], j): PairReason(FoldKind.COPY, "exact copy after cleaning")
+        for group in by_exact.values()
+        for j in group[1:]
+    }
+
+
+def near_copies(prints: Sequence[Fingerprint], config: DedupeConfig) -> dict[Pair, PairReason]:
+    """Texts whose 5-word shingles mostly recur in another: candidates from MinHash LSH,
+    confirmed by the exact containment. Exact copies after the first are left to that tier."""
+    reasons: dict[Pair, PairReason] = {}
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-    hashes: dict[int, MinHash] = {}
-    empty = MinHash(
-        num_perm=config.num_perm, seed=1, hashfunc=_as_hash
-    )  # copied: its permutations are made once
+    empty = MinHash(num_perm=config.num_perm, seed=1, hashfunc=_as_hash)  # permutations made once
+    seen: set[str] = set()
     for i, fp in enumerate(prints):
-        if by_exact[fp.exact][0] != i:
+        if fp.exact in seen:
             continue
+        seen.add(fp.exact)
         # The shingles are already uniform 64-bit hashes (BLAKE2b): their low 32 bits serve as
         # MinHash's input hash, sparing a SHA-1 per shingle.
         mh = empty.copy()
@@ -264,34 +291,36 @@ def find_pairs(
         for j in sorted(lsh.query(mh)):
             c = containment(fp.shingles, prints[j].shingles)
             if c >= config.containment:
-                reasons.setdefault(
-                    (j, i),
-                    (
-                        FoldKind.EDITED_COPY,
-                        (
-                            f"near copy ({c:.0%} of the shorter text's 5-word shingles are in the"
-                            " other)"
-                        ),
-                    ),
+                evidence = (
+                    f"near copy ({c:.0%} of the shorter text's 5-word shingles are in the other)"
                 )
+                reasons.setdefault((j, i), PairReason(FoldKind.EDITED_COPY, evidence))
         lsh.insert(i, mh)
-        hashes[i] = mh
-    # (c) rewrites
-    anchor_df: Counter[str] = Counter(a for fp in prints for a in fp.anchors)
+    return reasons
+
+
+def rewrites(
+    prints: Sequence[Fingerprint],
+    dates: Sequence[DateTag | None],
+    config: DedupeConfig,
+    known: Iterable[Pair] = (),
+) -> dict[Pair, PairReason]:
+    """Reworded versions of one report: texts sharing rare anchors (figures, names, quotes)
+    whose sentences correspond, within the date window. Pairs in ``known`` are skipped."""
+    known = set(known)
     # An anchor is evidence only while it is rare: in a large archive "50%" or "Myanmar"
     # tie nothing together. The cap also bounds the pairs, keeping this tier linear.
     df_limit = max(3, min(config.max_anchor_df, len(prints) // 50))
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, fp in enumerate(prints):
-        for anchor in fp.anchors:
-            if anchor_df[anchor] <= df_limit:
-                postings[anchor].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
+    postings, anchor_df = capped_postings(
+        ((i, sorted(fp.anchors)) for i, fp in enumerate(prints)), df_limit
+    )
+    shared: Counter[Pair] = Counter()
     for docs in postings.values():
         for i, j in combinations(docs, 2):
             shared[(i, j)] += 1
+    reasons: dict[Pair, PairReason] = {}
     for (i, j), n in sorted(shared.items()):
-        if n < config.min_shared_anchors or (i, j) in reasons:
+        if n < config.min_shared_anchors or (i, j) in known:
             continue
         if _too_far_apart(dates[i], dates[j], config.window_days):
             continue
@@ -315,9 +344,8 @@ def find_pairs(
             if quotes:
                 evidence.append(f"{len(quotes)} shared {'quote' if len(quotes) == 1 else 'quotes'}")
             evidence.append(f"{n} rare names, figures or quotes in common")
-            reasons[(i, j)] = (
-                FoldKind.REWRITE,
-                f"rewrite of the same report ({'; '.join(evidence)})",
+            reasons[(i, j)] = PairReason(
+                FoldKind.REWRITE, f"rewrite of the same report ({'; '.join(evidence)})"
             )
     return reasons
 
@@ -417,8 +445,8 @@ def dedupe(
 def _reason_for(
     k: int,
     main: int,
-    pairs: list[tuple[int, int]],
-    reasons: dict[tuple[int, int], tuple[FoldKind, str]],
+    pairs: list[Pair],
+    reasons: dict[Pair, PairReason],
     articles: Sequence[CleanedArticle],
 ) -> tuple[str, FoldKind]:
     """The evidence that tied this version in, naming the version it matched (the main one if
@@ -426,5 +454,5 @@ def _reason_for(
     if not pairs:
         return "joined through another version of this story", FoldKind.LINKED
     i, j = min(pairs, key=lambda pair: (main not in pair, pair))
-    kind, reason = reasons[(i, j)]
-    return f"{reason}; matched {articles[j if i == k else i].source.path}", kind
+    reason = reasons[(i, j)]
+    return f"{reason.evidence}; matched {articles[j if i == k else i].source.path}", reason.kind

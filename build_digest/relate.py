@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,6 +17,7 @@ from scipy.sparse import csr_matrix
 
 from .dedupe import Fingerprint
 from .models import TaggedStory
+from .postings import capped_postings
 
 RERANK = 50
 """How many of the best label matches are re-ranked by text similarity."""
@@ -44,14 +45,13 @@ def related_stories(
     stories are too common to propose candidates, which keeps the cost linear.
     """
     n = len(tagged)
-    df: Counter[str] = Counter()
     keys = {}
     weight: dict[str, float] = {}
     for t in tagged:
         sid = t.story.id
         keys[sid] = {f"{lab.kind}:{lab.slug}" for lab in (*t.topics, *t.entities)}
         keys[sid] |= {f"figure:{x}" for x in prints[sid].figures} if figure_weight else set()
-        df.update(keys[sid])
+    postings, df = capped_postings(keys.items(), max_df)
     for k in df:
         weight[k] = (
             topic_weight
@@ -61,11 +61,6 @@ def related_stories(
             else 1.0
         )
     dates = {t.story.id: t.date.value for t in tagged}
-    postings: dict[str, list[str]] = defaultdict(list)
-    for sid, ks in keys.items():
-        for k in ks:
-            if df[k] <= max_df:
-                postings[k].append(sid)
     texts = TextVectors([t.story.id for t in tagged], prints)
     related = {}
     for t in tagged:
