@@ -3,7 +3,7 @@
 The cascade, in order (each step's reason is in its comment):
 
 1. stray HTML: script/style blocks, comments and their broken halves, tags, entities;
-2. fixed chrome rules: known site phrases, breadcrumbs, share/cookie/newsletter lines;
+2. fixed chrome rules: the phrase groups of vocabulary.py, breadcrumbs, counted links;
 3. corpus evidence: a short line that recurs in several unrelated sources is chrome;
 4. tail link lists: after "Similar Articles", "Most Popular" and the like, headline lists go;
 5. main-body window: the contiguous run of lines with the most prose wins, so that
@@ -39,6 +39,7 @@ from .models import (
     TitleSource,
     Wire,
 )
+from .vocabulary import CHROME_LINE, END_MARKER, TAIL_MARKER
 
 # --- 1. stray HTML -----------------------------------------------------------------
 log = logging.getLogger(__name__)
@@ -57,106 +58,8 @@ _CODE_LINE = re.compile(
 )
 
 # --- 2. fixed chrome rules ---------------------------------------------------------
-# Whole-line phrases (case-insensitive) that are site furniture in any outlet.
-_CHROME_PHRASES = [
-    r"similar articles?",
-    r"most (?:popular|read|viewed|shared|commented)(?: (?:articles?|stories|news))?",
-    r"recent (?:features|posts|articles|stories|news)",
-    (
-        r"related(?:"
-        r" (?:articles?|stories|posts|topics|content|coverage|news|reading|links|videos?))?:?"
-    ),
-    r"(?:you|we think you) (?:may|might) (?:also )?(?:like|be interested in|enjoy).*",
-    r"recommended(?: for you| stories| articles)?",
-    r"read (?:more|next|also|this next)(?: stories| articles)?:?",
-    r"more (?:stories|articles|news|from .{1,40})",
-    r"also read:?",
-    r"see also:?",
-    r"skip to (?:main )?(?:content|navigation|search)",
-    r"jump to (?:content|navigation)",
-    r"advertisement",
-    r"advertising",
-    r"sponsored(?: content)?",
-    r"ad",
-    r"scroll (?:down )?to continue(?: reading)?",
-    r"story continues below(?: advertisement)?",
-    r"continue reading(?: below)?",
-    r"share(?: this)?(?: (?:article|story|post|page))?(?: on .{1,30})?:?",
-    r"(?:share|post|tweet) (?:on|to|via) \w+",
-    (
-        r"(?:facebook|twitter|x|whatsapp|linkedin|telegram|reddit|pinterest|email|e-mail|print|copy"
-        r" link|copy url|copied!?|flipboard|instagram|youtube|rss|messenger)"
-    ),
-    r"follow us(?: on .{1,40})?",
-    r"(?:click|tap) here.{0,60}",
-    r"sign up(?: for| to)? .{0,60}newsletters?.{0,40}",
-    r"(?:subscribe|sign up|register|log ?in|sign in|log ?out)(?: now| here| today)?",
-    r"(?:get|receive) (?:our|the) .{0,40}newsletter.{0,60}",
-    r"newsletters?",
-    r"(?:this|our) (?:site|website) uses cookies.*",
-    r"we use cookies.*",
-    r"cookie (?:policy|settings|preferences|notice)",
-    r"accept(?: all)?(?: cookies)?",
-    r"(?:manage|reject) (?:all )?cookies",
-    r"privacy policy",
-    r"terms (?:of (?:use|service)|and conditions)",
-    r"contact us",
-    r"about us",
-    r"(?:©|\(c\)|copyright)\s*.{0,120}",
-    r".{0,100}all rights reserved\.?",
-    r"comments?(?: \(\d+\)| \d+)?",
-    r"\d+ comments?",
-    r"leave a (?:comment|reply)",
-    r"add (?:a )?comment",
-    r"(?:show|view|load) (?:more )?comments",
-    r"trending(?: now| stories)?",
-    r"latest (?:news|stories|articles|videos)",
-    r"top (?:stories|news)",
-    r"editor'?s picks?",
-    r"back to top",
-    r"(?:main )?menu",
-    r"search",
-    r"home",
-    r"loading\.*",
-    r"close",
-    r"next(?: article| story| post)?",
-    r"previous(?: article| story| post)?",
-    r"\d+ (?:shares?|views?|min(?:ute)?s? read)",
-    r"(?:listen|watch)(?: to)?(?: this)?(?: article| story| video)?",
-    r"topics:?",
-    r"tags:?",
-    r"(?:report|send) (?:an )?(?:error|correction|feedback)",
-    r"download (?:the )?(?:app|our app).*",
-    r"breaking news",
-    r"live updates?",
-]
-_CHROME_LINE = re.compile(r"^(?:" + "|".join(_CHROME_PHRASES) + r")$", re.I)
+# Whole-line phrases of site furniture: vocabulary.py (CHROME_LINE, TAIL_MARKER, END_MARKER).
 _BREADCRUMB_SEP = re.compile(r"\s*(?:\||>|»|›|/|·|•|→|::)\s*")
-# Headings after which a copied page lists other headlines, not this article.
-_TAIL_MARKER = re.compile(
-    r"^(?:similar articles?|most (?:popular|read|viewed|shared)|related(?: articles?| stories|"
-    r" posts| topics| coverage| content)?|"
-    r"(?:you|we think you) (?:may|might) (?:also )?(?:like|enjoy).*|recommended(?: for you|"
-    r" stories)?|more (?:stories|articles|news)(?: from .*)?|"
-    r"read (?:more|next)|recent (?:features|posts|articles|stories)|trending(?: now)?|latest"
-    r" (?:news|stories)|top stories|editor'?s picks?)$",
-    re.I,
-)
-
-# Lines that close an article on a copied page: what follows is not the story.
-_END_MARKER = re.compile(
-    r"^(?:related(?: articles?| stories| posts| topics| coverage| content| reading|"
-    r" links)?|(?:you|we think you) (?:may|might) (?:also )?(?:like|enjoy).*|"
-    r"more (?:stories|articles|news)(?: from .*)?|most (?:popular|read|viewed|shared)(?:"
-    r" (?:articles?|stories|videos))?|about the author|tags?:?|topics:?|"
-    r"(?:view|show|load|read) (?:all )?comments?|\d+ (?:comments?|responses?|replies)|comments?(?:"
-    r" \(\d+\))?|leave a (?:comment|reply)|comments are closed|"
-    r"sponsored (?:links|content|stories)|recommended(?: for you| stories| articles)?|share this(?:"
-    r" article| story)?:?|sharing is caring!?|read next|"
-    r"join the (?:discussion|conversation)|view the discussion thread\.?|trending(?: now|"
-    r" stories)?|editor'?s picks?|similar articles?)$",
-    re.I,
-)
 END_MIN_WORDS = 150
 # "Vikings come back to beat the Broncos (145)": a headline list with comment counts.
 _COUNTED_LINK = re.compile(r"^[^.!?]{10,160}\s\(\d{1,6}\)$")
@@ -414,7 +317,7 @@ def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict
     for position, ln in enumerate(lines):
         text = ln.text
         n = word_count(text)
-        if n <= 15 and _CHROME_LINE.match(text.strip(" :|-–—•·*#")):
+        if n <= 15 and CHROME_LINE.match(text.strip(" :|-–—•·*#")):
             ln.removed_by = "site chrome phrase"
         elif n <= 12 and _is_breadcrumb(text):
             ln.removed_by = "breadcrumb or menu"
@@ -447,7 +350,7 @@ def _cut_after_end_marker(lines: list[_Line]) -> None:
         before += prose_words[i]
         if (
             before >= END_MIN_WORDS
-            and _END_MARKER.match(ln.text.strip(" :|-–—•·*#"))
+            and END_MARKER.match(ln.text.strip(" :|-–—•·*#"))
             and total - before < before
         ):
             for later in live[i:]:
@@ -468,7 +371,7 @@ def _cut_tail_lists(lines: list[_Line]) -> None:
         if (
             prose_seen
             and ln.removed_by == "site chrome phrase"
-            and _TAIL_MARKER.match(ln.text.strip(" :|-–—•·*#"))
+            and TAIL_MARKER.match(ln.text.strip(" :|-–—•·*#"))
         ):
             cutting = True
             continue

@@ -1,0 +1,154 @@
+"""The cleaner's vocabulary of site furniture: whole-line phrases, in named groups.
+
+Every outlet's page carries the same furniture in its own words: lists of other stories,
+comment threads, share buttons, account and newsletter prompts, cookie and legal lines,
+navigation, advertising labels, counters. Each group below is a list of regular
+expressions, matched case-insensitively against a whole line; the cleaner's three
+patterns are built from the groups (as trafilatura keeps its XPath vocabulary apart from
+its code), so a phrase is spelled once:
+
+* ``CHROME_LINE``: any group; such a line is removed wherever it stands;
+* ``TAIL_MARKER``: a heading after which a copied page lists other stories;
+* ``END_MARKER``: a line after which nothing belongs to the article any more.
+
+Add a phrase to the group it belongs to; ``python -m benchmarks.gate`` says whether it
+helped.
+"""
+
+from __future__ import annotations
+
+import re
+
+OTHER_STORIES = (
+    r"similar articles?",
+    r"most (?:popular|read|viewed|shared|commented)(?: (?:articles?|stories|news|videos))?",
+    r"recent (?:features|posts|articles|stories|news)",
+    r"related(?: (?:articles?|stories|posts|topics|content|coverage|news|reading|links|videos?))?:?",  # noqa: E501
+    r"(?:you|we think you) (?:may|might) (?:also )?(?:like|be interested in|enjoy).*",
+    r"recommended(?: for you| stories| articles)?",
+    r"read next(?: stories| articles)?:?",
+    r"more (?:stories|articles|news)(?: from .{1,40})?",
+    r"more from .{1,40}",
+    r"trending(?: now| stories)?",
+    r"latest (?:news|stories|articles|videos)",
+    r"top (?:stories|news)",
+    r"editor'?s picks?",
+)
+"""Headings of lists of other stories."""
+
+READ_MORE = (
+    r"read (?:more|also|this next)(?: stories| articles)?:?",
+    r"also read:?",
+    r"see also:?",
+)
+"""Links out of the article. Not an end marker: "Read more" also expands a story in place."""
+
+COMMENTS = (
+    r"comments?(?: \(\d+\)| \d+)?",
+    r"\d+ (?:comments?|responses?|replies)",
+    r"leave a (?:comment|reply)",
+    r"add (?:a )?comment",
+    r"(?:view|show|load|read) (?:all |more )?comments?",
+    r"comments are closed",
+    r"join the (?:discussion|conversation)",
+    r"view the discussion thread\.?",
+)
+
+SHARE_PROMPTS = (
+    r"share this(?: article| story)?:?",
+    r"sharing is caring!?",
+)
+"""Closing invitations to share: the article has ended."""
+
+SHARING = (
+    r"share(?: this)?(?: (?:article|story|post|page))?(?: on .{1,30})?:?",
+    r"(?:share|post|tweet) (?:on|to|via) \w+",
+    r"(?:facebook|twitter|x|whatsapp|linkedin|telegram|reddit|pinterest|email|e-mail|print"
+    r"|copy link|copy url|copied!?|flipboard|instagram|youtube|rss|messenger)",
+    r"follow us(?: on .{1,40})?",
+)
+
+ARTICLE_END = (
+    r"about the author",
+    r"tags?:?",
+    r"topics:?",
+    r"sponsored (?:links|content|stories)",
+)
+"""What follows an article's last paragraph on most sites."""
+
+ACCOUNT = (
+    r"sign up(?: for| to)? .{0,60}newsletters?.{0,40}",
+    r"(?:subscribe|sign up|register|log ?in|sign in|log ?out)(?: now| here| today)?",
+    r"(?:get|receive) (?:our|the) .{0,40}newsletter.{0,60}",
+    r"newsletters?",
+    r"download (?:the )?(?:app|our app).*",
+)
+
+COOKIES_AND_LEGAL = (
+    r"(?:this|our) (?:site|website) uses cookies.*",
+    r"we use cookies.*",
+    r"cookie (?:policy|settings|preferences|notice)",
+    r"accept(?: all)?(?: cookies)?",
+    r"(?:manage|reject) (?:all )?cookies",
+    r"privacy policy",
+    r"terms (?:of (?:use|service)|and conditions)",
+    r"contact us",
+    r"about us",
+    r"(?:©|\(c\)|copyright)\s*.{0,120}",
+    r".{0,100}all rights reserved\.?",
+    r"(?:report|send) (?:an )?(?:error|correction|feedback)",
+)
+
+NAVIGATION = (
+    r"skip to (?:main )?(?:content|navigation|search)",
+    r"jump to (?:content|navigation)",
+    r"back to top",
+    r"(?:main )?menu",
+    r"search",
+    r"home",
+    r"loading\.*",
+    r"close",
+    r"next(?: article| story| post)?",
+    r"previous(?: article| story| post)?",
+    r"(?:click|tap) here.{0,60}",
+)
+
+ADVERTISING = (
+    r"advertisement",
+    r"advertising",
+    r"sponsored(?: content)?",
+    r"ad",
+    r"scroll (?:down )?to continue(?: reading)?",
+    r"story continues below(?: advertisement)?",
+    r"continue reading(?: below)?",
+)
+
+PAGE_LABELS = (
+    r"\d+ (?:shares?|views?|min(?:ute)?s? read)",
+    r"(?:listen|watch)(?: to)?(?: this)?(?: article| story| video)?",
+    r"breaking news",
+    r"live updates?",
+)
+"""Counters and labels a page prints around a story."""
+
+
+def whole_line(*groups: tuple[str, ...]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching a line that is exactly one of the phrases."""
+    return re.compile(r"^(?:" + "|".join(p for group in groups for p in group) + r")$", re.I)
+
+
+CHROME_LINE = whole_line(
+    OTHER_STORIES,
+    READ_MORE,
+    COMMENTS,
+    SHARE_PROMPTS,
+    SHARING,
+    ARTICLE_END,
+    ACCOUNT,
+    COOKIES_AND_LEGAL,
+    NAVIGATION,
+    ADVERTISING,
+    PAGE_LABELS,
+)
+TAIL_MARKER = whole_line(OTHER_STORIES, READ_MORE)
+END_MARKER = whole_line(OTHER_STORIES, COMMENTS, ARTICLE_END, SHARE_PROMPTS)
