@@ -33,6 +33,7 @@ from .models import (
     Block,
     CleanedArticle,
     Rejection,
+    RemovalRule,
     RemovedLine,
     Role,
     SourceDocument,
@@ -149,21 +150,22 @@ class _Line:
     number: int
     text: str
     role: Role | None = None
-    removed_by: str | None = None
+    removed_by: RemovalRule | None = None
+    detail: str = ""
 
 
 def strip_html(text: str, removed: list[RemovedLine]) -> str:
     """Drop script/style blocks and comments whole, recording each dropped line."""
 
-    def drop(match: re.Match[str], rule: str) -> str:
+    def drop(match: re.Match[str], rule: RemovalRule) -> str:
         start_line = text.count("\n", 0, match.start()) + 1
         for offset, line in enumerate(match.group(0).split("\n")):
             if line.strip():
                 removed.append(RemovedLine(start_line + offset, line.strip()[:300], rule))
         return "\n" * match.group(0).count("\n")
 
-    text = _HTML_BLOCK.sub(lambda m: drop(m, "HTML script/style block"), text)
-    return _HTML_COMMENT.sub(lambda m: drop(m, "HTML comment"), text)
+    text = _HTML_BLOCK.sub(lambda m: drop(m, RemovalRule.HTML_BLOCK), text)
+    return _HTML_COMMENT.sub(lambda m: drop(m, RemovalRule.HTML_COMMENT), text)
 
 
 def line_signature_counts(documents: Sequence[SourceDocument], max_words: int) -> dict[str, int]:
@@ -259,7 +261,7 @@ def clean_document(
         blocks.append(Block(Role.DATELINE, wire.text))
     for ln in kept:
         if ln.removed_by:
-            removed.append(RemovedLine(ln.number, ln.text, ln.removed_by))
+            removed.append(RemovedLine(ln.number, ln.text, ln.removed_by, ln.detail))
         elif ln.role is not None and ln.role is not Role.TITLE:
             blocks.append(Block(ln.role, ln.text))
     removed.sort(key=lambda r: r.line_number)
@@ -287,22 +289,22 @@ def _scrub_lines(lines: list[_Line], removed: list[RemovedLine]) -> None:
         raw = ln.text
         if not raw.strip():
             if raw and "\t" in raw:
-                removed.append(RemovedLine(ln.number, repr(raw)[:80], "tab-only line"))
+                removed.append(RemovedLine(ln.number, repr(raw)[:80], RemovalRule.TAB_ONLY))
             ln.text = ""
             continue
         if _COMMENT_FRAGMENT.search(raw):
-            removed.append(RemovedLine(ln.number, raw.strip()[:300], "stray HTML comment fragment"))
+            removed.append(RemovedLine(ln.number, raw.strip()[:300], RemovalRule.COMMENT_FRAGMENT))
             ln.text = ""
             continue
         if _CODE_LINE.match(raw):
-            removed.append(RemovedLine(ln.number, raw.strip()[:300], "script or style code"))
+            removed.append(RemovedLine(ln.number, raw.strip()[:300], RemovalRule.CODE))
             ln.text = ""
             continue
         text = _TAG.sub(" ", raw)
         text = html.unescape(text).replace("\u00a0", " ").replace("\t", " ")
         text = re.sub(r"[ \u2000-\u200a\u202f\u205f\u3000]+", " ", text).strip()
         if not text:
-            removed.append(RemovedLine(ln.number, raw.strip()[:300], "HTML tags only"))
+            removed.append(RemovedLine(ln.number, raw.strip()[:300], RemovalRule.TAGS_ONLY))
         ln.text = text
 
 
@@ -318,11 +320,11 @@ def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict
         text = ln.text
         n = word_count(text)
         if n <= 15 and CHROME_LINE.match(text.strip(" :|-–—•·*#")):
-            ln.removed_by = "site chrome phrase"
+            ln.removed_by = RemovalRule.CHROME_PHRASE
         elif n <= 12 and _is_breadcrumb(text):
-            ln.removed_by = "breadcrumb or menu"
+            ln.removed_by = RemovalRule.BREADCRUMB
         elif n <= 20 and _COUNTED_LINK.match(text):
-            ln.removed_by = "headline link with a comment or view count"
+            ln.removed_by = RemovalRule.COUNTED_LINK
         # The first line is the source's own headline candidate: other sources repeating
         # it (as a teaser or a related link) must not make it vanish from its own page.
         elif (
@@ -330,7 +332,8 @@ def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict
             and n <= config.chrome_max_words
             and recurring.get(normalise_line(text), 0) >= config.chrome_min_sources
         ):
-            ln.removed_by = f"recurs in {recurring[normalise_line(text)]} sources (corpus chrome)"
+            ln.removed_by = RemovalRule.CORPUS_CHROME
+            ln.detail = str(recurring[normalise_line(text)])
 
 
 def _cut_after_end_marker(lines: list[_Line]) -> None:
@@ -340,7 +343,7 @@ def _cut_after_end_marker(lines: list[_Line]) -> None:
     words of prose and be followed by less prose than preceded it, so a share bar or
     a "Most read" box at the top of the page cuts nothing.
     """
-    live = [ln for ln in lines if not ln.removed_by or ln.removed_by == "site chrome phrase"]
+    live = [ln for ln in lines if not ln.removed_by or ln.removed_by is RemovalRule.CHROME_PHRASE]
     prose_words = [
         word_count(ln.text) if not ln.removed_by and is_prose(ln.text) else 0 for ln in live
     ]
@@ -355,10 +358,7 @@ def _cut_after_end_marker(lines: list[_Line]) -> None:
         ):
             for later in live[i:]:
                 if later is ln or not _ATTRIBUTION.match(later.text):
-                    later.removed_by = (
-                        later.removed_by
-                        or "after the end of the article (related links, tags, comments)"
-                    )
+                    later.removed_by = later.removed_by or RemovalRule.AFTER_END
             return
 
 
@@ -370,7 +370,7 @@ def _cut_tail_lists(lines: list[_Line]) -> None:
         # Only below the story: at the top of a page the same words are menu entries.
         if (
             prose_seen
-            and ln.removed_by == "site chrome phrase"
+            and ln.removed_by is RemovalRule.CHROME_PHRASE
             and TAIL_MARKER.match(ln.text.strip(" :|-–—•·*#"))
         ):
             cutting = True
@@ -382,7 +382,7 @@ def _cut_tail_lists(lines: list[_Line]) -> None:
             if is_prose(ln.text) and word_count(ln.text) >= 25:
                 cutting = False
             elif not ln.removed_by:
-                ln.removed_by = "link list after a 'related/popular' heading"
+                ln.removed_by = RemovalRule.TAIL_LIST
 
 
 def _pick_title(doc: SourceDocument, lines: list[_Line]) -> str:
@@ -422,7 +422,7 @@ def _pick_title(doc: SourceDocument, lines: list[_Line]) -> str:
                 ln.role = Role.TITLE
                 seen_first = True
             else:
-                ln.removed_by = "repeated title"
+                ln.removed_by = RemovalRule.REPEATED_TITLE
     return title
 
 
@@ -468,10 +468,10 @@ def _label_furniture(lines: list[_Line], title: str) -> None:
     lead = next((ln for ln in live if ln.role is None), None)
     if lead is not None and title and 6 <= word_count(lead.text) <= 50:
         after = lines[lines.index(lead) + 1 :]
-        nxt = next((ln for ln in after if ln.removed_by != "tab-only line"), None)
+        nxt = next((ln for ln in after if ln.removed_by is not RemovalRule.TAB_ONLY), None)
         if nxt is not None and (
             nxt.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT)
-            or nxt.removed_by == "repeated title"
+            or nxt.removed_by is RemovalRule.REPEATED_TITLE
         ):
             lead.role = Role.STANDFIRST
 
@@ -507,12 +507,12 @@ def _cut_outside_body(lines: list[_Line]) -> None:
     for region in outside:
         if len(region) >= MIN_CUT_LINES:
             for i in region:
-                candidates[i].removed_by = "outside the article body (menu, list or footer)"
+                candidates[i].removed_by = RemovalRule.OUTSIDE_BODY
     # Furniture below the body is only kept if it is attribution.
     last_body = candidates[best_end]
     for ln in lines[lines.index(last_body) + 1 :]:
         if ln.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT) and not ln.removed_by:
-            ln.removed_by = "outside the article body (menu, list or footer)"
+            ln.removed_by = RemovalRule.OUTSIDE_BODY
 
 
 def _label_body(lines: list[_Line], config: CleanConfig, drop_link_lists: bool = True) -> None:
@@ -530,7 +530,7 @@ def _label_body(lines: list[_Line], config: CleanConfig, drop_link_lists: bool =
             and sum(word_count(ln.text) for ln in run) / len(run) <= 8
         ):
             for ln in run:
-                ln.removed_by = "list of short links inside the page"
+                ln.removed_by = RemovalRule.LINK_LIST
         else:
             for ln in run:
                 ln.role = Role.HEADING if _looks_like_heading(ln.text, config) else Role.PARAGRAPH
@@ -579,12 +579,6 @@ def derived_title(doc: SourceDocument, blocks: list[Block]) -> str:
     return " ".join(words[:MAX_DERIVED_TITLE_WORDS]).rstrip(",;:")
 
 
-def removal_counts(articles: Sequence[CleanedArticle]) -> Counter[str]:
+def removal_counts(articles: Sequence[CleanedArticle]) -> Counter[RemovalRule]:
     """How many lines each rule removed, over the corpus (for ``build-digest check``)."""
-    counts: Counter[str] = Counter()
-    for article in articles:
-        counts.update(
-            r.rule.split(" (")[0] if r.rule.startswith("recurs") else r.rule
-            for r in article.removed
-        )
-    return counts
+    return Counter(r.rule for article in articles for r in article.removed)

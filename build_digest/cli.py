@@ -24,6 +24,7 @@ from .catalog import status_counts
 from .clean import removal_counts
 from .deps import check_dependencies
 from .errors import DigestError
+from .models import REMOVAL_WORDING
 from .pipeline import run_pipeline
 from .plugin import DigestPlugin
 from .tag import preload_model
@@ -230,14 +231,12 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
             if removed:
                 for line in article.removed:
                     click.echo(
-                        f"    - line {line.line_number} [{line.rule}]: {visible(line.text[:100])}"
+                        f"    - line {line.line_number} [{line.reason}]: {visible(line.text[:100])}"
                     )
     all_articles = list(articles.values())
-    counts = removal_counts(all_articles)
-    click.echo(
-        "\nCleaning: "
-        + (", ".join(f"{rule}: {n}" for rule, n in counts.most_common()) or "nothing removed")
-    )
+    counts = removal_counts(all_articles).most_common()
+    summary = [f"{REMOVAL_WORDING[rule].format(detail='N')}: {n}" for rule, n in counts]
+    click.echo("\nCleaning: " + (", ".join(summary) or "nothing removed"))
     statuses = status_counts(result.catalog)
     click.echo(
         f"Sources: {sum(statuses.values())}; stories {statuses['published']}, duplicates"

@@ -111,13 +111,59 @@ class Block:
     text: str
 
 
+class RemovalRule(StrEnum):
+    """Which of the cleaner's rules removed a line (its wording for people: ``REMOVAL_WORDING``)."""
+
+    HTML_BLOCK = "html-block"
+    HTML_COMMENT = "html-comment"
+    TAB_ONLY = "tab-only"
+    COMMENT_FRAGMENT = "comment-fragment"
+    CODE = "code"
+    TAGS_ONLY = "tags-only"
+    CHROME_PHRASE = "chrome-phrase"
+    BREADCRUMB = "breadcrumb"
+    COUNTED_LINK = "counted-link"
+    CORPUS_CHROME = "corpus-chrome"
+    AFTER_END = "after-end"
+    TAIL_LIST = "tail-list"
+    REPEATED_TITLE = "repeated-title"
+    OUTSIDE_BODY = "outside-body"
+    LINK_LIST = "link-list"
+
+
+REMOVAL_WORDING = {
+    RemovalRule.HTML_BLOCK: "HTML script/style block",
+    RemovalRule.HTML_COMMENT: "HTML comment",
+    RemovalRule.TAB_ONLY: "tab-only line",
+    RemovalRule.COMMENT_FRAGMENT: "stray HTML comment fragment",
+    RemovalRule.CODE: "script or style code",
+    RemovalRule.TAGS_ONLY: "HTML tags only",
+    RemovalRule.CHROME_PHRASE: "site chrome phrase",
+    RemovalRule.BREADCRUMB: "breadcrumb or menu",
+    RemovalRule.COUNTED_LINK: "headline link with a comment or view count",
+    RemovalRule.CORPUS_CHROME: "recurs in {detail} sources (corpus chrome)",
+    RemovalRule.AFTER_END: "after the end of the article (related links, tags, comments)",
+    RemovalRule.TAIL_LIST: "link list after a 'related/popular' heading",
+    RemovalRule.REPEATED_TITLE: "repeated title",
+    RemovalRule.OUTSIDE_BODY: "outside the article body (menu, list or footer)",
+    RemovalRule.LINK_LIST: "list of short links inside the page",
+}
+"""What the audit trail (``About this story``, ``build-digest check``) says for each rule."""
+
+
 @dataclass(frozen=True)
 class RemovedLine:
     """A line the cleaner dropped, kept for the curator's audit."""
 
     line_number: int
     text: str
-    rule: str
+    rule: RemovalRule
+    detail: str = ""
+    """What the rule's wording needs besides the rule (how many sources a line recurs in)."""
+
+    @property
+    def reason(self) -> str:
+        return REMOVAL_WORDING[self.rule].format(detail=self.detail or "several")
 
 
 @dataclass(frozen=True)

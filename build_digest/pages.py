@@ -282,7 +282,7 @@ def about_story(t: TaggedStory) -> str:
                 f"- **Removed from {md_text(article.source.path)}** ({len(article.removed)} lines):"
             )
             lines.extend(
-                f"    - line {r.line_number} ({md_text(r.rule)}): {md_text(r.text[:120])}"
+                f"    - line {r.line_number} ({md_text(r.reason)}): {md_text(r.text[:120])}"
                 for r in article.removed[:MAX_REMOVED_SHOWN]
             )
             if len(article.removed) > MAX_REMOVED_SHOWN:

@@ -59,7 +59,7 @@ def test_seed_002_loses_breadcrumbs_and_repeated_titles_and_labels_photo(cleaned
         "Operation 1027 has created the best opportunity to internationally isolate it into"
         " extinction."
     )
-    rules = {r.rule for r in a.removed}
+    rules = {r.reason for r in a.removed}
     assert {"site chrome phrase", "breadcrumb or menu", "repeated title"} <= rules
 
 
@@ -81,7 +81,7 @@ def test_seed_003_loses_the_gtag_fragment_and_labels_dateline_credit_and_caption
     assert a.body_text.endswith(
         "settle differences peacefully through dialogue and consultation, and avoid escalation.”"
     )
-    removed = {r.rule: r.text for r in a.removed}
+    removed = {r.reason: r.text for r in a.removed}
     assert removed["stray HTML comment fragment"] == "!-- Google tag (gtag.js) -->"
     assert "tab-only line" in removed and "repeated title" in removed
 
@@ -106,7 +106,7 @@ def test_stray_html_entities_scripts_and_tags_are_removed_or_decoded():
         a.body_text
         == "Fighting spread to Lashio & Hsenwi, residents said on Monday, as rebels advanced."
     )
-    assert {r.rule for r in a.removed} >= {
+    assert {r.reason for r in a.removed} >= {
         "HTML script/style block",
         "HTML comment",
         "site chrome phrase",
@@ -128,7 +128,7 @@ def test_a_short_line_recurring_across_unrelated_sources_is_chrome():
     ]
     for article in clean_all(docs):
         assert "Follow The Example Times" not in article.body_text
-        assert any(r.rule.startswith("recurs in 3 sources") for r in article.removed)
+        assert any(r.reason.startswith("recurs in 3 sources") for r in article.removed)
 
 
 def test_subheadings_of_copies_of_one_wire_story_are_not_taken_for_chrome():
