@@ -1,0 +1,116 @@
+"""The pieces every generated page is made of: escaping, links, pagination, related coverage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+import re
+
+import markdown
+from hypothesis import given
+from hypothesis import strategies as st
+
+from build_digest.clean import clean_all
+from build_digest.dedupe import dedupe, fingerprint
+from build_digest.listings import paginate
+from build_digest.models import DateTag, Label, SourceDocument, TaggedStory
+from build_digest.relate import related_stories
+from build_digest.render import md_text, rel, safe_url
+from build_digest.text import visible
+
+# The Markdown extensions of the shipped mkdocs.yml: each gives more characters a meaning.
+EXTENSIONS = ["admonition", "attr_list", "tables", "toc", "pymdownx.details"]
+
+
+def rendered_text(source: str) -> str:
+    """What a reader sees of a line of Markdown: the HTML's text, entities decoded."""
+    out = markdown.markdown(source, extensions=EXTENSIONS)
+    return html.unescape(re.sub(r"<[^>]+>", "", out)).strip()
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_escaped_source_text_renders_as_exactly_its_characters(text):
+    expected = " ".join(visible(text).split())
+    assert rendered_text(md_text(text)) == expected
+
+
+def test_markdown_syntax_in_source_text_never_becomes_markup():
+    hostile = "# Title **bold** [link](javascript:alert(1)) <script>x</script> ??? note ~~s~~ ==m=="
+    out = markdown.markdown(md_text(hostile), extensions=EXTENSIONS)
+    assert "<script" not in out and "<a " not in out and "<strong" not in out
+    assert "<h1" not in out and "<details" not in out
+
+
+def test_only_web_addresses_become_links():
+    assert safe_url("https://example.org/a b") == "https://example.org/a%20b"
+    assert safe_url("http://example.org/?q=1&x=2") == "http://example.org/?q=1&x=2"
+    for unsafe in (
+        "javascript:alert(1)",
+        " JavaScript:alert(1)",
+        "data:text/html,x",
+        "/local",
+        "",
+        None,
+    ):
+        assert safe_url(unsafe) is None
+
+
+segments = st.lists(
+    st.sampled_from(["a", "b", "stories", "topics", "2024"]), min_size=0, max_size=3
+)
+
+
+@given(
+    segments,
+    segments,
+    st.sampled_from(["x.md", "index.md", "2.md"]),
+    st.sampled_from(["y.md", "index.md"]),
+)
+def test_relative_links_match_posixpath(target_dirs, current_dirs, target_name, current_name):
+    target = "/".join([*target_dirs, target_name])
+    current = "/".join([*current_dirs, current_name])
+    assert rel(target, current) == posixpath.relpath(target, posixpath.dirname(current) or ".")
+
+
+def test_long_listings_split_into_linked_pages_with_links_rewritten_for_their_folder():
+    entries = [f"- [Story {n}](../stories/s{n}.md)" for n in range(25)]
+    pages = paginate(
+        "topics/border.md", "Border", "Stories about the border.", entries, page_size=10
+    )
+    assert sorted(pages) == ["topics/border.md", "topics/border/2.md", "topics/border/3.md"]
+    assert "[Story 0](../stories/s0.md)" in pages["topics/border.md"]
+    # page 2 sits one folder deeper: its links climb one more level
+    assert "[Story 10](../../stories/s10.md)" in pages["topics/border/2.md"]
+    assert "Pages: [1](../border.md) · **2** · [3](3.md)" in pages["topics/border/2.md"]
+    assert pages["topics/border/3.md"].count("[Story") == 5
+
+
+def _story(path: str, text: str, entities: tuple[str, ...], day: int) -> tuple[TaggedStory, object]:
+    (story,) = dedupe(
+        clean_all([SourceDocument(path, path.ljust(64, "0"), text, "utf-8", "text")]), [None]
+    )
+    labels = tuple(Label(name.lower().replace(" ", "-"), name, "place", ()) for name in entities)
+    date = DateTag(dt.date(2024, 1, day), "day", "test")
+    return TaggedStory(story, date, (), labels), fingerprint(story.main)
+
+
+def test_related_coverage_prefers_a_rare_shared_name_and_ignores_a_name_on_every_story():
+    body = (
+        "Traders waited at the crossing for a second day as officials gave no word on trade.\n\n"
+        * 3
+    )
+    stories = [
+        _story("a.txt", "Crossing shut at Chinshwehaw\n\n" + body, ("Chinshwehaw", "Myanmar"), 1),
+        _story("b.txt", "Chinshwehaw gate stays closed\n\n" + body, ("Chinshwehaw", "Myanmar"), 2),
+        _story(
+            "c.txt", "Rains flood Yangon streets\n\nHeavy rain flooded streets.\n", ("Myanmar",), 2
+        ),
+        _story("d.txt", "Fuel prices rise in Mandalay\n\nPrices rose again.\n", ("Myanmar",), 3),
+    ]
+    tagged = [t for t, _ in stories]
+    prints = {t.story.id: fp for t, fp in stories}
+    related = related_stories(tagged, prints, count=5, max_df=2)  # "Myanmar" is on all four
+    a, b = tagged[0].story.id, tagged[1].story.id
+    assert related[a] == (b,) and related[b] == (a,)
+    assert related[tagged[2].story.id] == ()
