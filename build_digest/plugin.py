@@ -59,16 +59,17 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         config_dir = Path(config.config_file_path or ".").resolve().parent
+        self.error = None
         try:
             settings = self.config.to_settings(config_dir)
         except ValueError as exc:
-            raise PluginError(f"{config.config_file_path}: {exc}") from exc
+            self.error = f"{config.config_file_path}: {exc}"
+            raise PluginError(self.error) from exc
         if self.sources_override is not None:
             settings = dataclasses.replace(settings, sources_dir=self.sources_override.resolve())
         if not self.use_cache:
             settings = dataclasses.replace(settings, cache_dir=None)
         self.settings = settings
-        self.error = None
         try:
             self.result = run_pipeline(settings, timer=self.timer)
         except DigestError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -47,6 +48,22 @@ def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=600,
     )
+
+
+def cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`build-digest ARGS` in this process, from the project folder (the NER model loads once
+    per session): exit code, standard output and error as a subprocess would give them."""
+    from click.testing import CliRunner
+
+    from build_digest.cli import main
+
+    before = Path.cwd()
+    os.chdir(project)
+    try:
+        result = CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(before)
+    return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
 
 def build_in_process(

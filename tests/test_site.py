@@ -13,7 +13,15 @@ from pathlib import Path
 
 from build_digest.pipeline import run_pipeline
 
-from .conftest import ROOT, build_in_process, make_project, pipeline_for, run_cli, set_option
+from .conftest import (
+    ROOT,
+    build_in_process,
+    cli,
+    make_project,
+    pipeline_for,
+    run_cli,
+    set_option,
+)
 
 HOSTILE = (
     "Cash-only market reopens\n\n"
@@ -133,7 +141,7 @@ def test_site_requests_nothing_from_other_hosts(built_site):
 
 def test_source_text_reaches_the_page_as_characters_never_as_markup(tmp_path):
     project = make_project(tmp_path, {"hostile.md": HOSTILE}, with_seeds=False)
-    result = run_cli(project, "build", "--strict", "--site-dir", "out")
+    result = cli(project, "build", "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     catalog = json.loads((project / "out" / "catalog.json").read_text())
     page = project / "out" / catalog["articles"][0]["url"] / "index.html"
@@ -165,7 +173,7 @@ def test_source_text_reaches_the_page_as_characters_never_as_markup(tmp_path):
     ]:
         assert visible in text, visible
     # The cleaner removes stray script blocks from copied text, and says so.
-    check = run_cli(project, "check").stdout
+    check = cli(project, "check").stdout
     assert '[HTML script/style block]: <script>alert("pwned")</script>' in check
 
 
@@ -179,7 +187,7 @@ def test_hostile_metadata_is_text_in_the_title_header_and_meta_tags(tmp_path):
         " of fighting in the north.\n"
     )
     project = make_project(tmp_path, {"h.md": hostile + body}, with_seeds=False)
-    assert run_cli(project, "build", "--strict", "--site-dir", "out").returncode == 0
+    assert cli(project, "build", "--strict", "--site-dir", "out").returncode == 0
     for page in (project / "out").rglob("*.html"):
         raw = page.read_text()
         assert "<script>alert" not in raw and "<img src=x" not in raw, page
@@ -204,7 +212,7 @@ def test_bad_sources_are_rejected_with_reasons_and_the_rest_is_published(tmp_pat
             "legacy.txt": legacy.encode("cp1252"),
         },
     )
-    result = run_cli(project, "build", "--site-dir", "out")
+    result = cli(project, "build", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     assert "3 rejected" not in result.stdout and "2 rejected" in result.stdout
     catalog = json.loads((project / "out" / "catalog.json").read_text())
@@ -305,7 +313,7 @@ def test_strict_build_fails_on_warnings(tmp_path):
 
 def test_check_reports_the_fate_of_every_source_and_the_removed_lines(tmp_path):
     project = make_project(tmp_path, {"empty.txt": b""})
-    result = run_cli(project, "check")
+    result = cli(project, "check")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "001_516d2f6b9d0fef85.txt: folded into story rebel-alliance" in out
@@ -318,7 +326,7 @@ def test_check_reports_the_fate_of_every_source_and_the_removed_lines(tmp_path):
 def test_invalid_plugin_option_is_reported_with_its_key(tmp_path):
     project = make_project(tmp_path)
     set_option(project, "page_size", 3)
-    result = run_cli(project, "build", "--site-dir", "out")
+    result = cli(project, "build", "--site-dir", "out")
     assert result.returncode != 0
     assert "plugins.digest.page_size must be at least 10" in result.stderr
 
@@ -336,7 +344,7 @@ def test_long_listings_are_split_into_pages(tmp_path):
     }
     project = make_project(tmp_path, sources, with_seeds=False)
     set_option(project, "page_size", 10)
-    result = run_cli(project, "build", "--strict", "--site-dir", "out")
+    result = cli(project, "build", "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     assert (project / "out" / "timeline" / "3" / "index.html").is_file()
     assert not (project / "out" / "timeline" / "4").exists()
@@ -364,7 +372,7 @@ def test_a_story_page_does_not_grow_with_the_archive(tmp_path, built_site):
         for n in range(40)
     }
     project = make_project(tmp_path, extra)
-    assert run_cli(project, "build", "--site-dir", "out").returncode == 0
+    assert cli(project, "build", "--site-dir", "out").returncode == 0
     catalog = json.loads((built_site / "catalog.json").read_text())
     story = next(a for a in catalog["articles"] if a["sources"] == ["003_cc3d00d2144fce69.txt"])[
         "url"
@@ -382,7 +390,7 @@ def test_sources_option_builds_another_folder(tmp_path):
         "Only story\n\nRebels in northern Shan State said on Sunday they had taken the town of"
         " Hopang after a week of fighting.\n"
     )
-    result = run_cli(project, "build", "--sources", str(other), "--site-dir", "out")
+    result = cli(project, "build", "--sources", str(other), "--site-dir", "out")
     assert result.returncode == 0, result.stderr
     catalog = json.loads((project / "out" / "catalog.json").read_text())
     assert [s["path"] for s in catalog["sources"]] == ["only.txt"]
