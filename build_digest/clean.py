@@ -1,16 +1,22 @@
 """Stage 2: clean copied page text into labelled blocks, recording every removed line.
 
-The cascade, in order (each step's reason is in its comment):
+The cascade, in the order ``clean_document`` runs it (each step's reason is in its code):
 
-1. stray HTML: script/style blocks, comments and their broken halves, tags, entities;
-2. fixed chrome rules: the phrase groups of vocabulary.py, breadcrumbs, counted links;
+1. stray HTML: script/style blocks, comments and their broken halves, tags, entities,
+   tab-only lines, lines of code;
+2. fixed chrome rules: the phrase groups of ``vocabulary.py``, breadcrumbs, headline links
+   with a comment or view count;
 3. corpus evidence: a short line that recurs in several unrelated sources is chrome;
-4. tail link lists: after "Similar Articles", "Most Popular" and the like, headline lists go;
-5. main-body window: the contiguous run of lines with the most prose wins, so that
-   navigation above and footers below a copied whole page are cut (the body-text
-   extraction idea of Finn et al., applied to lines instead of tokens);
-6. labelling: title, standfirst, dateline/byline, caption, credit, attribution,
-   section headings, paragraphs.
+4. the article's end: after an end marker ("Related", "Comments", "About the author")
+   that follows most of the text, nothing but attribution is kept;
+5. tail link lists: after "Similar Articles", "Most Popular" and the like, headline lists go;
+6. wire dateline and headline: ``LASHIO, Myanmar, Dec 15 (Reuters) -`` becomes a ``Wire``
+   record; the title is the stated one, else the first line, else derived from the lead;
+7. furniture: datelines, bylines, credits and their captions, attribution, the standfirst;
+8. main-body window (copied pages only, not trafilatura's output): the contiguous run of
+   lines with the most prose wins, so that navigation above and footers below a copied
+   whole page are cut (the body-text extraction idea of Finn et al., on lines);
+9. body: paragraphs, section headings, and runs of short lines that are link lists.
 
 Why our own code: jusText (the library for this) scores 0.76 F1 on the copied-text
 benchmark in ``shared/evaldata``; it classifies lines one by one and has no notion
@@ -125,8 +131,9 @@ class CleanConfig:
     chrome_min_sources: int = 3
     """A short line seen in this many sources, with different neighbours each time, is chrome."""
     chrome_max_words: int = 12
+    """Only lines this short count as recurring chrome: a long line seen twice is quoted text."""
     heading_max_words: int = 14
-    body_window: bool = True
+    """A short line without a full stop is a section heading up to this length."""
 
 
 def word_count(text: str) -> int:
@@ -253,7 +260,7 @@ def clean_document(
     # structure and link density; guessing it again from line lengths only loses text
     # (F1 0.940 instead of 0.960 on the extraction benchmark's pages).
     page_copy = doc.kind != "html"
-    if config.body_window and page_copy:
+    if page_copy:
         _cut_outside_body(kept)
     _label_body(kept, config, drop_link_lists=page_copy)
     blocks = [Block(Role.TITLE, title)] if title else []
@@ -426,54 +433,93 @@ def _pick_title(doc: SourceDocument, lines: list[_Line]) -> str:
     return title
 
 
+CREDIT_MAX_WORDS = 20
+"""A photo credit is a name and an agency ("Photo: Reuters/Stringer"), never a paragraph."""
+DATELINE_MAX_WORDS = 14
+"""A dateline or date line is a place and a date; a sentence that mentions a date is prose."""
+BYLINE_MAX_WORDS = 10
+""""By Ann Wang and Reuters staff in Bangkok": a byline names people, briefly."""
+ATTRIBUTION_MAX_WORDS = 40
+""""Additional reporting by ..., editing by ...": at most a couple of sentences."""
+CAPTION_MAX_WORDS = 80
+"""A line cued as a caption ("In this photo", "Pictured:") may describe a scene at length."""
+SHORT_CAPTION_WORDS = 12
+"""Beside a credit, any line this short is the credited image's caption."""
+LEAD_CAPTION_MAX_WORDS = 60
+"""Above the first paragraph, a longer line beside a credit is still its caption."""
+FIRST_PROSE_MIN_WORDS = 12
+"""Where the story proper starts: the first prose line at least this long."""
+STANDFIRST_WORDS = range(6, 51)
+"""A standfirst is one summary sentence: more than a label, less than a paragraph."""
+
+
 def _label_furniture(lines: list[_Line], title: str) -> None:
     """Datelines, bylines, credits, captions, standfirst and attribution."""
     live = [ln for ln in lines if not ln.removed_by and ln.role is None]
-    first_prose = next(
-        (i for i, ln in enumerate(live) if is_prose(ln.text) and word_count(ln.text) >= 12),
-        len(live),
-    )
+    _classify_furniture(live)
+    _pair_captions_with_credits(live)
+    _find_standfirst(lines, live, title)
+
+
+def _classify_furniture(live: list[_Line]) -> None:
+    """Lines that say by their own shape and words what they are."""
     for ln in live:
         text = ln.text
         n = word_count(text)
-        if _CREDIT.match(text) and n <= 20:
+        if _CREDIT.match(text) and n <= CREDIT_MAX_WORDS:
             ln.role = Role.CREDIT
-        elif n <= 14 and (
+        elif n <= DATELINE_MAX_WORDS and (
             _DATELINE_WORDS.match(text) or (DATE_IN_LINE.search(text) and not is_prose(text))
         ):
             ln.role = Role.DATELINE
-        elif n <= 10 and _BYLINE.match(text):
+        elif n <= BYLINE_MAX_WORDS and _BYLINE.match(text):
             ln.role = Role.BYLINE
-        elif n <= 40 and _ATTRIBUTION.match(text):
+        elif n <= ATTRIBUTION_MAX_WORDS and _ATTRIBUTION.match(text):
             ln.role = Role.ATTRIBUTION
-        elif _CAPTION_CUE.match(text) and n <= 80:
+        elif _CAPTION_CUE.match(text) and n <= CAPTION_MAX_WORDS:
             ln.role = Role.CAPTION
+
+
+def _pair_captions_with_credits(live: list[_Line]) -> None:
+    """A caption stands next to its credit: before it ("In this photo ... Credit: AP") or
+    after it ("IMAGE SOURCE: AP / Minister Nong Rong.")."""
+    first_prose = next(
+        (
+            i
+            for i, ln in enumerate(live)
+            if is_prose(ln.text) and word_count(ln.text) >= FIRST_PROSE_MIN_WORDS
+        ),
+        len(live),
+    )
     for i, ln in enumerate(live):
         if ln.role is not Role.CREDIT:
             continue
-        # A caption stands next to its credit: before it ("In this photo ... Credit: AP")
-        # or after it ("IMAGE SOURCE: AP / Minister Nong Rong.").
         for j in (i - 1, i + 1):
             if 0 <= j < len(live) and live[j].role is None:
                 neighbour = live[j]
+                words = word_count(neighbour.text)
                 if (
                     _CAPTION_CUE.match(neighbour.text)
-                    or word_count(neighbour.text) <= 12
-                    or (j < first_prose and word_count(neighbour.text) <= 60)
+                    or words <= SHORT_CAPTION_WORDS
+                    or (j < first_prose and words <= LEAD_CAPTION_MAX_WORDS)
                 ):
                     neighbour.role = Role.CAPTION
                     break
-    # Standfirst: a one-sentence summary right under the title, set apart from the body
-    # by the dateline, a photo or a repeated title before the story proper begins.
+
+
+def _find_standfirst(lines: list[_Line], live: list[_Line], title: str) -> None:
+    """A one-sentence summary right under the title, set apart from the body by the dateline,
+    a photo or a repeated title before the story proper begins."""
     lead = next((ln for ln in live if ln.role is None), None)
-    if lead is not None and title and 6 <= word_count(lead.text) <= 50:
-        after = lines[lines.index(lead) + 1 :]
-        nxt = next((ln for ln in after if ln.removed_by is not RemovalRule.TAB_ONLY), None)
-        if nxt is not None and (
-            nxt.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT)
-            or nxt.removed_by is RemovalRule.REPEATED_TITLE
-        ):
-            lead.role = Role.STANDFIRST
+    if lead is None or not title or word_count(lead.text) not in STANDFIRST_WORDS:
+        return
+    after = lines[lines.index(lead) + 1 :]
+    nxt = next((ln for ln in after if ln.removed_by is not RemovalRule.TAB_ONLY), None)
+    if nxt is not None and (
+        nxt.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT)
+        or nxt.removed_by is RemovalRule.REPEATED_TITLE
+    ):
+        lead.role = Role.STANDFIRST
 
 
 def _cut_outside_body(lines: list[_Line]) -> None:
