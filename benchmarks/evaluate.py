@@ -297,9 +297,9 @@ def evaluate_entities(root: Path) -> dict:
 
 
 def _undated():
-    from build_digest.models import DateTag
+    from build_digest.models import DatePrecision, DateTag
 
-    return DateTag(None, "none", "undated")
+    return DateTag(None, DatePrecision.NONE, "undated")
 
 
 def main(argv: list[str] | None = None) -> None:

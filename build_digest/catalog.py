@@ -78,7 +78,7 @@ def build_catalog(
                 "outlet": story.main.outlet,
                 "title_source": story.main.title_source.value,
                 "date": t.date.value.isoformat() if t.date.value else None,
-                "date_precision": t.date.precision,
+                "date_precision": str(t.date.precision),
                 "date_source": t.date.source,
                 "url": story_url(story.id),
                 "topics": [lab.slug for lab in t.topics],

@@ -12,7 +12,7 @@ import html
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from .models import TaggedStory
+from .models import DatePrecision, TaggedStory
 from .render import md_text
 
 SERIES = 4
@@ -41,7 +41,7 @@ def _bins(dates: Sequence[dt.date]) -> tuple[str, list[dt.date], Callable[[dt.da
 
 def weekly_chart(timeline: Sequence[TaggedStory], topic_names: dict[str, str]) -> str:
     """Markdown: the chart (raw SVG in a figure) and, collapsed, the same counts as a table."""
-    dated = [t for t in timeline if t.date.value and t.date.precision == "day"]
+    dated = [t for t in timeline if t.date.value and t.date.precision is DatePrecision.DAY]
     if len(dated) < 2:
         return ""
     top = [

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import dateparser
 
-from .models import CleanedArticle, DateTag, Role, Story, TaggedStory
+from .models import CleanedArticle, DatePrecision, DateTag, Role, Story, TaggedStory
 from .postings import capped_postings
 
 MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
@@ -50,7 +50,7 @@ EARLIEST_YEAR = 1800
 
 
 @lru_cache(maxsize=4096)
-def parse_date_text(text: str) -> tuple[dt.date, str] | None:
+def parse_date_text(text: str) -> tuple[dt.date, DatePrecision] | None:
     """A stated date as (date, precision): ISO day, ISO month, or any full English date.
 
     None for anything that is not a real date: "2024-02-30", "0000-01", "January 0000",
@@ -65,7 +65,7 @@ def parse_date_text(text: str) -> tuple[dt.date, str] | None:
         return None
 
 
-def _parse_date_text(text: str) -> tuple[dt.date, str] | None:
+def _parse_date_text(text: str) -> tuple[dt.date, DatePrecision] | None:
     if m := re.fullmatch(
         r"(\d{4})-(\d{2})-(\d{2})(?:[T"
         r" ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
@@ -74,18 +74,18 @@ def _parse_date_text(text: str) -> tuple[dt.date, str] | None:
         when = dt.date(int(m[1]), int(m[2]), int(m[3]))
         if m[4] is not None:
             dt.time(int(m[4]), int(m[5]), int(m[6] or 0))  # "25:00" is no time of day
-        return (when, "day") if when.year >= EARLIEST_YEAR else None
+        return (when, DatePrecision.DAY) if when.year >= EARLIEST_YEAR else None
     if m := re.fullmatch(r"(\d{4})-(\d{2})", text):
         when = dt.date(int(m[1]), int(m[2]), 1)
-        return (when, "month") if when.year >= EARLIEST_YEAR else None
+        return (when, DatePrecision.MONTH) if when.year >= EARLIEST_YEAR else None
     if re.fullmatch(r"[\d\W]*", text) and not re.search(r"\d{1,2}[./]\d{1,2}[./]\d{4}", text):
         return None  # digits alone ("20240112", "1:30") are not a date anyone wrote
     parsed = dateparser.parse(text, languages=["en"], settings=_PARSER_SETTINGS)
     if parsed:
-        return (parsed.date(), "day") if parsed.year >= EARLIEST_YEAR else None
+        return (parsed.date(), DatePrecision.DAY) if parsed.year >= EARLIEST_YEAR else None
     if m := _MONTH_YEAR.fullmatch(text):
         when = dt.date(int(m[2]), month_number(m[1]), 1)
-        return (when, "month") if when.year >= EARLIEST_YEAR else None
+        return (when, DatePrecision.MONTH) if when.year >= EARLIEST_YEAR else None
     return None
 
 
@@ -101,8 +101,10 @@ def article_date(article: CleanedArticle, today: dt.date | None = None) -> DateT
         if block.role is Role.DATELINE and (m := DATE_IN_LINE.search(block.text)):
             parsed = parse_date_text(m.group(0))
             if parsed and parsed[0] <= today:
-                return DateTag(parsed[0], "day", f"dateline '{m.group(0)}'")
-    return DateTag(None, "none", "undated", not_before=latest_mentioned_date(article, today))
+                return DateTag(parsed[0], DatePrecision.DAY, f"dateline '{m.group(0)}'")
+    return DateTag(
+        None, DatePrecision.NONE, "undated", not_before=latest_mentioned_date(article, today)
+    )
 
 
 def latest_mentioned_date(article: CleanedArticle, today: dt.date) -> dt.date | None:
@@ -173,7 +175,7 @@ def resolve_partial_date(
     when, written = max(candidates)
     return DateTag(
         when.replace(day=1),
-        "month",
+        DatePrecision.MONTH,
         f"partial date '{written}' in the text, year from {origin} dated {reference.isoformat()}",
     )
 
@@ -191,7 +193,7 @@ def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
         first = dated[0]
         return DateTag(first.value, first.precision, f"{first.source}, from another version")
     bounds = [b for a in story.articles if (b := dates[a.source.path].not_before) is not None]
-    return DateTag(None, "none", "undated", not_before=max(bounds) if bounds else None)
+    return DateTag(None, DatePrecision.NONE, "undated", not_before=max(bounds) if bounds else None)
 
 
 def wire_dateline(article: CleanedArticle) -> tuple[str, int, int] | None:
@@ -310,7 +312,7 @@ def resolve_wire_dateline(
     if when := weekday_year(month, day, lead, reference, not_before):
         return DateTag(
             when,
-            "day",
+            DatePrecision.DAY,
             f"wire dateline '{written}', year from the weekday the lead names"
             f" ({when.strftime('%A')})",
         )
@@ -318,5 +320,7 @@ def resolve_wire_dateline(
     if when is None:
         return None
     return DateTag(
-        when, "day", f"wire dateline '{written}', year from {origin} dated {reference.isoformat()}"
+        when,
+        DatePrecision.DAY,
+        f"wire dateline '{written}', year from {origin} dated {reference.isoformat()}",
     )

@@ -32,7 +32,7 @@ from datasketch import MinHash, MinHashLSH
 from slugify import slugify
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from .models import CleanedArticle, DateTag, FoldedVersion, FoldKind, Story
+from .models import CleanedArticle, DatePrecision, DateTag, FoldedVersion, FoldKind, Story
 from .postings import capped_postings
 
 _WORD = re.compile(r"\w+")
@@ -360,8 +360,8 @@ def _too_far_apart(a: DateTag | None, b: DateTag | None, window_days: int) -> bo
         or not b
         or a.value is None
         or b.value is None
-        or a.precision != "day"
-        or b.precision != "day"
+        or a.precision is not DatePrecision.DAY
+        or b.precision is not DatePrecision.DAY
     ):
         return False
     return abs((a.value - b.value).days) > window_days

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from .catalog import story_url
-from .models import Role, TaggedStory
+from .models import DatePrecision, Role, TaggedStory
 from .text import visible
 
 FEED_SIZE = 50
@@ -47,7 +47,7 @@ def feed_specs(
 ) -> list[FeedSpec]:
     """The archive feed and one per topic, newest day-dated stories first."""
     dated = sorted(
-        (t for t in tagged if t.date.value and t.date.precision == "day"),
+        (t for t in tagged if t.date.value and t.date.precision is DatePrecision.DAY),
         key=lambda t: (t.date.value, t.story.id),
         reverse=True,
     )

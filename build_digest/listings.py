@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .chart import weekly_chart
 from .feeds import feed_path
-from .models import Label, Rejection, TaggedStory
+from .models import DatePrecision, Label, Rejection, TaggedStory
 from .render import (
     TYPE_PAGES,
     TYPE_TITLES,
@@ -329,8 +329,8 @@ def stats_fragment(tagged: Sequence[TaggedStory], rejections: Sequence[Rejection
         f"| Versions folded into a story | {folded} |",
         f"| Sources rejected | {len(rejections)} |",
         (
-            f"| Dated to the day / month / undated | {precision.get('day', 0)} /"
-            f" {precision.get('month', 0)} / {precision.get('none', 0)} |"
+            f"| Dated to the day / month / undated | {precision[DatePrecision.DAY]} /"
+            f" {precision[DatePrecision.MONTH]} / {precision[DatePrecision.NONE]} |"
         ),
         f"| People, places and organisations | {len(entities)} |",
         "",

@@ -228,13 +228,20 @@ class Story:
         return (self.main, *(v.article for v in self.others))
 
 
+class DatePrecision(StrEnum):
+    """How much of a date the evidence gives: a day, only a month, or nothing."""
+
+    DAY = "day"
+    MONTH = "month"
+    NONE = "none"
+
+
 @dataclass(frozen=True)
 class DateTag:
     """A publication date with its evidence."""
 
     value: dt.date | None
-    precision: str
-    """``day``, ``month`` or ``none``."""
+    precision: DatePrecision
     source: str
     """Provenance, e.g. ``front matter``, ``dateline 'November 6, 2023'``, ``undated``."""
     not_before: dt.date | None = None

@@ -27,6 +27,7 @@ from .listings import (
 from .models import (
     Block,
     CleanedArticle,
+    DatePrecision,
     DateTag,
     FoldedVersion,
     Rejection,
@@ -58,7 +59,9 @@ MAX_REMOVED_SHOWN = 60
 def share_metadata(t: TaggedStory, description: str) -> dict:
     """What link previews and search engines read: Open Graph fields and a NewsArticle."""
     main = t.story.main
-    day = t.date.value.isoformat() if t.date.value and t.date.precision == "day" else None
+    day = (
+        t.date.value.isoformat() if t.date.value and t.date.precision is DatePrecision.DAY else None
+    )
     article: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -137,7 +140,7 @@ def story_page(
         "hide": ["navigation"],  # a story has no section navigation; its outline is on the right
         "story_id": story.id,
         "date": t.date.value.isoformat() if t.date.value else None,
-        "date_precision": t.date.precision,
+        "date_precision": str(t.date.precision),
         "topics": [lab.name for lab in t.topics],
         "entities": [lab.name for lab in t.entities],
         "sources": [a.source.path for a in story.articles],
@@ -324,7 +327,7 @@ def source_facts(article: CleanedArticle) -> list[str]:
 
 def date_note(tag: DateTag) -> str:
     note = f"from {tag.source}" if tag.value else "no publication date found"
-    if tag.precision == "month":
+    if tag.precision is DatePrecision.MONTH:
         note += "; only the month is known"
     if tag.value is None and tag.not_before:
         note += (

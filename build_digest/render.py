@@ -15,7 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from .models import DateTag, Label, Role, TaggedStory, TitleSource
+from .models import DatePrecision, DateTag, Label, Role, TaggedStory, TitleSource
 from .text import visible
 
 WORDS_PER_MINUTE = 230
@@ -75,7 +75,7 @@ def story_path(story_id: str) -> str:
 def format_date(tag: DateTag) -> str:
     if tag.value is None:
         return "Undated"
-    if tag.precision == "month":
+    if tag.precision is DatePrecision.MONTH:
         return tag.value.strftime("%B %Y")
     return f"{tag.value.day} {tag.value.strftime('%B %Y')}"
 
@@ -84,7 +84,11 @@ def time_element(tag: DateTag) -> str:
     """The date as a reader reads it, in a ``<time>`` a machine reads (``2023-11`` for a month)."""
     if tag.value is None:
         return "Undated"
-    machine = tag.value.strftime("%Y-%m") if tag.precision == "month" else tag.value.isoformat()
+    machine = (
+        tag.value.strftime("%Y-%m")
+        if tag.precision is DatePrecision.MONTH
+        else tag.value.isoformat()
+    )
     return f'<time datetime="{machine}">{format_date(tag)}</time>'
 
 

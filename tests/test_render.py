@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from build_digest.clean import clean_all
 from build_digest.dedupe import dedupe, fingerprint
 from build_digest.listings import paginate
-from build_digest.models import DateTag, Label, SourceDocument, TaggedStory
+from build_digest.models import DatePrecision, DateTag, Label, SourceDocument, TaggedStory
 from build_digest.relate import related_stories
 from build_digest.render import md_text, rel, safe_url
 from build_digest.text import visible
@@ -91,7 +91,7 @@ def _story(path: str, text: str, entities: tuple[str, ...], day: int) -> tuple[T
         clean_all([SourceDocument(path, path.ljust(64, "0"), text, "utf-8", "text")]), [None]
     )
     labels = tuple(Label(name.lower().replace(" ", "-"), name, "place", ()) for name in entities)
-    date = DateTag(dt.date(2024, 1, day), "day", "test")
+    date = DateTag(dt.date(2024, 1, day), DatePrecision.DAY, "test")
     return TaggedStory(story, date, (), labels), fingerprint(story.main)
 
 
