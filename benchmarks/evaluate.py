@@ -18,7 +18,7 @@ from pathlib import Path
 
 from build_digest.clean import CleanConfig, clean_all
 from build_digest.dedupe import DedupeConfig
-from build_digest.models import DigestResult, SourceDocument, SourceMeta
+from build_digest.models import DigestResult, SourceDocument, SourceKind, SourceMeta
 
 _TOKEN = re.compile(r"\w+")
 
@@ -74,7 +74,7 @@ def evaluate_cleaner(
             sha256=hashlib.sha256(key.encode()).hexdigest(),
             text=pages[key]["articleBody"],
             encoding="utf-8",
-            kind="text",
+            kind=SourceKind.TEXT,
             meta=SourceMeta(),
         )
         for key in sorted(truth)
@@ -103,7 +103,7 @@ def evaluate_html(evaldata: Path, config: CleanConfig | None = None) -> dict[str
         try:
             doc = read_source(f"{key}.html", data, hashlib.sha256(data).hexdigest())
         except RejectedSource:
-            doc = SourceDocument(f"{key}.html", "", "", "utf-8", "html")
+            doc = SourceDocument(f"{key}.html", "", "", "utf-8", SourceKind.HTML)
         docs.append(doc)
         raw.append(shingle_prf(doc.text, truth[key]["articleBody"]))
     cleaned = clean_all([d for d in docs if d.text], config)
@@ -128,7 +128,7 @@ def _ecbplus(folder: Path) -> tuple[list[dict], list[SourceDocument]]:
             hashlib.sha256(r["doc_id"].encode()).hexdigest(),
             r["text"],
             "utf-8",
-            "text",
+            SourceKind.TEXT,
         )
         for r in rows
     ]

@@ -43,6 +43,7 @@ from .models import (
     RemovedLine,
     Role,
     SourceDocument,
+    SourceKind,
     TitleSource,
     Wire,
 )
@@ -259,7 +260,7 @@ def clean_document(
     # trafilatura has already cut an HTML page down to its article, using the page's
     # structure and link density; guessing it again from line lengths only loses text
     # (F1 0.940 instead of 0.960 on the extraction benchmark's pages).
-    page_copy = doc.kind != "html"
+    page_copy = doc.kind is not SourceKind.HTML
     if page_copy:
         _cut_outside_body(kept)
     _label_body(kept, config, drop_link_lists=page_copy)

@@ -22,11 +22,15 @@ import yaml
 from charset_normalizer import from_bytes
 
 from .dates import parse_date_text
-from .models import Rejection, SourceDocument, SourceMeta
+from .models import Rejection, SourceDocument, SourceKind, SourceMeta
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
+TEXT_SUFFIXES = {
+    ".txt": SourceKind.TEXT,
+    ".md": SourceKind.MARKDOWN,
+    ".markdown": SourceKind.MARKDOWN,
+}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 META_KEYS = ("title", "date", "source_url", "outlet", "author", "tags")
 # Keys accepted in a leading "Key: value" block of a note, mapped to META_KEYS.
@@ -281,7 +285,7 @@ def read_source(
         raise RejectedSource("empty file (no text after decoding)")
     if suffix in HTML_SUFFIXES:
         body, meta = extract_html(text, warnings)
-        return SourceDocument(rel, digest, body, encoding, "html", meta)
+        return SourceDocument(rel, digest, body, encoding, SourceKind.HTML, meta)
     meta, body = split_metadata(text, warnings)
     if not body.strip():
         raise RejectedSource("no article text (only metadata)")

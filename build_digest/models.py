@@ -28,6 +28,14 @@ class SourceMeta:
     """Where the metadata came from: ``front matter``, ``html metadata`` or ``none``."""
 
 
+class SourceKind(StrEnum):
+    """What a source file holds, by its suffix: copied text, Markdown, or a saved page."""
+
+    TEXT = "text"
+    MARKDOWN = "markdown"
+    HTML = "html"
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """One source file that could be read as text."""
@@ -39,8 +47,7 @@ class SourceDocument:
     text: str
     """Decoded text with normalised line endings, front matter removed."""
     encoding: str
-    kind: str
-    """``text``, ``markdown`` or ``html``."""
+    kind: SourceKind
     meta: SourceMeta = field(default_factory=SourceMeta)
     path_bytes: str | None = None
     """Hex of the path's raw bytes, only when they are not valid UTF-8 (so it can be found

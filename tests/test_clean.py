@@ -6,7 +6,7 @@ import pytest
 
 from build_digest.clean import clean_all, clean_document
 from build_digest.ingest import ingest
-from build_digest.models import Role, SourceDocument
+from build_digest.models import Role, SourceDocument, SourceKind
 
 from .conftest import ROOT
 
@@ -22,7 +22,7 @@ def roles(article, role):
 
 
 def doc(text: str, path: str = "x.txt") -> SourceDocument:
-    return SourceDocument(path, path, text, "utf-8", "text")
+    return SourceDocument(path, path, text, "utf-8", SourceKind.TEXT)
 
 
 def test_seed_000_loses_its_trailing_site_lists_and_keeps_the_attribution(cleaned):

@@ -6,7 +6,7 @@ import datetime as dt
 
 from build_digest.clean import clean_all
 from build_digest.dedupe import dedupe
-from build_digest.models import DatePrecision, DateTag, SourceDocument
+from build_digest.models import DatePrecision, DateTag, SourceDocument, SourceKind
 
 from .conftest import ROOT, make_project, pipeline_for, story_of
 
@@ -53,8 +53,8 @@ def test_near_copy_with_a_new_lead_and_a_cut_paragraph_is_folded():
         *paragraphs[11:],
     ]
     docs = [
-        SourceDocument("a.txt", "a" * 64, "\n\n".join(paragraphs), "utf-8", "text"),
-        SourceDocument("b.txt", "b" * 64, "\n\n".join(edited), "utf-8", "text"),
+        SourceDocument("a.txt", "a" * 64, "\n\n".join(paragraphs), "utf-8", SourceKind.TEXT),
+        SourceDocument("b.txt", "b" * 64, "\n\n".join(edited), "utf-8", SourceKind.TEXT),
     ]
     stories = dedupe(clean_all(docs), [None, None])
     assert len(stories) == 1
@@ -64,8 +64,8 @@ def test_near_copy_with_a_new_lead_and_a_cut_paragraph_is_folded():
 def test_rewrites_dated_far_apart_are_not_folded():
     seed_001 = (ROOT / "sources" / "001_516d2f6b9d0fef85.txt").read_text(encoding="utf-8")
     docs = [
-        SourceDocument("a.txt", "a" * 64, SEED_000, "utf-8", "text"),
-        SourceDocument("b.txt", "b" * 64, seed_001, "utf-8", "text"),
+        SourceDocument("a.txt", "a" * 64, SEED_000, "utf-8", SourceKind.TEXT),
+        SourceDocument("b.txt", "b" * 64, seed_001, "utf-8", SourceKind.TEXT),
     ]
     articles = clean_all(docs)
     close = [

@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 from build_digest.clean import clean_all
 from build_digest.dedupe import dedupe, fingerprint
 from build_digest.listings import paginate
-from build_digest.models import DatePrecision, DateTag, Label, SourceDocument, TaggedStory
+from build_digest.models import (
+    DatePrecision,
+    DateTag,
+    Label,
+    SourceDocument,
+    SourceKind,
+    TaggedStory,
+)
 from build_digest.relate import related_stories
 from build_digest.render import md_text, rel, safe_url
 from build_digest.text import visible
@@ -88,7 +95,8 @@ def test_long_listings_split_into_linked_pages_with_links_rewritten_for_their_fo
 
 def _story(path: str, text: str, entities: tuple[str, ...], day: int) -> tuple[TaggedStory, object]:
     (story,) = dedupe(
-        clean_all([SourceDocument(path, path.ljust(64, "0"), text, "utf-8", "text")]), [None]
+        clean_all([SourceDocument(path, path.ljust(64, "0"), text, "utf-8", SourceKind.TEXT)]),
+        [None],
     )
     labels = tuple(Label(name.lower().replace(" ", "-"), name, "place", ()) for name in entities)
     date = DateTag(dt.date(2024, 1, day), DatePrecision.DAY, "test")

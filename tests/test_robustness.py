@@ -456,10 +456,10 @@ def test_random_bytes_and_front_matter_never_escape_ingest_clean_or_dates(head, 
 
 def test_a_file_crafted_to_share_a_story_id_never_takes_the_address_over():
     from build_digest.dedupe import dedupe
-    from build_digest.models import Block, CleanedArticle, Role, SourceDocument
+    from build_digest.models import Block, CleanedArticle, Role, SourceDocument, SourceKind
 
     def article(sha: str, town: str, body: str) -> CleanedArticle:
-        source = SourceDocument(f"{town}.txt", sha, body, "utf-8", "text")
+        source = SourceDocument(f"{town}.txt", sha, body, "utf-8", SourceKind.TEXT)
         return CleanedArticle(source, "Market shelled", (Block(Role.PARAGRAPH, body),), ())
 
     genuine = article(
