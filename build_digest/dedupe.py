@@ -30,7 +30,6 @@ from pathlib import Path
 
 from datasketch import MinHash, MinHashLSH
 from slugify import slugify
-from spacy.lang.en.stop_words import STOP_WORDS
 
 from .models import CleanedArticle, DatePrecision, DateTag, FoldedVersion, FoldKind, Story
 from .postings import capped_postings
@@ -48,7 +47,15 @@ NEWS_FILLER = frozenset(
 )
 """Words every news report is full of (reporting verbs, honorifics, time words): like stop
 words, they say nothing about which report a text is."""
-STOPWORDS = STOP_WORDS | NEWS_FILLER
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """spaCy's English stop words and the news filler. Imported on first use, not with this
+    module: spaCy is checked (one clear line if it cannot load) before any stage runs."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | NEWS_FILLER
 
 
 @dataclass(frozen=True)
@@ -114,10 +121,11 @@ def stem(word: str) -> str:
 
 
 def content_words(text: str) -> list[str]:
+    stop = stopwords()
     return [
         stem(w)
         for w in _WORD.findall(text)
-        if w.casefold() not in STOPWORDS and not w.isdigit() and len(w) > 2
+        if w.casefold() not in stop and not w.isdigit() and len(w) > 2
     ]
 
 

@@ -342,16 +342,24 @@ def test_unknown_front_matter_keys_do_not_fail_a_strict_build(tmp_path):
 # --- 1. dependencies fail at once, with one line ------------------------------------------------
 
 
-def test_a_package_that_cannot_load_fails_the_build_with_one_line_naming_it(tmp_path):
+@pytest.mark.parametrize(
+    ("broken", "package"),
+    [
+        # The failure a plain install of lxml 6 without lxml_html_clean gives.
+        ("lxml.html.clean", "trafilatura"),
+        # spaCy is imported by no module at import time: the check reaches it and names it.
+        ("spacy", "spacy"),
+    ],
+)
+def test_a_package_that_cannot_load_fails_the_build_with_one_line_naming_it(
+    tmp_path, broken, package
+):
     project = make_project(
         tmp_path,
         {"page.html": "<html><body><article><p>" + ORDINARY + "</p></article></body></html>"},
     )
-    # The failure a plain install of lxml 6 without lxml_html_clean gives: importing
-    # trafilatura raises.
     script = (
-        "import sys; sys.modules['lxml.html.clean'] = None; from build_digest.cli import main;"
-        " main()"
+        f"import sys; sys.modules[{broken!r}] = None; from build_digest.cli import main; main()"
     )
     out = subprocess.run(
         [sys.executable, "-c", script, "build", "--site-dir", "out"],
@@ -363,7 +371,7 @@ def test_a_package_that_cannot_load_fails_the_build_with_one_line_naming_it(tmp_
     assert out.returncode != 0
     assert "Traceback" not in out.stderr
     assert (
-        "the package 'trafilatura' cannot be loaded" in out.stderr
+        f"the package '{package}' cannot be loaded" in out.stderr
         and "fix: pip install" in out.stderr
     )
     assert not (project / "out").exists()
