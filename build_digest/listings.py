@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .chart import weekly_chart
 from .feeds import feed_path
-from .models import DatePrecision, Label, Rejection, TaggedStory
+from .models import DatePrecision, Label, LabelKind, Rejection, TaggedStory
 from .render import (
     TYPE_PAGES,
     TYPE_TITLES,
@@ -183,7 +183,7 @@ def mention_sentence(t: TaggedStory, label: Label) -> str:
 
 
 def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, str]:
-    members: dict[tuple[str, str], list[tuple[TaggedStory, Label]]] = defaultdict(list)
+    members: dict[tuple[LabelKind, str], list[tuple[TaggedStory, Label]]] = defaultdict(list)
     for t in timeline:
         for lab in t.entities:
             members[(lab.kind, lab.slug)].append((t, lab))
@@ -192,7 +192,7 @@ def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, s
     for (kind, slug), stories in members.items():
         label = stories[0][1]
         path = entity_path(label)
-        with_it: Counter[tuple[str, str]] = Counter(
+        with_it: Counter[tuple[LabelKind, str]] = Counter(
             (other.kind, other.slug)
             for t, _ in stories
             for other in t.entities
@@ -201,7 +201,7 @@ def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, s
         common = sorted(with_it.items(), key=lambda kv: (-kv[1], names[kv[0]].casefold()))[
             :CO_MENTIONED
         ]
-        kind_name = {"person": "Person", "place": "Place", "organisation": "Organisation"}[kind]
+        kind_name = kind.value.capitalize()
         intro = (
             f"{kind_name} named in {len(stories)} {'story' if len(stories) == 1 else 'stories'}"
             " (found automatically in the text)."

@@ -255,14 +255,22 @@ class DateTag:
     """A lower bound from dates mentioned in the text, shown for undated stories."""
 
 
+class LabelKind(StrEnum):
+    """What a label names: a topic of the taxonomy, or a person, place or organisation."""
+
+    TOPIC = "topic"
+    PERSON = "person"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+
+
 @dataclass(frozen=True)
 class Label:
     """A topic or entity assigned to a story, with the phrases that matched."""
 
     slug: str
     name: str
-    kind: str
-    """``topic`` or an entity type: ``person``, ``place``, ``organisation``."""
+    kind: LabelKind
     evidence: tuple[str, ...]
     score: float = 0.0
     """For a topic: how much the story is about it (see ``tag.topic_score``); entities: 0."""

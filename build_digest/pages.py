@@ -30,6 +30,7 @@ from .models import (
     DatePrecision,
     DateTag,
     FoldedVersion,
+    LabelKind,
     Rejection,
     Role,
     TaggedStory,
@@ -125,7 +126,7 @@ def story_page(
     related: Sequence[TaggedStory],
     prev_story: TaggedStory | None,
     next_story: TaggedStory | None,
-    frequency: Counter[tuple[str, str]] | None = None,
+    frequency: Counter[tuple[LabelKind, str]] | None = None,
 ) -> str:
     story = t.story
     path = story_path(story.id)
@@ -372,7 +373,9 @@ def article_body(blocks: Sequence[Block], indent: str) -> list[str]:
     return out
 
 
-def shared_labels(a: TaggedStory, b: TaggedStory, frequency: Counter[tuple[str, str]]) -> list[str]:
+def shared_labels(
+    a: TaggedStory, b: TaggedStory, frequency: Counter[tuple[LabelKind, str]]
+) -> list[str]:
     """Names and topics both stories carry, the rarest in the archive first (the most telling)."""
     theirs = {(lab.kind, lab.slug) for lab in (*b.topics, *b.entities)}
     shared = [lab for lab in (*a.entities, *a.topics) if (lab.kind, lab.slug) in theirs]
@@ -381,7 +384,7 @@ def shared_labels(a: TaggedStory, b: TaggedStory, frequency: Counter[tuple[str, 
         for lab in sorted(
             shared,
             key=lambda lab: (
-                lab.kind == "topic",
+                lab.kind is LabelKind.TOPIC,
                 frequency[(lab.kind, lab.slug)],
                 lab.name.casefold(),
             ),

@@ -15,12 +15,20 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from .models import DatePrecision, DateTag, Label, Role, TaggedStory, TitleSource
+from .models import DatePrecision, DateTag, Label, LabelKind, Role, TaggedStory, TitleSource
 from .text import visible
 
 WORDS_PER_MINUTE = 230
-TYPE_TITLES = {"person": "People", "place": "Places", "organisation": "Organisations"}
-TYPE_PAGES = {"person": "people", "place": "places", "organisation": "organisations"}
+TYPE_TITLES = {
+    LabelKind.PERSON: "People",
+    LabelKind.PLACE: "Places",
+    LabelKind.ORGANISATION: "Organisations",
+}
+TYPE_PAGES = {
+    LabelKind.PERSON: "people",
+    LabelKind.PLACE: "places",
+    LabelKind.ORGANISATION: "organisations",
+}
 # Characters Python-Markdown gives meaning to and honours a backslash escape for.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 # Characters that only extensions give meaning to, with no backslash escape: "???" opens

@@ -23,20 +23,22 @@ from .cache import DigestCache, code_version, content_key
 from .dates import story_date
 from .deps import load_spacy_model
 from .errors import DigestError
-from .models import DateTag, Label, Role, Story, TaggedStory, TitleSource
+from .models import DateTag, Label, LabelKind, Role, Story, TaggedStory, TitleSource
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
     from spacy.language import Language
     from spacy.tokens import Doc
 
 ENTITY_TYPES = {
-    "PERSON": "person",
-    "GPE": "place",
-    "LOC": "place",
-    "FAC": "place",
-    "ORG": "organisation",
+    "PERSON": LabelKind.PERSON,
+    "GPE": LabelKind.PLACE,
+    "LOC": LabelKind.PLACE,
+    "FAC": LabelKind.PLACE,
+    "ORG": LabelKind.ORGANISATION,
 }
-TYPE_ORDER = ("place", "organisation", "person")
+TYPE_ORDER = (LabelKind.PLACE, LabelKind.ORGANISATION, LabelKind.PERSON)
+Mention = tuple[str, LabelKind, str]
+"""One name found in a text: (canonical name, type, the words the text used)."""
 PARALLEL_NER_FROM = 150
 """From this many texts to recognise, both cores: measured 8,350 words/s on two processes
 against 5,200 on one (batch 32; larger batches were slower), which repays the second
@@ -73,7 +75,7 @@ class Topic:
 @dataclass(frozen=True)
 class EntityRule:
     name: str
-    type: str
+    type: LabelKind
     aliases: tuple[str, ...]
 
 
@@ -160,7 +162,9 @@ def load_taxonomy(path: Path) -> Taxonomy:
             raise TaxonomyError(f"{where}.type: must be one of {', '.join(TYPE_ORDER)}")
         entities.append(
             EntityRule(
-                str(spec["name"]), spec["type"], tuple(str(a) for a in spec.get("aliases") or [])
+                str(spec["name"]),
+                LabelKind(spec["type"]),
+                tuple(str(a) for a in spec.get("aliases") or []),
             )
         )
     ignore = data.get("ignore") or []
@@ -266,10 +270,16 @@ def match_topics(
         score, evidence, mentions = topic_score(topic, text)
         if topic.slug in stated or topic.name.casefold() in stated:
             scored.append(
-                (True, score, Label(topic.slug, topic.name, "topic", (STATED, *evidence), score))
+                (
+                    True,
+                    score,
+                    Label(topic.slug, topic.name, LabelKind.TOPIC, (STATED, *evidence), score),
+                )
             )
         elif score >= MIN_TOPIC_SCORE and mentions >= topic.min_matches:
-            scored.append((False, score, Label(topic.slug, topic.name, "topic", evidence, score)))
+            scored.append(
+                (False, score, Label(topic.slug, topic.name, LabelKind.TOPIC, evidence, score))
+            )
     best = max((score for _, score, _ in scored), default=0.0)
     kept = [
         (s, score, lab) for s, score, lab in scored if s or score >= RELATIVE_TOPIC_SCORE * best
@@ -397,7 +407,7 @@ class EntityFinder:
             )
         return [_RAW_ENTITIES[key] for key in keys]
 
-    def find(self, texts: Sequence[str]) -> list[list[tuple[str, str, str]]]:
+    def find(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Per text: (canonical name, type, surface form) for every mention.
 
         Cached per text: they depend on the model's raw entities, the taxonomy and this module.
@@ -416,7 +426,7 @@ class EntityFinder:
             _decode_mentions,
         )
 
-    def _find(self, texts: list[str]) -> list[list[tuple[str, str, str]]]:
+    def _find(self, texts: list[str]) -> list[list[Mention]]:
         results = []
         for text, entities in zip(texts, self.raw_entities(texts), strict=True):
             lines = {
@@ -437,16 +447,15 @@ class EntityFinder:
                     or name.casefold() in lines
                 ):
                     continue
-                if kind == "person" and _ATTRIBUTIVE.search(
+                if kind is LabelKind.PERSON and _ATTRIBUTIVE.search(
                     text.split(surface, 1)[1][:40] if surface in text else ""
                 ):
                     continue  # "the Biden administration" names a government, not the person
-                if kind == "person" and re.search(
+                if kind is LabelKind.PERSON and re.search(
                     rf"\b(?:{_PLACE_CUES})\s+{re.escape(surface)}\b", text
                 ):
-                    kind = (  # "the border town of Mae Sot": a place the model took for a name
-                        "place"
-                    )
+                    # "the border town of Mae Sot": a place the model took for a name
+                    kind = LabelKind.PLACE
                 rule = self.lookup.get(name.casefold())
                 mentions.append((rule.name, rule.type, surface) if rule else (name, kind, surface))
             # Curated names are found even where the statistical model misses them, but not
@@ -557,16 +566,16 @@ def _decode_raw(value: object) -> tuple[tuple[str, str], ...]:
     return tuple((str(text), str(label)) for text, label in value)
 
 
-def _decode_mentions(value: object) -> list[tuple[str, str, str]]:
+def _decode_mentions(value: object) -> list[Mention]:
     if not isinstance(value, list):
         raise TypeError("a list of mentions")
-    return [(str(name), str(kind), str(surface)) for name, kind, surface in value]
+    return [(str(name), LabelKind(kind), str(surface)) for name, kind, surface in value]
 
 
-def _merge_short_names(mentions: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+def _merge_short_names(mentions: list[Mention]) -> list[Mention]:
     """Within one text, "Nong" after "Nong Rong" and "Qin" after "Qin Gang" are the same person."""
     people = sorted(
-        {name for name, kind, _ in mentions if kind == "person"}, key=lambda n: (-len(n), n)
+        {name for name, kind, _ in mentions if kind is LabelKind.PERSON}, key=lambda n: (-len(n), n)
     )
     longer: dict[str, str] = {}
     for name in people:
@@ -579,7 +588,9 @@ def _merge_short_names(mentions: list[tuple[str, str, str]]) -> list[tuple[str, 
                 longer[name] = full
                 break
     return [
-        (longer.get(name, name), kind, surface) if kind == "person" else (name, kind, surface)
+        (longer.get(name, name), kind, surface)
+        if kind is LabelKind.PERSON
+        else (name, kind, surface)
         for name, kind, surface in mentions
     ]
 
@@ -601,7 +612,7 @@ RESERVED_SLUGS = frozenset({"index"})
 """Names listing pages use inside an entity folder; digits-only names are listing page numbers."""
 
 
-def entity_slugs(types: dict[str, str], frequency: Counter[str]) -> dict[str, str]:
+def entity_slugs(types: dict[str, LabelKind], frequency: Counter[str]) -> dict[str, str]:
     """One URL slug per entity name, unique within its type's folder.
 
     Names that slugify alike ("Ta'ang", "Taang") or to a reserved name ("Index", "2")
@@ -624,7 +635,7 @@ def entity_slugs(types: dict[str, str], frequency: Counter[str]) -> dict[str, st
 
 
 def entity_labels(
-    mentions: list[tuple[str, str, str]], types: dict[str, str], slugs: dict[str, str] | None = None
+    mentions: list[Mention], types: dict[str, LabelKind], slugs: dict[str, str] | None = None
 ) -> tuple[Label, ...]:
     """Labels for one story; ``types`` settles each name's type corpus-wide, ``slugs`` its URL."""
     surfaces: dict[str, Counter[str]] = defaultdict(Counter)
@@ -642,10 +653,10 @@ def entity_labels(
 
 
 def corpus_entity_types(
-    all_mentions: Sequence[list[tuple[str, str, str]]], taxonomy: Taxonomy
-) -> dict[str, str]:
+    all_mentions: Sequence[list[Mention]], taxonomy: Taxonomy
+) -> dict[str, LabelKind]:
     """One type per name: the curated one, else the type the model gave most often."""
-    votes: dict[str, Counter[str]] = defaultdict(Counter)
+    votes: dict[str, Counter[LabelKind]] = defaultdict(Counter)
     for mentions in all_mentions:
         for name, kind, _ in mentions:
             votes[name][kind] += 1
@@ -712,6 +723,6 @@ def _decode_labels(value: object) -> tuple[Label, ...]:
     if not isinstance(value, list):
         raise TypeError("a list of labels")
     return tuple(
-        Label(str(slug), str(name), str(kind), tuple(str(e) for e in evidence), float(score))
+        Label(str(slug), str(name), LabelKind(kind), tuple(str(e) for e in evidence), float(score))
         for slug, name, kind, evidence, score in value
     )

@@ -18,6 +18,7 @@ from build_digest.models import (
     DatePrecision,
     DateTag,
     Label,
+    LabelKind,
     SourceDocument,
     SourceKind,
     TaggedStory,
@@ -98,7 +99,9 @@ def _story(path: str, text: str, entities: tuple[str, ...], day: int) -> tuple[T
         clean_all([SourceDocument(path, path.ljust(64, "0"), text, "utf-8", SourceKind.TEXT)]),
         [None],
     )
-    labels = tuple(Label(name.lower().replace(" ", "-"), name, "place", ()) for name in entities)
+    labels = tuple(
+        Label(name.lower().replace(" ", "-"), name, LabelKind.PLACE, ()) for name in entities
+    )
     date = DateTag(dt.date(2024, 1, day), DatePrecision.DAY, "test")
     return TaggedStory(story, date, (), labels), fingerprint(story.main)
 
