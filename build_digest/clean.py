@@ -29,11 +29,14 @@ from __future__ import annotations
 import html
 import logging
 import re
+import sys
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from . import models, vocabulary
+from .cache import DigestCache, code_version, content_key
 from .dates import DATE_IN_LINE, MONTH
 from .models import (
     Block,
@@ -205,16 +208,57 @@ def clean_all(
     return [clean_document(doc, config, recurring) for doc in documents]
 
 
+class _Consulted(Mapping[str, int]):
+    """The corpus evidence, recording which lines one document's cleaning looked up: the
+    cached result stays valid while those lines recur in as many sources as they did."""
+
+    def __init__(self, counts: Mapping[str, int]) -> None:
+        self.counts = counts
+        self.seen: dict[str, int] = {}
+
+    def __getitem__(self, key: str) -> int:
+        self.seen[key] = self.counts.get(key, 0)
+        if not self.seen[key]:
+            raise KeyError(key)
+        return self.seen[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.counts)
+
+    def __len__(self) -> int:
+        return len(self.counts)
+
+
 def clean_sources(
-    documents: Sequence[SourceDocument], config: CleanConfig | None = None
+    documents: Sequence[SourceDocument],
+    config: CleanConfig | None = None,
+    cache: DigestCache | None = None,
 ) -> tuple[list[CleanedArticle], list[Rejection]]:
-    """Like clean_all, but a source the cleaner fails on is rejected with the error, not fatal."""
+    """Like clean_all, but a source the cleaner fails on is rejected with the error, not fatal.
+
+    With a ``cache``, a source whose text, metadata and consulted corpus evidence are
+    unchanged is not cleaned again.
+    """
     config = config or CleanConfig()
     recurring = line_signature_counts(documents, config.chrome_max_words)
+    # The cleaning depends on this module, its phrase vocabulary, the date patterns and the
+    # records it writes; any edit to them makes every cached cleaning a miss.
+    modules = (sys.modules[__name__], vocabulary, sys.modules[f"{__package__}.dates"], models)
+    version = code_version(*modules, options=repr(config))
+    keys = {doc.path: _source_key(doc) for doc in documents}
+    stored = cache.get_many("clean", version, keys.values()) if cache else {}
+    computed: dict[str, object] = {}
     articles, rejections = [], []
     for doc in documents:
         try:
-            article = clean_document(doc, config, recurring)
+            article = _cached_article(doc, stored.get(keys[doc.path]), recurring)
+            if article is None:
+                consulted = _Consulted(recurring)
+                article = clean_document(doc, config, consulted)
+                computed[keys[doc.path]] = {
+                    "article": article_to_json(article),
+                    "consulted": consulted.seen,
+                }
         except Exception as exc:  # one bad file never stops the others
             log.debug("Could not clean %s: %s", doc.path, exc)
             rejections.append(
@@ -237,11 +281,62 @@ def clean_sources(
             )
             continue
         articles.append(article)
+    if cache is not None:
+        cache.put_many("clean", version, computed)
     return articles, rejections
 
 
+def _source_key(doc: SourceDocument) -> str:
+    return content_key(doc.path, doc.text, doc.kind, repr(doc.meta))
+
+
+def _cached_article(
+    doc: SourceDocument, value: object, recurring: Mapping[str, int]
+) -> CleanedArticle | None:
+    """The cached cleaning of ``doc``, if there is one and the corpus evidence it consulted
+    is unchanged; None otherwise (also for a value of another shape)."""
+    if not isinstance(value, dict):
+        return None
+    try:
+        consulted = value["consulted"]
+        if any(recurring.get(key, 0) != count for key, count in consulted.items()):
+            return None
+        return article_from_json(doc, value["article"])
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+        return None
+
+
+def article_to_json(article: CleanedArticle) -> dict[str, object]:
+    """A cleaning result as plain JSON values (the source itself is not stored)."""
+    wire = article.wire
+    return {
+        "title": article.title,
+        "blocks": [[str(b.role), b.text] for b in article.blocks],
+        "removed": [[r.line_number, r.text, str(r.rule), r.detail] for r in article.removed],
+        "title_source": str(article.title_source),
+        "wire": [wire.text, wire.place, wire.agency, wire.date_text] if wire else None,
+    }
+
+
+def article_from_json(doc: SourceDocument, data: dict) -> CleanedArticle:
+    wire = data["wire"]
+    return CleanedArticle(
+        doc,
+        str(data["title"]),
+        tuple(Block(Role(role), str(text)) for role, text in data["blocks"]),
+        tuple(
+            RemovedLine(int(n), str(text), RemovalRule(rule), str(detail))
+            for n, text, rule, detail in data["removed"]
+        ),
+        TitleSource(data["title_source"]),
+        Wire(str(wire[0]), str(wire[1]), str(wire[2]), wire[3]) if wire else None,
+    )
+
+
 def clean_document(
-    doc: SourceDocument, config: CleanConfig | None = None, recurring: dict[str, int] | None = None
+    doc: SourceDocument,
+    config: CleanConfig | None = None,
+    recurring: Mapping[str, int] | None = None,
 ) -> CleanedArticle:
     """Clean one document; ``recurring`` is corpus evidence from line_signature_counts."""
     config = config or CleanConfig()
@@ -323,7 +418,9 @@ def _is_breadcrumb(text: str) -> bool:
     return all(word_count(p) <= 4 and not _SENTENCE_END.search(p.rstrip(")")) for p in parts)
 
 
-def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict[str, int]) -> None:
+def _apply_chrome_rules(
+    lines: list[_Line], config: CleanConfig, recurring: Mapping[str, int]
+) -> None:
     for position, ln in enumerate(lines):
         text = ln.text
         n = word_count(text)
@@ -335,13 +432,11 @@ def _apply_chrome_rules(lines: list[_Line], config: CleanConfig, recurring: dict
             ln.removed_by = RemovalRule.COUNTED_LINK
         # The first line is the source's own headline candidate: other sources repeating
         # it (as a teaser or a related link) must not make it vanish from its own page.
-        elif (
-            position > 0
-            and n <= config.chrome_max_words
-            and recurring.get(normalise_line(text), 0) >= config.chrome_min_sources
-        ):
-            ln.removed_by = RemovalRule.CORPUS_CHROME
-            ln.detail = str(recurring[normalise_line(text)])
+        elif position > 0 and n <= config.chrome_max_words:
+            sources = recurring.get(normalise_line(text), 0)
+            if sources >= config.chrome_min_sources:
+                ln.removed_by = RemovalRule.CORPUS_CHROME
+                ln.detail = str(sources)
 
 
 def _cut_after_end_marker(lines: list[_Line]) -> None:

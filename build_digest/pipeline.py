@@ -96,7 +96,7 @@ def run_pipeline(
         "ingest", ingest, settings.sources_dir, legacy_encoding=settings.legacy_encoding
     )
     log.info("read %d sources, rejected %d", len(ingested.documents), len(ingested.rejections))
-    articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean)
+    articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean, cache)
     version = fingerprint_version()
     keys = {a.source.path: content_key(a.body_text) for a in articles}
     stored = cache.get_many("fingerprint", version, keys.values())

@@ -108,3 +108,28 @@ def test_a_build_that_fails_after_the_digest_ran_leaves_no_search_scratch(tmp_pa
     code, _, _ = build_in_process(project)
     assert code != 0 and "docs/search.md is hand-written" in caplog.text
     assert not list(project.glob(".digest-search-*")) and not (project / "out").exists()
+
+
+def test_a_cached_cleaning_is_redone_when_its_lines_start_recurring_elsewhere(tmp_path):
+    """Corpus chrome: a short line in three sources is removed from all of them. A cached
+    cleaning of the first two must not survive the third source's arrival."""
+    story = (
+        "{title}\n\nMyanmar Border Desk\n\n{body} residents said on {day}, as traders waited at the"
+        " crossing for news of the talks.\n"
+    )
+    days = ("Monday", "Tuesday", "Wednesday")
+    texts = [
+        story.format(
+            title=f"Report {n} from the border", body=f"Shops in town {n} stayed shut,", day=d
+        )
+        for n, d in enumerate(days)
+    ]
+    project = make_project(tmp_path / "project", {"a.txt": texts[0], "b.txt": texts[1]}, False)
+    settings = cached_settings(project, tmp_path / "cache")
+    build(settings)
+    (project / "sources" / "c.txt").write_text(texts[2], encoding="utf-8")
+    warm, warm_output = build(settings)
+    _, uncached = build(dataclasses.replace(settings, cache_dir=None))
+    assert warm_output == uncached
+    removed = [r.reason for t in warm.stories for r in t.story.main.removed]
+    assert removed.count("recurs in 3 sources (corpus chrome)") == 3
