@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from . import models, vocabulary
+from . import dates, models, vocabulary
 from .cache import DigestCache, code_version, content_key
 from .dates import DATE_IN_LINE, MONTH
 from .models import (
@@ -243,10 +243,11 @@ def clean_sources(
     recurring = line_signature_counts(documents, config.chrome_max_words)
     # The cleaning depends on this module, its phrase vocabulary, the date patterns and the
     # records it writes; any edit to them makes every cached cleaning a miss.
-    modules = (sys.modules[__name__], vocabulary, sys.modules[f"{__package__}.dates"], models)
+    modules = (sys.modules[__name__], vocabulary, dates, models)
     version = code_version(*modules, options=repr(config))
     keys = {doc.path: _source_key(doc) for doc in documents}
-    stored = cache.get_many("clean", version, keys.values()) if cache else {}
+    cache = cache or DigestCache(None)  # without a folder: reads nothing, writes nothing
+    stored = cache.get_many("clean", version, keys.values())
     computed: dict[str, object] = {}
     articles, rejections = [], []
     for doc in documents:
@@ -281,8 +282,7 @@ def clean_sources(
             )
             continue
         articles.append(article)
-    if cache is not None:
-        cache.put_many("clean", version, computed)
+    cache.put_many("clean", version, computed)
     return articles, rejections
 
 

@@ -353,7 +353,8 @@ class EntityFinder:
     def __init__(self, model: str, taxonomy: Taxonomy, cache: DigestCache | None = None) -> None:
         self.model = model
         self.taxonomy = taxonomy
-        self.cache = cache
+        self.cache = cache or DigestCache(None)
+        """Without a cache folder it reads and writes nothing: every result is computed."""
         self.version = ner_version(model)
         self.lookup = taxonomy.entity_lookup
         self.alias_pattern = _phrase_pattern(
@@ -371,49 +372,41 @@ class EntityFinder:
         todo = {
             key: text for key, text in zip(keys, texts, strict=True) if key not in _RAW_ENTITIES
         }  # each new text once
-        if self.cache is not None and todo:
-            stored = self.cache.get_many("ner", self.version, (key[1] for key in todo))
-            for key in list(todo):
-                try:
-                    _RAW_ENTITIES[key] = _decode_raw(stored[key[1]])
-                    del todo[key]
-                except (KeyError, TypeError, ValueError):
-                    continue  # not cached, or not in the shape this code writes: compute it
-        # Both cores for a large batch; below that, starting a second process costs more.
-        n_process = 2 if len(todo) >= PARALLEL_NER_FROM else 1
         if len(_RAW_ENTITIES) + len(todo) > RAW_CACHE_LIMIT:
             _RAW_ENTITIES.clear()
+        found = self.cache.map(
+            "ner",
+            self.version,
+            [(key[1], text) for key, text in todo.items()],
+            self._recognise,
+            lambda entities: [list(e) for e in entities],
+            _decode_raw,
+        )
+        _RAW_ENTITIES.update(zip(todo, found, strict=True))
+        return [_RAW_ENTITIES[key] for key in keys]
+
+    def _recognise(self, texts: list[str]) -> list[tuple[tuple[str, str], ...]]:
+        """The model's entities in texts found in no cache."""
+        # Both cores for a large batch; below that, starting a second process costs more.
+        n_process = 2 if len(texts) >= PARALLEL_NER_FROM else 1
         pieces = [
-            (key, chunk) for key, text in todo.items() for chunk in ner_chunks(text[:MAX_NER_CHARS])
+            (n, chunk) for n, text in enumerate(texts) for chunk in ner_chunks(text[:MAX_NER_CHARS])
         ]
-        found: dict[tuple[str, str], list[tuple[str, str]]] = {key: [] for key in todo}
+        found: list[list[tuple[str, str]]] = [[] for _ in texts]
         # The model is loaded only when a text is not in the cache: a rebuild after one new
         # source loads it for that source alone, and one with every text cached not at all.
-        nlp = _load_model(self.model) if pieces else None
-        docs = (
-            nlp.pipe([chunk for _, chunk in pieces], batch_size=32, n_process=n_process)
-            if nlp
-            else iter(())
-        )
-        for (key, _), doc in zip(pieces, docs, strict=True):
-            found[key].extend(joined_names(doc))
-        for key, entities in found.items():
-            _RAW_ENTITIES[key] = tuple(entities)
-        if self.cache is not None:
-            self.cache.put_many(
-                "ner",
-                self.version,
-                {key[1]: [list(e) for e in entities] for key, entities in found.items()},
-            )
-        return [_RAW_ENTITIES[key] for key in keys]
+        if pieces:
+            nlp = _load_model(self.model)
+            docs = nlp.pipe([chunk for _, chunk in pieces], batch_size=32, n_process=n_process)
+            for (n, _), doc in zip(pieces, docs, strict=True):
+                found[n].extend(joined_names(doc))
+        return [tuple(entities) for entities in found]
 
     def find(self, texts: Sequence[str]) -> list[list[Mention]]:
         """Per text: (canonical name, type, surface form) for every mention.
 
         Cached per text: they depend on the model's raw entities, the taxonomy and this module.
         """
-        if self.cache is None:
-            return self._find(list(texts))
         version = content_key(
             self.version, code_version(sys.modules[__name__], options=self.taxonomy.digest)
         )
@@ -688,23 +681,20 @@ def tag_stories(
     slugs = entity_slugs(
         types, Counter(name for mentions in all_mentions for name, _, _ in mentions)
     )
+    # Cached per story text: scoring every topic's phrases over every story adds up.
     inputs = [(story_text(story), stated_tags(story)) for story in stories]
-    if finder.cache is None:
-        topics = [match_topics(text, taxonomy, stated) for text, stated in inputs]
-    else:  # cached per story text: scoring every topic's phrases over every story adds up
-        version = code_version(sys.modules[__name__], options=taxonomy.digest)
-        keyed = [
-            (content_key(text.headline, text.lead, text.body, *stated), (text, stated))
-            for text, stated in inputs
-        ]
-        topics = finder.cache.map(
-            "topics",
-            version,
-            keyed,
-            lambda todo: [match_topics(t, taxonomy, s) for t, s in todo],
-            _encode_labels,
-            _decode_labels,
-        )
+    keyed = [
+        (content_key(text.headline, text.lead, text.body, *stated), (text, stated))
+        for text, stated in inputs
+    ]
+    topics = finder.cache.map(
+        "topics",
+        code_version(sys.modules[__name__], options=taxonomy.digest),
+        keyed,
+        lambda todo: [match_topics(t, taxonomy, s) for t, s in todo],
+        _encode_labels,
+        _decode_labels,
+    )
     tagged = []
     for story, mentions, labels in zip(stories, all_mentions, topics, strict=True):
         tagged.append(
