@@ -171,6 +171,10 @@ class QueryCost:
     results: str
 
 
+class SearchTimeout(AssertionError):
+    """The search page showed no result in time; the message carries its status and console."""
+
+
 def chromium_path() -> str:
     return os.environ.get("DIGEST_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -183,17 +187,30 @@ def transferred(response) -> int:
 
 def measure_query(browser, base_url: str, query: str) -> QueryCost:
     """Open the search page in a fresh context (cold cache) and type ``query`` once."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     context = browser.new_context()
     page = context.new_page()
     responses: list = []
+    console: list[str] = []
     page.on("requestfinished", lambda request: responses.append(request.response()))
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"page error: {error}"))
     page.goto(base_url + "search/", wait_until="networkidle")
     at_load = [r for r in responses if r is not None and _is_search(r.url)]
     responses.clear()
     page.locator("#digest-search input[type=search]").click()
     page.keyboard.type(query, delay=KEYSTROKE_MS)
     typed = time.perf_counter()
-    page.locator(".digest-search__result").first.wait_for(timeout=FIRST_RESULT_TIMEOUT_MS)
+    try:
+        page.locator(".digest-search__result").first.wait_for(timeout=FIRST_RESULT_TIMEOUT_MS)
+    except PlaywrightTimeout as exc:  # say what the page said, not only that it was slow
+        status = page.locator(".digest-search__status").inner_text()
+        context.close()
+        raise SearchTimeout(
+            f"no result for {query!r} after {FIRST_RESULT_TIMEOUT_MS / 1000:.0f} s; status"
+            f" {status!r}; console: {console}"
+        ) from exc
     seconds = time.perf_counter() - typed
     page.wait_for_load_state("networkidle")
     status = page.locator(".digest-search__status").inner_text()

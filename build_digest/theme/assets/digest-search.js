@@ -43,7 +43,9 @@
         loading = (async () => {
           const pf = await import(new URL("pagefind/pagefind.js", base).href);
           // Result URLs are site paths ("/stories/…/"): prefix them with wherever the site is served.
-          await pf.options({ excerptLength: 24, baseUrl: base.pathname });
+          // Searched on the page's own thread: an archive's index is small enough, and Pagefind's
+          // web worker costs a 41 KB script and a start-up it abandons after five seconds.
+          await pf.options({ excerptLength: 24, baseUrl: base.pathname, noWorker: true });
           return pf;
         })().catch((error) => {
           loading = null; // a later keystroke may try again
@@ -108,10 +110,19 @@
         more.hidden = true;
         return;
       }
-      const pf = await load();
       const options = { filters };
       if (sort.value === "newest" || !query) options.sort = { date: "desc" };
-      const response = await pf.search(query || null, options);
+      let response;
+      try {
+        const pf = await load();
+        response = await pf.search(query || null, options);
+      } catch (error) {
+        // When the code itself failed to load, load() has said why (and reset `loading`); a
+        // failed search says so too. The next keystroke or filter change tries again.
+        if (mine === generation && loading) status.textContent = "Search failed; change the query to try again.";
+        console.error(error);
+        return;
+      }
       if (mine !== generation) return; // a newer search took over
       results = response.results;
       shown = 0;
