@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from . import dates, models, vocabulary
+from . import dates, linemodel, models, vocabulary
 from .cache import DigestCache, code_version, content_key
 from .dates import DATE_IN_LINE, MONTH
 from .models import (
@@ -138,6 +138,8 @@ class CleanConfig:
     """Only lines this short count as recurring chrome: a long line seen twice is quoted text."""
     heading_max_words: int = 14
     """A short line without a full stop is a section heading up to this length."""
+    line_model: bool = True
+    """Let the trained line model (``linemodel.py``) drop body lines the rules kept."""
 
 
 def word_count(text: str) -> int:
@@ -157,7 +159,9 @@ def normalise_line(text: str) -> str:
 
 
 @dataclass
-class _Line:
+class Line:
+    """One line of a source as the cascade sees it: text, and what it was found to be."""
+
     number: int
     text: str
     role: Role | None = None
@@ -243,8 +247,8 @@ def clean_sources(
     recurring = line_signature_counts(documents, config.chrome_max_words)
     # The cleaning depends on this module, its phrase vocabulary, the date patterns and the
     # records it writes; any edit to them makes every cached cleaning a miss.
-    modules = (sys.modules[__name__], vocabulary, dates, models)
-    version = code_version(*modules, options=repr(config))
+    modules = (sys.modules[__name__], vocabulary, dates, models, linemodel)
+    version = code_version(*modules, options=repr(config) + linemodel.model_version())
     keys = {doc.path: _source_key(doc) for doc in documents}
     cache = cache or DigestCache(None)  # without a folder: reads nothing, writes nothing
     stored = cache.get_many("clean", version, keys.values())
@@ -333,17 +337,22 @@ def article_from_json(doc: SourceDocument, data: dict) -> CleanedArticle:
     )
 
 
-def clean_document(
-    doc: SourceDocument,
-    config: CleanConfig | None = None,
-    recurring: Mapping[str, int] | None = None,
-) -> CleanedArticle:
-    """Clean one document; ``recurring`` is corpus evidence from line_signature_counts."""
-    config = config or CleanConfig()
-    recurring = recurring or {}
+@dataclass
+class Cascade:
+    """The rules' verdict on a document, before the line model has its say."""
+
+    lines: list[Line]
+    title: str
+    wire: Wire | None
+    removed: list[RemovedLine]
+    page_copy: bool
+
+
+def run_cascade(doc: SourceDocument, config: CleanConfig, recurring: Mapping[str, int]) -> Cascade:
+    """Steps 1 to 9 of the module docstring: every line removed with a rule or given a role."""
     removed: list[RemovedLine] = []
     text = strip_html(doc.text, removed)
-    lines = [_Line(i + 1, raw) for i, raw in enumerate(text.split("\n"))]
+    lines = [Line(i + 1, raw) for i, raw in enumerate(text.split("\n"))]
     _scrub_lines(lines, removed)
     kept = [ln for ln in lines if ln.text]
     _apply_chrome_rules(kept, config, recurring)
@@ -359,10 +368,25 @@ def clean_document(
     if page_copy:
         _cut_outside_body(kept)
     _label_body(kept, config, drop_link_lists=page_copy)
+    return Cascade(kept, title, wire, removed, page_copy)
+
+
+def clean_document(
+    doc: SourceDocument,
+    config: CleanConfig | None = None,
+    recurring: Mapping[str, int] | None = None,
+) -> CleanedArticle:
+    """Clean one document; ``recurring`` is corpus evidence from line_signature_counts."""
+    config = config or CleanConfig()
+    recurring = recurring or {}
+    cascade = run_cascade(doc, config, recurring)
+    if cascade.page_copy and config.line_model:
+        linemodel.judge(cascade.lines, cascade.title, recurring)
+    title, wire, removed = cascade.title, cascade.wire, cascade.removed
     blocks = [Block(Role.TITLE, title)] if title else []
     if wire:
         blocks.append(Block(Role.DATELINE, wire.text))
-    for ln in kept:
+    for ln in cascade.lines:
         if ln.removed_by:
             removed.append(RemovedLine(ln.number, ln.text, ln.removed_by, ln.detail))
         elif ln.role is not None and ln.role is not Role.TITLE:
@@ -376,7 +400,7 @@ def clean_document(
     return CleanedArticle(doc, title, tuple(blocks), tuple(removed), title_source, wire)
 
 
-def _take_wire_dateline(lines: list[_Line]) -> Wire | None:
+def _take_wire_dateline(lines: list[Line]) -> Wire | None:
     """A wire dateline opening one of the first lines leaves the text for a dateline of its own."""
     for ln in [ln for ln in lines if not ln.removed_by][:3]:
         m = WIRE_DATELINE.match(ln.text)
@@ -386,7 +410,7 @@ def _take_wire_dateline(lines: list[_Line]) -> Wire | None:
     return None
 
 
-def _scrub_lines(lines: list[_Line], removed: list[RemovedLine]) -> None:
+def _scrub_lines(lines: list[Line], removed: list[RemovedLine]) -> None:
     """Per line: broken HTML fragments, tags, entities, tab-only lines, code."""
     for ln in lines:
         raw = ln.text
@@ -419,7 +443,7 @@ def _is_breadcrumb(text: str) -> bool:
 
 
 def _apply_chrome_rules(
-    lines: list[_Line], config: CleanConfig, recurring: Mapping[str, int]
+    lines: list[Line], config: CleanConfig, recurring: Mapping[str, int]
 ) -> None:
     for position, ln in enumerate(lines):
         text = ln.text
@@ -439,7 +463,7 @@ def _apply_chrome_rules(
                 ln.detail = str(sources)
 
 
-def _cut_after_end_marker(lines: list[_Line]) -> None:
+def _cut_after_end_marker(lines: list[Line]) -> None:
     """Cut everything after a line that closes an article ("Related articles", "Tags:", comments).
 
     Only once the story has had its say: the marker must follow at least END_MIN_WORDS
@@ -465,7 +489,7 @@ def _cut_after_end_marker(lines: list[_Line]) -> None:
             return
 
 
-def _cut_tail_lists(lines: list[_Line]) -> None:
+def _cut_tail_lists(lines: list[Line]) -> None:
     """After a 'Most Popular' style heading, drop headline lists until prose resumes."""
     cutting = False
     prose_seen = False
@@ -488,7 +512,7 @@ def _cut_tail_lists(lines: list[_Line]) -> None:
                 ln.removed_by = RemovalRule.TAIL_LIST
 
 
-def _pick_title(doc: SourceDocument, lines: list[_Line]) -> str:
+def _pick_title(doc: SourceDocument, lines: list[Line]) -> str:
     """Front matter wins; else the first short non-prose line near the top.
 
     Later copies of the title line (sites repeat it above and below the photo) are removed.
@@ -549,7 +573,7 @@ STANDFIRST_WORDS = range(6, 51)
 """A standfirst is one summary sentence: more than a label, less than a paragraph."""
 
 
-def _label_furniture(lines: list[_Line], title: str) -> None:
+def _label_furniture(lines: list[Line], title: str) -> None:
     """Datelines, bylines, credits, captions, standfirst and attribution."""
     live = [ln for ln in lines if not ln.removed_by and ln.role is None]
     _classify_furniture(live)
@@ -557,7 +581,7 @@ def _label_furniture(lines: list[_Line], title: str) -> None:
     _find_standfirst(lines, live, title)
 
 
-def _classify_furniture(live: list[_Line]) -> None:
+def _classify_furniture(live: list[Line]) -> None:
     """Lines that say by their own shape and words what they are."""
     for ln in live:
         text = ln.text
@@ -576,7 +600,7 @@ def _classify_furniture(live: list[_Line]) -> None:
             ln.role = Role.CAPTION
 
 
-def _pair_captions_with_credits(live: list[_Line]) -> None:
+def _pair_captions_with_credits(live: list[Line]) -> None:
     """A caption stands next to its credit: before it ("In this photo ... Credit: AP") or
     after it ("IMAGE SOURCE: AP / Minister Nong Rong.")."""
     first_prose = next(
@@ -603,7 +627,7 @@ def _pair_captions_with_credits(live: list[_Line]) -> None:
                     break
 
 
-def _find_standfirst(lines: list[_Line], live: list[_Line], title: str) -> None:
+def _find_standfirst(lines: list[Line], live: list[Line], title: str) -> None:
     """A one-sentence summary right under the title, set apart from the body by the dateline,
     a photo or a repeated title before the story proper begins."""
     lead = next((ln for ln in live if ln.role is None), None)
@@ -618,7 +642,7 @@ def _find_standfirst(lines: list[_Line], live: list[_Line], title: str) -> None:
         lead.role = Role.STANDFIRST
 
 
-def _cut_outside_body(lines: list[_Line]) -> None:
+def _cut_outside_body(lines: list[Line]) -> None:
     """Keep the contiguous stretch of lines with the most prose; cut the rest.
 
     Prose lines score their word count, other lines a penalty, so long menus and
@@ -657,7 +681,7 @@ def _cut_outside_body(lines: list[_Line]) -> None:
             ln.removed_by = RemovalRule.OUTSIDE_BODY
 
 
-def _label_body(lines: list[_Line], config: CleanConfig, drop_link_lists: bool = True) -> None:
+def _label_body(lines: list[Line], config: CleanConfig, drop_link_lists: bool = True) -> None:
     """Paragraphs, section headings, and runs of short lines that are link lists."""
     live = [ln for ln in lines if not ln.removed_by and ln.role is None]
     i = 0

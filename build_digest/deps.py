@@ -22,6 +22,11 @@ REQUIRED_MODULES = (
     ("charset_normalizer", "pip install 'charset-normalizer>=3.3'"),
     ("dateparser", "pip install 'dateparser>=1.2'"),
     ("datasketch", "pip install 'datasketch>=1.6'"),
+    ("scipy.sparse", "pip install 'scipy>=1.10'"),
+    (
+        "justext",
+        "pip install 'justext>=3.0'",
+    ),  # its stoplists tell the line model a page's language
     ("slugify", "pip install 'python-slugify>=8.0'"),
     ("spacy", "pip install 'spacy>=3.7,<4'"),
 )

@@ -136,6 +136,7 @@ class RemovalRule(StrEnum):
     REPEATED_TITLE = "repeated-title"
     OUTSIDE_BODY = "outside-body"
     LINK_LIST = "link-list"
+    LINE_MODEL = "line-model"
 
 
 REMOVAL_WORDING = {
@@ -154,6 +155,7 @@ REMOVAL_WORDING = {
     RemovalRule.REPEATED_TITLE: "repeated title",
     RemovalRule.OUTSIDE_BODY: "outside the article body (menu, list or footer)",
     RemovalRule.LINK_LIST: "list of short links inside the page",
+    RemovalRule.LINE_MODEL: "read as clutter by the line model (score {detail})",
 }
 """What the audit trail (``About this story``, ``build-digest check``) says for each rule."""
 
