@@ -310,13 +310,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--evaldata", type=Path, default=Path("../shared/evaldata"))
     args = parser.parse_args(argv)
     if args.what == "clean":
+        rules_only = CleanConfig(line_model=False)
         for name in ("html-text", "inscriptis"):
+            rules = evaluate_cleaner(args.evaldata, name, rules_only)
             scores = evaluate_cleaner(args.evaldata, name)
             print(f"cleaner on {name} copied text: " + _format(scores))
+            print("  the rules alone (no line model): " + _format(rules))
         print(
             "saved HTML through trafilatura and the cleaner: "
             + _format(evaluate_html(args.evaldata))
         )
+        _segments(args.evaldata)
     elif args.what in ("topics", "entities", "related"):
         root = Path(__file__).resolve().parent.parent
         run = {
@@ -329,6 +333,25 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(evaluate_ecbplus(args.evaldata / "ecbplus-news-events"), indent=2))
     else:
         print(json.dumps(evaluate_htmldate(args.evaldata / "htmldate-eval"), indent=2))
+
+
+def _segments(evaldata: Path) -> None:
+    """The trafilatura subset's segment scores: the model's training data, so the model is
+    trained five times, each time without the pages it is scored on."""
+    import importlib.util
+
+    from . import train_cleaner
+
+    missing = [m for m in ("sklearn", "html_text", "inscriptis") if not importlib.util.find_spec(m)]
+    if missing:
+        print(
+            f"trafilatura subset: not measured ({', '.join(missing)} missing):"
+            " pip install '.[train]'"
+        )
+        return
+    pages = train_cleaner.load_pages(evaldata / "trafilatura-eval-subset")
+    rows = train_cleaner.dataset(pages, ("html-text", "inscriptis"))
+    train_cleaner.print_segments(train_cleaner.segment_report(pages, rows))
 
 
 def evaluate_htmldate(folder: Path, limit: int | None = None) -> dict[str, float]:

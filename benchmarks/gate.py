@@ -42,7 +42,13 @@ FIGURES = (
         "text cleaner on copied whole-page text (181 pages, html-text; 4-token-shingle F1)",
         "clean",
     ),
+    Figure(
+        "clean_html_text_recall",
+        "text cleaner on copied whole-page text (html-text): recall (the story kept)",
+        "clean",
+    ),
     Figure("clean_inscriptis_f1", "text cleaner on the same pages copied by inscriptis", "clean"),
+    Figure("clean_inscriptis_recall", "text cleaner on the inscriptis copies: recall", "clean"),
     Figure("html_f1", "saved HTML pages: trafilatura, then the cleaner (same 181 pages)", "clean"),
     Figure("dates_f1", "HTML date extraction (htmldate set, 999 pages, exact day; F1)", "dates"),
     Figure("dedupe_precision", "folding on ECB+ (982 texts): pair precision", "dedupe"),
@@ -91,8 +97,8 @@ def measure(evaldata: Path) -> dict[str, float]:
     }
     if evaldata.is_dir():
         runs["clean"] = lambda: {
-            "clean_html_text_f1": ev.evaluate_cleaner(evaldata, "html-text")["f1"],
-            "clean_inscriptis_f1": ev.evaluate_cleaner(evaldata, "inscriptis")["f1"],
+            **_cleaner(ev.evaluate_cleaner(evaldata, "html-text"), "clean_html_text"),
+            **_cleaner(ev.evaluate_cleaner(evaldata, "inscriptis"), "clean_inscriptis"),
             "html_f1": ev.evaluate_html(evaldata)["f1"],
         }
         runs["dates"] = lambda: {"dates_f1": ev.evaluate_htmldate(evaldata / "htmldate-eval")["f1"]}
@@ -107,6 +113,10 @@ def measure(evaldata: Path) -> dict[str, float]:
         print(f"measuring {name} ...", file=sys.stderr, flush=True)
         figures.update({k: round(float(v), 3) for k, v in run().items()})
     return figures
+
+
+def _cleaner(scores: dict, prefix: str) -> dict[str, float]:
+    return {f"{prefix}_f1": scores["f1"], f"{prefix}_recall": scores["recall"]}
 
 
 def _prefixed(prefix: str, scores: dict) -> dict[str, float]:
