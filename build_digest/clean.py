@@ -122,7 +122,7 @@ _CLAUSE_BREAK = re.compile(
 )
 # Failing those, a phrase boundary: before "to discuss …", "on Tuesday", "in Naypyidaw".
 _PHRASE_BREAK = re.compile(r"\s+(?=(?:to|on|in|at|for|with|near|from|over|during)\s)")
-_SENTENCE_END = re.compile(r"[.!?…。！？\"”’)\]]\s*$")
+SENTENCE_END = re.compile(r"[.!?…。！？\"”’)\]]\s*$")
 _HEADING_BAD_END = re.compile(r"[.,;:]\s*$")
 MIN_CUT_LINES = 3
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -147,10 +147,26 @@ def word_count(text: str) -> int:
     return max(len(text.split()), len(_CJK.findall(text)) // 2)
 
 
-def is_prose(text: str) -> bool:
-    """A line that reads like article prose rather than a link, label or headline."""
-    n = word_count(text)
-    return n >= 20 or (n >= 8 and bool(_SENTENCE_END.search(text)))
+def is_prose(text: str, words: int | None = None) -> bool:
+    """A line that reads like article prose rather than a link, label or headline
+    (``words``: its word count, when the caller has counted them its own way)."""
+    n = word_count(text) if words is None else words
+    return n >= 20 or (n >= 8 and bool(SENTENCE_END.search(text)))
+
+
+def best_window(scores: Sequence[int]) -> tuple[int, int]:
+    """The contiguous stretch with the highest positive sum, as (first, last) index; (0, -1)
+    when no stretch scores above zero (the maximum-subarray scan)."""
+    best, best_start, best_end = 0, 0, -1
+    run, run_start = 0, 0
+    for i, score in enumerate(scores):
+        if run <= 0:
+            run, run_start = score, i
+        else:
+            run += score
+        if run > best:
+            best, best_start, best_end = run, run_start, i
+    return best_start, best_end
 
 
 def normalise_line(text: str) -> str:
@@ -439,7 +455,7 @@ def _is_breadcrumb(text: str) -> bool:
     parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
     if len(parts) < 2 or len(parts) > 8 or len(text) == len(parts[0]):
         return False
-    return all(word_count(p) <= 4 and not _SENTENCE_END.search(p.rstrip(")")) for p in parts)
+    return all(word_count(p) <= 4 and not SENTENCE_END.search(p.rstrip(")")) for p in parts)
 
 
 def _apply_chrome_rules(
@@ -656,15 +672,7 @@ def _cut_outside_body(lines: list[Line]) -> None:
         word_count(ln.text) if is_prose(ln.text) else -(3 + word_count(ln.text))
         for ln in candidates
     ]
-    best, best_start, best_end = 0, 0, -1
-    run, run_start = 0, 0
-    for i, score in enumerate(scores):
-        if run <= 0:
-            run, run_start = score, i
-        else:
-            run += score
-        if run > best:
-            best, best_start, best_end = run, run_start, i
+    best_start, best_end = best_window(scores)
     if best_end < 0:
         return
     # A lone line before or after the window is more often a lead or a closing line

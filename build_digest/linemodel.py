@@ -54,7 +54,6 @@ CONTEXT = 3
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f\u1000-\u109f]")
-_SENTENCE_END = re.compile(r"[.!?…。！？\"”’)\]]\s*$")
 _LABEL_PREFIX = re.compile(r"^[\w ’'-]{1,30}:\s+\S")  # "Read also: …", "Lea más: …"
 _ELLIPSIS_END = re.compile(r"(?:\.\.\.|…)\s*$")
 _CONTACT = re.compile(r"https?://|www\.|@\w|\b[\w.-]+@[\w-]+\.\w")
@@ -77,6 +76,7 @@ RULE_GROUPS = {
     "outside": {RemovalRule.OUTSIDE_BODY, RemovalRule.LINK_LIST},
 }
 """The rules' verdicts, grouped as the model sees them on a neighbouring line."""
+PAGE_FURNITURE = frozenset().union(*RULE_GROUPS.values())
 
 
 READER_ADDRESS = frozenset(
@@ -154,10 +154,6 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-def _tokens(text: str) -> set[str]:
-    return set(_WORD.findall(text.casefold()))
-
-
 LINE_FEATURES = (
     "log_words",
     "is_prose",
@@ -213,51 +209,36 @@ SECOND_PASS = (
 """What the second pass adds: the first pass's verdict on the line and its neighbours."""
 
 
-def _is_prose(text: str, words: int) -> bool:
-    return words >= 20 or (words >= 8 and bool(_SENTENCE_END.search(text)))
-
-
-def _main_run(prose: list[bool], words: list[int]) -> tuple[int, int]:
-    """The contiguous stretch with most prose (prose lines score their words, others -3 - words)."""
-    best, best_start, best_end = 0, 0, -1
-    run, run_start = 0, 0
-    for i, (is_p, n) in enumerate(zip(prose, words, strict=True)):
-        score = n if is_p else -(3 + n)
-        if run <= 0:
-            run, run_start = score, i
-        else:
-            run += score
-        if run > best:
-            best, best_start, best_end = run, run_start, i
-    return best_start, best_end
-
-
 def features(
     lines: Sequence[Line], title: str, recurring: Mapping[str, int]
 ) -> tuple[list[int], np.ndarray]:
     """The indices of the lines the model judges, and their FEATURES (one row each)."""
-    from .clean import normalise_line
+    from .clean import SENTENCE_END, best_window, is_prose, normalise_line
 
     texts = [ln.text for ln in lines]
     n = len(lines)
     words = [word_count(t) for t in texts]
-    prose = [_is_prose(t, w) for t, w in zip(texts, words, strict=True)]
+    prose = [is_prose(t, w) for t, w in zip(texts, words, strict=True)]
     live = [not ln.removed_by for ln in lines]
     tokenised = [tokens(t) for t in texts]
     stop = page_stopwords([t for t, p in zip(tokenised, prose, strict=True) if p] or tokenised)
-    title_tokens = _tokens(title)
+    title_tokens = set(tokens(title))
     keys = [normalise_line(t) for t in texts]
     in_page = Counter(keys)
     short_title = [
-        3 <= w <= 15 and not p and t[:1].isupper() and not _SENTENCE_END.search(t)
+        3 <= w <= 15 and not p and t[:1].isupper() and not SENTENCE_END.search(t)
         for t, w, p in zip(texts, words, prose, strict=True)
     ]
     groups = {name: [ln.removed_by in rules for ln in lines] for name, rules in RULE_GROUPS.items()}
     live_prose_words = [w if p and lv else 0 for w, p, lv in zip(words, prose, live, strict=True)]
     total_prose = sum(live_prose_words) or 1
-    run_start, run_end = _main_run(
-        [p and lv for p, lv in zip(prose, live, strict=True)],
-        [w if lv else 0 for w, lv in zip(words, live, strict=True)],
+    # The densest run of prose, scored as the rules' main-body window scores it; lines the
+    # rules removed count as empty non-prose lines.
+    run_start, run_end = best_window(
+        [
+            w if p and lv else -(3 + (w if lv else 0))
+            for w, p, lv in zip(words, prose, live, strict=True)
+        ]
     )
     prose_lengths = sorted(w for w, p in zip(words, prose, strict=True) if p) or [1]
     median = prose_lengths[len(prose_lengths) // 2]
@@ -302,7 +283,7 @@ def features(
             [
                 math.log1p(w),
                 float(prose[i]),
-                float(bool(_SENTENCE_END.search(text))),
+                float(bool(SENTENCE_END.search(text))),
                 float(text.rstrip().endswith(":")),
                 float(bool(_ELLIPSIS_END.search(text))),
                 float(bool(_LABEL_PREFIX.match(text))),
@@ -512,8 +493,7 @@ def looks_like_a_whole_page(lines: Sequence[Line]) -> bool:
     """A copied whole page shows itself by its furniture; an article's text pasted alone is
     left to the rules (the model, trained on whole pages, would read its short lines as
     clutter)."""
-    furniture = set().union(*RULE_GROUPS.values())
-    return sum(ln.removed_by in furniture for ln in lines) >= MIN_PAGE_FURNITURE
+    return sum(ln.removed_by in PAGE_FURNITURE for ln in lines) >= MIN_PAGE_FURNITURE
 
 
 def judge(
@@ -524,6 +504,8 @@ def judge(
 ) -> None:
     """Remove the body lines the model reads as clutter, with the weightiest reasons, and
     give back the lines cut as menus or lists that it reads as the story."""
+    from .clean import is_prose
+
     model = model or load()
     if model is None or not looks_like_a_whole_page(lines):
         return
@@ -540,7 +522,7 @@ def judge(
                 if line.role is None:
                     line.role = (
                         Role.PARAGRAPH
-                        if _is_prose(line.text, word_count(line.text))
+                        if is_prose(line.text, word_count(line.text))
                         else Role.HEADING
                     )
         elif probability[row] < model.drop_below:
