@@ -18,7 +18,7 @@ from pathlib import Path
 
 from build_digest.clean import CleanConfig, clean_all
 from build_digest.dedupe import DedupeConfig
-from build_digest.models import DigestResult, SourceDocument, SourceKind, SourceMeta
+from build_digest.models import DateTag, DigestResult, SourceDocument, SourceKind, SourceMeta
 
 _TOKEN = re.compile(r"\w+")
 
@@ -296,10 +296,10 @@ def evaluate_entities(root: Path) -> dict:
     return {**prf(tp, fp, fn), "errors": errors}
 
 
-def _undated():
-    from build_digest.models import DatePrecision, DateTag
+def _undated() -> DateTag:
+    from build_digest.models import Undated
 
-    return DateTag(None, DatePrecision.NONE, "undated")
+    return Undated()
 
 
 def main(argv: list[str] | None = None) -> None:

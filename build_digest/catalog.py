@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .dedupe import former_ids
-from .models import Rejection, TaggedStory
+from .models import Dated, Rejection, TaggedStory
 
 CATALOG_VERSION = 2
 """2: ``redirects``; ``outlet`` on articles; ``warnings`` and ``path_bytes`` on sources;
@@ -77,7 +77,7 @@ def build_catalog(
                 "title": story.main.title,
                 "outlet": story.main.outlet,
                 "title_source": story.main.title_source.value,
-                "date": t.date.value.isoformat() if t.date.value else None,
+                "date": t.date.value.isoformat() if isinstance(t.date, Dated) else None,
                 "date_precision": str(t.date.precision),
                 "date_source": t.date.source,
                 "url": story_url(story.id),

@@ -12,7 +12,7 @@ import html
 from collections import Counter
 from collections.abc import Callable, Sequence
 
-from .models import DatePrecision, TaggedStory
+from .models import Dated, TaggedStory
 from .render import md_text
 
 SERIES = 4
@@ -41,19 +41,20 @@ def _bins(dates: Sequence[dt.date]) -> tuple[str, list[dt.date], Callable[[dt.da
 
 def weekly_chart(timeline: Sequence[TaggedStory], topic_names: dict[str, str]) -> str:
     """Markdown: the chart (raw SVG in a figure) and, collapsed, the same counts as a table."""
-    dated = [t for t in timeline if t.date.value and t.date.precision is DatePrecision.DAY]
+    dated = [(day, t) for t in timeline if isinstance(t.date, Dated) and (day := t.date.day)]
     if len(dated) < 2:
         return ""
     top = [
-        slug for slug, _ in Counter(t.topics[0].slug for t in dated if t.topics).most_common(SERIES)
+        slug
+        for slug, _ in Counter(t.topics[0].slug for _, t in dated if t.topics).most_common(SERIES)
     ]
     series = [*top, "other"]
     names = {**{slug: topic_names.get(slug, slug) for slug in top}, "other": "Other or no topic"}
-    unit, starts, bin_of = _bins([t.date.value for t in dated if t.date.value])
+    unit, starts, bin_of = _bins([day for day, _ in dated])
     counts: dict[dt.date, Counter[str]] = {start: Counter() for start in starts}
-    for t in dated:
+    for day, t in dated:
         best = t.topics[0].slug if t.topics and t.topics[0].slug in top else "other"
-        counts[bin_of(t.date.value)][best] += 1  # type: ignore[arg-type]  # dated: value is set
+        counts[bin_of(day)][best] += 1
     peak = max(sum(c.values()) for c in counts.values())
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     bar_w = plot_w / len(starts)

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import dateparser
 
-from .models import CleanedArticle, DatePrecision, DateTag, Role, Story, TaggedStory
+from .models import CleanedArticle, Dated, DatePrecision, DateTag, Role, Story, TaggedStory, Undated
 from .postings import capped_postings
 
 MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"  # noqa: E501
@@ -96,15 +96,13 @@ def article_date(article: CleanedArticle, today: dt.date | None = None) -> DateT
     if meta.date:
         parsed = parse_date_text(meta.date)
         if parsed and parsed[0] <= today:
-            return DateTag(parsed[0], parsed[1], f"{meta.origin} ({meta.date})")
+            return Dated(parsed[0], parsed[1], f"{meta.origin} ({meta.date})")
     for block in article.blocks:
         if block.role is Role.DATELINE and (m := DATE_IN_LINE.search(block.text)):
             parsed = parse_date_text(m.group(0))
             if parsed and parsed[0] <= today:
-                return DateTag(parsed[0], DatePrecision.DAY, f"dateline '{m.group(0)}'")
-    return DateTag(
-        None, DatePrecision.NONE, "undated", not_before=latest_mentioned_date(article, today)
-    )
+                return Dated(parsed[0], DatePrecision.DAY, f"dateline '{m.group(0)}'")
+    return Undated(not_before=latest_mentioned_date(article, today))
 
 
 def latest_mentioned_date(article: CleanedArticle, today: dt.date) -> dt.date | None:
@@ -158,7 +156,7 @@ def partial_dates(article: CleanedArticle) -> list[tuple[str, int, int]]:
 
 def resolve_partial_date(
     article: CleanedArticle, reference: dt.date, origin: str = "related coverage"
-) -> DateTag | None:
+) -> Dated | None:
     """Place the latest-mentioned partial date in the year that brings it closest to the reference.
 
     The reference is the date of related coverage: a report on "January 10-11" filed
@@ -173,7 +171,7 @@ def resolve_partial_date(
     if not candidates:
         return None
     when, written = max(candidates)
-    return DateTag(
+    return Dated(
         when.replace(day=1),
         DatePrecision.MONTH,
         f"partial date '{written}' in the text, year from {origin} dated {reference.isoformat()}",
@@ -183,17 +181,15 @@ def resolve_partial_date(
 def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
     """The main version's date, else the earliest date any version states."""
     own = dates[story.main.source.path]
-    if own.value is not None:
+    if isinstance(own, Dated):
         return own
-    dated = sorted(
-        (dates[a.source.path] for a in story.articles if dates[a.source.path].value),
-        key=lambda d: (d.value, d.source),
-    )
+    versions = [dates[a.source.path] for a in story.articles]
+    dated = sorted((d for d in versions if isinstance(d, Dated)), key=lambda d: (d.value, d.source))
     if dated:
         first = dated[0]
-        return DateTag(first.value, first.precision, f"{first.source}, from another version")
-    bounds = [b for a in story.articles if (b := dates[a.source.path].not_before) is not None]
-    return DateTag(None, DatePrecision.NONE, "undated", not_before=max(bounds) if bounds else None)
+        return Dated(first.value, first.precision, f"{first.source}, from another version")
+    bounds = [d.not_before for d in versions if isinstance(d, Undated) and d.not_before]
+    return Undated(not_before=max(bounds) if bounds else None)
 
 
 def wire_dateline(article: CleanedArticle) -> tuple[str, int, int] | None:
@@ -241,23 +237,21 @@ def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[Tagged
     entities (labels on more than ``max_df`` stories are skipped, keeping this linear),
     else the median date of the whole archive.
     """
-    dated = [t for t in tagged if t.date.value]
-    days = sorted(d for t in dated if (d := t.date.value) is not None)
+    dated = [t for t in tagged if isinstance(t.date, Dated)]
+    days = sorted(t.date.value for t in dated if isinstance(t.date, Dated))
     if not days:
         return tagged
     archive_median = days[len(days) // 2]
     postings, _ = capped_postings(((t, _label_keys(t)) for t in dated), max_df)
     out = []
     for t in tagged:
-        wire = wire_dateline(t.story.main) if t.date.value is None else None
+        if not isinstance(t.date, Undated):
+            out.append(t)
+            continue
+        wire = wire_dateline(t.story.main)
         # Partial dates count only where they are the sole evidence: beside a full date
         # in the text ("Nov. 27, 2023"), "October 27" is an event the story recalls.
-        partial = (
-            t.date.value is None
-            and wire is None
-            and t.date.not_before is None
-            and partial_dates(t.story.main)
-        )
+        partial = wire is None and t.date.not_before is None and partial_dates(t.story.main)
         if wire or partial:
             reference, origin = _reference_date(t, postings)
             if reference is None:
@@ -291,7 +285,7 @@ def _reference_date(
         return None, ""
     best = max(score.values())
     nearest = sorted(
-        d for i, n in score.items() if n == best and (d := by_id[i].date.value) is not None
+        d.value for i, n in score.items() if n == best and isinstance(d := by_id[i].date, Dated)
     )
     return nearest[len(nearest) // 2], "related coverage"
 
@@ -302,7 +296,7 @@ def resolve_wire_dateline(
     origin: str,
     not_before: dt.date | None,
     lead: str = "",
-) -> DateTag | None:
+) -> Dated | None:
     """A wire dateline states the filing day; only its year is inferred, and the provenance says so.
 
     A weekday the lead names ("on Friday") that fits only one nearby year settles it;
@@ -310,7 +304,7 @@ def resolve_wire_dateline(
     """
     written, month, day = wire
     if when := weekday_year(month, day, lead, reference, not_before):
-        return DateTag(
+        return Dated(
             when,
             DatePrecision.DAY,
             f"wire dateline '{written}', year from the weekday the lead names"
@@ -319,7 +313,7 @@ def resolve_wire_dateline(
     when = closest_year(month, day, reference, not_before)
     if when is None:
         return None
-    return DateTag(
+    return Dated(
         when,
         DatePrecision.DAY,
         f"wire dateline '{written}', year from {origin} dated {reference.isoformat()}",

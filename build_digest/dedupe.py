@@ -31,7 +31,7 @@ from pathlib import Path
 from datasketch import MinHash, MinHashLSH
 from slugify import slugify
 
-from .models import CleanedArticle, DatePrecision, DateTag, FoldedVersion, FoldKind, Story
+from .models import CleanedArticle, Dated, DateTag, FoldedVersion, FoldKind, Story
 from .postings import capped_postings
 
 _WORD = re.compile(r"\w+")
@@ -363,16 +363,12 @@ def _as_hash(value: int) -> int:
 
 
 def _too_far_apart(a: DateTag | None, b: DateTag | None, window_days: int) -> bool:
-    if (
-        not a
-        or not b
-        or a.value is None
-        or b.value is None
-        or a.precision is not DatePrecision.DAY
-        or b.precision is not DatePrecision.DAY
-    ):
+    """Both versions dated to the day, further apart than the window: not the same report."""
+    first = a.day if isinstance(a, Dated) else None
+    second = b.day if isinstance(b, Dated) else None
+    if first is None or second is None:
         return False
-    return abs((a.value - b.value).days) > window_days
+    return abs((first - second).days) > window_days
 
 
 STORY_HASH_DIGITS = 12
@@ -404,7 +400,7 @@ def former_ids(story: Story) -> set[str]:
 def main_version_key(article: CleanedArticle, date: DateTag | None) -> tuple:
     """The rule for the version a story shows: the fullest text, earliest date on ties, then
     path."""
-    day = date.value.isoformat() if date and date.value else "9999-99-99"
+    day = date.value.isoformat() if isinstance(date, Dated) else "9999-99-99"
     return (-article.word_count, day, article.source.path)
 
 

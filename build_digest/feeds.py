@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 
 from .catalog import story_url
-from .models import DatePrecision, Role, TaggedStory
+from .models import Dated, Role, TaggedStory
 from .text import visible
 
 FEED_SIZE = 50
@@ -42,13 +42,18 @@ def feed_path(topic_slug: str | None = None) -> str:
     return f"feeds/topics/{topic_slug}.xml" if topic_slug else "feeds/all.xml"
 
 
+def publication_day(t: TaggedStory) -> dt.date | None:
+    """The day a story was published, when known to the day (a feed entry needs one)."""
+    return t.date.day if isinstance(t.date, Dated) else None
+
+
 def feed_specs(
     tagged: Sequence[TaggedStory], site_name: str, topic_names: dict[str, str]
 ) -> list[FeedSpec]:
     """The archive feed and one per topic, newest day-dated stories first."""
     dated = sorted(
-        (t for t in tagged if t.date.value and t.date.precision is DatePrecision.DAY),
-        key=lambda t: (t.date.value, t.story.id),
+        (t for t in tagged if publication_day(t)),
+        key=lambda t: (publication_day(t), t.story.id),
         reverse=True,
     )
     specs = [FeedSpec(feed_path(), site_name, tuple(dated[:FEED_SIZE]))]
@@ -102,16 +107,17 @@ def render_feed(spec: FeedSpec, site_url: str) -> bytes:
     fg.language("en")
     fg.generator("build-digest")
     fg.author({"name": visible(spec.title)})
-    newest = spec.stories[0].date.value if spec.stories else None
+    newest = publication_day(spec.stories[0]) if spec.stories else None
     fg.updated(_day_time(newest) if newest else dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
     for t in reversed(spec.stories):  # feedgen prepends: add oldest first
-        assert t.date.value is not None
+        day = publication_day(t)
+        assert day is not None  # feed_specs keeps day-dated stories only
         entry = fg.add_entry()
         entry.id(f"tag:{TAG_AUTHORITY}:stories/{t.story.id}")
         entry.title(visible(t.story.main.title))
         entry.link(href=link(story_url(t.story.id)), rel="alternate", type="text/html")
-        entry.published(_day_time(t.date.value))
-        entry.updated(_day_time(t.date.value))
+        entry.published(_day_time(day))
+        entry.updated(_day_time(day))
         entry.summary(visible(summary(t)))
         outlet = t.story.main.outlet
         if outlet:

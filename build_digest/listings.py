@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from .chart import weekly_chart
 from .feeds import feed_path
-from .models import DatePrecision, Label, LabelKind, Rejection, TaggedStory
+from .models import Dated, DatePrecision, Label, LabelKind, Rejection, TaggedStory, Undated
 from .render import (
     TYPE_PAGES,
     TYPE_TITLES,
@@ -101,7 +101,7 @@ def _relink(line: str, written_for: str, placed_at: str) -> str:
 
 
 def month_of(t: TaggedStory) -> str:
-    return t.date.value.strftime("%B %Y") if t.date.value else "Undated"
+    return t.date.value.strftime("%B %Y") if isinstance(t.date, Dated) else "Undated"
 
 
 def timeline_entries(timeline: Sequence[TaggedStory], current: str) -> list[tuple[str, str]]:
@@ -253,7 +253,7 @@ def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, s
 def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, str]:
     months: dict[str, list[TaggedStory]] = defaultdict(list)
     for t in timeline:
-        months[t.date.value.strftime("%Y-%m") if t.date.value else "undated"].append(t)
+        months[t.date.value.strftime("%Y-%m") if isinstance(t.date, Dated) else "undated"].append(t)
     keys = sorted(months, key=lambda k: (k == "undated", k))
     labels = {key: "Undated" if key == "undated" else month_title(key) for key in keys}
     pages = {}
@@ -290,7 +290,7 @@ def latest_fragment(timeline: Sequence[TaggedStory]) -> str:
         :LATEST_ON_HOME
     ]
     lines = ["## Latest stories\n"] + [entry(t, "index.md") for t in latest]
-    if any(t.date.value is None for t in latest):
+    if any(isinstance(t.date, Undated) for t in latest):
         lines.append(
             "\nAn undated story stands at the earliest date it can have: the latest date its text"
             " mentions."

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import ClassVar, TypeAlias
 
 
 @dataclass(frozen=True)
@@ -246,15 +247,37 @@ class DatePrecision(StrEnum):
 
 
 @dataclass(frozen=True)
-class DateTag:
-    """A publication date with its evidence."""
+class Dated:
+    """A publication date with its evidence: a day, or only a month (``value`` is then the
+    1st)."""
 
-    value: dt.date | None
+    value: dt.date
     precision: DatePrecision
     source: str
-    """Provenance, e.g. ``front matter``, ``dateline 'November 6, 2023'``, ``undated``."""
+    """Provenance, e.g. ``front matter (2023-11-06)``, ``dateline 'November 6, 2023'``."""
+
+    def __post_init__(self) -> None:
+        if self.precision is DatePrecision.NONE:
+            raise ValueError("a dated date is precise to the day or the month; use Undated")
+
+    @property
+    def day(self) -> dt.date | None:
+        """The date when the day is known (feeds and share previews need a day, not a month)."""
+        return self.value if self.precision is DatePrecision.DAY else None
+
+
+@dataclass(frozen=True)
+class Undated:
+    """No publication date found: only, perhaps, the latest date the text mentions."""
+
     not_before: dt.date | None = None
     """A lower bound from dates mentioned in the text, shown for undated stories."""
+    precision: ClassVar[DatePrecision] = DatePrecision.NONE
+    source: ClassVar[str] = "undated"
+
+
+DateTag: TypeAlias = Dated | Undated
+"""A story's or a version's date. A page formats a ``Dated`` only: ``isinstance`` first."""
 
 
 class LabelKind(StrEnum):

@@ -27,6 +27,7 @@ from .listings import (
 from .models import (
     Block,
     CleanedArticle,
+    Dated,
     DatePrecision,
     DateTag,
     FoldedVersion,
@@ -40,8 +41,8 @@ from .render import (
     TYPE_TITLES,
     WORDS_PER_MINUTE,
     chronological,
+    date_text,
     entity_path,
-    format_date,
     front_matter,
     json_for_script,
     md_text,
@@ -60,9 +61,7 @@ MAX_REMOVED_SHOWN = 60
 def share_metadata(t: TaggedStory, description: str) -> dict:
     """What link previews and search engines read: Open Graph fields and a NewsArticle."""
     main = t.story.main
-    day = (
-        t.date.value.isoformat() if t.date.value and t.date.precision is DatePrecision.DAY else None
-    )
+    day = t.date.day.isoformat() if isinstance(t.date, Dated) and t.date.day else None
     article: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -140,7 +139,7 @@ def story_page(
         "description": description[:300],
         "hide": ["navigation"],  # a story has no section navigation; its outline is on the right
         "story_id": story.id,
-        "date": t.date.value.isoformat() if t.date.value else None,
+        "date": t.date.value.isoformat() if isinstance(t.date, Dated) else None,
         "date_precision": str(t.date.precision),
         "topics": [lab.name for lab in t.topics],
         "entities": [lab.name for lab in t.entities],
@@ -171,7 +170,7 @@ def story_page(
             note = f" — both name {md_text(', '.join(shared[:3]))}" if shared else ""
             out.append(
                 f"- [{md_text(other.story.main.title)}]({rel(story_path(other.story.id), path)}) ·"
-                f" {format_date(other.date)}{note}"
+                f" {date_text(other.date)}{note}"
             )
         out.append("")
     if prev_story or next_story:
@@ -179,11 +178,11 @@ def story_page(
         if prev_story:
             link = rel(story_path(prev_story.story.id), path)
             title = md_text(prev_story.story.main.title)
-            out.append(f"- Before: [{title}]({link}) · {format_date(prev_story.date)}")
+            out.append(f"- Before: [{title}]({link}) · {date_text(prev_story.date)}")
         if next_story:
             link = rel(story_path(next_story.story.id), path)
             title = md_text(next_story.story.main.title)
-            out.append(f"- After: [{title}]({link}) · {format_date(next_story.date)}")
+            out.append(f"- After: [{title}]({link}) · {date_text(next_story.date)}")
         out.append("")
     out.append(about_story(t))
     return "\n".join(out).rstrip() + "\n"
@@ -327,10 +326,11 @@ def source_facts(article: CleanedArticle) -> list[str]:
 
 
 def date_note(tag: DateTag) -> str:
-    note = f"from {tag.source}" if tag.value else "no publication date found"
-    if tag.precision is DatePrecision.MONTH:
-        note += "; only the month is known"
-    if tag.value is None and tag.not_before:
+    if isinstance(tag, Dated):
+        note = f"from {tag.source}"
+        return note + "; only the month is known" if tag.precision is DatePrecision.MONTH else note
+    note = "no publication date found"
+    if tag.not_before:
         note += (
             f"; published on or after {tag.not_before.isoformat()}, the latest date the text"
             " mentions"

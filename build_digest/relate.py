@@ -16,7 +16,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from .dedupe import Fingerprint
-from .models import TaggedStory
+from .models import Dated, TaggedStory
 from .postings import capped_postings
 
 RERANK = 50
@@ -60,7 +60,7 @@ def related_stories(
             if k.startswith("figure:")
             else 1.0
         )
-    dates = {t.story.id: t.date.value for t in tagged}
+    dates = {t.story.id: t.date.value if isinstance(t.date, Dated) else None for t in tagged}
     texts = TextVectors([t.story.id for t in tagged], prints)
     related = {}
     for t in tagged:

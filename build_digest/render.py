@@ -15,7 +15,17 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
-from .models import DatePrecision, DateTag, Label, LabelKind, Role, TaggedStory, TitleSource
+from .models import (
+    Dated,
+    DatePrecision,
+    DateTag,
+    Label,
+    LabelKind,
+    Role,
+    TaggedStory,
+    TitleSource,
+    Undated,
+)
 from .text import visible
 
 WORDS_PER_MINUTE = 230
@@ -80,17 +90,20 @@ def story_path(story_id: str) -> str:
     return f"stories/{story_id}.md"
 
 
-def format_date(tag: DateTag) -> str:
-    if tag.value is None:
-        return "Undated"
+def format_date(tag: Dated) -> str:
     if tag.precision is DatePrecision.MONTH:
         return tag.value.strftime("%B %Y")
     return f"{tag.value.day} {tag.value.strftime('%B %Y')}"
 
 
+def date_text(tag: DateTag) -> str:
+    """A date as a reader reads it, or "Undated"."""
+    return format_date(tag) if isinstance(tag, Dated) else "Undated"
+
+
 def time_element(tag: DateTag) -> str:
     """The date as a reader reads it, in a ``<time>`` a machine reads (``2023-11`` for a month)."""
-    if tag.value is None:
+    if not isinstance(tag, Dated):
         return "Undated"
     machine = (
         tag.value.strftime("%Y-%m")
@@ -136,19 +149,21 @@ def month_title(key: str) -> str:
 def placed_date(t: TaggedStory) -> dt.date:
     """Where a story stands in time: its date, else the earliest date it can have, else the
     start."""
-    return t.date.value or t.date.not_before or dt.date.min
+    if isinstance(t.date, Dated):
+        return t.date.value
+    return t.date.not_before or dt.date.min
 
 
 def chronological(stories: Iterable[TaggedStory]) -> list[TaggedStory]:
     """Dated stories in date order, then undated ones in the order of their lower bound, ties
     by id."""
-    return sorted(stories, key=lambda t: (t.date.value is None, placed_date(t), t.story.id))
+    return sorted(stories, key=lambda t: (isinstance(t.date, Undated), placed_date(t), t.story.id))
 
 
 def when(t: TaggedStory) -> str:
     """The date as a listing shows it: "6 November 2023", "January 2024", "Undated (not
     before …)"."""
-    if t.date.value is None and t.date.not_before:
+    if isinstance(t.date, Undated) and t.date.not_before:
         bound = t.date.not_before
         return f"Undated (not before {bound.day} {bound.strftime('%B %Y')})"
     return time_element(t.date)

@@ -28,8 +28,8 @@ from pathlib import Path
 
 from .catalog import story_url
 from .errors import DependencyError
-from .models import Role, SearchRecord, TaggedStory
-from .render import format_date, front_matter, month_title
+from .models import Dated, Role, SearchRecord, TaggedStory
+from .render import date_text, front_matter, month_title
 
 INDEX_FOLDER = "pagefind"
 """Where the index is written, under the site folder."""
@@ -43,7 +43,7 @@ def search_record(t: TaggedStory) -> SearchRecord:
     parts = [main.title] + [
         b.text for b in main.blocks if b.role in (Role.STANDFIRST, Role.HEADING, Role.PARAGRAPH)
     ]
-    meta = {"title": main.title, "date": format_date(t.date)}
+    meta = {"title": main.title, "date": date_text(t.date)}
     filters: dict[str, list[str]] = {"topic": [label.name for label in t.topics]}
     if main.outlet:
         meta["outlet"] = main.outlet
@@ -53,7 +53,7 @@ def search_record(t: TaggedStory) -> SearchRecord:
     # Pagefind leaves a record without the sort key out of sorted results: undated stories
     # get a key that puts them last among "newest first".
     sort = {"date": UNDATED_SORT_KEY}
-    if t.date.value:
+    if isinstance(t.date, Dated):
         filters["year"] = [str(t.date.value.year)]
         filters["month"] = [t.date.value.strftime("%Y-%m")]
         sort["date"] = t.date.value.isoformat()

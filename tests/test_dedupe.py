@@ -6,7 +6,7 @@ import datetime as dt
 
 from build_digest.clean import clean_all
 from build_digest.dedupe import dedupe
-from build_digest.models import DatePrecision, DateTag, SourceDocument, SourceKind
+from build_digest.models import Dated, DatePrecision, SourceDocument, SourceKind
 
 from .conftest import ROOT, make_project, pipeline_for, story_of
 
@@ -69,12 +69,12 @@ def test_rewrites_dated_far_apart_are_not_folded():
     ]
     articles = clean_all(docs)
     close = [
-        DateTag(dt.date(2023, 11, 10), DatePrecision.DAY, "test"),
-        DateTag(dt.date(2023, 11, 12), DatePrecision.DAY, "test"),
+        Dated(dt.date(2023, 11, 10), DatePrecision.DAY, "test"),
+        Dated(dt.date(2023, 11, 12), DatePrecision.DAY, "test"),
     ]
     far = [
-        DateTag(dt.date(2023, 11, 10), DatePrecision.DAY, "test"),
-        DateTag(dt.date(2024, 6, 1), DatePrecision.DAY, "test"),
+        Dated(dt.date(2023, 11, 10), DatePrecision.DAY, "test"),
+        Dated(dt.date(2024, 6, 1), DatePrecision.DAY, "test"),
     ]
     assert len(dedupe(articles, close)) == 1
     assert len(dedupe(articles, far)) == 2

@@ -15,8 +15,8 @@ from build_digest.clean import clean_all
 from build_digest.dedupe import dedupe, fingerprint
 from build_digest.listings import paginate
 from build_digest.models import (
+    Dated,
     DatePrecision,
-    DateTag,
     Label,
     LabelKind,
     SourceDocument,
@@ -102,7 +102,7 @@ def _story(path: str, text: str, entities: tuple[str, ...], day: int) -> tuple[T
     labels = tuple(
         Label(name.lower().replace(" ", "-"), name, LabelKind.PLACE, ()) for name in entities
     )
-    date = DateTag(dt.date(2024, 1, day), DatePrecision.DAY, "test")
+    date = Dated(dt.date(2024, 1, day), DatePrecision.DAY, "test")
     return TaggedStory(story, date, (), labels), fingerprint(story.main)
 
 
