@@ -18,7 +18,15 @@ from pathlib import Path
 
 from build_digest.clean import CleanConfig, clean_all
 from build_digest.dedupe import DedupeConfig
-from build_digest.models import DateTag, DigestResult, SourceDocument, SourceKind, SourceMeta
+from build_digest.models import (
+    CleanedArticle,
+    DigestResult,
+    SourceDocument,
+    SourceKind,
+    SourceMeta,
+    SourceVersion,
+    Undated,
+)
 
 _TOKEN = re.compile(r"\w+")
 
@@ -140,8 +148,7 @@ def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[s
     from build_digest.dedupe import dedupe
 
     rows, docs = _ecbplus(folder)
-    articles = clean_all(docs)
-    stories = dedupe(articles, [None] * len(articles), config)
+    stories = dedupe(_undated_versions(clean_all(docs)), config)
     label = {r["doc_id"] + ".txt": r["event_cluster"] for r in rows}
     topic = {r["doc_id"] + ".txt": r["topic"] for r in rows}
     predicted: set[tuple[str, str]] = set()
@@ -178,21 +185,15 @@ def evaluate_related(
     """Precision of "Related coverage" on ECB+: share of listed stories about the same event
     (or topic)."""
     from build_digest.dates import resolve_undated
-    from build_digest.dedupe import dedupe, fingerprint
+    from build_digest.dedupe import dedupe
     from build_digest.relate import related_stories
     from build_digest.tag import EntityFinder, load_taxonomy, tag_stories
 
     rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
-    articles = clean_all(docs)
-    prints = [fingerprint(a) for a in articles]
-    stories = dedupe(articles, [None] * len(articles), prints=prints)
+    stories = dedupe(_undated_versions(clean_all(docs)))
     taxonomy = load_taxonomy(taxonomy_path)
-    dates = {a.source.path: _undated() for a in articles}
-    tagged = resolve_undated(tag_stories(stories, dates, taxonomy, EntityFinder(model, taxonomy)))
-    by_path = {a.source.path: p for a, p in zip(articles, prints, strict=True)}
-    related = related_stories(
-        tagged, {t.story.id: by_path[t.story.main.source.path] for t in tagged}, count
-    )
+    tagged = resolve_undated(tag_stories(stories, taxonomy, EntityFinder(model, taxonomy)))
+    related = related_stories(tagged, count)
     event = {r["doc_id"] + ".txt": r["event_cluster"] for r in rows}
     topic = {r["doc_id"] + ".txt": r["topic"] for r in rows}
     main_of = {t.story.id: t.story.main.source.path for t in tagged}
@@ -296,10 +297,11 @@ def evaluate_entities(root: Path) -> dict:
     return {**prf(tp, fp, fn), "errors": errors}
 
 
-def _undated() -> DateTag:
-    from build_digest.models import Undated
+def _undated_versions(articles: list[CleanedArticle]) -> list[SourceVersion]:
+    """ECB+ as versions without dates: its texts state none the benchmark should use."""
+    from build_digest.dedupe import fingerprint
 
-    return Undated()
+    return [SourceVersion(a, Undated(), fingerprint(a)) for a in articles]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -149,7 +149,8 @@ class DigestCache:
         """``compute`` over the inputs, each (key, input), reading and writing the cache.
 
         Inputs whose key is cached are decoded; the rest (a value that no longer decodes
-        counts as missing) go to ``compute`` in one call, and their results are stored.
+        counts as missing) go to ``compute`` in one call, and their results are stored,
+        except those ``encode`` turns into None (a failure, to be tried again next build).
         Returns the results in the order of ``inputs``.
         """
         stored = self.get_many(kind, version, (key for key, _ in inputs))
@@ -161,7 +162,8 @@ class DigestCache:
                 continue  # not in the shape this code writes: compute it
         todo = dict((key, item) for key, item in inputs if key not in results)
         computed = dict(zip(todo, compute(list(todo.values())), strict=True))
-        self.put_many(kind, version, {key: encode(value) for key, value in computed.items()})
+        encoded = {key: encode(value) for key, value in computed.items()}
+        self.put_many(kind, version, {k: v for k, v in encoded.items() if v is not None})
         results.update(computed)
         return [results[key] for key, _ in inputs]
 

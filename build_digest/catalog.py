@@ -100,7 +100,7 @@ def build_catalog(
             )
         )
         for version in story.others:
-            source = version.article.source
+            source = version.version.article.source
             sources.append(
                 _source_entry(
                     source.path,

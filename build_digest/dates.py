@@ -178,17 +178,17 @@ def resolve_partial_date(
     )
 
 
-def story_date(story: Story, dates: dict[str, DateTag]) -> DateTag:
+def story_date(story: Story) -> DateTag:
     """The main version's date, else the earliest date any version states."""
-    own = dates[story.main.source.path]
+    own = story.main_version.date
     if isinstance(own, Dated):
         return own
-    versions = [dates[a.source.path] for a in story.articles]
-    dated = sorted((d for d in versions if isinstance(d, Dated)), key=lambda d: (d.value, d.source))
+    dates = [v.date for v in story.versions]
+    dated = sorted((d for d in dates if isinstance(d, Dated)), key=lambda d: (d.value, d.source))
     if dated:
         first = dated[0]
         return Dated(first.value, first.precision, f"{first.source}, from another version")
-    bounds = [d.not_before for d in versions if isinstance(d, Undated) and d.not_before]
+    bounds = [d.not_before for d in dates if isinstance(d, Undated) and d.not_before]
     return Undated(not_before=max(bounds) if bounds else None)
 
 

@@ -23,7 +23,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
@@ -31,7 +31,16 @@ from pathlib import Path
 from datasketch import MinHash, MinHashLSH
 from slugify import slugify
 
-from .models import CleanedArticle, Dated, DateTag, FoldedVersion, FoldKind, Story
+from .models import (
+    CleanedArticle,
+    Dated,
+    DateTag,
+    Fingerprint,
+    FoldedVersion,
+    FoldKind,
+    SourceVersion,
+    Story,
+)
 from .postings import capped_postings
 
 _WORD = re.compile(r"\w+")
@@ -74,27 +83,6 @@ class DedupeConfig:
     """Rare figures both texts state: the signal of one report that paraphrase keeps."""
     max_anchor_df: int = 50
     window_days: int = 14
-
-
-@dataclass
-class Fingerprint:
-    """What dedupe and related-coverage need to know of one article's text."""
-
-    exact: str
-    shingles: frozenset[int]
-    figures: frozenset[str]
-    names: frozenset[str]
-    quotes: frozenset[str]
-    sentences: tuple[frozenset[str], ...]
-    content: Counter[str] = field(default_factory=Counter)
-
-    @property
-    def anchors(self) -> frozenset[str]:
-        return frozenset(
-            {f"#{x}" for x in self.figures}
-            | {f"@{x}" for x in self.names}
-            | {f'"{x}' for x in self.quotes}
-        )
 
 
 @lru_cache(maxsize=65536)
@@ -184,7 +172,10 @@ def fingerprint_to_json(fp: Fingerprint) -> dict:
     }
 
 
-def fingerprint_from_json(data: dict) -> Fingerprint:
+def fingerprint_from_json(data: object) -> Fingerprint:
+    """A cached fingerprint; a value not in the shape ``fingerprint_to_json`` writes raises."""
+    if not isinstance(data, dict):
+        raise TypeError("a fingerprint is a JSON object")
     return Fingerprint(
         exact=str(data["exact"]),
         shingles=frozenset(int(x) for x in data["shingles"]),
@@ -257,15 +248,14 @@ class PairReason:
 Pair = tuple[int, int]
 
 
-def find_pairs(
-    prints: Sequence[Fingerprint], dates: Sequence[DateTag | None], config: DedupeConfig
-) -> dict[Pair, PairReason]:
-    """Pairs of article indexes that are versions of one report, each with its reason; the
-    cheaper, surer tier decides a pair first."""
+def find_pairs(versions: Sequence[SourceVersion], config: DedupeConfig) -> dict[Pair, PairReason]:
+    """Pairs of indexes into ``versions`` that are versions of one report, each with its
+    reason; the cheaper, surer tier decides a pair first."""
+    prints = [v.fingerprint for v in versions]
     reasons = exact_copies(prints)
     for pair, reason in near_copies(prints, config).items():
         reasons.setdefault(pair, reason)
-    reasons.update(rewrites(prints, dates, config, known=reasons.keys()))
+    reasons.update(rewrites(versions, config, known=reasons.keys()))
     return reasons
 
 
@@ -308,14 +298,14 @@ def near_copies(prints: Sequence[Fingerprint], config: DedupeConfig) -> dict[Pai
 
 
 def rewrites(
-    prints: Sequence[Fingerprint],
-    dates: Sequence[DateTag | None],
+    versions: Sequence[SourceVersion],
     config: DedupeConfig,
     known: Iterable[Pair] = (),
 ) -> dict[Pair, PairReason]:
     """Reworded versions of one report: texts sharing rare anchors (figures, names, quotes)
     whose sentences correspond, within the date window. Pairs in ``known`` are skipped."""
     known = set(known)
+    prints = [v.fingerprint for v in versions]
     # An anchor is evidence only while it is rare: in a large archive "50%" or "Myanmar"
     # tie nothing together. The cap also bounds the pairs, keeping this tier linear.
     df_limit = max(3, min(config.max_anchor_df, len(prints) // 50))
@@ -330,7 +320,7 @@ def rewrites(
     for (i, j), n in sorted(shared.items()):
         if n < config.min_shared_anchors or (i, j) in known:
             continue
-        if _too_far_apart(dates[i], dates[j], config.window_days):
+        if _too_far_apart(versions[i].date, versions[j].date, config.window_days):
             continue
         a, b = prints[i], prints[j]
         alignment = sentence_alignment(a.sentences, b.sentences)
@@ -362,7 +352,7 @@ def _as_hash(value: int) -> int:
     return value
 
 
-def _too_far_apart(a: DateTag | None, b: DateTag | None, window_days: int) -> bool:
+def _too_far_apart(a: DateTag, b: DateTag, window_days: int) -> bool:
     """Both versions dated to the day, further apart than the window: not the same report."""
     first = a.day if isinstance(a, Dated) else None
     second = b.day if isinstance(b, Dated) else None
@@ -397,28 +387,23 @@ def former_ids(story: Story) -> set[str]:
     } - {story.id}
 
 
-def main_version_key(article: CleanedArticle, date: DateTag | None) -> tuple:
+def main_version_key(version: SourceVersion) -> tuple:
     """The rule for the version a story shows: the fullest text, earliest date on ties, then
     path."""
+    article, date = version.article, version.date
     day = date.value.isoformat() if isinstance(date, Dated) else "9999-99-99"
     return (-article.word_count, day, article.source.path)
 
 
-def dedupe(
-    articles: Sequence[CleanedArticle],
-    dates: Sequence[DateTag | None],
-    config: DedupeConfig | None = None,
-    prints: Sequence[Fingerprint] | None = None,
-) -> list[Story]:
-    """Group the articles into stories; each article lands in exactly one."""
+def dedupe(versions: Sequence[SourceVersion], config: DedupeConfig | None = None) -> list[Story]:
+    """Group the versions into stories; each version lands in exactly one."""
     config = config or DedupeConfig()
-    prints = prints or [fingerprint(a) for a in articles]
-    reasons = find_pairs(prints, dates, config)
-    uf = _UnionFind(len(articles))
+    reasons = find_pairs(versions, config)
+    uf = _UnionFind(len(versions))
     for i, j in sorted(reasons):
         uf.union(i, j)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(articles)):
+    for i in range(len(versions)):
         groups[uf.find(i)].append(i)
     pairs_of: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for pair in reasons:
@@ -426,13 +411,13 @@ def dedupe(
         pairs_of[pair[1]].append(pair)
     stories = []
     for members in groups.values():
-        members.sort(key=lambda k: main_version_key(articles[k], dates[k]))
+        members.sort(key=lambda k: main_version_key(versions[k]))
         main = members[0]
         others = tuple(
-            FoldedVersion(articles[k], *_reason_for(k, main, pairs_of[k], reasons, articles))
+            FoldedVersion(versions[k], *_reason_for(k, main, pairs_of[k], reasons, versions))
             for k in members[1:]
         )
-        stories.append(Story(story_id(articles[main]), articles[main], others))
+        stories.append(Story(story_id(versions[main].article), versions[main], others))
     # Same title and same hash prefix: the story whose file hashes lowest keeps the id
     # (a crafted file cannot take it over without a full SHA-256 preimage), the others
     # take the whole hash.
@@ -440,7 +425,8 @@ def dedupe(
     for s in sorted(stories, key=lambda s: s.main.source.sha256):
         owner.setdefault(s.id, s)
     stories = [
-        s if owner[s.id] is s else Story(story_id(s.main, 64), s.main, s.others) for s in stories
+        s if owner[s.id] is s else Story(story_id(s.main, 64), s.main_version, s.others)
+        for s in stories
     ]
     stories.sort(key=lambda s: s.id)
     return stories
@@ -451,7 +437,7 @@ def _reason_for(
     main: int,
     pairs: list[Pair],
     reasons: dict[Pair, PairReason],
-    articles: Sequence[CleanedArticle],
+    versions: Sequence[SourceVersion],
 ) -> tuple[str, FoldKind]:
     """The evidence that tied this version in, naming the version it matched (the main one if
     it can)."""
@@ -459,4 +445,5 @@ def _reason_for(
         return "joined through another version of this story", FoldKind.LINKED
     i, j = min(pairs, key=lambda pair: (main not in pair, pair))
     reason = reasons[(i, j)]
-    return f"{reason.evidence}; matched {articles[j if i == k else i].source.path}", reason.kind
+    matched = versions[j if i == k else i].article.source.path
+    return f"{reason.evidence}; matched {matched}", reason.kind

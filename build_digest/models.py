@@ -7,6 +7,7 @@ returns these dataclasses and nothing else, so a stage can be tested alone.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar, TypeAlias
@@ -214,30 +215,6 @@ class FoldKind(StrEnum):
     LINKED = "version matched through another copy"
 
 
-@dataclass(frozen=True)
-class FoldedVersion:
-    """A source folded into a story, and the evidence for folding it."""
-
-    article: CleanedArticle
-    reason: str
-    """Human-readable: ``exact copy after cleaning``, ``near copy (containment 0.93)`` ..."""
-    kind: FoldKind = FoldKind.COPY
-
-
-@dataclass(frozen=True)
-class Story:
-    """One news story: a main version and every other version of it."""
-
-    id: str
-    """Stable slug; depends only on the main version, never on other stories."""
-    main: CleanedArticle
-    others: tuple[FoldedVersion, ...]
-
-    @property
-    def articles(self) -> tuple[CleanedArticle, ...]:
-        return (self.main, *(v.article for v in self.others))
-
-
 class DatePrecision(StrEnum):
     """How much of a date the evidence gives: a day, only a month, or nothing."""
 
@@ -278,6 +255,72 @@ class Undated:
 
 DateTag: TypeAlias = Dated | Undated
 """A story's or a version's date. A page formats a ``Dated`` only: ``isinstance`` first."""
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What dedupe and related coverage know of an article's text (``dedupe.fingerprint``)."""
+
+    exact: str
+    shingles: frozenset[int]
+    figures: frozenset[str]
+    names: frozenset[str]
+    quotes: frozenset[str]
+    sentences: tuple[frozenset[str], ...]
+    content: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def anchors(self) -> frozenset[str]:
+        return frozenset(
+            {f"#{x}" for x in self.figures}
+            | {f"@{x}" for x in self.names}
+            | {f'"{x}' for x in self.quotes}
+        )
+
+
+@dataclass(frozen=True)
+class SourceVersion:
+    """One source as every stage after cleaning knows it, made once and carried by its story:
+    the cleaned article, the date it states itself, and its text's fingerprint."""
+
+    article: CleanedArticle
+    date: DateTag
+    """The version's own date; the story's date (``TaggedStory.date``) may come from another."""
+    fingerprint: Fingerprint
+
+
+@dataclass(frozen=True)
+class FoldedVersion:
+    """A source folded into a story, and the evidence for folding it."""
+
+    version: SourceVersion
+    reason: str
+    """Human-readable: ``exact copy after cleaning``, ``near copy (containment 0.93)`` ..."""
+    kind: FoldKind = FoldKind.COPY
+
+
+@dataclass(frozen=True)
+class Story:
+    """One news story: the version it shows and every other version of it."""
+
+    id: str
+    """Stable slug; depends only on the main version, never on other stories."""
+    main_version: SourceVersion
+    """The version the story page shows (``dedupe.main_version_key``)."""
+    others: tuple[FoldedVersion, ...]
+
+    @property
+    def main(self) -> CleanedArticle:
+        """The shown version's article: its headline, text and source."""
+        return self.main_version.article
+
+    @property
+    def versions(self) -> tuple[SourceVersion, ...]:
+        return (self.main_version, *(v.version for v in self.others))
+
+    @property
+    def articles(self) -> tuple[CleanedArticle, ...]:
+        return tuple(v.article for v in self.versions)
 
 
 class LabelKind(StrEnum):

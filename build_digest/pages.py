@@ -226,7 +226,7 @@ def chips(t: TaggedStory, path: str) -> str:
 
 def other_version(version: FoldedVersion) -> str:
     """A folded version: a summary a reader understands, the evidence and full text inside."""
-    article = version.article
+    article = version.version.article
     stated_date = article.source.meta.date
     summary = " · ".join(
         part

@@ -18,7 +18,6 @@ from .clean import clean_sources
 from .config import DigestSettings
 from .dates import article_date, resolve_undated
 from .dedupe import (
-    Fingerprint,
     dedupe,
     fingerprint,
     fingerprint_from_json,
@@ -28,7 +27,7 @@ from .dedupe import (
 from .deps import check_dependencies
 from .errors import DigestError
 from .ingest import ingest
-from .models import CleanedArticle, DateTag, DigestResult, Rejection
+from .models import CleanedArticle, DigestResult, Rejection, SourceVersion
 from .pages import write_pages
 from .relate import related_stories
 from .search import search_page, search_records
@@ -52,33 +51,53 @@ class StageTimer:
         return result
 
 
-def per_source(
-    articles: Sequence[CleanedArticle], fn: Callable[[CleanedArticle], T], stage: str
-) -> tuple[list[CleanedArticle], list[T], list[Rejection]]:
-    """Run one per-source step inside its own guard: a failure rejects that source only.
+@dataclass(frozen=True)
+class Failure:
+    """A per-source step that raised: the source is rejected, the build goes on."""
 
-    Returns the articles that passed, their results (aligned), and the rejections.
+    error: str
+
+    def rejection(self, article: CleanedArticle, stage: str) -> Rejection:
+        source = article.source
+        reason = f"failed in the {stage} stage ({self.error})"
+        return Rejection(source.path, source.sha256, reason, source.path_bytes)
+
+
+def attempt(fn: Callable[[CleanedArticle], T], article: CleanedArticle) -> T | Failure:
+    """``fn(article)``, or the failure it raised: one bad source never stops the others."""
+    try:
+        return fn(article)
+    except Exception as exc:  # any bug in a stage, on any input, rejects that input only
+        return Failure(f"{type(exc).__name__}: {str(exc)[:200]}")
+
+
+def source_versions(
+    articles: Sequence[CleanedArticle], cache: DigestCache, today: dt.date | None = None
+) -> tuple[list[SourceVersion], list[Rejection]]:
+    """Each article's own date and fingerprint, once, as the record later stages carry.
+
+    Fingerprints are cached by body text; a source whose date or fingerprint fails is
+    rejected with the error, and the others go on.
     """
-    kept: list[CleanedArticle] = []
-    results: list[T] = []
+    prints = cache.map(
+        "fingerprint",
+        fingerprint_version(),
+        [(content_key(a.body_text), a) for a in articles],
+        lambda todo: [attempt(fingerprint, a) for a in todo],
+        encode=lambda fp: None if isinstance(fp, Failure) else fingerprint_to_json(fp),
+        decode=fingerprint_from_json,
+    )
+    versions: list[SourceVersion] = []
     rejections: list[Rejection] = []
-    for article in articles:
-        try:
-            result = fn(article)
-        except Exception as exc:  # one bad source never stops the others
-            source = article.source
-            rejections.append(
-                Rejection(
-                    source.path,
-                    source.sha256,
-                    f"failed in the {stage} stage ({type(exc).__name__}: {str(exc)[:200]})",
-                    source.path_bytes,
-                )
-            )
-            continue
-        kept.append(article)
-        results.append(result)
-    return kept, results, rejections
+    for article, fp in zip(articles, prints, strict=True):
+        date = attempt(lambda a: article_date(a, today), article)
+        if isinstance(fp, Failure):
+            rejections.append(fp.rejection(article, "date and fingerprint"))
+        elif isinstance(date, Failure):
+            rejections.append(date.rejection(article, "date and fingerprint"))
+        else:
+            versions.append(SourceVersion(article, date, fp))
+    return versions, rejections
 
 
 def run_pipeline(
@@ -97,42 +116,13 @@ def run_pipeline(
     )
     log.info("read %d sources, rejected %d", len(ingested.documents), len(ingested.rejections))
     articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean, cache)
-    version = fingerprint_version()
-    keys = {a.source.path: content_key(a.body_text) for a in articles}
-    stored = cache.get_many("fingerprint", version, keys.values())
-    computed: set[str] = set()
-
-    def date_and_fingerprint(a: CleanedArticle) -> tuple[DateTag, Fingerprint]:
-        try:
-            fp = fingerprint_from_json(stored[keys[a.source.path]])  # type: ignore[arg-type]
-        except (KeyError, TypeError, ValueError, AttributeError):
-            fp = fingerprint(a)  # not cached, or not in the shape this code writes
-            computed.add(keys[a.source.path])
-        return article_date(a, today), fp
-
-    articles, facts, failed = timer.run(
-        "dates and fingerprints", per_source, articles, date_and_fingerprint, "date and fingerprint"
-    )
-    cache.put_many(
-        "fingerprint",
-        version,
-        {
-            keys[a.source.path]: fingerprint_to_json(fp)
-            for a, (_, fp) in zip(articles, facts, strict=True)
-            if keys[a.source.path] in computed
-        },
-    )
-    dates = [date for date, _ in facts]
-    prints = [print_ for _, print_ in facts]
+    versions, failed = timer.run("dates and fingerprints", source_versions, articles, cache, today)
     rejections = tuple(sorted((*ingested.rejections, *unclean, *failed), key=lambda r: r.path))
-    stories = timer.run("dedupe", dedupe, articles, dates, settings.dedupe, prints)
-    by_path = {a.source.path: d for a, d in zip(articles, dates, strict=True)}
-    tagged = timer.run("tag", tag_stories, stories, by_path, taxonomy, finder, today)
+    stories = timer.run("dedupe", dedupe, versions, settings.dedupe)
+    tagged = timer.run("tag", tag_stories, stories, taxonomy, finder)
     # An undated story takes its year or day from its related coverage, so it needs the tags.
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
-    print_by_path = {a.source.path: p for a, p in zip(articles, prints, strict=True)}
-    print_by_story = {t.story.id: print_by_path[t.story.main.source.path] for t in tagged}
-    related = timer.run("relate", related_stories, tagged, print_by_story, settings.related_count)
+    related = timer.run("relate", related_stories, tagged, settings.related_count)
     pages, fragments = timer.run(
         "pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size
     )

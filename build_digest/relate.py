@@ -32,7 +32,6 @@ DATE_SCALE_DAYS = 60
 
 def related_stories(
     tagged: Sequence[TaggedStory],
-    prints: dict[str, Fingerprint],
     count: int = 5,
     max_df: int = 200,
     topic_weight: float = TOPIC_WEIGHT,
@@ -45,6 +44,7 @@ def related_stories(
     stories are too common to propose candidates, which keeps the cost linear.
     """
     n = len(tagged)
+    prints = {t.story.id: t.story.main_version.fingerprint for t in tagged}
     keys = {}
     weight: dict[str, float] = {}
     for t in tagged:

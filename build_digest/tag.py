@@ -6,7 +6,6 @@ from spaCy's statistical NER, corrected and merged by the taxonomy's entity list
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import sys
@@ -23,7 +22,7 @@ from .cache import DigestCache, code_version, content_key
 from .dates import story_date
 from .deps import load_spacy_model
 from .errors import DigestError
-from .models import DateTag, Label, LabelKind, Role, Story, TaggedStory, TitleSource
+from .models import Label, LabelKind, Role, Story, TaggedStory, TitleSource
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
     from spacy.language import Language
@@ -667,14 +666,9 @@ def corpus_entity_types(
 
 
 def tag_stories(
-    stories: Sequence[Story],
-    dates: dict[str, DateTag],
-    taxonomy: Taxonomy,
-    finder: EntityFinder,
-    today: dt.date | None = None,
+    stories: Sequence[Story], taxonomy: Taxonomy, finder: EntityFinder
 ) -> list[TaggedStory]:
-    """Tag each story; ``dates`` maps a source path to its own date."""
-    today = today or dt.date.today()
+    """Date each story from its versions, and tag it with topics and named entities."""
     texts = [f"{s.main.title}\n\n{s.main.body_text}" for s in stories]
     all_mentions = finder.find(texts)
     types = corpus_entity_types(all_mentions, taxonomy)
@@ -697,11 +691,8 @@ def tag_stories(
     )
     tagged = []
     for story, mentions, labels in zip(stories, all_mentions, topics, strict=True):
-        tagged.append(
-            TaggedStory(
-                story, story_date(story, dates), labels, entity_labels(mentions, types, slugs)
-            )
-        )
+        entities = entity_labels(mentions, types, slugs)
+        tagged.append(TaggedStory(story, story_date(story), labels, entities))
     return tagged
 
 

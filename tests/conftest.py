@@ -7,13 +7,16 @@ import os
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from build_digest.cache import DigestCache
+from build_digest.clean import clean_all
 from build_digest.config import DigestSettings
-from build_digest.models import DigestResult
-from build_digest.pipeline import run_pipeline
+from build_digest.models import DateTag, DigestResult, SourceDocument, SourceVersion
+from build_digest.pipeline import run_pipeline, source_versions
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "sources").glob("*.txt"))
@@ -108,6 +111,17 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_cli(project, "build", "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr + result.stdout
     return project / "out"
+
+
+def versions_of(
+    docs: list[SourceDocument], dates: list[DateTag] | None = None
+) -> list[SourceVersion]:
+    """Documents cleaned, dated and fingerprinted as a build does (or with the given dates)."""
+    versions, rejected = source_versions(clean_all(docs), DigestCache(None))
+    assert not rejected
+    if dates is not None:
+        versions = [replace(v, date=d) for v, d in zip(versions, dates, strict=True)]
+    return versions
 
 
 def story_of(result: DigestResult, path: str):

@@ -133,3 +133,28 @@ def test_a_cached_cleaning_is_redone_when_its_lines_start_recurring_elsewhere(tm
     assert warm_output == uncached
     removed = [r.reason for t in warm.stories for r in t.story.main.removed]
     assert removed.count("recurs in 3 sources (corpus chrome)") == 3
+
+
+def test_a_source_whose_fingerprint_fails_is_rejected_and_retried_next_build(tmp_path, monkeypatch):
+    """Fault injection: a bug in one source's fingerprint rejects that source alone, with the
+    error, and no failure is cached (the next build, with the bug fixed, publishes it)."""
+    import build_digest.pipeline as pipeline
+
+    real = pipeline.fingerprint
+
+    def broken_on_seed_003(article):
+        if article.source.path.startswith("003_"):
+            raise ValueError("injected")
+        return real(article)
+
+    project = make_project(tmp_path / "project")
+    settings = cached_settings(project, tmp_path / "cache")
+    monkeypatch.setattr(pipeline, "fingerprint", broken_on_seed_003)
+    broken, _ = build(settings)
+    (rejection,) = broken.rejections
+    assert rejection.path.startswith("003_")
+    assert rejection.reason == ("failed in the date and fingerprint stage (ValueError: injected)")
+    assert len(broken.stories) == 3
+    monkeypatch.setattr(pipeline, "fingerprint", real)
+    fixed, _ = build(settings)
+    assert not fixed.rejections and len(fixed.stories) == 4

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from build_digest.clean import clean_all
 from build_digest.dedupe import dedupe
 from build_digest.models import Dated, DatePrecision, SourceDocument, SourceKind
 
-from .conftest import ROOT, make_project, pipeline_for, story_of
+from .conftest import ROOT, make_project, pipeline_for, story_of, versions_of
 
 SEED_000 = (ROOT / "sources" / "000_6963635469b22089.txt").read_text(encoding="utf-8")
 
@@ -40,7 +39,7 @@ def test_exact_copy_with_other_chrome_encoding_and_line_endings_is_folded(tmp_pa
     project = make_project(tmp_path, {"wire/copy.txt": copy.encode("cp1252", errors="replace")})
     story = story_of(pipeline_for(project), "wire/copy.txt").story
     assert story.main.source.path in {"000_6963635469b22089.txt", "wire/copy.txt"}
-    reasons = {v.article.source.path: v.reason for v in story.others}
+    reasons = {v.version.article.source.path: v.reason for v in story.others}
     assert len(story.articles) == 3
     assert any("exact copy" in r or "near copy" in r for r in reasons.values())
 
@@ -56,7 +55,7 @@ def test_near_copy_with_a_new_lead_and_a_cut_paragraph_is_folded():
         SourceDocument("a.txt", "a" * 64, "\n\n".join(paragraphs), "utf-8", SourceKind.TEXT),
         SourceDocument("b.txt", "b" * 64, "\n\n".join(edited), "utf-8", SourceKind.TEXT),
     ]
-    stories = dedupe(clean_all(docs), [None, None])
+    stories = dedupe(versions_of(docs))
     assert len(stories) == 1
     assert stories[0].others[0].reason.startswith(("near copy", "exact copy"))
 
@@ -67,7 +66,6 @@ def test_rewrites_dated_far_apart_are_not_folded():
         SourceDocument("a.txt", "a" * 64, SEED_000, "utf-8", SourceKind.TEXT),
         SourceDocument("b.txt", "b" * 64, seed_001, "utf-8", SourceKind.TEXT),
     ]
-    articles = clean_all(docs)
     close = [
         Dated(dt.date(2023, 11, 10), DatePrecision.DAY, "test"),
         Dated(dt.date(2023, 11, 12), DatePrecision.DAY, "test"),
@@ -76,8 +74,8 @@ def test_rewrites_dated_far_apart_are_not_folded():
         Dated(dt.date(2023, 11, 10), DatePrecision.DAY, "test"),
         Dated(dt.date(2024, 6, 1), DatePrecision.DAY, "test"),
     ]
-    assert len(dedupe(articles, close)) == 1
-    assert len(dedupe(articles, far)) == 2
+    assert len(dedupe(versions_of(docs, close))) == 1
+    assert len(dedupe(versions_of(docs, far))) == 2
 
 
 def test_main_version_is_the_fullest_text(seed_result):

@@ -11,8 +11,7 @@ import markdown
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_digest.clean import clean_all
-from build_digest.dedupe import dedupe, fingerprint
+from build_digest.dedupe import dedupe
 from build_digest.listings import paginate
 from build_digest.models import (
     Dated,
@@ -26,6 +25,8 @@ from build_digest.models import (
 from build_digest.relate import related_stories
 from build_digest.render import md_text, rel, safe_url
 from build_digest.text import visible
+
+from .conftest import versions_of
 
 # The Markdown extensions of the shipped mkdocs.yml: each gives more characters a meaning.
 EXTENSIONS = ["admonition", "attr_list", "tables", "toc", "pymdownx.details"]
@@ -94,16 +95,15 @@ def test_long_listings_split_into_linked_pages_with_links_rewritten_for_their_fo
     assert pages["topics/border/3.md"].count("[Story") == 5
 
 
-def _story(path: str, text: str, entities: tuple[str, ...], day: int) -> tuple[TaggedStory, object]:
+def _story(path: str, text: str, entities: tuple[str, ...], day: int) -> TaggedStory:
     (story,) = dedupe(
-        clean_all([SourceDocument(path, path.ljust(64, "0"), text, "utf-8", SourceKind.TEXT)]),
-        [None],
+        versions_of([SourceDocument(path, path.ljust(64, "0"), text, "utf-8", SourceKind.TEXT)])
     )
     labels = tuple(
         Label(name.lower().replace(" ", "-"), name, LabelKind.PLACE, ()) for name in entities
     )
     date = Dated(dt.date(2024, 1, day), DatePrecision.DAY, "test")
-    return TaggedStory(story, date, (), labels), fingerprint(story.main)
+    return TaggedStory(story, date, (), labels)
 
 
 def test_related_coverage_prefers_a_rare_shared_name_and_ignores_a_name_on_every_story():
@@ -119,9 +119,8 @@ def test_related_coverage_prefers_a_rare_shared_name_and_ignores_a_name_on_every
         ),
         _story("d.txt", "Fuel prices rise in Mandalay\n\nPrices rose again.\n", ("Myanmar",), 3),
     ]
-    tagged = [t for t, _ in stories]
-    prints = {t.story.id: fp for t, fp in stories}
-    related = related_stories(tagged, prints, count=5, max_df=2)  # "Myanmar" is on all four
+    tagged = stories
+    related = related_stories(tagged, count=5, max_df=2)  # "Myanmar" is on all four
     a, b = tagged[0].story.id, tagged[1].story.id
     assert related[a] == (b,) and related[b] == (a,)
     assert related[tagged[2].story.id] == ()

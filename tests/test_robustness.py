@@ -464,12 +464,20 @@ def test_random_bytes_and_front_matter_never_escape_ingest_clean_or_dates(head, 
 
 
 def test_a_file_crafted_to_share_a_story_id_never_takes_the_address_over():
-    from build_digest.dedupe import dedupe
-    from build_digest.models import Block, CleanedArticle, Role, SourceDocument, SourceKind
+    from build_digest.dedupe import dedupe, fingerprint
+    from build_digest.models import (
+        Block,
+        CleanedArticle,
+        Role,
+        SourceDocument,
+        SourceKind,
+        SourceVersion,
+    )
 
-    def article(sha: str, town: str, body: str) -> CleanedArticle:
+    def article(sha: str, town: str, body: str) -> SourceVersion:
         source = SourceDocument(f"{town}.txt", sha, body, "utf-8", SourceKind.TEXT)
-        return CleanedArticle(source, "Market shelled", (Block(Role.PARAGRAPH, body),), ())
+        cleaned = CleanedArticle(source, "Market shelled", (Block(Role.PARAGRAPH, body),), ())
+        return SourceVersion(cleaned, Undated(), fingerprint(cleaned))
 
     genuine = article(
         "abcdef123456" + "0" * 52,
@@ -481,7 +489,7 @@ def test_a_file_crafted_to_share_a_story_id_never_takes_the_address_over():
         "Hsenwi",
         "A crafted file about something else entirely, written to take an address over.",
     )
-    alone = {s.main.source.path: s.id for s in dedupe([genuine], [None])}
-    together = {s.main.source.path: s.id for s in dedupe([crafted, genuine], [None, None])}
+    alone = {s.main.source.path: s.id for s in dedupe([genuine])}
+    together = {s.main.source.path: s.id for s in dedupe([crafted, genuine])}
     assert together["Lashio.txt"] == alone["Lashio.txt"] == "market-shelled-abcdef123456"
     assert together["Hsenwi.txt"] == "market-shelled-abcdef123456" + "f" * 52
