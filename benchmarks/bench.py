@@ -231,7 +231,7 @@ def floor_project(project: Path, folder: Path) -> Path:
     cfg = load_config(str(project / "mkdocs.yml"))
     plugin = cfg.plugins["digest"]
     assert isinstance(plugin, DigestPlugin)
-    result = run_pipeline(plugin.config.to_settings(project))
+    result = run_pipeline(plugin.config.to_settings())
     docs = folder / "docs"
     shutil.copytree(project / "docs", docs)
     for path, text in result.pages.items():

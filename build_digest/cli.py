@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
 import shutil
 import sys
 import tempfile
@@ -34,16 +35,39 @@ PROGRESS_FROM = 300
 """From this many source files on, a build shows each stage's progress."""
 
 
+class _ConfigErrors(logging.Handler):
+    """MkDocs logs each invalid option and then stops with a bare "Aborted with 1 configuration
+    errors!": this keeps what it logged, so the final error line can name the option."""
+
+    OPTION = re.compile(r"^Config value '(\w+)': Plugin '([\w-]+)' option '(\w+)': ")
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        message = self.OPTION.sub(r"\1.\2.\3: ", message)  # plugins.digest.page_size: ...
+        self.messages.append(re.sub(r"^Config value '(\w+)': ", r"\1: ", message))
+
+    def summary(self) -> str:
+        return "; ".join(self.messages)
+
+
 def _config(config_file: Path, **overrides: object) -> tuple[MkDocsConfig, DigestPlugin]:
     """The MkDocs config and its digest plugin, or one line saying why not."""
     if not config_file.is_file():
         raise click.ClickException(
             f"{config_file} not found: run from the project folder or pass --config-file"
         )
+    errors = _ConfigErrors()
+    logging.getLogger("mkdocs.config").addHandler(errors)
     try:
         cfg = load_config(str(config_file), **overrides)  # type: ignore[arg-type]  # MkDocs types its overrides as str
     except MkDocsException as exc:
-        raise click.ClickException(f"{config_file}: {exc}") from exc
+        raise click.ClickException(f"{config_file}: {errors.summary() or exc}") from exc
+    finally:
+        logging.getLogger("mkdocs.config").removeHandler(errors)
     plugin = cfg.plugins.get("digest")
     if not isinstance(plugin, DigestPlugin):
         raise click.ClickException(
@@ -200,13 +224,13 @@ def _swap_in(staging: Path, target: Path) -> None:
 def check(config_file: Path, sources: Path | None, removed: bool) -> None:
     """Run the pipeline without rendering; report what became of every source."""
     _configure_logging(False)
-    cfg, plugin = _load(config_file, sources)
+    _, plugin = _load(config_file, sources)
     try:
-        settings = plugin.config.to_settings(Path(cfg.config_file_path).resolve().parent)
+        settings = plugin.config.to_settings()
         if sources is not None:
             settings = dataclasses.replace(settings, sources_dir=sources.resolve())
         result = run_pipeline(settings)
-    except (DigestError, ValueError) as exc:
+    except DigestError as exc:
         raise click.ClickException(visible(str(exc))) from exc
     articles = {a.source.path: a for t in result.stories for a in t.story.articles}
     for source in result.catalog["sources"]:

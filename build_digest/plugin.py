@@ -58,13 +58,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         # package, after the site's own custom_dir so that a site can still override them.
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
-        config_dir = Path(config.config_file_path or ".").resolve().parent
         self.error = None
-        try:
-            settings = self.config.to_settings(config_dir)
-        except ValueError as exc:
-            self.error = f"{config.config_file_path}: {exc}"
-            raise PluginError(self.error) from exc
+        settings = self.config.to_settings()
         if self.sources_override is not None:
             settings = dataclasses.replace(settings, sources_dir=self.sources_override.resolve())
         if not self.use_cache:

@@ -328,7 +328,9 @@ def test_invalid_plugin_option_is_reported_with_its_key(tmp_path):
     set_option(project, "page_size", 3)
     result = cli(project, "build", "--site-dir", "out")
     assert result.returncode != 0
-    assert "plugins.digest.page_size must be at least 10" in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Error: mkdocs.yml: plugins.digest.page_size: must be at least 10 (got 3)"
+    )
 
 
 def test_long_listings_are_split_into_pages(tmp_path):
