@@ -99,8 +99,8 @@ def build_catalog(
                 notes,
             )
         )
-        for version in story.others:
-            source = version.version.article.source
+        for folded in story.others:
+            source = folded.version.article.source
             sources.append(
                 _source_entry(
                     source.path,
@@ -108,7 +108,7 @@ def build_catalog(
                     source.sha256,
                     "duplicate",
                     story.id,
-                    version.reason,
+                    folded.reason,
                     notes,
                 )
             )

@@ -161,8 +161,8 @@ def story_page(
             f"This story arrived {len(story.articles)} times; the text above is the fullest"
             " version. Every other version is kept in full:\n"
         )
-        for version in story.others:
-            out.append(other_version(version))
+        for folded in story.others:
+            out.append(other_version(folded))
     if related:
         out.append("## Related coverage\n")
         for other in related:
@@ -224,19 +224,19 @@ def chips(t: TaggedStory, path: str) -> str:
     return "".join(f"{row}\n{{ .digest-chips }}\n\n" for row in rows)
 
 
-def other_version(version: FoldedVersion) -> str:
+def other_version(folded: FoldedVersion) -> str:
     """A folded version: a summary a reader understands, the evidence and full text inside."""
-    article = version.version.article
+    article = folded.version.article
     stated_date = article.source.meta.date
     summary = " · ".join(
         part
-        for part in (article.outlet or article.source.path, stated_date, version.kind.value)
+        for part in (article.outlet or article.source.path, stated_date, folded.kind.value)
         if part
     )
     lines = [
         f"**Headline:** {md_text(article.title)}",
         *source_facts(article),
-        f"**Why it was folded:** {md_text(version.reason)}",
+        f"**Why it was folded:** {md_text(folded.reason)}",
     ]
     body = (
         "".join(f"    - {line}\n" for line in lines)
