@@ -35,7 +35,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from . import dates, linemodel, models, vocabulary
+from . import dates, linemodel, models, text, vocabulary
 from .cache import DigestCache, code_version, content_key
 from .dates import DATE_IN_LINE, MONTH
 from .models import (
@@ -50,6 +50,7 @@ from .models import (
     TitleSource,
     Wire,
 )
+from .text import word_count
 from .vocabulary import CHROME_LINE, END_MARKER, TAIL_MARKER
 
 # --- 1. stray HTML -----------------------------------------------------------------
@@ -122,10 +123,16 @@ _CLAUSE_BREAK = re.compile(
 )
 # Failing those, a phrase boundary: before "to discuss …", "on Tuesday", "in Naypyidaw".
 _PHRASE_BREAK = re.compile(r"\s+(?=(?:to|on|in|at|for|with|near|from|over|during)\s)")
-SENTENCE_END = re.compile(r"[.!?…。！？\"”’)\]]\s*$")
+# In scripts that space no words: a Chinese or Japanese comma, or the space that ends a Thai or
+# Burmese phrase.
+_UNSPACED_CLAUSE_BREAK = re.compile(r"[，、；：]|\s+")
+# The end of a lead's first sentence: ". " before a capital, or a Chinese, Japanese, Burmese or
+# Khmer full stop.
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])|(?<=[。！？။។])")
+SENTENCE_END = re.compile(r"[.!?…。！？။។\"”’)\]]\s*$")
+"""A line that ends a sentence (Burmese ends one with ။, Khmer with ។; Thai marks none)."""
 _HEADING_BAD_END = re.compile(r"[.,;:]\s*$")
 MIN_CUT_LINES = 3
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 @dataclass(frozen=True)
@@ -140,11 +147,6 @@ class CleanConfig:
     """A short line without a full stop is a section heading up to this length."""
     line_model: bool = True
     """Let the trained line model (``linemodel.py``) drop body lines the rules kept."""
-
-
-def word_count(text: str) -> int:
-    """Words, counting CJK characters in pairs since those scripts use no spaces."""
-    return max(len(text.split()), len(_CJK.findall(text)) // 2)
 
 
 def is_prose(text: str, words: int | None = None) -> bool:
@@ -261,9 +263,9 @@ def clean_sources(
     """
     config = config or CleanConfig()
     recurring = line_signature_counts(documents, config.chrome_max_words)
-    # The cleaning depends on this module, its phrase vocabulary, the date patterns and the
-    # records it writes; any edit to them makes every cached cleaning a miss.
-    modules = (sys.modules[__name__], vocabulary, dates, models, linemodel)
+    # The cleaning depends on this module, its phrase vocabulary, the date patterns, the word
+    # count and the records it writes; any edit to them makes every cached cleaning a miss.
+    modules = (sys.modules[__name__], vocabulary, dates, models, linemodel, text)
     version = code_version(*modules, options=repr(config) + linemodel.model_version())
     keys = {doc.path: _source_key(doc) for doc in documents}
     cache = cache or DigestCache(None)  # without a folder: reads nothing, writes nothing
@@ -735,22 +737,32 @@ def derived_title(doc: SourceDocument, blocks: list[Block]) -> str:
     first = next((b.text for b in blocks if b.role is Role.PARAGRAPH), "") or PurePath(
         doc.path
     ).stem.replace("_", " ")
-    sentence = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", first.strip(), maxsplit=1)[0].rstrip(".")
+    sentence = _FIRST_SENTENCE.split(first.strip(), maxsplit=1)[0].rstrip(".。။។")
     sentence = _LEAD_ATTRIBUTION.sub("", sentence).strip(" ,;")
-    words = sentence.split()
-    if len(words) <= MAX_DERIVED_TITLE_WORDS:
+    if word_count(sentence) <= MAX_DERIVED_TITLE_WORDS:
         return sentence
-    for boundary in (_CLAUSE_BREAK, _PHRASE_BREAK):
+    for boundary in (_CLAUSE_BREAK, _PHRASE_BREAK, _UNSPACED_CLAUSE_BREAK):
         cuts = [
             m.start()
             for m in boundary.finditer(sentence)
             if MIN_DERIVED_TITLE_WORDS
-            <= len(sentence[: m.start()].split())
+            <= word_count(sentence[: m.start()])
             <= MAX_DERIVED_TITLE_WORDS
         ]
         if cuts:
-            return sentence[: cuts[-1]].rstrip(" ,;")
-    return " ".join(words[:MAX_DERIVED_TITLE_WORDS]).rstrip(",;:")
+            return sentence[: cuts[-1]].rstrip(" ,;，、；")
+    words = sentence.split()
+    if len(words) > MAX_DERIVED_TITLE_WORDS:
+        return " ".join(words[:MAX_DERIVED_TITLE_WORDS]).rstrip(",;:")
+    # A script that spaces no words: its first phrase, even somewhat long (a Thai headline
+    # often is), rather than a word cut in two; only a run without any break is cut.
+    first_break = _UNSPACED_CLAUSE_BREAK.search(sentence)
+    if first_break and word_count(sentence[: first_break.start()]) <= 2 * MAX_DERIVED_TITLE_WORDS:
+        return sentence[: first_break.start()]
+    end = len(sentence)
+    while end > 1 and word_count(sentence[:end]) > MAX_DERIVED_TITLE_WORDS:
+        end -= 1
+    return sentence[:end]
 
 
 def removal_counts(articles: Sequence[CleanedArticle]) -> Counter[RemovalRule]:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar, TypeAlias
 
+from .text import word_count
+
 
 @dataclass(frozen=True)
 class SourceMeta:
@@ -203,7 +205,7 @@ class CleanedArticle:
 
     @property
     def word_count(self) -> int:
-        return sum(len(b.text.split()) for b in self.body_blocks)
+        return sum(word_count(b.text) for b in self.body_blocks)
 
 
 class FoldKind(StrEnum):

@@ -1,4 +1,4 @@
-"""Text made safe to show: shared by the pages, the feeds and the terminal."""
+"""Text made safe to show (shared by the pages, the feeds and the terminal), and counted."""
 
 from __future__ import annotations
 
@@ -13,3 +13,20 @@ def visible(text: str) -> str:
     A terminal would obey them, XML cannot hold them, and a reader cannot see them.
     """
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", text)
+
+
+_HAN_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+"""Chinese and Japanese run their words unspaced, about two characters each (Korean spaces its
+words, and counts by its spaces)."""
+UNSPACED_ALPHABETS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+"""Thai, Lao, Burmese and Khmer run their words unspaced too (a space ends a phrase), about
+three code points each, vowel and tone signs included."""
+
+
+def word_count(text: str) -> int:
+    """Words, by spaces, or by characters for scripts that do not space their words: a Burmese
+    or Thai paragraph is as long as an English one of the same length in words."""
+    by_characters = (
+        len(_HAN_KANA_HANGUL.findall(text)) // 2 + len(UNSPACED_ALPHABETS.findall(text)) // 3
+    )
+    return max(len(text.split()), by_characters)
