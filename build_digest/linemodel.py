@@ -445,50 +445,54 @@ def model_version(path: Path = MODEL_FILE) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "none"
 
 
-READABLE = {
-    "log_words": "length",
-    "is_prose": "reads as prose",
-    "sentence_end": "ends as a sentence",
-    "ends_colon": "ends with a colon",
-    "ends_ellipsis": "ends with an ellipsis",
-    "label_prefix": "starts with a label (\u201cRead also:\u201d)",
-    "stopword_density": "share of common words",
-    "punct_density": "punctuation",
-    "digit_density": "digits",
-    "capitalised_share": "capitalised words",
-    "contact": "link, handle or e-mail",
-    "copyright": "copyright notice",
-    "separator": "separators (| \u00bb \u2022)",
-    "date_like": "a date or time",
-    "heading_role": "heading shape",
-    "cut_by_rules": "cut by the rules as a menu or list",
-    "title_overlap": "words of the headline",
-    "repeats_in_page": "repeated in the page",
-    "corpus_recurrence": "recurs in other sources",
-    "reader_address": "addresses the reader",
-    "story_vocabulary": "shares the story's words",
-    "position": "position in the page",
-    "prose_before_share": "share of the story above it",
-    "in_main_run": "inside the main run of prose",
-    "lines_from_main_run": "distance from the main run of prose",
-    "words_vs_page_median": "length against the page's paragraphs",
-    "prev_prose": "line above is prose",
-    "next_prose": "line below is prose",
-    "prev_log_words": "length of the line above",
-    "next_log_words": "length of the line below",
-    "around_prose_share": "prose around it",
-    "around_short_title_lines": "headline-like lines around it",
-    "around_removed_chrome": "site chrome around it",
-    "around_removed_after_end": "end-of-article material around it",
-    "around_removed_outside": "menus or lists around it",
-    "after_end_marker_below": "an end-of-article heading just below",
-    "first_pass": "first reading of the line",
-    "around_first_pass_mean": "clutter around it",
-    "around_first_pass_min": "clutter next to it",
-    "prev_first_pass": "line above read as clutter",
-    "next_first_pass": "line below read as clutter",
+READABLE: dict[str, tuple[str | None, str | None]] = {
+    "log_words": (None, "a short line"),
+    "is_prose": (None, "does not read as prose"),
+    "sentence_end": (None, "does not end as a sentence"),
+    "ends_colon": ("ends with a colon", None),
+    "ends_ellipsis": ("ends with an ellipsis", None),
+    "label_prefix": ("starts with a label (\u201cRead also:\u201d)", None),
+    "stopword_density": (None, "few common words"),
+    "punct_density": ("much punctuation", None),
+    "digit_density": ("many digits", None),
+    "capitalised_share": ("many capitalised words", None),
+    "contact": ("link, handle or e-mail", None),
+    "copyright": ("copyright notice", None),
+    "separator": ("separators (| \u00bb \u2022)", None),
+    "date_like": ("a date or time", None),
+    "heading_role": ("heading shape", None),
+    "cut_by_rules": ("cut by the rules as a menu or list", None),
+    "title_overlap": (None, "few words of the headline"),
+    "repeats_in_page": ("repeated in the page", None),
+    "corpus_recurrence": ("recurs in other sources", None),
+    "reader_address": ("addresses the reader", None),
+    "story_vocabulary": (None, "few of the story's words"),
+    "position": ("low on the page", "high on the page"),
+    "prose_before_share": ("after most of the story", "before most of the story"),
+    "in_main_run": (None, "outside the main run of prose"),
+    "lines_from_main_run": ("far from the main run of prose", None),
+    "words_vs_page_median": (None, "shorter than the page's paragraphs"),
+    "prev_prose": (None, "line above is not prose"),
+    "next_prose": (None, "line below is not prose"),
+    "prev_log_words": (None, "short line above"),
+    "next_log_words": (None, "short line below"),
+    "around_prose_share": (None, "little prose around it"),
+    "around_short_title_lines": ("headline-like lines around it", None),
+    "around_removed_chrome": ("site chrome around it", None),
+    "around_removed_after_end": ("end-of-article material around it", None),
+    "around_removed_outside": ("menus or lists around it", None),
+    "after_end_marker_below": ("an end-of-article heading just below", None),
+    "first_pass": (None, "first reading of the line"),
+    "around_first_pass_mean": (None, "clutter around it"),
+    "around_first_pass_min": (None, "clutter next to it"),
+    "prev_first_pass": (None, "line above read as clutter"),
+    "next_first_pass": (None, "line below read as clutter"),
 }
-"""How the audit trail names a feature."""
+"""How the audit trail names a feature, as (when the line's value is high, when it is low).
+None where that side is no reason a reader would accept: features that move together (a line's
+length and its length against the page's paragraphs) can weigh against a line on a side that
+only makes sense beside the other, and naming them would state the opposite of what a curator
+sees ("reads as prose" as a reason for clutter)."""
 
 
 def looks_like_a_whole_page(lines: Sequence[Line]) -> bool:
@@ -544,9 +548,17 @@ def judge(
 
 
 def reasons(model: LineModel, first: np.ndarray, x2: np.ndarray) -> str:
-    """The two features of the line that weighed most against it, and its neighbours' verdict
-    when that weighed more than the line's own reading."""
-    against = [READABLE[model.first.names[k]] for k in np.argsort(first)[:2] if first[k] < 0]
+    """The two features of the line that weighed most against it, in words that fit the
+    line's side of each (``READABLE``), and its neighbours' verdict when that weighed more
+    than the line's own reading."""
+    against: list[str] = []
+    for k in np.argsort(first):
+        if first[k] >= 0 or len(against) == 2:
+            break
+        high, low = READABLE[model.first.names[k]]
+        phrase = high if first[k] * model.first.coef[k] > 0 else low  # the value's side
+        if phrase:
+            against.append(phrase)
     second = model.second.contributions(x2[None, :])[0]
     own = second[model.second.names.index("first_pass")]
     around = min(

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+import pytest
+
 from build_digest import linemodel
 from build_digest.clean import CleanConfig, clean_all
 from build_digest.models import RemovalRule, Role, SourceDocument, SourceKind
@@ -58,6 +61,25 @@ def test_teasers_below_the_story_are_removed_by_the_model_with_its_reasons():
     # The audit trail names the weightiest reasons in words, with the model's score.
     assert all(r.reason.startswith("read as clutter by the line model (score 0.") for r in by_model)
     assert any("ellipsis" in r.reason or "clutter around it" in r.reason for r in by_model)
+
+
+@pytest.mark.parametrize(
+    ("feature", "phrase"),
+    [
+        ("sentence_end", "does not end as a sentence"),  # weighs for a line when it is 1
+        ("capitalised_share", "many capitalised words"),  # weighs against a line when high
+        ("prose_before_share", "after most of the story"),
+    ],
+)
+def test_a_reason_says_which_side_of_a_feature_the_line_is_on(feature, phrase):
+    """A feature weighing against a line is named for the line's own side of it: a line that
+    lacks a full stop "does not end as a sentence" (it used to read "ends as a sentence")."""
+    model = linemodel.load()
+    k = model.first.names.index(feature)
+    against = np.zeros(len(model.first.names))
+    against[k] = -1.0  # this feature alone weighed against the line
+    neutral_neighbours = model.second.mean  # the second pass adds nothing
+    assert linemodel.reasons(model, against, neutral_neighbours) == phrase
 
 
 def test_the_rules_alone_keep_those_teasers():
