@@ -64,3 +64,12 @@ def test_a_headline_derived_from_an_unspaced_script_ends_at_a_clause_not_mid_wor
     article = clean_all([doc("\n\n".join(paragraphs))])[0]
     assert article.title_source is TitleSource.DERIVED
     assert article.title == headline
+
+
+@pytest.mark.parametrize("lead", ["战" * 20000, "ก" * 20000, "a" * 20000 + ", b" * 2000])
+def test_a_headline_derived_from_a_lead_of_hostile_length_stays_a_headline(lead):
+    """One 20,000-character line, no headline: the derived headline is searched for in the
+    lead's first characters only (it took 25 s per source when every end was tried)."""
+    article = clean_all([doc(lead)])[0]
+    assert article.title_source is TitleSource.DERIVED
+    assert 0 < len(article.title) <= 400
