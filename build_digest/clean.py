@@ -156,7 +156,7 @@ class CleanConfig:
 
 def is_prose(text: str, words: int | None = None) -> bool:
     """A line that reads like article prose rather than a link, label or headline
-    (``words``: its word count, when the caller has counted them its own way)."""
+    (``words``: its word count, when the caller has already counted it)."""
     n = word_count(text) if words is None else words
     return n >= 20 or (n >= 8 and bool(SENTENCE_END.search(text)))
 

@@ -537,11 +537,7 @@ def judge(
             if probability[row] >= model.restore_from:
                 line.removed_by, line.detail = None, ""
                 if line.role is None:
-                    line.role = (
-                        Role.PARAGRAPH
-                        if is_prose(line.text, word_count(line.text))
-                        else Role.HEADING
-                    )
+                    line.role = Role.PARAGRAPH if is_prose(line.text) else Role.HEADING
         elif probability[row] < model.drop_below:
             line.removed_by = RemovalRule.LINE_MODEL
             line.detail = f"{probability[row]:.2f}: {reasons(model, contributions[row], x2[row])}"
