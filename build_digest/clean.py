@@ -8,7 +8,8 @@ The cascade, in the order ``clean_document`` runs it (each step's reason is in i
    with a comment or view count;
 3. corpus evidence: a short line that recurs in several unrelated sources is chrome;
 4. the article's end: after an end marker ("Related", "Comments", "About the author")
-   that follows most of the text, nothing but attribution is kept;
+   that follows most of the text, nothing but attribution is kept; a readers' comment
+   thread below the story ("joetoronto says:" three times or more) goes whole;
 5. tail link lists: after "Similar Articles", "Most Popular" and the like, headline lists go;
 6. wire dateline and headline: ``LASHIO, Myanmar, Dec 15 (Reuters) -`` becomes a ``Wire``
    record; the title is the stated one, else the first line, else derived from the lead;
@@ -52,7 +53,7 @@ from .models import (
     Wire,
 )
 from .text import word_count
-from .vocabulary import CHROME_LINE, END_MARKER, TAIL_MARKER
+from .vocabulary import CHROME_LINE, COMMENTS_HEADING, END_MARKER, TAIL_MARKER
 
 # --- 1. stray HTML -----------------------------------------------------------------
 log = logging.getLogger(__name__)
@@ -76,6 +77,39 @@ _BREADCRUMB_SEP = re.compile(r"\s*(?:\||>|»|›|/|·|•|→|::)\s*")
 END_MIN_WORDS = 150
 # "Vikings come back to beat the Broncos (145)": a headline list with comment counts.
 _COUNTED_LINK = re.compile(r"^[^.!?]{10,160}\s\(\d{1,6}\)$")
+
+# --- 4. comment threads ------------------------------------------------------------
+# A comment system heads each comment with the commenter's name and a speech verb, alone
+# on a line: "joetoronto says:", "Anhora sagt:". Present tense only, or a past tense with
+# the comment's time ("Alex on September 17, 2018 at 6:34 am said:"): an article that
+# introduces a quote on a line of its own writes "The commander said:".
+_SAYS = (
+    r"(?:says|writes|sagt|schreibt|dit|écrit|dice|escribe|diz|escreve|zegt|schrijft|scrive"
+    r"|pisze)"
+)
+_SAID = (
+    r"(?:said|wrote|schrieb|a dit|a écrit|dijo|escribió|disse|escreveu|zei|schreef|ha detto"
+    r"|ha scritto|napisał)"
+)
+_CLOCK = r"\b\d{1,2}[:.h]\d\d\b"
+_AGO = (
+    r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|\b(?:vor|hace|il y a|há)\s+\d+\s+\w+"
+)
+_COMMENT_TIME = re.compile(rf"{_AGO}|{_CLOCK}", re.I)
+_COMMENT_HEADER = re.compile(
+    rf"^(?P<who>[^.!?]{{1,80}}?)\s+(?:(?P<says>{_SAYS})|{_SAID})\s*:$", re.I
+)
+MAX_COMMENTER_WORDS = 4
+"""A commenter's name or handle: "Catherine (GiveWell)", "Daniel Lemire", "Ti Kim"."""
+MAX_COMMENT_TIME_WORDS = 8
+"""A comment's time line: "2 days ago at 07:52 am", "06.01.2020 um 9:16"."""
+MIN_THREAD_HEADERS = 3
+"""Comments counted before a page is said to carry a thread: one or two "X says:" lines
+are within what an interview or a listicle might print."""
+THREAD_HEADING_REACH = 6
+"""Lines between a "Comments" heading and its first comment ("Top Rated Comments",
+"(View all)", the commenter's name) still read as one thread."""
 
 # --- 6. labels ---------------------------------------------------------------------
 _DATELINE_WORDS = re.compile(
@@ -380,6 +414,7 @@ def run_cascade(doc: SourceDocument, config: CleanConfig, recurring: Mapping[str
     kept = [ln for ln in lines if ln.text]
     _apply_chrome_rules(kept, config, recurring)
     _cut_after_end_marker(kept)
+    _cut_comment_thread(kept)
     _cut_tail_lists(kept)
     wire = _take_wire_dateline(kept)
     title = _pick_title(doc, kept)
@@ -510,6 +545,74 @@ def _cut_after_end_marker(lines: list[Line]) -> None:
                 if later is ln or not _ATTRIBUTION.match(later.text):
                     later.removed_by = later.removed_by or RemovalRule.AFTER_END
             return
+
+
+def _is_comment_header(text: str) -> bool:
+    """Whether a line heads a comment: "joetoronto says:", "Al on 17 May 2018 at 6:34 am said:"."""
+    match = _COMMENT_HEADER.match(text)
+    if not match:
+        return False
+    timed = bool(_COMMENT_TIME.search(text) or DATE_IN_LINE.search(text))
+    if match.group("says"):
+        return timed or len(match.group("who").split()) <= MAX_COMMENTER_WORDS
+    return timed
+
+
+def _is_comment_time(text: str) -> bool:
+    """Whether a line is a comment's time and little else: "3 hours ago", "14/04/2020 3:00 pm"."""
+    return len(text.split()) <= MAX_COMMENT_TIME_WORDS and bool(_COMMENT_TIME.search(text))
+
+
+def _is_comments_heading(text: str) -> bool:
+    """Whether a line heads comments: "Comments", "[ 167 comments ]", "34 responses to “…”"."""
+    return bool(COMMENTS_HEADING.match(text.strip(" :|-–—•·*#[]()")))
+
+
+def _thread_start(texts: Sequence[str]) -> tuple[int, int] | None:
+    """Where a comment thread starts, and how many comments it shows, if the page has one."""
+    headers = [i for i, t in enumerate(texts) if _is_comment_header(t)]
+    if len(headers) >= MIN_THREAD_HEADERS:
+        start, comments = headers[0], len(headers)
+    else:
+        times = [i for i, t in enumerate(texts) if _is_comment_time(t)]
+        for i, t in enumerate(texts):
+            below = bisect.bisect_right(times, i)
+            if (
+                len(times) - below >= MIN_THREAD_HEADERS
+                and times[below] - i <= THREAD_HEADING_REACH
+                and _is_comments_heading(t)
+            ):
+                start, comments = i, len(times) - below
+                break
+        else:
+            return None
+    while start > 0 and _is_comments_heading(texts[start - 1]):
+        start -= 1
+    return start, comments
+
+
+def _cut_comment_thread(lines: list[Line]) -> None:
+    """Cut a readers' comment thread below the story, found by its shape.
+
+    An end marker ("Comments") alone is not trusted when more prose follows it than
+    precedes it (``_cut_after_end_marker``), yet a thread is often longer than the story.
+    Its shape settles it: at least MIN_THREAD_HEADERS comments headed "X says:", or a
+    comments heading followed by that many comment time lines ("2 days ago at 07:52 am").
+    The thread must start after the story's first paragraph of prose; from there to the
+    end of the page nothing belongs to the story.
+    """
+    live = [ln for ln in lines if not ln.removed_by or ln.removed_by is RemovalRule.CHROME_PHRASE]
+    found = _thread_start([ln.text.strip() for ln in live])
+    if found is None:
+        return
+    start, comments = found
+    if not any(
+        not ln.removed_by and word_count(ln.text) >= 25 and is_prose(ln.text) for ln in live[:start]
+    ):
+        return
+    for ln in live[start:]:
+        ln.removed_by = RemovalRule.COMMENT_THREAD
+        ln.detail = str(comments)
 
 
 def _cut_tail_lists(lines: list[Line]) -> None:

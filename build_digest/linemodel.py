@@ -78,7 +78,7 @@ RULE_GROUPS = {
         RemovalRule.CORPUS_CHROME,
         RemovalRule.REPEATED_TITLE,
     },
-    "after_end": {RemovalRule.AFTER_END, RemovalRule.TAIL_LIST},
+    "after_end": {RemovalRule.AFTER_END, RemovalRule.TAIL_LIST, RemovalRule.COMMENT_THREAD},
     "outside": {RemovalRule.OUTSIDE_BODY, RemovalRule.LINK_LIST},
 }
 """The rules' verdicts, grouped as the model sees them on a neighbouring line."""

@@ -137,6 +137,7 @@ class RemovalRule(StrEnum):
     CORPUS_CHROME = "corpus-chrome"
     AFTER_END = "after-end"
     TAIL_LIST = "tail-list"
+    COMMENT_THREAD = "comment-thread"
     REPEATED_TITLE = "repeated-title"
     OUTSIDE_BODY = "outside-body"
     LINK_LIST = "link-list"
@@ -156,6 +157,7 @@ REMOVAL_WORDING = {
     RemovalRule.CORPUS_CHROME: "recurs in {detail} sources (corpus chrome)",
     RemovalRule.AFTER_END: "after the end of the article (related links, tags, comments)",
     RemovalRule.TAIL_LIST: "link list after a 'related/popular' heading",
+    RemovalRule.COMMENT_THREAD: "a readers' comment thread below the story ({detail} comments)",
     RemovalRule.REPEATED_TITLE: "repeated title",
     RemovalRule.OUTSIDE_BODY: "outside the article body (menu, list or footer)",
     RemovalRule.LINK_LIST: "list of short links inside the page",

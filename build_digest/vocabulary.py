@@ -52,6 +52,8 @@ COMMENTS = (
     r"comments are closed",
     r"join the (?:discussion|conversation)",
     r"view the discussion thread\.?",
+    r"(?:top|best|most|all) (?:rated |recent |popular |reader )?comments",
+    r"""(?:\d+|one) (?:comments?|responses?|replies|thoughts?) (?:to|on) [“"'‘«„].{1,200}""",
 )
 
 SHARE_PROMPTS = (
@@ -152,3 +154,4 @@ CHROME_LINE = whole_line(
 )
 TAIL_MARKER = whole_line(OTHER_STORIES, READ_MORE)
 END_MARKER = whole_line(OTHER_STORIES, COMMENTS, ARTICLE_END, SHARE_PROMPTS)
+COMMENTS_HEADING = whole_line(COMMENTS)

@@ -198,3 +198,57 @@ def test_a_source_that_is_only_chrome_is_rejected_with_a_reason_and_the_rest_is_
     assert [(r.path, r.reason) for r in rejections] == [
         ("chrome.txt", "no article text left after cleaning (only site chrome, markup or metadata)")
     ]
+
+
+STORY = (
+    "Fighting spread to three more townships in northern Shan State on Tuesday, residents"
+    " said, as the alliance pressed its offensive along the road to the border.\n\n"
+    "The military said it had lost contact with several outposts near the town, and aid"
+    " groups said thousands of people had fled towards the Chinese frontier overnight.\n\n"
+    "Officials in the state capital said the road had been closed since the weekend, cutting"
+    " off the trade that the border towns depend on for food, fuel and medicine.\n\n"
+    "Neither side gave figures for the dead or wounded, and the reports could not be checked"
+    " independently because telephone and internet lines to the area have been cut.\n\n"
+)
+
+
+def test_a_comment_thread_longer_than_the_story_is_cut_by_its_shape():
+    comments = "".join(
+        f"{name} says:\n\nI have followed this for months and the reporting here is the only"
+        f" place that explains what is happening on the ground, thank you for it.\n\nReply\n\n"
+        for name in ("thelastfan", "joe toronto", "Ti Kim", "Daniel Lemire")
+    )
+    article = clean_document(doc("34 Comments\n\n" + STORY + "34 Comments\n\n" + comments))
+    assert "Fighting spread to three more townships" in article.body_text
+    assert "reporting here is the only place" not in article.body_text
+    thread = [r for r in article.removed if r.rule.value == "comment-thread"]
+    assert thread[0].text == "34 Comments" and thread[1].text == "thelastfan says:"
+    assert thread[0].reason == "a readers' comment thread below the story (4 comments)"
+
+
+def test_comments_dated_in_their_header_or_under_a_comments_heading_are_a_thread():
+    dated = "".join(
+        f"Reader {n} on September {n}, 2018 at 4:4{n} pm said:\n\nA long reply that reads"
+        f" like prose, with a full stop at the end of it, as comments usually do.\n\n"
+        for n in range(1, 4)
+    )
+    timed = "[ 167 comments ]\n\nTop Rated Comments\n\n(View all)\n\n" + "".join(
+        f"Woyzeck{n}\n{n} days ago at 07:5{n} am\nIt is good to see this finally reported in"
+        f" full, and I hope the coverage continues as the fighting goes on.\nRating: 3{n} Votes\n"
+        for n in range(1, 4)
+    )
+    for thread in (dated, timed):
+        article = clean_document(doc(STORY + thread))
+        assert "fled towards the Chinese frontier overnight" in article.body_text
+        assert "A long reply" not in article.body_text
+        assert "good to see this finally" not in article.body_text
+
+
+def test_quotes_introduced_on_their_own_line_are_not_a_comment_thread():
+    quotes = "".join(
+        f"The {who} said:\n\n“We will not give up the town, whatever it costs us, and we ask the"
+        f" world to hear what is happening here.”\n\n"
+        for who in ("commander", "spokesman", "governor")
+    )
+    article = clean_document(doc(STORY + quotes))
+    assert article.body_text.count("We will not give up the town") == 3
