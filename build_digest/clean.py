@@ -18,6 +18,9 @@ The cascade, in the order ``clean_document`` runs it (each step's reason is in i
    lines with the most prose wins, so that navigation above and footers below a copied
    whole page are cut (the body-text extraction idea of Finn et al., on lines);
 9. body: paragraphs, section headings, and runs of short lines that are link lists.
+   (Then, on copied pages, the line model of ``linemodel.py`` has its say.)
+10. repeated text: a kept line that the page already shows elsewhere (the story again as
+    one line, a pull quote printed twice) goes, the longer copy first.
 
 Why our own code: jusText (the library for this) scores 0.76 F1 on the copied-text
 benchmark in ``shared/evaldata``; it classifies lines one by one and has no notion
@@ -110,6 +113,21 @@ are within what an interview or a listicle might print."""
 THREAD_HEADING_REACH = 6
 """Lines between a "Comments" heading and its first comment ("Top Rated Comments",
 "(View all)", the commenter's name) still read as one thread."""
+
+# --- 10. repeated text -------------------------------------------------------------
+REPEAT_GRAM = 4
+REPEAT_SHARE = 0.8
+"""Share of a line's word 4-grams found in other lines of the page that makes it a copy.
+The story run together as one line shares all but the 4-grams spanning its paragraph breaks
+(about 0.93 for paragraphs of 40 words); two paragraphs of one story share next to none."""
+MAX_SINGLE_SOURCE = 0.5
+"""A copy runs several lines together: when one line holds more than half of it, the two
+are variants of each other (a recipe's steps, a quote set out again), not a copy."""
+MIN_REPEAT_SHINGLES = 5
+"""Lines of under eight words are left to the other rules."""
+MAX_GRAM_HOLDERS = 20
+"""A 4-gram in more lines than this is template text, not a sign of one line's copy."""
+_WORD = re.compile(r"\w+")
 
 # --- 6. labels ---------------------------------------------------------------------
 _DATELINE_WORDS = re.compile(
@@ -440,6 +458,7 @@ def clean_document(
     cascade = run_cascade(doc, config, recurring)
     if cascade.page_copy and config.line_model:
         linemodel.judge(cascade.lines, cascade.title, recurring)
+    drop_repeated_text(cascade.lines)
     title, wire, removed = cascade.title, cascade.wire, cascade.removed
     blocks = [Block(Role.TITLE, title)] if title else []
     if wire:
@@ -456,6 +475,50 @@ def clean_document(
     if not title:
         title, title_source = derived_title(doc, blocks), TitleSource.DERIVED
     return CleanedArticle(doc, title, tuple(blocks), tuple(removed), title_source, wire)
+
+
+def drop_repeated_text(lines: Sequence[Line]) -> None:
+    """Remove a kept line that runs other kept lines together: the whole story again as one
+    line (a page's structured data, its print or app copy).
+
+    A line goes when REPEAT_SHARE of its word 4-grams are in other kept lines and no one of
+    them holds more than MAX_SINGLE_SOURCE of it, longest first, so the run-together copy
+    goes and the paragraphs stay. A line that repeats one other line (a question put to
+    each interviewee, a recipe's step, a pull quote) is printed twice by design, and stays.
+    """
+    copies: defaultdict[str, list[Line]] = defaultdict(list)
+    for ln in lines:
+        if not ln.removed_by and ln.role is not None and ln.role is not Role.TITLE:
+            copies[normalise_line(ln.text)].append(ln)
+    grams = {key: set(_shingles(key)) for key in copies}
+    holders: defaultdict[tuple[str, ...], set[str]] = defaultdict(set)
+    for key, key_grams in grams.items():
+        for gram in key_grams:
+            holders[gram].add(key)
+    for key in sorted(grams, key=lambda k: (-len(grams[k]), k)):
+        own = grams[key]
+        if len(own) < MIN_REPEAT_SHINGLES:
+            continue
+        by_line: Counter[str] = Counter()
+        covered = 0
+        for gram in own:
+            others = holders[gram]
+            # A 4-gram in many lines is the page's template, no sign of a copy (and counting
+            # its holders for every line would cost the square of the lines).
+            if 1 < len(others) <= MAX_GRAM_HOLDERS:
+                covered += 1
+                by_line.update(others - {key})
+        largest = max(by_line.values(), default=0)
+        if covered >= REPEAT_SHARE * len(own) and largest <= MAX_SINGLE_SOURCE * len(own):
+            for gram in own:
+                holders[gram].discard(key)
+            for ln in copies[key]:
+                ln.removed_by, ln.detail = RemovalRule.REPEATED_TEXT, f"{covered / len(own):.0%}"
+
+
+def _shingles(line: str) -> Iterator[tuple[str, ...]]:
+    words = _WORD.findall(line.casefold())
+    return (tuple(words[i : i + REPEAT_GRAM]) for i in range(len(words) - REPEAT_GRAM + 1))
 
 
 def _take_wire_dateline(lines: list[Line]) -> Wire | None:

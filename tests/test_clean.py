@@ -252,3 +252,27 @@ def test_quotes_introduced_on_their_own_line_are_not_a_comment_thread():
     )
     article = clean_document(doc(STORY + quotes))
     assert article.body_text.count("We will not give up the town") == 3
+
+
+def test_the_story_run_together_again_as_one_line_is_removed_and_its_paragraphs_stay():
+    paragraphs = [p for p in STORY.split("\n\n") if p]
+    page = STORY + "Share this story\n\n" + " ".join(paragraphs) + "\n"
+    article = clean_document(doc(page))
+    body = [b.text for b in article.blocks if b.role is Role.PARAGRAPH]
+    assert body == paragraphs
+    (copy,) = [r for r in article.removed if r.rule.value == "repeated-text"]
+    assert copy.text == " ".join(paragraphs)
+    assert copy.reason.startswith("text the page already shows, run together")
+
+
+def test_a_line_printed_again_by_design_is_kept_every_time():
+    question = "What do you cook for yourself on a weekday evening when nobody else is home?"
+    answers = [
+        "Rice and fish curry, the way my grandmother made it in Mandalay, with plenty of lime.",
+        "Usually noodles, because they are quick, and I am tired after the night shift at work.",
+        "Whatever is left from lunch, warmed up, and a pot of green tea to finish the evening.",
+    ]
+    page = STORY + "".join(f"{question}\n\n{answer}\n\n" for answer in answers)
+    article = clean_document(doc(page))
+    assert article.body_text.count(question) == 3
+    assert not [r for r in article.removed if r.rule.value == "repeated-text"]
