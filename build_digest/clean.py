@@ -147,6 +147,24 @@ _CAPTION_CUE = re.compile(
     r" photo|photo:|caption:|this (?:photo|picture|image) (?:shows|taken))",
     re.I,
 )
+# A caption that ends with its own credit: "… in Madrid. (Manu Fernandez/AP)", "(AP Photo/Alan
+# Diaz, File)", "© Reuters / David Mercado", "Jaafar ASHTIYEH / AFP", "(Image: GETTY )",
+# "Credit: ESA". A story's paragraph ends with a full stop or a quote, not with whose picture
+# it is.
+_PHOTO_AGENCY = (
+    r"(?:AP|AFP|Reuters|EPA(?:-EFE)?|Getty(?: Images)?|Xinhua|Bloomberg|Shutterstock|Anadolu|dpa"
+    r"|Sipa|PA|IANS|PTI|ANI|Yonhap|Kyodo|TASS|Sputnik|Alamy|iStock|NurPhoto)"
+)
+_TRAILING_CREDIT = re.compile(
+    r"(?:\((?=[^()]*(?:\b(?:photos?|images?|pictures?|credit|file)\b|©|[A-Z][\w.'’ -]*/\s*[A-Z]"
+    rf"|\bvia {_PHOTO_AGENCY}\b))[^()]{{2,80}}\)"
+    r"|©\s*[^.©]{2,60}"
+    rf"|\b{_PHOTO_AGENCY}\s*/\s*[\w .'’-]{{2,40}}"
+    rf"|[\w.'’-]+(?: [\w.'’-]+){{0,3}}\s*/\s*{_PHOTO_AGENCY}"
+    r"|\b(?:photo(?:graph)?|image|picture|credit|foto|bild)s?(?: credit)?\s*[:：]\s*"
+    r"[^.:]{2,60})\.?\s*$",
+    re.I,
+)
 _ATTRIBUTION = re.compile(
     r"^\(?(?:with inputs? from|additional reporting|reporting by|editing by|edited by|written"
     r" by|compiled by|writing by|(?:this|the) (?:story|article|report) "
@@ -777,6 +795,8 @@ def _classify_furniture(live: list[Line]) -> None:
         n = word_count(text)
         if _CREDIT.match(text) and n <= CREDIT_MAX_WORDS:
             ln.role = Role.CREDIT
+        elif n <= CAPTION_MAX_WORDS and _TRAILING_CREDIT.search(text):
+            ln.role = Role.CAPTION
         elif n <= DATELINE_MAX_WORDS and (
             _DATELINE_WORDS.match(text) or (DATE_IN_LINE.search(text) and not is_prose(text))
         ):

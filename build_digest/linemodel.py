@@ -244,7 +244,9 @@ def features(
     )
     prose_lengths = sorted(w for w, p in zip(words, prose, strict=True) if p) or [1]
     median = prose_lengths[len(prose_lengths) // 2]
-    first_after_end = next((i for i, flag in enumerate(groups["after_end"]) if flag), n)
+    # Where the rules saw the article end; a page without such a line has no marker below
+    # any line (defaulting to the page's end made its last six lines look followed by one).
+    first_after_end = next((i for i, flag in enumerate(groups["after_end"]) if flag), -1)
     judged = [
         i
         for i, ln in enumerate(lines)

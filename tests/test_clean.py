@@ -276,3 +276,31 @@ def test_a_line_printed_again_by_design_is_kept_every_time():
     article = clean_document(doc(page))
     assert article.body_text.count(question) == 3
     assert not [r for r in article.removed if r.rule.value == "repeated-text"]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "Displaced families wait near Lashio, Myanmar, Tuesday, Nov. 14, 2023. (AP Photo/Stringer)",
+        "Smoke rises over the town after the attack on Monday. © Reuters / Stringer",
+        "Soldiers of the alliance stand guard at a checkpoint near the border. Photo: AFP",
+        "A damaged bridge on the road to the border town, seen from a hill (Image: GETTY )",
+    ],
+)
+def test_a_caption_that_ends_with_its_credit_is_a_caption_not_a_paragraph(caption):
+    article = clean_document(doc(STORY + caption + "\n\n" + STORY.split("\n\n")[0] + "\n"))
+    assert roles(article, Role.CAPTION) == [caption]
+    assert caption not in article.body_text
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "He said the photo was taken in Lashio on the morning the town fell to the alliance.",
+        "The statement was posted on the army's channel and shared widely (via Telegram).",
+        "Rice prices rose by a third since October, the trade ministry said (source: Reuters).",
+    ],
+)
+def test_a_paragraph_that_mentions_a_photo_or_a_source_stays_a_paragraph(paragraph):
+    article = clean_document(doc(STORY + paragraph + "\n"))
+    assert paragraph in article.body_text
