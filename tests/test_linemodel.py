@@ -146,3 +146,14 @@ def test_an_article_pasted_without_page_furniture_is_left_to_the_rules():
     with_model = clean_all([doc(text)])[0]
     rules_only = clean_all([doc(text)], CleanConfig(line_model=False))[0]
     assert with_model.blocks == rules_only.blocks
+
+
+def test_no_line_is_said_to_have_an_end_marker_below_on_a_page_without_one():
+    from build_digest.clean import run_cascade
+
+    text = page_with_teasers().replace("Comments (12)", "").replace("More on this", "")
+    cascade = run_cascade(doc(text), CleanConfig(), {})
+    assert not any(ln.removed_by is RemovalRule.AFTER_END for ln in cascade.lines)
+    _, x = linemodel.features(cascade.lines, cascade.title, {})
+    below = x[:, linemodel.FEATURES.index("after_end_marker_below")]
+    assert not below.any()
