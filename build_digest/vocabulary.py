@@ -134,6 +134,22 @@ PAGE_LABELS = (
 """Counters and labels a page prints around a story."""
 
 
+CONSENT_NOTICE = re.compile(
+    r"^(?:(?:this|our) (?:web ?)?site (?:uses|is using) cookies"
+    r"|we(?: and our (?:partners|vendors))? use cookies"
+    r"|by (?:continuing|using|clicking)\b.{0,60}\b(?:cookies|site|website)\b"
+    r"|(?:strictly )?(?:necessary|functional|analytics?|performance|marketing|advertising"
+    r"|third-party) cookies (?:are|help|allow|collect|may|is)\b"
+    r"|any cookies that"
+    r"|diese (?:web)?seite (?:verwendet|nutzt) cookies|wir (?:verwenden|nutzen) cookies"
+    r"|ce site utilise des cookies|nous utilisons des cookies"
+    r"|(?:este (?:sitio|sitio web|portal)|esta web) utiliza cookies|utilizamos cookies"
+    r"|questo sito (?:utilizza|usa) (?:i )?cookie|utilizziamo (?:i )?cookie)",
+    re.I,
+)
+"""The opening of a cookie or consent notice, which runs to any length: the whole line goes."""
+
+
 def whole_line(*groups: tuple[str, ...]) -> re.Pattern[str]:
     """One case-insensitive pattern matching a line that is exactly one of the phrases."""
     return re.compile(r"^(?:" + "|".join(p for group in groups for p in group) + r")$", re.I)

@@ -304,3 +304,30 @@ def test_a_caption_that_ends_with_its_credit_is_a_caption_not_a_paragraph(captio
 def test_a_paragraph_that_mentions_a_photo_or_a_source_stays_a_paragraph(paragraph):
     article = clean_document(doc(STORY + paragraph + "\n"))
     assert paragraph in article.body_text
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "This website uses cookies to improve your experience while you navigate through the"
+        " website. Out of these cookies, the cookies that are categorized as necessary are stored"
+        " on your browser as they are essential for the working of basic functionalities.",
+        "Wir verwenden Cookies, um Inhalte und Anzeigen zu personalisieren und die Zugriffe auf"
+        " unsere Website zu analysieren. Mit der weiteren Nutzung stimmen Sie dem zu.",
+        "By continuing to use this site you agree to our use of cookies and similar technologies"
+        " as described in our privacy policy, which you can change at any time.",
+    ],
+)
+def test_a_cookie_notice_of_any_length_is_removed_as_chrome(notice):
+    article = clean_document(doc(STORY + notice + "\n"))
+    assert notice not in article.body_text
+    assert [r.reason for r in article.removed if r.text == notice] == ["site chrome phrase"]
+
+
+def test_a_paragraph_about_cookies_in_the_news_stays():
+    paragraph = (
+        "Regulators said the site had used cookies to track readers without their consent, and"
+        " fined the company 40 million euros on Tuesday."
+    )
+    article = clean_document(doc(STORY + paragraph + "\n"))
+    assert paragraph in article.body_text
