@@ -496,8 +496,12 @@ def clean_document(
 
 
 def drop_repeated_text(lines: Sequence[Line]) -> None:
-    """Remove a kept line that runs other kept lines together: the whole story again as one
+    """Remove a kept line that repeats the line just above it or runs other kept lines
+    together: an image's alt text printed again as its caption, the whole story again as one
     line (a page's structured data, its print or app copy).
+
+    A line printed again right below itself goes (lines too short to be compared do not
+    part the two): one thing shown twice, not a refrain, which has something between.
 
     A line goes when REPEAT_SHARE of its word 4-grams are in other kept lines and no one of
     them holds more than MAX_SINGLE_SOURCE of it, longest first, so the run-together copy
@@ -505,9 +509,18 @@ def drop_repeated_text(lines: Sequence[Line]) -> None:
     each interviewee, a recipe's step, a pull quote) is printed twice by design, and stays.
     """
     copies: defaultdict[str, list[Line]] = defaultdict(list)
+    previous = ""
     for ln in lines:
-        if not ln.removed_by and ln.role is not None and ln.role is not Role.TITLE:
-            copies[normalise_line(ln.text)].append(ln)
+        if ln.removed_by or ln.role in (None, Role.TITLE):
+            continue
+        key = normalise_line(ln.text)
+        if len(key.split()) - REPEAT_GRAM + 1 < MIN_REPEAT_SHINGLES:
+            continue  # short lines between two copies ("Image 1 of 8") do not part them
+        if key == previous:
+            ln.removed_by, ln.detail = RemovalRule.REPEATED_TEXT, "100%"
+        else:
+            copies[key].append(ln)
+        previous = key
     grams = {key: set(_shingles(key)) for key in copies}
     holders: defaultdict[tuple[str, ...], set[str]] = defaultdict(set)
     for key, key_grams in grams.items():

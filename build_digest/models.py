@@ -159,7 +159,7 @@ REMOVAL_WORDING = {
     RemovalRule.AFTER_END: "after the end of the article (related links, tags, comments)",
     RemovalRule.TAIL_LIST: "link list after a 'related/popular' heading",
     RemovalRule.COMMENT_THREAD: "a readers' comment thread below the story ({detail} comments)",
-    RemovalRule.REPEATED_TEXT: "text the page already shows, run together ({detail} of its words)",
+    RemovalRule.REPEATED_TEXT: "a copy of text the page already shows ({detail} of its words)",
     RemovalRule.REPEATED_TITLE: "repeated title",
     RemovalRule.OUTSIDE_BODY: "outside the article body (menu, list or footer)",
     RemovalRule.LINK_LIST: "list of short links inside the page",
