@@ -45,7 +45,7 @@ from build_digest import linemodel
 from build_digest.clean import (
     Cascade,
     CleanConfig,
-    drop_repeated_text,
+    finish,
     line_signature_counts,
     run_cascade,
 )
@@ -331,7 +331,7 @@ def story_text(copy: Copy, model: linemodel.LineModel | None) -> str:
     lines = [dataclasses.replace(ln) for ln in copy.cascade.lines]
     if model is not None:
         linemodel.judge(lines, copy.cascade.title, copy.recurring, model)
-    drop_repeated_text(lines)
+    finish(lines)
     kept = [ln.text for ln in lines if not ln.removed_by and ln.role is not None]
     return "\n".join([copy.cascade.title, *kept])
 

@@ -19,8 +19,10 @@ The cascade, in the order ``clean_document`` runs it (each step's reason is in i
    whole page are cut (the body-text extraction idea of Finn et al., on lines);
 9. body: paragraphs, section headings, and runs of short lines that are link lists.
    (Then, on copied pages, the line model of ``linemodel.py`` has its say.)
-10. repeated text: a kept line that the page already shows elsewhere (the story again as
-    one line, a pull quote printed twice) goes, the longer copy first.
+10. other articles: three or more article headers (headline, then a date) after the page's
+    first paragraph are teasers of other articles, cut with their summaries;
+11. repeated text: a kept line printed again right below itself, or one that runs other
+    kept lines together (the story again as one line), goes.
 
 Why our own code: jusText (the library for this) scores 0.76 F1 on the copied-text
 benchmark in ``shared/evaldata``; it classifies lines one by one and has no notion
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import bisect
 import html
+import itertools
 import logging
 import re
 import sys
@@ -110,6 +113,13 @@ MAX_COMMENT_TIME_WORDS = 8
 MIN_THREAD_HEADERS = 3
 """Comments counted before a page is said to carry a thread: one or two "X says:" lines
 are within what an interview or a listicle might print."""
+MIN_OTHER_HEADERS = 3
+"""Article headers (headline, then a date within two lines) below the story that make a list
+of other articles: one or two may be the story's own sections."""
+MAX_TEASER_LINES = 3
+"""Lines a teaser's summary may run to between one header and the next; a live blog's
+entries, which also carry a headline and a date, run longer."""
+MAX_OTHER_HEADLINE_WORDS = 20
 THREAD_HEADING_REACH = 6
 """Lines between a "Comments" heading and its first comment ("Top Rated Comments",
 "(View all)", the commenter's name) still read as one thread."""
@@ -476,7 +486,7 @@ def clean_document(
     cascade = run_cascade(doc, config, recurring)
     if cascade.page_copy and config.line_model:
         linemodel.judge(cascade.lines, cascade.title, recurring)
-    drop_repeated_text(cascade.lines)
+    finish(cascade.lines)
     title, wire, removed = cascade.title, cascade.wire, cascade.removed
     blocks = [Block(Role.TITLE, title)] if title else []
     if wire:
@@ -493,6 +503,12 @@ def clean_document(
     if not title:
         title, title_source = derived_title(doc, blocks), TitleSource.DERIVED
     return CleanedArticle(doc, title, tuple(blocks), tuple(removed), title_source, wire)
+
+
+def finish(lines: Sequence[Line]) -> None:
+    """Steps 10 and 11, after the line model: what only the page as a whole shows."""
+    _cut_other_articles(lines)
+    drop_repeated_text(lines)
 
 
 def drop_repeated_text(lines: Sequence[Line]) -> None:
@@ -707,6 +723,63 @@ def _cut_comment_thread(lines: list[Line]) -> None:
     for ln in live[start:]:
         ln.removed_by = RemovalRule.COMMENT_THREAD
         ln.detail = str(comments)
+
+
+def _cut_other_articles(lines: Sequence[Line]) -> None:
+    """Cut the teasers of other articles on the page, found by their headers.
+
+    A page has one article header (headline, author, date); the same header again and again
+    after the page's first paragraph ("Surprise! Report claiming … / Becket Adams / Tuesday
+    November 19, 2019 / summary") is a list of other articles. At least MIN_OTHER_HEADERS
+    such headers, each with no more than MAX_TEASER_LINES lines of summary under it, go
+    from the first headline to the last summary.
+    """
+    live = [ln for ln in lines if not ln.removed_by]
+    first = next(
+        (
+            i
+            for i, ln in enumerate(live)
+            if ln.role is Role.PARAGRAPH and word_count(ln.text) >= 25 and is_prose(ln.text)
+        ),
+        None,
+    )
+    if first is None:
+        return
+    headers: list[tuple[int, int]] = []  # (headline, date line)
+    for i in range(first + 1, len(live)):
+        if live[i].role is not Role.DATELINE:
+            continue
+        for j in (i - 1, i - 2):
+            if (
+                j > first
+                and live[j].role in (Role.PARAGRAPH, Role.HEADING, Role.BYLINE)
+                and 3 <= word_count(live[j].text) <= MAX_OTHER_HEADLINE_WORDS
+                and not is_prose(live[j].text)
+                and not DATE_IN_LINE.search(live[j].text)
+            ):
+                headers.append((j, i))
+                break
+    runs: list[list[tuple[int, int]]] = []
+    for header in headers:
+        if runs and header[0] - runs[-1][-1][1] - 1 <= MAX_TEASER_LINES:
+            runs[-1].append(header)
+        else:
+            runs.append([header])
+    for run in runs:
+        if len(run) < MIN_OTHER_HEADERS:
+            continue
+        # The last teaser's summary is as long as the others' at most: the line after its
+        # date may be the story's own lead when the teasers stand above it.
+        summaries = [live[d + 1 : h] for (_, d), (h, _) in itertools.pairwise(run)]
+        end = run[-1][1]
+        if all(summaries):
+            longest = max(word_count(ln.text) for summary in summaries for ln in summary)
+            for ln in live[end + 1 : end + 1 + min(map(len, summaries))]:
+                if word_count(ln.text) > longest:
+                    break
+                end += 1
+        for ln in live[run[0][0] : end + 1]:
+            ln.removed_by, ln.detail = RemovalRule.OTHER_ARTICLES, str(len(run))
 
 
 def _cut_tail_lists(lines: list[Line]) -> None:

@@ -139,6 +139,7 @@ class RemovalRule(StrEnum):
     TAIL_LIST = "tail-list"
     COMMENT_THREAD = "comment-thread"
     REPEATED_TEXT = "repeated-text"
+    OTHER_ARTICLES = "other-articles"
     REPEATED_TITLE = "repeated-title"
     OUTSIDE_BODY = "outside-body"
     LINK_LIST = "link-list"
@@ -159,6 +160,8 @@ REMOVAL_WORDING = {
     RemovalRule.AFTER_END: "after the end of the article (related links, tags, comments)",
     RemovalRule.TAIL_LIST: "link list after a 'related/popular' heading",
     RemovalRule.COMMENT_THREAD: "a readers' comment thread below the story ({detail} comments)",
+    RemovalRule.OTHER_ARTICLES: "teasers of other articles, each with its headline and date"
+    " ({detail} of them)",
     RemovalRule.REPEATED_TEXT: "a copy of text the page already shows ({detail} of its words)",
     RemovalRule.REPEATED_TITLE: "repeated title",
     RemovalRule.OUTSIDE_BODY: "outside the article body (menu, list or footer)",

@@ -340,3 +340,26 @@ def test_a_line_printed_again_right_below_keeps_only_its_first_copy():
     article = clean_document(doc(page))
     assert article.body_text.count(caption) == 1
     assert [r.rule.value for r in article.removed if r.text == caption] == ["repeated-text"] * 2
+
+
+def teasers(count: int) -> str:
+    return "".join(
+        f"Opinion number {n} on a different matter entirely\n\nAuthor Name{n}\n\n"
+        f"Tuesday November {n}, 2023\n\nA one-sentence summary of another writer's column about"
+        f" a subject that is not this story, number {n}.\n\n"
+        for n in range(1, count + 1)
+    )
+
+
+def test_teasers_of_other_articles_each_with_headline_and_date_are_cut():
+    article = clean_document(doc(STORY + teasers(4)))
+    assert "Neither side gave figures for the dead or wounded" in article.body_text
+    assert "another writer's column" not in article.body_text
+    assert "Opinion number" not in article.body_text
+    reasons = {r.reason for r in article.removed if r.rule.value == "other-articles"}
+    assert reasons == {"teasers of other articles, each with its headline and date (4 of them)"}
+
+
+def test_two_dated_sections_are_not_a_list_of_other_articles():
+    article = clean_document(doc(STORY + teasers(2)))
+    assert "another writer's column" in article.body_text
