@@ -766,7 +766,10 @@ def _cut_other_articles(lines: Sequence[Line]) -> None:
         else:
             runs.append([header])
     for run in runs:
-        if len(run) < MIN_OTHER_HEADERS:
+        timed = sum(bool(re.search(_CLOCK, live[d].text)) for _, d in run)
+        # A live blog's entries are dated to the minute ("5 January 2024, 14:32"); a list of
+        # other articles gives the day.
+        if len(run) < MIN_OTHER_HEADERS or timed * 2 > len(run):
             continue
         # The last teaser's summary is as long as the others' at most: the line after its
         # date may be the story's own lead when the teasers stand above it.

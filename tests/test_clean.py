@@ -363,3 +363,14 @@ def test_teasers_of_other_articles_each_with_headline_and_date_are_cut():
 def test_two_dated_sections_are_not_a_list_of_other_articles():
     article = clean_document(doc(STORY + teasers(2)))
     assert "another writer's column" in article.body_text
+
+
+def test_a_live_blog_whose_entries_carry_a_headline_and_a_time_keeps_them():
+    entries = "".join(
+        f"Update {n}: the alliance reports progress near the town\n\n5 January 2024, 1{n}:30\n\n"
+        f"Fighters said they had reached the outskirts of the town, entry number {n} of the"
+        f" live coverage.\n\n"
+        for n in range(1, 5)
+    )
+    article = clean_document(doc(STORY + entries))
+    assert article.body_text.count("live coverage") == 4
