@@ -113,31 +113,10 @@ MAX_COMMENT_TIME_WORDS = 8
 MIN_THREAD_HEADERS = 3
 """Comments counted before a page is said to carry a thread: one or two "X says:" lines
 are within what an interview or a listicle might print."""
-MIN_OTHER_HEADERS = 3
-"""Article headers (headline, then a date within two lines) below the story that make a list
-of other articles: one or two may be the story's own sections."""
-MAX_TEASER_LINES = 3
-"""Lines a teaser's summary may run to between one header and the next; a live blog's
-entries, which also carry a headline and a date, run longer."""
-MAX_OTHER_HEADLINE_WORDS = 20
 THREAD_HEADING_REACH = 6
 """Lines between a "Comments" heading and its first comment ("Top Rated Comments",
 "(View all)", the commenter's name) still read as one thread."""
 
-# --- 10. repeated text -------------------------------------------------------------
-REPEAT_GRAM = 4
-REPEAT_SHARE = 0.8
-"""Share of a line's word 4-grams found in other lines of the page that makes it a copy.
-The story run together as one line shares all but the 4-grams spanning its paragraph breaks
-(about 0.93 for paragraphs of 40 words); two paragraphs of one story share next to none."""
-MAX_SINGLE_SOURCE = 0.5
-"""A copy runs several lines together: when one line holds more than half of it, the two
-are variants of each other (a recipe's steps, a quote set out again), not a copy."""
-MIN_REPEAT_SHINGLES = 5
-"""Lines of under eight words are left to the other rules."""
-MAX_GRAM_HOLDERS = 20
-"""A 4-gram in more lines than this is template text, not a sign of one line's copy (and a
-line of them is compared with every other line: the comparison is kept for real copies)."""
 # --- 6. labels ---------------------------------------------------------------------
 _DATELINE_WORDS = re.compile(
     r"^(?:published|updated|posted|last updated|first published|date)\b:?", re.I
@@ -220,6 +199,30 @@ SENTENCE_END = re.compile(r"[.!?…。！？။។\"”’)\]]\s*$")
 """A line that ends a sentence (Burmese ends one with ။, Khmer with ។; Thai marks none)."""
 _HEADING_BAD_END = re.compile(r"[.,;:]\s*$")
 MIN_CUT_LINES = 3
+
+# --- 10. other articles ------------------------------------------------------------
+MIN_OTHER_HEADERS = 3
+"""Article headers (headline, then a date within two lines) after the first paragraph that
+make a list of other articles: one or two may be the story's own sections."""
+MAX_TEASER_LINES = 3
+"""Lines a teaser's summary may run to between one header and the next."""
+MAX_OTHER_HEADLINE_WORDS = 20
+"""A teaser's headline, like the story's (MAX_DERIVED_TITLE_WORDS), is a clause."""
+
+# --- 11. repeated text -------------------------------------------------------------
+REPEAT_GRAM = 4
+REPEAT_SHARE = 0.8
+"""Share of a line's word 4-grams found in other lines of the page that makes it a copy.
+The story run together as one line shares all but the 4-grams spanning its paragraph breaks
+(about 0.93 for paragraphs of 40 words); two paragraphs of one story share next to none."""
+MAX_SINGLE_SOURCE = 0.5
+"""A copy runs several lines together: when one line holds more than half of it, the two
+are variants of each other (a recipe's steps, a quote set out again), not a copy."""
+MIN_REPEAT_SHINGLES = 5
+"""Lines of under eight words are left to the other rules."""
+MAX_GRAM_HOLDERS = 20
+"""A 4-gram in more lines than this is template text, not a sign of one line's copy (and a
+line of them is compared with every other line: the comparison is kept for real copies)."""
 
 
 @dataclass(frozen=True)
