@@ -59,7 +59,14 @@ from .models import (
     Wire,
 )
 from .text import word_count
-from .vocabulary import CHROME_LINE, COMMENTS_HEADING, CONSENT_NOTICE, END_MARKER, TAIL_MARKER
+from .vocabulary import (
+    CHROME_LINE,
+    COMMENTS_HEADING,
+    CONSENT_NOTICE,
+    END_MARKER,
+    SITE_NOTICE,
+    TAIL_MARKER,
+)
 
 # --- 1. stray HTML -----------------------------------------------------------------
 log = logging.getLogger(__name__)
@@ -628,7 +635,11 @@ def _apply_chrome_rules(
     for position, ln in enumerate(lines):
         text = ln.text
         n = word_count(text)
-        if (n <= 15 and CHROME_LINE.match(text.strip(" :|-–—•·*#"))) or CONSENT_NOTICE.match(text):
+        if (
+            (n <= 15 and CHROME_LINE.match(text.strip(" :|-–—•·*#")))
+            or CONSENT_NOTICE.match(text)
+            or SITE_NOTICE.match(text)
+        ):
             ln.removed_by = RemovalRule.CHROME_PHRASE
         elif n <= 12 and _is_breadcrumb(text):
             ln.removed_by = RemovalRule.BREADCRUMB

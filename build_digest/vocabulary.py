@@ -68,6 +68,7 @@ SHARING = (
     r"(?:facebook|twitter|x|whatsapp|linkedin|telegram|reddit|pinterest|email|e-mail|print"
     r"|copy link|copy url|copied!?|flipboard|instagram|youtube|rss|messenger)",
     r"follow us(?: on .{1,40})?",
+    r"click to (?:share|email|print|tweet|pin)\b.{0,60}",  # WordPress: "… (Opens in new window)"
 )
 
 ARTICLE_END = (
@@ -148,6 +149,16 @@ CONSENT_NOTICE = re.compile(
     re.I,
 )
 """The opening of a cookie or consent notice, which runs to any length: the whole line goes."""
+
+SITE_NOTICE = re.compile(
+    r"^(?:this copy is for your personal,? non-commercial use only"
+    r"|we(?:'ve|’ve| have) detected (?:that )?you(?:'re|’re| are) (?:on|using)"
+    r"|you are using an? (?:outdated|unsupported|older) browser"
+    r"|your browser (?:is out of date|is not supported|does not support)"
+    r"|please (?:enable|turn on) javascript|javascript is (?:disabled|required))",
+    re.I,
+)
+"""The opening of a notice about the reader's browser or licence, of any length."""
 
 
 def whole_line(*groups: tuple[str, ...]) -> re.Pattern[str]:

@@ -374,3 +374,19 @@ def test_a_live_blog_whose_entries_carry_a_headline_and_a_time_keeps_them():
     )
     article = clean_document(doc(STORY + entries))
     assert article.body_text.count("live coverage") == 4
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "Click to share on Facebook (Opens in new window)",
+        "We've detected you are on Internet Explorer. For the best experience, please update to a"
+        " modern browser.",
+        "This copy is for your personal, non-commercial use only. To order presentation-ready"
+        " copies for distribution to your colleagues, clients or customers, use the order form.",
+    ],
+)
+def test_share_buttons_and_browser_or_licence_notices_are_removed_as_chrome(notice):
+    article = clean_document(doc(STORY + notice + "\n"))
+    assert notice not in article.body_text
+    assert [r.reason for r in article.removed if r.text == notice] == ["site chrome phrase"]
