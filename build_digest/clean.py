@@ -64,6 +64,8 @@ from .vocabulary import (
     COMMENTS_HEADING,
     CONSENT_NOTICE,
     END_MARKER,
+    LINK_OUT,
+    LINK_OUT_MAX_WORDS,
     SITE_NOTICE,
     TAIL_MARKER,
 )
@@ -639,6 +641,7 @@ def _apply_chrome_rules(
             (n <= 15 and CHROME_LINE.match(text.strip(" :|-–—•·*#")))
             or CONSENT_NOTICE.match(text)
             or SITE_NOTICE.match(text)
+            or (n <= LINK_OUT_MAX_WORDS and LINK_OUT.match(text))
         ):
             ln.removed_by = RemovalRule.CHROME_PHRASE
         elif n <= 12 and _is_breadcrumb(text):

@@ -390,3 +390,22 @@ def test_share_buttons_and_browser_or_licence_notices_are_removed_as_chrome(noti
     article = clean_document(doc(STORY + notice + "\n"))
     assert notice not in article.body_text
     assert [r.reason for r in article.removed if r.text == notice] == ["site chrome phrase"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also on rt.com Journalists threatened with arrest as the purge widens",
+        "Read more: Rebels seize the border town of Laukkai after a week of clashes",
+        "(Leggi anche su: I ribelli conquistano la città di confine)",
+    ],
+)
+def test_a_line_that_sends_the_reader_to_another_story_is_removed(line):
+    article = clean_document(doc(STORY + line + "\n\n" + STORY.split("\n\n")[1] + "\n"))
+    assert line not in article.body_text
+
+
+def test_a_sentence_that_opens_with_related_stays():
+    sentence = "Related to this, the ministry said it would reopen the border crossing next week."
+    article = clean_document(doc(STORY + sentence + "\n"))
+    assert sentence in article.body_text
