@@ -161,15 +161,17 @@ SITE_NOTICE = re.compile(
 """The opening of a notice about the reader's browser or licence, of any length."""
 
 LINK_OUT = re.compile(
-    r"^[(\[]?(?:(?:read also|see also|also read|also on \S+|leggi anche(?: su)?|lesen sie auch"
-    r"|lies auch|lire aussi|à lire aussi|lea también|lee también|veja também|leia também"
-    r"|zobacz też|czytaj też|lees ook)\b\s*[:\-–—»|]?"
+    r"^[(\[]?(?:(?:read also|see also|also read|leggi anche(?: su)?|lesen sie auch|lies auch"
+    r"|lire aussi|à lire aussi|lea también|lee también|veja também|leia também|zobacz też"
+    r"|czytaj też|lees ook)\b\s*[:\-–—»|]?"
+    r"|also on (?:\S+\.[a-z]{2,}\b|[^,:]{1,30}:)"
     r"|(?:related|recommended|read more|more on this|more)\s*[:\-–—»|])\s*\S",
     re.I,
 )
 """A line that sends the reader to another story ("Read also: …", "Also on rt.com …"): the
 words that open it, then the other story's headline. "Related" and "Read more" only with a
-colon or dash, as "Related to this, …" opens a sentence."""
+colon or dash, and "Also on" only with a site or a colon: "Related to this, …" and "Also on
+Saturday, …" open sentences."""
 LINK_OUT_MAX_WORDS = 40
 
 

@@ -405,7 +405,13 @@ def test_a_line_that_sends_the_reader_to_another_story_is_removed(line):
     assert line not in article.body_text
 
 
-def test_a_sentence_that_opens_with_related_stays():
-    sentence = "Related to this, the ministry said it would reopen the border crossing next week."
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Related to this, the ministry said it would reopen the border crossing next week.",
+        "Also on Saturday, a military spokesman said a convoy had been attacked near the town.",
+    ],
+)
+def test_a_sentence_that_opens_like_a_link_out_stays(sentence):
     article = clean_document(doc(STORY + sentence + "\n"))
     assert sentence in article.body_text
