@@ -90,6 +90,11 @@ _CODE_LINE = re.compile(
 # Whole-line phrases of site furniture: vocabulary.py (CHROME_LINE, TAIL_MARKER, END_MARKER).
 _BREADCRUMB_SEP = re.compile(r"\s*(?:\||>|»|›|/|·|•|→|::)\s*")
 END_MIN_WORDS = 150
+STORY_PARAGRAPH_WORDS = 25
+"""Words of prose that make a line a paragraph of a story, not a teaser or a menu entry: the
+end rules act only below one, and a list below the story ends at the next."""
+_MARKER_EDGES = " :|-–—•·*#"
+"""Punctuation around a marker line ("— Related —", "| Comments |") ignored when matching it."""
 # "Vikings come back to beat the Broncos (145)": a headline list with comment counts.
 _COUNTED_LINK = re.compile(r"^[^.!?]{10,160}\s\(\d{1,6}\)$")
 
@@ -638,7 +643,7 @@ def _apply_chrome_rules(
         text = ln.text
         n = word_count(text)
         if (
-            (n <= 15 and CHROME_LINE.match(text.strip(" :|-–—•·*#")))
+            (n <= 15 and CHROME_LINE.match(text.strip(_MARKER_EDGES)))
             or CONSENT_NOTICE.match(text)
             or SITE_NOTICE.match(text)
             or (n <= LINK_OUT_MAX_WORDS and LINK_OUT.match(text))
@@ -655,6 +660,11 @@ def _apply_chrome_rules(
             if sources >= config.chrome_min_sources:
                 ln.removed_by = RemovalRule.CORPUS_CHROME
                 ln.detail = str(sources)
+
+
+def _is_story_paragraph(text: str) -> bool:
+    """A line that reads as a paragraph of a story: prose of STORY_PARAGRAPH_WORDS or more."""
+    return word_count(text) >= STORY_PARAGRAPH_WORDS and is_prose(text)
 
 
 def _cut_after_end_marker(lines: list[Line]) -> None:
@@ -674,7 +684,7 @@ def _cut_after_end_marker(lines: list[Line]) -> None:
         before += prose_words[i]
         if (
             before >= END_MIN_WORDS
-            and END_MARKER.match(ln.text.strip(" :|-–—•·*#"))
+            and END_MARKER.match(ln.text.strip(_MARKER_EDGES))
             and total - before < before
         ):
             for later in live[i:]:
@@ -701,7 +711,7 @@ def _is_comment_time(text: str) -> bool:
 
 def _is_comments_heading(text: str) -> bool:
     """Whether a line heads comments: "Comments", "[ 167 comments ]", "34 responses to “…”"."""
-    return bool(COMMENTS_HEADING.match(text.strip(" :|-–—•·*#[]()")))
+    return bool(COMMENTS_HEADING.match(text.strip(_MARKER_EDGES + "[]()")))
 
 
 def _thread_start(texts: Sequence[str]) -> tuple[int, int] | None:
@@ -742,9 +752,7 @@ def _cut_comment_thread(lines: list[Line]) -> None:
     if found is None:
         return
     start, comments = found
-    if not any(
-        not ln.removed_by and word_count(ln.text) >= 25 and is_prose(ln.text) for ln in live[:start]
-    ):
+    if not any(not ln.removed_by and _is_story_paragraph(ln.text) for ln in live[:start]):
         return
     for ln in live[start:]:
         ln.removed_by = RemovalRule.COMMENT_THREAD
@@ -765,7 +773,7 @@ def _cut_other_articles(lines: Sequence[Line]) -> None:
         (
             i
             for i, ln in enumerate(live)
-            if ln.role is Role.PARAGRAPH and word_count(ln.text) >= 25 and is_prose(ln.text)
+            if ln.role is Role.PARAGRAPH and _is_story_paragraph(ln.text)
         ),
         None,
     )
@@ -820,15 +828,13 @@ def _cut_tail_lists(lines: list[Line]) -> None:
         if (
             prose_seen
             and ln.removed_by is RemovalRule.CHROME_PHRASE
-            and TAIL_MARKER.match(ln.text.strip(" :|-–—•·*#"))
+            and TAIL_MARKER.match(ln.text.strip(_MARKER_EDGES))
         ):
             cutting = True
             continue
-        prose_seen = prose_seen or (
-            not ln.removed_by and word_count(ln.text) >= 25 and is_prose(ln.text)
-        )
+        prose_seen = prose_seen or (not ln.removed_by and _is_story_paragraph(ln.text))
         if cutting:
-            if is_prose(ln.text) and word_count(ln.text) >= 25:
+            if _is_story_paragraph(ln.text):
                 cutting = False
             elif not ln.removed_by:
                 ln.removed_by = RemovalRule.TAIL_LIST
