@@ -4,8 +4,8 @@ The cascade, in the order ``clean_document`` runs it (each step's reason is in i
 
 1. stray HTML: script/style blocks, comments and their broken halves, tags, entities,
    tab-only lines, lines of code;
-2. fixed chrome rules: the phrase groups of ``vocabulary.py``, breadcrumbs, headline links
-   with a comment or view count;
+2. fixed chrome rules: the phrase groups of ``vocabulary.py``, the site's promotion of its
+   newsletter, app and accounts, breadcrumbs, headline links with a comment or view count;
 3. corpus evidence: a short line that recurs in several unrelated sources is chrome;
 4. the article's end: after an end marker ("Related", "Comments", "About the author")
    that follows most of the text, nothing but attribution is kept; a readers' comment
@@ -66,6 +66,8 @@ from .vocabulary import (
     END_MARKER,
     LINK_OUT,
     LINK_OUT_MAX_WORDS,
+    PROMOTION,
+    PROMOTION_MAX_WORDS,
     SITE_NOTICE,
     TAIL_MARKER,
 )
@@ -649,6 +651,8 @@ def _apply_chrome_rules(
             or (n <= LINK_OUT_MAX_WORDS and LINK_OUT.match(text))
         ):
             ln.removed_by = RemovalRule.CHROME_PHRASE
+        elif n <= PROMOTION_MAX_WORDS and PROMOTION.match(text):
+            ln.removed_by = RemovalRule.PROMOTION
         elif n <= 12 and _is_breadcrumb(text):
             ln.removed_by = RemovalRule.BREADCRUMB
         elif n <= 20 and _COUNTED_LINK.match(text):

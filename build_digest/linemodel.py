@@ -73,6 +73,7 @@ _PUNCT = re.compile(r"[^\w\s]")
 RULE_GROUPS = {
     "chrome": {
         RemovalRule.CHROME_PHRASE,
+        RemovalRule.PROMOTION,
         RemovalRule.BREADCRUMB,
         RemovalRule.COUNTED_LINK,
         RemovalRule.CORPUS_CHROME,

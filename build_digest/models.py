@@ -132,6 +132,7 @@ class RemovalRule(StrEnum):
     CODE = "code"
     TAGS_ONLY = "tags-only"
     CHROME_PHRASE = "chrome-phrase"
+    PROMOTION = "promotion"
     BREADCRUMB = "breadcrumb"
     COUNTED_LINK = "counted-link"
     CORPUS_CHROME = "corpus-chrome"
@@ -154,6 +155,7 @@ REMOVAL_WORDING = {
     RemovalRule.CODE: "script or style code",
     RemovalRule.TAGS_ONLY: "HTML tags only",
     RemovalRule.CHROME_PHRASE: "site chrome phrase",
+    RemovalRule.PROMOTION: "the site's promotion of its newsletter, app, accounts or subscription",
     RemovalRule.BREADCRUMB: "breadcrumb or menu",
     RemovalRule.COUNTED_LINK: "headline link with a comment or view count",
     RemovalRule.CORPUS_CHROME: "recurs in {detail} sources (corpus chrome)",

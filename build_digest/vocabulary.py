@@ -33,6 +33,15 @@ OTHER_STORIES = (
     r"latest (?:news|stories|articles|videos)",
     r"top (?:stories|news)",
     r"editor'?s picks?",
+    # the same headings in the languages the subset's sites use
+    r"(?:temas|art[ií]culos) relacionados|not[ií]cias relacionadas|m[aá]s noticias",
+    r"lo m[aá]s (?:le[ií]do|visto)",
+    r"mehr (?:themen|zum thema|artikel|nachrichten)|weitere (?:artikel|beiträge|themen)",
+    r"das könnte (?:sie|dich) auch interessieren|ähnliche (?:artikel|beiträge)",
+    r"(?:die )?meistgelesen(?:e artikel)?",
+    r"à lire aussi|articles similaires|sur le même sujet|les plus lus|dans la même rubrique",
+    r"articoli correlati|potrebbe interessarti|i più letti",
+    r"powiązane artykuły|najczęściej czytane|gerelateerde artikelen|meest gelezen",
 )
 """Headings of lists of other stories."""
 
@@ -40,6 +49,9 @@ READ_MORE = (
     r"read (?:more|also|this next)(?: stories| articles)?:?",
     r"also read:?",
     r"see also:?",
+    r"weiterlesen|mehr lesen|lire la suite|leer más|leia mais|lees meer|czytaj (?:dalej|więcej)",
+    r"(?:lesen sie|lies) auch|siehe auch|voir aussi|leggi anche|lees ook|czytaj (?:też|także)",
+    r"zobacz (?:też|także)|vea también|ver también|lea también|lee también",
 )
 """Links out of the article. Not an end marker: "Read more" also expands a story in place."""
 
@@ -161,9 +173,12 @@ SITE_NOTICE = re.compile(
 """The opening of a notice about the reader's browser or licence, of any length."""
 
 LINK_OUT = re.compile(
-    r"^[(\[]?(?:(?:read also|see also|also read|leggi anche(?: su)?|lesen sie auch|lies auch"
-    r"|lire aussi|à lire aussi|lea también|lee también|veja também|leia também|zobacz też"
-    r"|czytaj też|lees ook)\b\s*[:\-–—»|]?"
+    r"^[(\[]?(?:(?:read also|see also|also read|leggi (?:anche|pure)(?: su)?|lesen sie auch"
+    r"|lies auch|auch lesen|siehe auch|mehr zum thema|lire (?:aussi|également)|à lire aussi"
+    r"|voir aussi|lea (?:también|más|además)|lee (?:también|más|además)|vea también"
+    r"|ver también|mira también|(?:también )?(?:te|le) puede interesar|veja também"
+    r"|leia (?:também|mais)|zobacz (?:też|także)|czytaj (?:też|także|więcej)"
+    r"|przeczytaj (?:też|także)|lees (?:ook|meer))\b\s*[:\-–—»|]?"
     r"|also on (?:\S+\.[a-z]{2,}\b|[^,:]{1,30}:)"
     r"|(?:related|recommended|read more|more on this|more)\s*[:\-–—»|])\s*\S",
     re.I,
@@ -173,6 +188,38 @@ words that open it, then the other story's headline. "Related" and "Read more" o
 colon or dash, and "Also on" only with a site or a colon: "Related to this, …" and "Also on
 Saturday, …" open sentences."""
 LINK_OUT_MAX_WORDS = 40
+
+_CHANNEL = (
+    r"(?:twitter|facebook|instagram|telegram|whatsapp|tiktok|youtube|linkedin|threads|bluesky"
+    r"|mastodon|x|google news|flipboard|snapchat)"
+)
+PROMOTION = re.compile(
+    r"^(?:[¿¡]\s*)?(?:"
+    r"(?:please )?(?:subscribe|sign up|register)(?: now| today| here)?\b.{0,80}?\b(?:newsletters?"
+    r"|inbox|(?:full|whole|entire) (?:story|article)|e-?(?:paper|edition)|email (?:updates|alerts)"
+    r"|news alerts|breaking news|unlimited|digital access)\b"
+    r"|to (?:view|read|continue reading|access|see) (?:the |this )?(?:full |whole |entire "
+    r"|rest of (?:the |this )?)?(?:story|article|content).{0,60}\b(?:subscribe|subscription"
+    r"|subscriber|log ?in|sign ?in|register)"
+    r"|(?:please )?(?:follow|like) (?:us|[\w.&'’@ -]{1,40}?) on " + _CHANNEL + r"\b"
+    r"|(?:for|get) (?:the |all the |our )?(?:latest|breaking|top) (?:news|stories|headlines"
+    r"|updates).{0,80}\b(?:download|follow|subscribe|sign up|apps?|newsletter|inbox|"
+    + _CHANNEL
+    + r")\b"
+    r"|(?:download|get|install) (?:the |our )?(?:free )?[\w.&'’ -]{0,30}?\bapps?\b"
+    r"(?: (?:for|on|from|in) .{0,40})?[.!]?$"
+    r"|never miss (?:a|an|the|another|our)\b"
+    r"|(?:únete|suscríbete|síguenos|descarga)\b"
+    r"|(?:abonnieren sie|folgen sie uns|folge uns|laden sie (?:jetzt )?(?:unsere|die) .{0,30}app)\b"
+    r"|(?:abonnez-vous|suivez-nous|téléchargez (?:notre|l'application|l’application))\b"
+    r")",
+    re.I,
+)
+"""The site's promotion of itself: its newsletter, app, social accounts or subscription
+("Follow The Gleaner on Twitter …", "Subscribe now to our e-edition for the full story").
+Each opening is an imperative aimed at the reader, so a story's sentence about an app or a
+newsletter ("The ministry urged people to download the app") does not match."""
+PROMOTION_MAX_WORDS = 40
 
 
 def whole_line(*groups: tuple[str, ...]) -> re.Pattern[str]:

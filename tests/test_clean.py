@@ -166,6 +166,8 @@ def test_a_short_first_paragraph_ending_in_a_quote_is_body_not_title():
         "© 2024 Example Media. All rights reserved.",
         "12 Comments",
         "Related Topics",
+        "Temas relacionados",
+        "Mehr zum Thema",
     ],
 )
 def test_site_chrome_lines_are_removed_and_recorded(chrome):
@@ -365,6 +367,9 @@ def test_a_live_blog_whose_entries_carry_a_headline_and_a_time_keeps_them():
         "Also on rt.com Journalists threatened with arrest as the purge widens",
         "Read more: Rebels seize the border town of Laukkai after a week of clashes",
         "(Leggi anche su: I ribelli conquistano la città di confine)",
+        "Lea más: Los rebeldes toman la ciudad fronteriza tras una semana de combates",
+        "VEA TAMBIÉN: Miles de personas huyen hacia la frontera con China",
+        "Auch lesen: Rebellen erobern die Grenzstadt nach einer Woche Kämpfe",
     ],
 )
 def test_a_line_that_sends_the_reader_to_another_story_is_removed(line):
@@ -386,5 +391,38 @@ def test_a_line_that_sends_the_reader_to_another_story_is_removed(line):
 )
 def test_a_paragraph_that_only_looks_like_furniture_stays_a_paragraph(paragraph):
     # A photo or a source named in a sentence, an opening like a link out, a story about cookies.
+    article = clean_document(doc(STORY + paragraph + "\n"))
+    assert paragraph in article.body_text
+
+
+@pytest.mark.parametrize(
+    "promotion",
+    [
+        "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner and on Facebook.",
+        "Subscribe now to our e-edition for the full story.",
+        "To view the full story, please subscribe to The Haitian Times.",
+        "For the latest stories and breaking news updates download the Nationnews apps for iOS"
+        " and Android.",
+        "Never miss the latest news by signing up to our newsletter today!",
+        "Get the iOS app",
+        "Folgen Sie uns auf Facebook und Instagram",
+        "¡Suscríbete a nuestro canal de YouTube!",
+    ],
+)
+def test_the_sites_promotion_of_itself_is_removed_with_its_reason(promotion):
+    article = clean_document(doc(STORY + promotion + "\n\n" + STORY.split("\n\n")[1] + "\n"))
+    assert promotion not in article.body_text
+    assert [r.rule.value for r in article.removed if r.text == promotion] == ["promotion"]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "The ministry urged residents to download the app and register for food aid there.",
+        "Officials said they would follow the talks on Twitter, where both sides post updates.",
+        "He was a major contributor to the party's campaign, according to its own accounts.",
+    ],
+)
+def test_a_sentence_about_an_app_a_feed_or_a_contributor_stays(paragraph):
     article = clean_document(doc(STORY + paragraph + "\n"))
     assert paragraph in article.body_text
