@@ -21,7 +21,8 @@ The cascade, in the order ``clean_document`` runs it (each step's reason is in i
    (Then, on copied pages, the line model of ``linemodel.py`` has its say.)
 10. other articles: three or more article headers (headline, then a date) after the page's
     first paragraph are teasers of other articles, cut with their summaries;
-11. repeated text: a kept line printed again right below itself, or one that runs other
+11. notes about the writer below the story's last paragraph ("… is a senior writer for …");
+12. repeated text: a kept line printed again right below itself, or one that runs other
     kept lines together (the story again as one line), goes.
 
 Why our own code: jusText (the library for this) scores 0.76 F1 on the copied-text
@@ -530,8 +531,9 @@ def clean_document(
 
 
 def finish(lines: Sequence[Line]) -> None:
-    """Steps 10 and 11, after the line model: what only the page as a whole shows."""
+    """Steps 10 to 12, after the line model: what only the page as a whole shows."""
     _cut_other_articles(lines)
+    _cut_author_notes(lines)
     drop_repeated_text(lines)
 
 
@@ -821,6 +823,59 @@ def _cut_other_articles(lines: Sequence[Line]) -> None:
                 end += 1
         for ln in live[run[0][0] : end + 1]:
             ln.removed_by, ln.detail = RemovalRule.OTHER_ARTICLES, str(len(run))
+
+
+_NOTE_NAME = (
+    r"(?!(?:He|She|It|They|This|That|The|We|I|There|Here|You)\b)"
+    r"(?:[A-Z][\w'’.-]*|[A-Z]\.)"
+    r"(?: (?:[A-Z][\w'’.-]*|[A-Z]\.|de|van|von|der|da|del|la|le|bin|al)){0,4},?"
+)
+_WRITER = (
+    r"(?:(?:senior|staff|contributing|freelance|chief|deputy|managing|executive|investigative"
+    r"|political|national|foreign|news|associate|assistant|features?|special|data|general"
+    r"|assignment) )*(?:writer|reporter|journalist|editor|correspondent|columnist|contributor"
+    r"|blogger|author|producer|photographer|photojournalist|(?:co-?)?founder|intern"
+    r"|editor-in-chief)s?"
+)
+_AUTHOR_NOTE = re.compile(
+    rf"^{_NOTE_NAME} (?:is|was|has been|serves as) (?:a|an|the|our)\b.{{0,60}}?\b{_WRITER}\b"
+    rf"|^{_NOTE_NAME} (?:writes|covers|reports) (?:about|on|for)\b"
+    rf"|^{_NOTE_NAME} (?:ist|war) (?:seit \d{{4}} )?(?:freie[rn]? |leitende[rn]? )?"
+    r"(?:Journalist|Autor|Redakteur|Korrespondent|Reporter)"
+    rf"|^{_NOTE_NAME} (?:es|fue) (?:periodista|redactor|corresponsal|editor)"
+    rf"|^{_NOTE_NAME} (?:est|était) (?:journaliste|rédact|correspondant|éditeur)"
+)
+"""A note about the writer: a name, then what they write ("Perry Bacon Jr. is a senior
+writer for FiveThirtyEight.", "Evan Halper writes about …"). Case matters: a name is
+capitalised, and "He was a major contributor to …" is the story's sentence."""
+AUTHOR_NOTE_MAX_WORDS = 70
+"""Longer than a note about a writer: a paragraph of the story about one."""
+AUTHOR_NOTE_AFTER = 0.5
+"""A note stands below the story: at least this share of the page's kept words is above it.
+A story introduces a reporter it is about in its first half ("Smith is a reporter for …
+who was detained"), and below its last paragraph nothing of the story is left to cut."""
+
+
+def _cut_author_notes(lines: Sequence[Line]) -> None:
+    """Remove notes about the writer below the story's last paragraph.
+
+    Read from the bottom: notes and short lines ("@perrybaconjr") go on, the first paragraph
+    of the story stops the search, so a note-shaped sentence inside the story stays.
+    """
+    live = [ln for ln in lines if not ln.removed_by and ln.role not in (None, Role.TITLE)]
+    total = sum(word_count(ln.text) for ln in live)
+    above = total
+    for ln in reversed(live):
+        n = word_count(ln.text)
+        above -= n
+        if (
+            n <= AUTHOR_NOTE_MAX_WORDS
+            and above >= AUTHOR_NOTE_AFTER * total
+            and _AUTHOR_NOTE.match(ln.text)
+        ):
+            ln.removed_by = RemovalRule.AUTHOR_NOTE
+        elif _is_story_paragraph(ln.text):
+            break
 
 
 def _cut_tail_lists(lines: list[Line]) -> None:

@@ -141,6 +141,7 @@ class RemovalRule(StrEnum):
     COMMENT_THREAD = "comment-thread"
     REPEATED_TEXT = "repeated-text"
     OTHER_ARTICLES = "other-articles"
+    AUTHOR_NOTE = "author-note"
     REPEATED_TITLE = "repeated-title"
     OUTSIDE_BODY = "outside-body"
     LINK_LIST = "link-list"
@@ -164,6 +165,7 @@ REMOVAL_WORDING = {
     RemovalRule.COMMENT_THREAD: "a readers' comment thread below the story ({detail} comments)",
     RemovalRule.OTHER_ARTICLES: "teasers of other articles, each with its headline and date"
     " ({detail} of them)",
+    RemovalRule.AUTHOR_NOTE: "a note about the writer, below the story",
     RemovalRule.REPEATED_TEXT: "a copy of text the page already shows ({detail} of its words)",
     RemovalRule.REPEATED_TITLE: "repeated title",
     RemovalRule.OUTSIDE_BODY: "outside the article body (menu, list or footer)",

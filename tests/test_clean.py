@@ -426,3 +426,22 @@ def test_the_sites_promotion_of_itself_is_removed_with_its_reason(promotion):
 def test_a_sentence_about_an_app_a_feed_or_a_contributor_stays(paragraph):
     article = clean_document(doc(STORY + paragraph + "\n"))
     assert paragraph in article.body_text
+
+
+NOTE = "Nang Seng is a senior reporter for Example News, covering Shan State. @nangseng"
+
+
+def test_a_note_about_the_writer_below_the_story_is_removed_with_its_reason():
+    article = clean_document(doc(STORY + NOTE + "\n\nJane Roe writes about aid and refugees.\n"))
+    assert "Neither side gave figures" in article.body_text
+    assert NOTE not in article.body_text
+    assert "Jane Roe" not in article.body_text
+    reasons = {r.reason for r in article.removed if r.rule.value == "author-note"}
+    assert reasons == {"a note about the writer, below the story"}
+
+
+def test_a_sentence_shaped_like_a_note_inside_the_story_stays():
+    # The story is about the reporter: the sentence introduces her, above its last paragraph.
+    first, *rest = [p for p in STORY.split("\n\n") if p]
+    article = clean_document(doc("\n\n".join(["Reporter held in Lashio", first, NOTE, *rest])))
+    assert NOTE in article.body_text
