@@ -67,10 +67,10 @@ from .vocabulary import (
     END_MARKER,
     LINK_OUT,
     LINK_OUT_MAX_WORDS,
-    PROMOTION,
     PROMOTION_MAX_WORDS,
     SITE_NOTICE,
     TAIL_MARKER,
+    is_promotion,
 )
 
 # --- 1. stray HTML -----------------------------------------------------------------
@@ -653,7 +653,7 @@ def _apply_chrome_rules(
             or (n <= LINK_OUT_MAX_WORDS and LINK_OUT.match(text))
         ):
             ln.removed_by = RemovalRule.CHROME_PHRASE
-        elif n <= PROMOTION_MAX_WORDS and PROMOTION.match(text):
+        elif n <= PROMOTION_MAX_WORDS and is_promotion(text):
             ln.removed_by = RemovalRule.PROMOTION
         elif n <= 12 and _is_breadcrumb(text):
             ln.removed_by = RemovalRule.BREADCRUMB

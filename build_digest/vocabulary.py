@@ -167,10 +167,21 @@ SITE_NOTICE = re.compile(
     r"|we(?:'ve|’ve| have) detected (?:that )?you(?:'re|’re| are) (?:on|using)"
     r"|you are using an? (?:outdated|unsupported|older) browser"
     r"|your browser (?:is out of date|is not supported|does not support)"
-    r"|please (?:enable|turn on) javascript|javascript is (?:disabled|required))",
+    r"|please (?:enable|turn on) javascript|javascript is (?:disabled|required)"
+    r"|thank you for visiting [\w.-]+\. you are using a browser"
+    # a blog theme's line under each post
+    r"|this (?:entry|post) was posted (?:on|in)\b|you can follow any responses to this entry"
+    r"|(?:posted|erstellt|veröffentlicht) (?:on|am) .{0,80}\b(?:and (?:is )?filed under"
+    r"|und abgelegt unter)"
+    # the site's advertising and affiliate terms
+    r"|(?:note: )?(?:(?:advertising|affiliate) (?:disclosure|disclaimer)"
+    r"|the advertising disclaimer)"
+    r"|we may (?:earn|receive) (?:a )?(?:small )?(?:commission|compensation)"
+    r"|this (?:post|article|page) (?:may )?contains? affiliate links|as an amazon associate)",
     re.I,
 )
-"""The opening of a notice about the reader's browser or licence, of any length."""
+"""The opening of a notice about the reader's browser, the page's licence, the blog post's
+filing or the site's advertising terms, of any length."""
 
 LINK_OUT = re.compile(
     r"^[(\[]?(?:(?:read also|see also|also read|leggi (?:anche|pure)(?: su)?|lesen sie auch"
@@ -219,7 +230,38 @@ PROMOTION = re.compile(
 ("Follow The Gleaner on Twitter …", "Subscribe now to our e-edition for the full story").
 Each opening is an imperative aimed at the reader, so a story's sentence about an app or a
 newsletter ("The ministry urged people to download the app") does not match."""
-PROMOTION_MAX_WORDS = 40
+NEWSLETTER = re.compile(r"\b(?:newsletters?|e-?mail updates)\b", re.I)
+NEWSLETTER_PITCH = re.compile(
+    r"\b(?:our|sign up|subscribe|join|receive|enter your e-?mail|get)\b", re.I
+)
+INBOX_PITCH = re.compile(
+    r"\b(?:delivered|sent|straight|direct(?:ly)?|right|free)\b.{0,20}\b(?:to|in(?:to)?) your"
+    r" (?:e-?mail )?inbox",
+    re.I,
+)
+"""A newsletter offered ("Receive our monthly newsletter …"), or the reader's inbox promised
+something ("… delivered to your inbox daily"). A newsletter or an inbox merely mentioned
+("an email inbox, a webinar, a podcast") is prose."""
+APPEAL = re.compile(
+    r"\b(?:support (?:us|our (?:work|journalism|reporting|newsroom)|independent journalism"
+    r"|quality journalism)|unterstützen sie (?:uns|unsere arbeit|diese form des journalismus"
+    r"|unabhängigen journalismus)|wenn ihnen (?:unser|dieser) (?:artikel|beitrag) gefallen hat"
+    r"|soutenez (?:-nous|notre|le journalisme)|apoya (?:nuestro|el periodismo))\b",
+    re.I,
+)
+"""An appeal for the site's money or custom ("Help support our journalism …")."""
+PROMOTION_MAX_WORDS = 60
+"""A pitch runs to three sentences at most; a longer line is prose that may mention one."""
+
+
+def is_promotion(text: str) -> bool:
+    """Whether a line (at most PROMOTION_MAX_WORDS words) is the site promoting itself."""
+    return bool(
+        PROMOTION.match(text)
+        or (NEWSLETTER.search(text) and NEWSLETTER_PITCH.search(text))
+        or INBOX_PITCH.search(text)
+        or APPEAL.search(text)
+    )
 
 
 def whole_line(*groups: tuple[str, ...]) -> re.Pattern[str]:

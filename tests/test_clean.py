@@ -310,6 +310,9 @@ def test_a_caption_that_ends_with_its_credit_is_a_caption_not_a_paragraph(captio
         " modern browser.",
         "This copy is for your personal, non-commercial use only. To order presentation-ready"
         " copies for distribution to your colleagues, clients or customers, use the order form.",
+        "Advertising disclosure: We may receive compensation for some of the links in our stories.",
+        "This entry was posted on Tuesday, May 6th, 2014 at 11:30 pm and is filed under Linux. You"
+        " can follow any responses to this entry through the RSS 2.0 feed.",
     ],
 )
 def test_cookie_browser_and_licence_notices_of_any_length_and_share_buttons_are_chrome(notice):
@@ -407,6 +410,10 @@ def test_a_paragraph_that_only_looks_like_furniture_stays_a_paragraph(paragraph)
         "Get the iOS app",
         "Folgen Sie uns auf Facebook und Instagram",
         "¡Suscríbete a nuestro canal de YouTube!",
+        "Join our Newsletter for the latest news right to your inbox",
+        "Catch up on the day's headlines with a roundup of essential stories, delivered to your"
+        " inbox daily.",
+        "Help support our journalism and enjoy the site ADS FREE - for as little as $6 a month",
     ],
 )
 def test_the_sites_promotion_of_itself_is_removed_with_its_reason(promotion):
@@ -421,6 +428,7 @@ def test_the_sites_promotion_of_itself_is_removed_with_its_reason(promotion):
         "The ministry urged residents to download the app and register for food aid there.",
         "Officials said they would follow the talks on Twitter, where both sides post updates.",
         "He was a major contributor to the party's campaign, according to its own accounts.",
+        "The warning reached everyone with an email inbox, a phone or a radio in the town.",
     ],
 )
 def test_a_sentence_about_an_app_a_feed_or_a_contributor_stays(paragraph):
