@@ -339,6 +339,18 @@ def teasers(count: int) -> str:
     )
 
 
+def test_a_long_line_printed_again_further_down_keeps_only_its_first_copy():
+    caption = (
+        "U.S. Defense Secretary Mark Esper, left, and Vietnamese Defense Minister Ngo Xuan Lich"
+        " shake hands in Hanoi, Vietnam, on Wednesday."
+    )
+    paragraphs = [p for p in STORY.split("\n\n") if p]
+    page = "\n\n".join([paragraphs[0], caption, paragraphs[1], caption, *paragraphs[2:], caption])
+    article = clean_document(doc(page))
+    assert article.body_text.count(caption) + roles(article, Role.CAPTION).count(caption) == 1
+    assert [r.rule.value for r in article.removed if r.text == caption] == ["repeated-text"] * 2
+
+
 def test_teasers_of_other_articles_each_with_headline_and_date_are_cut():
     article = clean_document(doc(STORY + teasers(4)))
     assert "Neither side gave figures for the dead or wounded" in article.body_text
