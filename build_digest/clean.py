@@ -64,6 +64,8 @@ from .vocabulary import (
     CHROME_LINE,
     COMMENTS_HEADING,
     CONSENT_NOTICE,
+    CONTACT_LINE,
+    CONTACT_LINE_MAX_WORDS,
     END_MARKER,
     LINK_OUT,
     LINK_OUT_MAX_WORDS,
@@ -662,6 +664,7 @@ def _apply_chrome_rules(
             or CONSENT_NOTICE.match(text)
             or SITE_NOTICE.match(text)
             or (n <= LINK_OUT_MAX_WORDS and LINK_OUT.match(text))
+            or (n <= CONTACT_LINE_MAX_WORDS and CONTACT_LINE.match(text))
         ):
             ln.removed_by = RemovalRule.CHROME_PHRASE
         elif n <= PROMOTION_MAX_WORDS and is_promotion(text):

@@ -177,7 +177,10 @@ SITE_NOTICE = re.compile(
     r"|(?:note: )?(?:(?:advertising|affiliate) (?:disclosure|disclaimer)"
     r"|the advertising disclaimer)"
     r"|we may (?:earn|receive) (?:a )?(?:small )?(?:commission|compensation)"
-    r"|this (?:post|article|page) (?:may )?contains? affiliate links|as an amazon associate)",
+    r"|this (?:post|article|page) (?:may )?contains? affiliate links|as an amazon associate"
+    # wire copy's terms and a market page's data notice
+    r"|this material may not be published, broadcast, rewritten,? or redistributed"
+    r"|quotes (?:are )?delayed (?:by )?(?:at least )?\d+ minutes)",
     re.I,
 )
 """The opening of a notice about the reader's browser, the page's licence, the blog post's
@@ -250,6 +253,11 @@ APPEAL = re.compile(
     re.I,
 )
 """An appeal for the site's money or custom ("Help support our journalism …")."""
+CONTACT_LINE = re.compile(
+    r"^(?:write to|contact|e-?mail|reach)\b.{0,80}?\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\.?$", re.I
+)
+"""How to reach the writer ("Write to Al Root at allen.root@dowjones.com")."""
+CONTACT_LINE_MAX_WORDS = 20
 PROMOTION_MAX_WORDS = 60
 """A pitch runs to three sentences at most; a longer line is prose that may mention one."""
 

@@ -311,6 +311,8 @@ def test_a_caption_that_ends_with_its_credit_is_a_caption_not_a_paragraph(captio
         "This copy is for your personal, non-commercial use only. To order presentation-ready"
         " copies for distribution to your colleagues, clients or customers, use the order form.",
         "Advertising disclosure: We may receive compensation for some of the links in our stories.",
+        "This material may not be published, broadcast, rewritten or redistributed.",
+        "Write to Al Root at allen.root@dowjones.com",
         "This entry was posted on Tuesday, May 6th, 2014 at 11:30 pm and is filed under Linux. You"
         " can follow any responses to this entry through the RSS 2.0 feed.",
     ],
