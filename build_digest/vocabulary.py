@@ -33,12 +33,13 @@ OTHER_STORIES = (
     r"latest (?:news|stories|articles|videos)",
     r"top (?:stories|news)",
     r"editor'?s picks?",
+    r"explore further",
     # the same headings in the languages the subset's sites use
     r"(?:temas|art[ií]culos) relacionados|not[ií]cias relacionadas|m[aá]s noticias",
     r"lo m[aá]s (?:le[ií]do|visto)",
     r"mehr (?:themen|zum thema|artikel|nachrichten)|weitere (?:artikel|beiträge|themen)",
     r"das könnte (?:sie|dich) auch interessieren|ähnliche (?:artikel|beiträge)",
-    r"(?:die )?meistgelesen(?:e artikel)?",
+    r"(?:die )?meistgelesene[n]?(?: artikel)?|meistgelesen",
     r"à lire aussi|articles similaires|sur le même sujet|les plus lus|dans la même rubrique",
     r"articoli correlati|potrebbe interessarti|i più letti",
     r"powiązane artykuły|najczęściej czytane|gerelateerde artikelen|meest gelezen",
@@ -58,7 +59,8 @@ READ_MORE = (
 COMMENTS = (
     r"comments?(?: \(\d+\)| \d+)?",
     r"\d+ (?:comments?|responses?|replies)",
-    r"leave a (?:comment|reply)",
+    r"(?:leave|post) a (?:comment|reply)",
+    r"add yours\.?",
     r"add (?:a )?comment",
     r"(?:view|show|load|read) (?:all |more )?comments?",
     r"comments are closed",
@@ -180,7 +182,8 @@ SITE_NOTICE = re.compile(
     r"|this (?:post|article|page) (?:may )?contains? affiliate links|as an amazon associate"
     # wire copy's terms and a market page's data notice
     r"|this material may not be published, broadcast, rewritten,? or redistributed"
-    r"|quotes (?:are )?delayed (?:by )?(?:at least )?\d+ minutes)",
+    r"|quotes (?:are )?delayed (?:by )?(?:at least )?\d+ minutes"
+    r"|this site is protected by recaptcha)",
     re.I,
 )
 """The opening of a notice about the reader's browser, the page's licence, the blog post's
@@ -216,6 +219,8 @@ PROMOTION = re.compile(
     r"|rest of (?:the |this )?)?(?:story|article|content).{0,60}\b(?:subscribe|subscription"
     r"|subscriber|log ?in|sign ?in|register)"
     r"|(?:please )?(?:follow|like) (?:us|[\w.&'’@ -]{1,40}?) on " + _CHANNEL + r"\b"
+    r"|(?:instant|immediate|unlimited|full) (?:online |digital )?access to (?:the |all )?(?:full "
+    r")?(?:article|issues|stories|content|archive)"
     r"|(?:for|get) (?:the |all the |our )?(?:latest|breaking|top) (?:news|stories|headlines"
     r"|updates).{0,80}\b(?:download|follow|subscribe|sign up|apps?|newsletter|inbox|"
     + _CHANNEL
@@ -235,7 +240,9 @@ Each opening is an imperative aimed at the reader, so a story's sentence about a
 newsletter ("The ministry urged people to download the app") does not match."""
 NEWSLETTER = re.compile(r"\b(?:newsletters?|e-?mail updates)\b", re.I)
 NEWSLETTER_PITCH = re.compile(
-    r"\b(?:our|sign up|subscribe|join|receive|enter your e-?mail|get)\b", re.I
+    r"\b(?:our|sign up|subscribe|join|receive|enter your e-?mail|get|abonnieren|anmelden"
+    r"|bestellen|abonnez|inscrivez|suscr[ií]b\w*|reg[ií]strate)\b",
+    re.I,
 )
 INBOX_PITCH = re.compile(
     r"\b(?:delivered|sent|straight|direct(?:ly)?|right|free)\b.{0,20}\b(?:to|in(?:to)?) your"
@@ -246,13 +253,17 @@ INBOX_PITCH = re.compile(
 something ("… delivered to your inbox daily"). A newsletter or an inbox merely mentioned
 ("an email inbox, a webinar, a podcast") is prose."""
 APPEAL = re.compile(
-    r"\b(?:support (?:us|our (?:work|journalism|reporting|newsroom)|independent journalism"
+    r"\b(?:(?:our|nuestro|tenemos|notre|unseren?) (?:canal de |chaîne )?(?:youtube|telegram"
+    r"|whatsapp|tiktok)(?: channel| kanal)?"
+    r"|support (?:us|our (?:work|journalism|reporting|newsroom)|independent journalism"
     r"|quality journalism)|unterstützen sie (?:uns|unsere arbeit|diese form des journalismus"
     r"|unabhängigen journalismus)|wenn ihnen (?:unser|dieser) (?:artikel|beitrag) gefallen hat"
     r"|soutenez (?:-nous|notre|le journalisme)|apoya (?:nuestro|el periodismo))\b",
     re.I,
 )
-"""An appeal for the site's money or custom ("Help support our journalism …")."""
+"""An appeal for the site's money or custom ("Help support our journalism …"), or to its
+own channel ("¡Mira lo que tiene nuestro canal de YouTube!"); another's channel ("the army's
+Telegram channel") is news."""
 CONTACT_LINE = re.compile(
     r"^(?:write to|contact|e-?mail|reach)\b.{0,80}?\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\.?$", re.I
 )

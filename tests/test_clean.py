@@ -168,6 +168,7 @@ def test_a_short_first_paragraph_ending_in_a_quote_is_body_not_title():
         "Related Topics",
         "Temas relacionados",
         "Mehr zum Thema",
+        "Post a Comment",
     ],
 )
 def test_site_chrome_lines_are_removed_and_recorded(chrome):
@@ -313,6 +314,8 @@ def test_a_caption_that_ends_with_its_credit_is_a_caption_not_a_paragraph(captio
         "Advertising disclosure: We may receive compensation for some of the links in our stories.",
         "This material may not be published, broadcast, rewritten or redistributed.",
         "Write to Al Root at allen.root@dowjones.com",
+        "This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service"
+        " apply.",
         "This entry was posted on Tuesday, May 6th, 2014 at 11:30 pm and is filed under Linux. You"
         " can follow any responses to this entry through the RSS 2.0 feed.",
     ],
@@ -427,6 +430,8 @@ def test_a_paragraph_that_only_looks_like_furniture_stays_a_paragraph(paragraph)
         "Join our Newsletter for the latest news right to your inbox",
         "Catch up on the day's headlines with a roundup of essential stories, delivered to your"
         " inbox daily.",
+        "¡Mira lo que tiene nuestro canal de YouTube!",
+        "Instant access to the full article PDF.",
         "Help support our journalism and enjoy the site ADS FREE - for as little as $6 a month",
     ],
 )
@@ -442,6 +447,7 @@ def test_the_sites_promotion_of_itself_is_removed_with_its_reason(promotion):
         "The ministry urged residents to download the app and register for food aid there.",
         "Officials said they would follow the talks on Twitter, where both sides post updates.",
         "He was a major contributor to the party's campaign, according to its own accounts.",
+        "The army's Telegram channel said on Sunday that the town had been retaken.",
         "The warning reached everyone with an email inbox, a phone or a radio in the town.",
     ],
 )
