@@ -49,7 +49,7 @@ from build_digest.clean import (
     line_signature_counts,
     run_cascade,
 )
-from build_digest.models import SourceDocument, SourceKind, SourceMeta
+from build_digest.models import Role, SourceDocument, SourceKind, SourceMeta
 
 GOLD_WEIGHT = 20.0
 """A hand label is the truth; a label taken from trafilatura's extraction only fills the gaps
@@ -326,13 +326,19 @@ def train_model(rows: Rows) -> tuple[linemodel.LineModel, np.ndarray]:
     return linemodel.LineModel(first, second, drop, restore), p
 
 
+STORY_ROLES = frozenset(Role) - {Role.TITLE, Role.DATELINE, Role.BYLINE}
+"""What a story page shows as the story: bylines and datelines stand with the source's facts,
+and the title line is shown as the headline cut from it."""
+
+
 def story_text(copy: Copy, model: linemodel.LineModel | None) -> str:
-    """What a reader sees of a copy: its headline and body, after the rules (and the model)."""
+    """What a reader sees of a copy: its headline (as the cleaner cuts it from a "Headline | Site"
+    line) and what stands below it, after the rules (and the model)."""
     lines = [dataclasses.replace(ln) for ln in copy.cascade.lines]
     if model is not None:
         linemodel.judge(lines, copy.cascade.title, copy.recurring, model)
     finish(lines)
-    kept = [ln.text for ln in lines if not ln.removed_by and ln.role is not None]
+    kept = [ln.text for ln in lines if not ln.removed_by and ln.role in STORY_ROLES]
     return "\n".join([copy.cascade.title, *kept])
 
 
