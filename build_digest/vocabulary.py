@@ -159,7 +159,10 @@ CONSENT_NOTICE = re.compile(
     r"|diese (?:web)?seite (?:verwendet|nutzt) cookies|wir (?:verwenden|nutzen) cookies"
     r"|ce site utilise des cookies|nous utilisons des cookies"
     r"|(?:este (?:sitio|sitio web|portal)|esta web) utiliza cookies|utilizamos cookies"
-    r"|questo sito (?:utilizza|usa) (?:i )?cookie|utilizziamo (?:i )?cookie)",
+    r"|questo sito (?:utilizza|usa) (?:i )?cookie|utilizziamo (?:i )?cookie"
+    # consent to a newsletter's e-mails, under its form
+    r"|i (?:agree|consent) to receiv|ich willige in den erhalt|ich bin damit einverstanden,"
+    r" (?:personalisierte |regelmäßig )?(?:e-mails|newsletter)|j'accepte de recevoir)",
     re.I,
 )
 """The opening of a cookie or consent notice, which runs to any length: the whole line goes."""
@@ -183,7 +186,10 @@ SITE_NOTICE = re.compile(
     # wire copy's terms and a market page's data notice
     r"|this material may not be published, broadcast, rewritten,? or redistributed"
     r"|quotes (?:are )?delayed (?:by )?(?:at least )?\d+ minutes"
-    r"|this site is protected by recaptcha)",
+    r"|this site is protected by recaptcha"
+    # WordPress's spam filter under the comment form
+    r"|this site uses akismet to reduce spam|diese website verwendet akismet"
+    r"|ce site utilise akismet|este sitio usa akismet)",
     re.I,
 )
 """The opening of a notice about the reader's browser, the page's licence, the blog post's

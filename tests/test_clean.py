@@ -314,6 +314,7 @@ def test_a_caption_that_ends_with_its_credit_is_a_caption_not_a_paragraph(captio
         "Advertising disclosure: We may receive compensation for some of the links in our stories.",
         "This material may not be published, broadcast, rewritten or redistributed.",
         "Write to Al Root at allen.root@dowjones.com",
+        "This site uses Akismet to reduce spam. Learn how your comment data is processed.",
         "This site is protected by reCAPTCHA and the Google Privacy Policy and Terms of Service"
         " apply.",
         "This entry was posted on Tuesday, May 6th, 2014 at 11:30 pm and is filed under Linux. You"
