@@ -20,7 +20,8 @@ The cascade, in the order ``clean_document`` runs it (each step's reason is in i
 9. body: paragraphs, section headings, and runs of short lines that are link lists.
    (Then, on copied pages, the line model of ``linemodel.py`` has its say.)
 10. other articles: three or more article headers (headline, then a date) after the page's
-    first paragraph are teasers of other articles, cut with their summaries;
+    first paragraph are teasers of other articles, cut with their summaries; so are three or
+    more short blocks each closed by a "Read more" link;
 11. notes about the writer below the story's last paragraph ("… is a senior writer for …");
 12. repeated text: a kept line printed again right below itself, or one that runs other
     kept lines together (the story again as one line), goes.
@@ -70,6 +71,7 @@ from .vocabulary import (
     LINK_OUT,
     LINK_OUT_MAX_WORDS,
     PROMOTION_MAX_WORDS,
+    READ_ON_LINK,
     SITE_NOTICE,
     TAIL_MARKER,
     is_promotion,
@@ -227,6 +229,9 @@ MAX_TEASER_LINES = 3
 """Lines a teaser's summary may run to between one header and the next."""
 MAX_OTHER_HEADLINE_WORDS = 20
 """A teaser's headline, like the story's (MAX_DERIVED_TITLE_WORDS), is a clause."""
+MAX_READ_ON_GAP = 5
+"""Lines between two "Read more" links of a teaser list: headline, byline, date, summary,
+image credit. Farther apart, two such links are expanders of one long story."""
 
 # --- 11. repeated text -------------------------------------------------------------
 REPEAT_GRAM = 4
@@ -540,6 +545,7 @@ def clean_document(
 def finish(lines: Sequence[Line]) -> None:
     """Steps 10 to 12, after the line model: what only the page as a whole shows."""
     _cut_other_articles(lines)
+    _cut_read_on_teasers(lines)
     _cut_author_notes(lines)
     drop_repeated_text(lines)
 
@@ -837,6 +843,45 @@ def _cut_other_articles(lines: Sequence[Line]) -> None:
                 end += 1
         for ln in live[run[0][0] : end + 1]:
             ln.removed_by, ln.detail = RemovalRule.OTHER_ARTICLES, str(len(run))
+
+
+def _cut_read_on_teasers(lines: Sequence[Line]) -> None:
+    """Cut a list of other articles whose teasers each end with a "Read more" link.
+
+    At least MIN_OTHER_HEADERS such links after the page's first paragraph, each at most
+    MAX_READ_ON_GAP lines below the last, close one teaser each: the kept lines between them
+    go, and above the first as many lines as the shortest teaser has (a teaser list is
+    uniform, and the story above it keeps any line in doubt).
+    """
+    shown = [ln for ln in lines if not ln.removed_by or _is_read_on(ln.text)]
+    first = next(
+        (
+            i
+            for i, ln in enumerate(shown)
+            if not ln.removed_by and ln.role is Role.PARAGRAPH and _is_story_paragraph(ln.text)
+        ),
+        None,
+    )
+    if first is None:
+        return
+    links = [i for i in range(first + 1, len(shown)) if _is_read_on(shown[i].text)]
+    runs: list[list[int]] = []
+    for i in links:
+        if runs and i - runs[-1][-1] - 1 <= MAX_READ_ON_GAP:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    for run in runs:
+        if len(run) < MIN_OTHER_HEADERS:
+            continue
+        shortest = min(b - a - 1 for a, b in itertools.pairwise(run))
+        for ln in shown[max(first + 1, run[0] - shortest) : run[-1]]:
+            if not ln.removed_by:
+                ln.removed_by, ln.detail = RemovalRule.OTHER_ARTICLES, str(len(run))
+
+
+def _is_read_on(text: str) -> bool:
+    return bool(READ_ON_LINK.match(text.strip(_MARKER_EDGES)))
 
 
 _NOTE_NAME = (

@@ -53,8 +53,18 @@ READ_MORE = (
     r"weiterlesen|mehr lesen|lire la suite|leer más|leia mais|lees meer|czytaj (?:dalej|więcej)",
     r"(?:lesen sie|lies) auch|siehe auch|voir aussi|leggi anche|lees ook|czytaj (?:też|także)",
     r"zobacz (?:też|także)|vea también|ver también|lea también|lee también",
+    r"keep reading",
 )
 """Links out of the article. Not an end marker: "Read more" also expands a story in place."""
+
+READ_ON = (
+    r"read (?:more|on|post|the (?:full|rest of the) (?:story|article|post))",
+    r"continue reading|keep reading|view post|full story",
+    r"weiterlesen|mehr lesen|lire la suite|leer más|seguir leyendo|leia mais|continua a leggere",
+    r"lees meer|czytaj (?:dalej|więcej)",
+)
+"""The link that closes a teaser of another article ("… Read more"); one closing each of a
+run of short blocks marks a list of other articles (``clean._cut_read_on_teasers``)."""
 
 COMMENTS = (
     r"comments?(?: \(\d+\)| \d+)?",
@@ -310,3 +320,4 @@ CHROME_LINE = whole_line(
 TAIL_MARKER = whole_line(OTHER_STORIES, READ_MORE)
 END_MARKER = whole_line(OTHER_STORIES, COMMENTS, ARTICLE_END, SHARE_PROMPTS)
 COMMENTS_HEADING = whole_line(COMMENTS)
+READ_ON_LINK = re.compile(r"^(?:" + "|".join(READ_ON) + r")[\s.…»›>→:]*$", re.I)

@@ -366,6 +366,29 @@ def test_teasers_of_other_articles_each_with_headline_and_date_are_cut():
     assert reasons == {"teasers of other articles, each with its headline and date (4 of them)"}
 
 
+def test_teasers_each_closed_by_a_read_more_link_are_cut():
+    blocks = "".join(
+        f"Another post about a different subject, number {n}\n\nA short summary of that other"
+        f" post, which is about something else entirely and was written by another reporter"
+        f" for the same site last month, number {n}.\n\nRead More\n\n"
+        for n in range(1, 5)
+    )
+    article = clean_document(doc(STORY + "Keep Reading\n\n" + blocks))
+    assert "Neither side gave figures for the dead or wounded" in article.body_text
+    assert "Another post" not in article.body_text
+    assert "short summary of that other" not in article.body_text
+
+
+def test_a_long_story_expanded_by_read_more_links_keeps_its_paragraphs():
+    paragraphs = [p for p in STORY.split("\n\n") if p]
+    page = "\n\n".join(
+        [paragraphs[0], "Read more", *paragraphs[1:] * 2, "Read more", *paragraphs[1:] * 2]
+        + ["Read more", paragraphs[1]]
+    )
+    article = clean_document(doc(page))
+    assert not [r for r in article.removed if r.rule.value == "other-articles"]
+
+
 def test_two_dated_sections_are_not_a_list_of_other_articles():
     article = clean_document(doc(STORY + teasers(2)))
     assert "another writer's column" in article.body_text
