@@ -21,12 +21,16 @@ words, and counts by its spaces)."""
 UNSPACED_ALPHABETS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 """Thai, Lao, Burmese and Khmer run their words unspaced too (a space ends a phrase), about
 three code points each, vowel and tone signs included."""
+_ANY_UNSPACED = re.compile(f"{_HAN_KANA_HANGUL.pattern}|{UNSPACED_ALPHABETS.pattern}")
 
 
 def word_count(text: str) -> int:
     """Words, by spaces, or by characters for scripts that do not space their words: a Burmese
     or Thai paragraph is as long as an English one of the same length in words."""
+    spaced = len(text.split())
+    if text.isascii() or not _ANY_UNSPACED.search(text):  # most lines: counting stops here
+        return spaced
     by_characters = (
         len(_HAN_KANA_HANGUL.findall(text)) // 2 + len(UNSPACED_ALPHABETS.findall(text)) // 3
     )
-    return max(len(text.split()), by_characters)
+    return max(spaced, by_characters)
