@@ -233,7 +233,38 @@ MAX_READ_ON_GAP = 5
 """Lines between two "Read more" links of a teaser list: headline, byline, date, summary,
 image credit. Farther apart, two such links are expanders of one long story."""
 
-# --- 11. repeated text -------------------------------------------------------------
+# --- 11. notes about the writer ----------------------------------------------------
+_NOTE_NAME = (
+    r"(?!(?:He|She|It|They|This|That|The|We|I|There|Here|You)\b)"
+    r"(?:[A-Z][\w'’.-]*|[A-Z]\.)"
+    r"(?: (?:[A-Z][\w'’.-]*|[A-Z]\.|de|van|von|der|da|del|la|le|bin|al)){0,4},?"
+)
+_WRITER = (
+    r"(?:(?:senior|staff|contributing|freelance|chief|deputy|managing|executive|investigative"
+    r"|political|national|foreign|news|associate|assistant|features?|special|data|general"
+    r"|assignment) )*(?:writer|reporter|journalist|editor|correspondent|columnist|contributor"
+    r"|blogger|author|producer|photographer|photojournalist|(?:co-?)?founder|intern"
+    r"|editor-in-chief)s?"
+)
+_AUTHOR_NOTE = re.compile(
+    rf"^{_NOTE_NAME} (?:is|was|has been|serves as) (?:a|an|the|our)\b.{{0,60}}?\b{_WRITER}\b"
+    rf"|^{_NOTE_NAME} (?:writes|covers|reports) (?:about|on|for)\b"
+    rf"|^{_NOTE_NAME} (?:ist|war) (?:seit \d{{4}} )?(?:freie[rn]? |leitende[rn]? )?"
+    r"(?:Journalist|Autor|Redakteur|Korrespondent|Reporter)"
+    rf"|^{_NOTE_NAME} (?:es|fue) (?:periodista|redactor|corresponsal|editor)"
+    rf"|^{_NOTE_NAME} (?:est|était) (?:journaliste|rédact|correspondant|éditeur)"
+)
+"""A note about the writer: a name, then what they write ("Perry Bacon Jr. is a senior
+writer for FiveThirtyEight.", "Evan Halper writes about …"). Case matters: a name is
+capitalised, and "He was a major contributor to …" is the story's sentence."""
+AUTHOR_NOTE_MAX_WORDS = 70
+"""Longer than a note about a writer: a paragraph of the story about one."""
+AUTHOR_NOTE_AFTER = 0.5
+"""A note stands below the story: at least this share of the page's kept words is above it.
+A story introduces a reporter it is about in its first half ("Smith is a reporter for …
+who was detained"), and below its last paragraph nothing of the story is left to cut."""
+
+# --- 12. repeated text -------------------------------------------------------------
 REPEAT_GRAM = 4
 REPEAT_SHARE = 0.8
 """Share of a line's word 4-grams found in other lines of the page that makes it a copy.
@@ -882,37 +913,6 @@ def _cut_read_on_teasers(lines: Sequence[Line]) -> None:
 
 def _is_read_on(text: str) -> bool:
     return bool(READ_ON_LINK.match(text.strip(_MARKER_EDGES)))
-
-
-_NOTE_NAME = (
-    r"(?!(?:He|She|It|They|This|That|The|We|I|There|Here|You)\b)"
-    r"(?:[A-Z][\w'’.-]*|[A-Z]\.)"
-    r"(?: (?:[A-Z][\w'’.-]*|[A-Z]\.|de|van|von|der|da|del|la|le|bin|al)){0,4},?"
-)
-_WRITER = (
-    r"(?:(?:senior|staff|contributing|freelance|chief|deputy|managing|executive|investigative"
-    r"|political|national|foreign|news|associate|assistant|features?|special|data|general"
-    r"|assignment) )*(?:writer|reporter|journalist|editor|correspondent|columnist|contributor"
-    r"|blogger|author|producer|photographer|photojournalist|(?:co-?)?founder|intern"
-    r"|editor-in-chief)s?"
-)
-_AUTHOR_NOTE = re.compile(
-    rf"^{_NOTE_NAME} (?:is|was|has been|serves as) (?:a|an|the|our)\b.{{0,60}}?\b{_WRITER}\b"
-    rf"|^{_NOTE_NAME} (?:writes|covers|reports) (?:about|on|for)\b"
-    rf"|^{_NOTE_NAME} (?:ist|war) (?:seit \d{{4}} )?(?:freie[rn]? |leitende[rn]? )?"
-    r"(?:Journalist|Autor|Redakteur|Korrespondent|Reporter)"
-    rf"|^{_NOTE_NAME} (?:es|fue) (?:periodista|redactor|corresponsal|editor)"
-    rf"|^{_NOTE_NAME} (?:est|était) (?:journaliste|rédact|correspondant|éditeur)"
-)
-"""A note about the writer: a name, then what they write ("Perry Bacon Jr. is a senior
-writer for FiveThirtyEight.", "Evan Halper writes about …"). Case matters: a name is
-capitalised, and "He was a major contributor to …" is the story's sentence."""
-AUTHOR_NOTE_MAX_WORDS = 70
-"""Longer than a note about a writer: a paragraph of the story about one."""
-AUTHOR_NOTE_AFTER = 0.5
-"""A note stands below the story: at least this share of the page's kept words is above it.
-A story introduces a reporter it is about in its first half ("Smith is a reporter for …
-who was detained"), and below its last paragraph nothing of the story is left to cut."""
 
 
 def _cut_author_notes(lines: Sequence[Line]) -> None:
