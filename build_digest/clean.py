@@ -278,11 +278,6 @@ MIN_REPEAT_SHINGLES = 5
 MAX_GRAM_HOLDERS = 20
 """A 4-gram in more lines than this is template text, not a sign of one line's copy (and a
 line of them is compared with every other line: the comparison is kept for real copies)."""
-REPEATED_LINE_WORDS = 15
-"""A line of this many words printed again anywhere on the page is one thing shown twice (a
-caption under each gallery slide, a recipe set out again): the later copies go. A shorter
-line, or a question, may be a refrain printed by design: the question put to each
-interviewee."""
 
 
 @dataclass(frozen=True)
@@ -587,8 +582,7 @@ def drop_repeated_text(lines: Sequence[Line]) -> None:
     line (a page's structured data, its print or app copy).
 
     A line printed again right below itself goes (lines too short to be compared do not
-    part the two): one thing shown twice, not a refrain, which has something between. So
-    does a long line (REPEATED_LINE_WORDS) printed again anywhere: only its first copy stays.
+    part the two): one thing shown twice, not a refrain, which has something between.
 
     A line goes when REPEAT_SHARE of its word 4-grams are in other kept lines and no one of
     them holds more than MAX_SINGLE_SOURCE of it, longest first, so the run-together copy
@@ -603,7 +597,7 @@ def drop_repeated_text(lines: Sequence[Line]) -> None:
         key = normalise_line(ln.text)
         if len(key.split()) - REPEAT_GRAM + 1 < MIN_REPEAT_SHINGLES:
             continue  # short lines between two copies ("Image 1 of 8") do not part them
-        if key == previous or (key in copies and _printed_twice(ln.text, key)):
+        if key == previous:
             ln.removed_by, ln.detail = RemovalRule.REPEATED_TEXT, "100%"
         else:
             copies[key].append(ln)
@@ -635,11 +629,6 @@ def drop_repeated_text(lines: Sequence[Line]) -> None:
             share = f"{len(covered) / len(own):.0%}"
             for ln in copies[key]:
                 ln.removed_by, ln.detail = RemovalRule.REPEATED_TEXT, share
-
-
-def _printed_twice(text: str, key: str) -> bool:
-    """Whether a line seen before on the page is a copy, not a refrain (module constants)."""
-    return len(key.split()) >= REPEATED_LINE_WORDS and not text.rstrip().endswith("?")
 
 
 def _shingles(key: str) -> set[tuple[str, ...]]:
