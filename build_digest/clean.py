@@ -815,14 +815,7 @@ def _cut_other_articles(lines: Sequence[Line]) -> None:
     from the first headline to the last summary.
     """
     live = [ln for ln in lines if not ln.removed_by]
-    first = next(
-        (
-            i
-            for i, ln in enumerate(live)
-            if ln.role is Role.PARAGRAPH and _is_story_paragraph(ln.text)
-        ),
-        None,
-    )
+    first = _first_story_paragraph(live)
     if first is None:
         return
     headers: list[tuple[int, int]] = []  # (headline, date line)
@@ -839,13 +832,7 @@ def _cut_other_articles(lines: Sequence[Line]) -> None:
             ):
                 headers.append((j, i))
                 break
-    runs: list[list[tuple[int, int]]] = []
-    for header in headers:
-        if runs and header[0] - runs[-1][-1][1] - 1 <= MAX_TEASER_LINES:
-            runs[-1].append(header)
-        else:
-            runs.append([header])
-    for run in runs:
+    for run in _runs(headers, MAX_TEASER_LINES):
         timed = sum(bool(re.search(_CLOCK, live[d].text)) for _, d in run)
         # A live blog's entries are dated to the minute ("5 January 2024, 14:32"); a list of
         # other articles gives the day.
@@ -873,35 +860,48 @@ def _cut_read_on_teasers(lines: Sequence[Line]) -> None:
     go, and above the first as many lines as the shortest teaser has (a teaser list is
     uniform, and the story above it keeps any line in doubt).
     """
-    shown = [ln for ln in lines if not ln.removed_by or _is_read_on(ln.text)]
-    first = next(
-        (
-            i
-            for i, ln in enumerate(shown)
-            if not ln.removed_by and ln.role is Role.PARAGRAPH and _is_story_paragraph(ln.text)
-        ),
-        None,
-    )
+    shown: list[Line] = []
+    links: list[tuple[int, int]] = []  # each link's place in ``shown``, as a span of one line
+    for ln in lines:
+        if READ_ON_LINK.match(ln.text.strip(_MARKER_EDGES)):
+            links.append((len(shown), len(shown)))
+        elif ln.removed_by:
+            continue
+        shown.append(ln)
+    first = _first_story_paragraph(shown)
     if first is None:
         return
-    links = [i for i in range(first + 1, len(shown)) if _is_read_on(shown[i].text)]
-    runs: list[list[int]] = []
-    for i in links:
-        if runs and i - runs[-1][-1] - 1 <= MAX_READ_ON_GAP:
-            runs[-1].append(i)
-        else:
-            runs.append([i])
-    for run in runs:
+    for run in _runs([link for link in links if link[0] > first], MAX_READ_ON_GAP):
         if len(run) < MIN_OTHER_HEADERS:
             continue
-        shortest = min(b - a - 1 for a, b in itertools.pairwise(run))
-        for ln in shown[max(first + 1, run[0] - shortest) : run[-1]]:
+        shortest = min(b - a - 1 for (a, _), (b, _) in itertools.pairwise(run))
+        for ln in shown[max(first + 1, run[0][0] - shortest) : run[-1][0]]:
             if not ln.removed_by:
                 ln.removed_by, ln.detail = RemovalRule.OTHER_ARTICLES, str(len(run))
 
 
-def _is_read_on(text: str) -> bool:
-    return bool(READ_ON_LINK.match(text.strip(_MARKER_EDGES)))
+def _first_story_paragraph(lines: Sequence[Line]) -> int | None:
+    """The index of the first kept paragraph of the story: the end rules act only below it."""
+    return next(
+        (
+            i
+            for i, ln in enumerate(lines)
+            if not ln.removed_by and ln.role is Role.PARAGRAPH and _is_story_paragraph(ln.text)
+        ),
+        None,
+    )
+
+
+def _runs(spans: Sequence[tuple[int, int]], max_gap: int) -> list[list[tuple[int, int]]]:
+    """Spans (first line, last line) in page order, grouped where at most ``max_gap`` lines
+    part one from the next: the entries of one list."""
+    runs: list[list[tuple[int, int]]] = []
+    for span in spans:
+        if runs and span[0] - runs[-1][-1][1] - 1 <= max_gap:
+            runs[-1].append(span)
+        else:
+            runs.append([span])
+    return runs
 
 
 def _cut_author_notes(lines: Sequence[Line]) -> None:
@@ -911,10 +911,10 @@ def _cut_author_notes(lines: Sequence[Line]) -> None:
     of the story stops the search, so a note-shaped sentence inside the story stays.
     """
     live = [ln for ln in lines if not ln.removed_by and ln.role not in (None, Role.TITLE)]
-    total = sum(word_count(ln.text) for ln in live)
+    words = [word_count(ln.text) for ln in live]
+    total = sum(words)
     above = total
-    for ln in reversed(live):
-        n = word_count(ln.text)
+    for ln, n in zip(reversed(live), reversed(words), strict=True):
         above -= n
         if (
             n <= AUTHOR_NOTE_MAX_WORDS

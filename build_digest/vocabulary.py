@@ -46,22 +46,26 @@ OTHER_STORIES = (
 )
 """Headings of lists of other stories."""
 
+EXPANDERS = (
+    r"weiterlesen|mehr lesen|lire la suite|leer más|leia mais|lees meer|czytaj (?:dalej|więcej)",
+    r"keep reading",
+)
+""""Read on" in other languages: a link to the rest of this story or of another."""
+
 READ_MORE = (
     r"read (?:more|also|this next)(?: stories| articles)?:?",
     r"also read:?",
     r"see also:?",
-    r"weiterlesen|mehr lesen|lire la suite|leer más|leia mais|lees meer|czytaj (?:dalej|więcej)",
+    *EXPANDERS,
     r"(?:lesen sie|lies) auch|siehe auch|voir aussi|leggi anche|lees ook|czytaj (?:też|także)",
     r"zobacz (?:też|także)|vea también|ver también|lea también|lee también",
-    r"keep reading",
 )
 """Links out of the article. Not an end marker: "Read more" also expands a story in place."""
 
 READ_ON = (
     r"read (?:more|on|post|the (?:full|rest of the) (?:story|article|post))",
-    r"continue reading|keep reading|view post|full story",
-    r"weiterlesen|mehr lesen|lire la suite|leer más|seguir leyendo|leia mais|continua a leggere",
-    r"lees meer|czytaj (?:dalej|więcej)",
+    r"continue reading|view post|full story|seguir leyendo|continua a leggere",
+    *EXPANDERS,
 )
 """The link that closes a teaser of another article ("… Read more"); one closing each of a
 run of short blocks marks a list of other articles (``clean._cut_read_on_teasers``)."""
