@@ -257,6 +257,24 @@ _AUTHOR_NOTE = re.compile(
 """A note about the writer: a name, then what they write ("Perry Bacon Jr. is a senior
 writer for FiveThirtyEight.", "Evan Halper writes about …"). Case matters: a name is
 capitalised, and "He was a major contributor to …" is the story's sentence."""
+_ABOUT_THE_WRITER = re.compile(
+    r"^(?:about (?:the (?:author|writer|reporter)s?|me)|über (?:den autor|die autorin|mich)"
+    r"|sobre (?:o autor|a autora|el autor|la autora|mí)|acerca del? (?:autor|autora|mí)"
+    r"|à propos de (?:l'auteur|l’auteur|moi))\b[\s:–—-]*(?P<name>.{0,40})$",
+    re.I,
+)
+"""The heading of a box about the writer, named as such ("About the author – Florina
+Ionescu", "Über den Autor", "About me")."""
+_ABOUT_PERSON = re.compile(
+    r"^(?:About|ABOUT|Über|Sobre|Acerca de|À propos de) "
+    r"(?P<name>(?!(?:The|Us|Our|This|These|Our)\b)[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+    r"(?: (?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|de|van|von|der|da|del|dos|la|le)){1,3})$"
+)
+"""The heading of a box about a person, by name ("About Matthew Humphries", "Über Moritz
+Bachmann"): two to four capitalised words, so "About Python" or "About Us" is not one."""
+AUTHOR_BOX_MAX_WORDS = 120
+"""A writer's biography under such a heading is a paragraph; a longer one is a section of
+the story about the person."""
 AUTHOR_NOTE_MAX_WORDS = 70
 """Longer than a note about a writer: a paragraph of the story about one."""
 AUTHOR_NOTE_AFTER = 0.5
@@ -573,6 +591,7 @@ def finish(lines: Sequence[Line]) -> None:
     _cut_other_articles(lines)
     _cut_read_on_teasers(lines)
     _cut_author_notes(lines)
+    _cut_author_box(lines)
     drop_repeated_text(lines)
 
 
@@ -924,6 +943,48 @@ def _cut_author_notes(lines: Sequence[Line]) -> None:
             ln.removed_by = RemovalRule.AUTHOR_NOTE
         elif _is_story_paragraph(ln.text):
             break
+
+
+def _cut_author_box(lines: Sequence[Line]) -> None:
+    """Remove a box about the writer below the story: its heading ("About Matthew Humphries",
+    "Über den Autor") and the biography under it.
+
+    A heading that names a person counts only when the paragraph under it names them too,
+    and either kind only below AUTHOR_NOTE_AFTER of the page's kept words, as for a note.
+    """
+    # The heading may be gone already as a furniture phrase ("About the author"); its
+    # biography is not, and the heading still marks it.
+    live = [
+        ln
+        for ln in lines
+        if (not ln.removed_by and ln.role not in (None, Role.TITLE))
+        or ln.removed_by is RemovalRule.CHROME_PHRASE
+    ]
+    first = _first_story_paragraph(live)
+    if first is None:
+        return
+    words = [0 if ln.removed_by else word_count(ln.text) for ln in live]
+    total = sum(words)
+    above = sum(words[: first + 1])
+    for i in range(first + 1, len(live) - 1):
+        heading = live[i].text.strip()
+        if above >= AUTHOR_NOTE_AFTER * total and words[i] <= MAX_DERIVED_TITLE_WORDS:
+            bio = live[i + 1]
+            writer = _ABOUT_THE_WRITER.match(heading)
+            person = _ABOUT_PERSON.match(heading)
+            names = [w for w in person["name"].split() if len(w) > 2] if person else []
+            if (
+                (writer or names)
+                and not bio.removed_by
+                and bio.role is Role.PARAGRAPH
+                and words[i + 1] <= AUTHOR_BOX_MAX_WORDS
+                and (writer or any(re.search(rf"\b{re.escape(w)}\b", bio.text) for w in names))
+            ):
+                for ln in (live[i], bio):
+                    if not ln.removed_by:
+                        ln.removed_by, ln.detail = RemovalRule.AUTHOR_NOTE, "box"
+                return
+        above += words[i]
 
 
 def _cut_tail_lists(lines: list[Line]) -> None:

@@ -496,6 +496,45 @@ def test_a_note_about_the_writer_below_the_story_is_removed_with_its_reason():
     assert reasons == {"a note about the writer, below the story"}
 
 
+BIO = (
+    "Before joining Example News, Nang Seng spent ten years at a radio station in Taunggyi,"
+    " and she studied law in Yangon."
+)
+
+
+@pytest.mark.parametrize(
+    "heading", ["About Nang Seng", "About the author", "Über den Autor", "Sobre el autor"]
+)
+def test_a_box_about_the_writer_below_the_story_goes_with_its_heading(heading):
+    article = clean_document(doc(STORY + f"{heading}\n\n{BIO}\n"))
+    assert "Neither side gave figures" in article.body_text
+    assert BIO not in article.body_text
+    assert heading not in article.body_text
+    assert "a note about the writer, below the story" in {r.reason for r in article.removed}
+
+
+LASHIO = (
+    "Lashio is the largest town in northern Shan State, and the army's regional command has"
+    " its headquarters there."
+)
+ROAD = "The road to the border was reopened on Friday after traders paid the fees asked for."
+
+
+@pytest.mark.parametrize(
+    ("page", "paragraph"),
+    [
+        # A one-word subject heads a section of the story, not a person's box.
+        (STORY + f"About Lashio\n\n{LASHIO}\n", LASHIO),
+        # The paragraph under a person's name is not about them.
+        (STORY + f"About Nang Seng\n\n{ROAD}\n", ROAD),
+        # A section about a person in the story's first half.
+        (f"About Nang Seng\n\n{BIO}\n\n" + STORY, BIO),
+    ],
+)
+def test_a_heading_that_only_looks_like_a_writer_box_keeps_its_paragraph(page, paragraph):
+    assert paragraph in clean_document(doc(page)).body_text
+
+
 def test_a_sentence_shaped_like_a_note_inside_the_story_stays():
     # The story is about the reporter: the sentence introduces her, above its last paragraph.
     first, *rest = [p for p in STORY.split("\n\n") if p]
