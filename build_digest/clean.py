@@ -891,10 +891,17 @@ def _cut_read_on_teasers(lines: Sequence[Line]) -> None:
     if first is None:
         return
     for run in _runs([link for link in links if link[0] > first], MAX_READ_ON_GAP):
+        # Each teaser closes with the same link; one worded otherwise at the top ("Keep
+        # Reading" above a list closed by "Read More") heads the list, and nothing above it
+        # is a teaser.
+        closer = Counter(normalise_line(shown[a].text) for a, _ in run).most_common(1)[0][0]
+        top = first + 1
+        while run and normalise_line(shown[run[0][0]].text) != closer:
+            top = run.pop(0)[0] + 1
         if len(run) < MIN_OTHER_HEADERS:
             continue
         shortest = min(b - a - 1 for (a, _), (b, _) in itertools.pairwise(run))
-        for ln in shown[max(first + 1, run[0][0] - shortest) : run[-1][0]]:
+        for ln in shown[max(top, run[0][0] - shortest) : run[-1][0]]:
             if not ln.removed_by:
                 ln.removed_by, ln.detail = RemovalRule.OTHER_ARTICLES, str(len(run))
 
