@@ -24,6 +24,11 @@ three code points each, vowel and tone signs included."""
 _ANY_UNSPACED = re.compile(f"{_HAN_KANA_HANGUL.pattern}|{UNSPACED_ALPHABETS.pattern}")
 
 
+def is_unspaced(text: str) -> bool:
+    """Whether a line is in a script that does not space its words (Chinese, Thai, Burmese)."""
+    return not text.isascii() and bool(_ANY_UNSPACED.search(text))
+
+
 def word_count(text: str) -> int:
     """Words, by spaces, or by characters for scripts that do not space their words: a Burmese
     or Thai paragraph is as long as an English one of the same length in words."""
