@@ -16,13 +16,15 @@ The cascade, in the order ``clean_document`` runs it (each step's reason is in i
 7. furniture: datelines, bylines, credits and their captions, attribution, the standfirst;
 8. main-body window (copied pages only, not trafilatura's output): the contiguous run of
    lines with the most prose wins, so that navigation above and footers below a copied
-   whole page are cut (the body-text extraction idea of Finn et al., on lines);
+   whole page are cut (the body-text extraction idea of Finn et al., on lines); a long line
+   without one sentence or clause mark is a menu or tag cloud run together, not prose;
 9. body: paragraphs, section headings, and runs of short lines that are link lists.
    (Then, on copied pages, the line model of ``linemodel.py`` has its say.)
 10. other articles: three or more article headers (headline, then a date) after the page's
     first paragraph are teasers of other articles, cut with their summaries; so are three or
     more short blocks each closed by a "Read more" link;
-11. notes about the writer below the story's last paragraph ("… is a senior writer for …");
+11. notes about the writer below the story's last paragraph ("… is a senior writer for …"),
+    and a box about them under its own heading ("About Matthew Humphries", "Über den Autor");
 12. repeated text: a kept line printed again right below itself, or one that runs other
     kept lines together (the story again as one line), goes.
 
