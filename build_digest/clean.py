@@ -262,14 +262,14 @@ capitalised, and "He was a major contributor to …" is the story's sentence."""
 _ABOUT_THE_WRITER = re.compile(
     r"^(?:about (?:the (?:author|writer|reporter)s?|me)|über (?:den autor|die autorin|mich)"
     r"|sobre (?:o autor|a autora|el autor|la autora|mí)|acerca del? (?:autor|autora|mí)"
-    r"|à propos de (?:l'auteur|l’auteur|moi))\b[\s:–—-]*(?P<name>.{0,40})$",
+    r"|à propos de (?:l'auteur|l’auteur|moi))\b(?:[\s:–—-]+.{0,40})?$",
     re.I,
 )
 """The heading of a box about the writer, named as such ("About the author – Florina
 Ionescu", "Über den Autor", "About me")."""
 _ABOUT_PERSON = re.compile(
     r"^(?:About|ABOUT|Über|Sobre|Acerca de|À propos de) "
-    r"(?P<name>(?!(?:The|Us|Our|This|These|Our)\b)[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+    r"(?P<name>(?!(?:The|Us|Our|This|These)\b)[A-ZÀ-ÖØ-Þ][\w'’.-]*"
     r"(?: (?:[A-ZÀ-ÖØ-Þ][\w'’.-]*|de|van|von|der|da|del|dos|la|le)){1,3})$"
 )
 """The heading of a box about a person, by name ("About Matthew Humphries", "Über Moritz

@@ -33,7 +33,7 @@ def word_count(text: str) -> int:
     """Words, by spaces, or by characters for scripts that do not space their words: a Burmese
     or Thai paragraph is as long as an English one of the same length in words."""
     spaced = len(text.split())
-    if text.isascii() or not _ANY_UNSPACED.search(text):  # most lines: counting stops here
+    if not is_unspaced(text):  # most lines: counting stops here
         return spaced
     by_characters = (
         len(_HAN_KANA_HANGUL.findall(text)) // 2 + len(UNSPACED_ALPHABETS.findall(text)) // 3
