@@ -741,9 +741,11 @@ def _apply_chrome_rules(
                 ln.detail = str(sources)
 
 
-def _is_story_paragraph(text: str) -> bool:
-    """A line that reads as a paragraph of a story: prose of STORY_PARAGRAPH_WORDS or more."""
-    return word_count(text) >= STORY_PARAGRAPH_WORDS and is_prose(text)
+def _is_story_paragraph(text: str, words: int | None = None) -> bool:
+    """A line that reads as a paragraph of a story: prose of STORY_PARAGRAPH_WORDS or more
+    (``words``: its word count, when the caller has already counted it)."""
+    n = word_count(text) if words is None else words
+    return n >= STORY_PARAGRAPH_WORDS and is_prose(text, n)
 
 
 def _cut_after_end_marker(lines: list[Line]) -> None:
@@ -962,7 +964,7 @@ def _cut_author_notes(lines: Sequence[Line]) -> None:
             and _AUTHOR_NOTE.match(ln.text)
         ):
             ln.removed_by = RemovalRule.AUTHOR_NOTE
-        elif _is_story_paragraph(ln.text):
+        elif _is_story_paragraph(ln.text, n):
             break
 
 
