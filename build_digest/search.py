@@ -16,14 +16,16 @@ sorts by (topic, outlet, year, month; date).
 
 from __future__ import annotations
 
-import asyncio
 import html
+import importlib.util
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from .catalog import story_url
@@ -134,42 +136,45 @@ SEARCH_FORM = """<div id="digest-search">
 """
 
 
+PAGEFIND_FIX = "pip install 'pagefind[extended]>=1.3,<2'"
+
+
 def write_records(records: Sequence[SearchRecord], out_dir: Path) -> None:
-    """Index ``records`` with Pagefind (its own binary, through its Python API) into ``out_dir``.
+    """Index ``records`` with Pagefind's own program into ``out_dir``.
 
-    Each record is handed over as a minimal HTML document in a scratch folder and the folder
-    is indexed in one request: Pagefind indexes a folder in parallel, whereas its Python API
-    answers one request per tenth of a second (100 s for 1,000 ``add_custom_record`` calls).
+    Each record is written as a minimal HTML document to a scratch folder, which Pagefind's
+    command line indexes in parallel in one run. Not through its Python API: that service
+    answers "files written" while its last writes are still queued (Rust's tokio writes files
+    behind the caller's back) and is then terminated, so under load an index came out cut
+    short (4 of 40 runs: an empty ``pagefind-entry.json``, a truncated UI script) and search
+    failed for every reader. The command line exits only once its writes are done.
     """
-    try:
-        from pagefind.index import IndexConfig, PagefindIndex
-    except ImportError as exc:
-        raise DependencyError(
-            f"the package 'pagefind' cannot be loaded ({exc}); fix: pip install"
-            " 'pagefind[extended]>=1.3'"
-        ) from exc
-
-    async def run(scratch: Path) -> None:
-        async with PagefindIndex(
-            config=IndexConfig(output_path=str(out_dir), force_language="en")
-        ) as index:
-            await index.add_directory(
-                str(scratch)
-            )  # leaving the block writes the index to output_path
-
+    if importlib.util.find_spec("pagefind") is None:
+        raise DependencyError(f"the package 'pagefind' cannot be loaded; fix: {PAGEFIND_FIX}")
     with tempfile.TemporaryDirectory(prefix="digest-search-") as tmp:
         scratch = Path(tmp)
         for record in records:
             page = scratch / record.url / "index.html"
             page.parent.mkdir(parents=True, exist_ok=True)
             page.write_text(record_html(record), encoding="utf-8")
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            asyncio.run(run(scratch))
-        else:  # inside an event loop (a notebook, Playwright): index on a thread of its own
-            with ThreadPoolExecutor(1) as pool:
-                pool.submit(asyncio.run, run(scratch)).result()
+        # Run in the scratch folder without PAGEFIND_* settings: a pagefind.yml in the
+        # user's folder or their environment must not change what the site's index holds.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+        command = [sys.executable, "-m", "pagefind", "--site", str(scratch), "--silent"]
+        command += ["--output-path", str(out_dir.resolve()), "--force-language", "en"]
+        done = subprocess.run(
+            command,
+            cwd=scratch,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    if done.returncode != 0:
+        said = (done.stderr or done.stdout).strip().splitlines() or [f"exit {done.returncode}"]
+        raise DependencyError(
+            f"Pagefind could not index the stories ({said[-1]}); fix: {PAGEFIND_FIX}"
+        )
 
 
 class BackgroundIndex:

@@ -9,9 +9,12 @@ import os
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from benchmarks.bench_search import synthetic_records
 from build_digest.pipeline import run_pipeline
+from build_digest.search import write_records
 
 from .conftest import (
     ROOT,
@@ -423,3 +426,21 @@ def test_home_lists_the_latest_stories_with_undated_ones_at_their_lower_bound(bu
     latest = home[home.index("Latest stories") : home.index("Topics", home.index("Latest stories"))]
     assert "Rebel alliance gains ground" in latest and "Undated (not before" in latest
     assert "The Myanmar Junta Is Losing Its Foreign Backers" in latest
+
+
+def test_the_search_index_is_whole_when_writing_it_returns(tmp_path):
+    """Pagefind's Python service said "written" while its last writes were still queued, and
+    was then stopped: under load 4 indexes in 40 came out cut short (an empty entry file,
+    which breaks search for every reader). Six indexes written three at a time must all be
+    whole: the entry file counts every page, and each UI file has one size."""
+    records = synthetic_records(60)
+    outs = [tmp_path / f"index-{n}" for n in range(6)]
+    with ThreadPoolExecutor(3) as pool:
+        list(pool.map(lambda out: write_records(records, out), outs))
+    for out in outs:
+        entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"]["en"]["page_count"] == len(records)
+    bundle = [p.name for p in outs[0].iterdir() if p.suffix in (".js", ".css")]
+    assert bundle
+    for name in bundle:
+        assert len({(out / name).stat().st_size for out in outs}) == 1, name
