@@ -11,13 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from benchmarks.bench_search import (
-    SearchTimeout,
-    chromium_path,
-    index_synthetic,
-    measure_query,
-    serve,
-)
+from benchmarks.bench_search import chromium_path, index_synthetic, measure_query, serve
 
 from .conftest import build_in_process, make_project
 
@@ -112,16 +106,7 @@ def test_first_query_at_a_thousand_stories_stays_within_budget(browser, built_si
     shutil.copytree(built_site, site)
     index_synthetic(site, 1000)  # the shipped site with an index of 1,000 synthetic stories
     with serve(site) as url:
-        try:
-            cost = measure_query(browser, url, "border gate")
-        except SearchTimeout as failed:
-            # Once in about twenty runs under load, the local server's answer for Pagefind's
-            # entry file reached the page empty (the file on disk was whole; the cause is not
-            # found). That is the harness, not the site: measure once more in a fresh browser
-            # context, and fail if the page cannot load its index twice.
-            if "Failed to load Pagefind metadata" not in str(failed):
-                raise
-            cost = measure_query(browser, url, "border gate")
+        cost = measure_query(browser, url, "border gate")
     assert cost.results.endswith("stories") and not cost.results.startswith("0 ")
     assert all("/pagefind/" not in path for path in cost.load_requests), cost.load_requests
     assert cost.load_bytes <= SEARCH_UI_BUDGET
