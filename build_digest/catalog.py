@@ -13,9 +13,9 @@ from typing import Any
 from .dedupe import former_ids
 from .models import Dated, Rejection, TaggedStory
 
-CATALOG_VERSION = 2
+CATALOG_VERSION = 3
 """2: ``redirects``; ``outlet`` on articles; ``warnings`` and ``path_bytes`` on sources;
-12-digit story hashes."""
+12-digit story hashes. 3: ``language`` (BCP 47) on articles and sources."""
 
 
 def story_url(story_id: str) -> str:
@@ -45,6 +45,7 @@ def _source_entry(
     article: str | None,
     reason: str,
     notes: Mapping[str, Sequence[str]],
+    language: str | None = None,
 ) -> dict[str, Any]:
     entry: dict[str, Any] = {
         "path": path,
@@ -52,6 +53,7 @@ def _source_entry(
         "status": status,
         "article": article,
         "reason": reason,
+        "language": language,
     }
     if path_bytes:
         entry["path_bytes"] = path_bytes
@@ -77,6 +79,7 @@ def build_catalog(
                 "title": story.main.title,
                 "outlet": story.main.outlet,
                 "title_source": story.main.title_source.value,
+                "language": story.language.code,
                 "date": t.date.value.isoformat() if isinstance(t.date, Dated) else None,
                 "date_precision": str(t.date.precision),
                 "date_source": t.date.source,
@@ -97,6 +100,7 @@ def build_catalog(
                 story.id,
                 "main version of the story",
                 notes,
+                story.language.code,
             )
         )
         for folded in story.others:
@@ -110,6 +114,7 @@ def build_catalog(
                     story.id,
                     folded.reason,
                     notes,
+                    folded.version.language.code,
                 )
             )
     for rejection in rejections:

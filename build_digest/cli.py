@@ -233,6 +233,9 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
     except DigestError as exc:
         raise click.ClickException(visible(str(exc))) from exc
     articles = {a.source.path: a for t in result.stories for a in t.story.articles}
+    languages = {
+        v.article.source.path: v.language for t in result.stories for v in t.story.versions
+    }
     for source in result.catalog["sources"]:
         path, status = source["path"], source["status"]
         shown = visible(path)
@@ -248,10 +251,12 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
             click.echo(f"    warning: {visible(note)}")
         article = articles.get(path)
         if article is not None:
+            lang = languages[path]
             click.echo(
                 f"    title: {visible(article.title)} | {article.word_count} words kept,"
                 f" {len(article.removed)} lines removed"
             )
+            click.echo(f"    language: {lang.code} ({lang.name}; {lang.source})")
             if removed:
                 for line in article.removed:
                     click.echo(

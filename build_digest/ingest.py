@@ -22,6 +22,7 @@ import yaml
 from charset_normalizer import from_bytes
 
 from .dates import parse_date_text
+from .language import normalise_tag
 from .models import Rejection, SourceDocument, SourceKind, SourceMeta
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ TEXT_SUFFIXES = {
     ".markdown": SourceKind.MARKDOWN,
 }
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
-META_KEYS = ("title", "date", "source_url", "outlet", "author", "tags")
+META_KEYS = ("title", "date", "source_url", "outlet", "author", "tags", "language")
 # Keys accepted in a leading "Key: value" block of a note, mapped to META_KEYS.
 HEADER_ALIASES = {
     "title": "title",
@@ -48,6 +49,8 @@ HEADER_ALIASES = {
     "author": "author",
     "by": "author",
     "tags": "tags",
+    "lang": "language",
+    "language": "language",
 }
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
 """Larger files are rejected unread. The longest news articles are well under 1 MB even as
@@ -532,6 +535,12 @@ def _meta_from_mapping(
             if len(extra) < MAX_TAGS and len(key) <= 100:
                 extra.append((key, value))
             continue
+        if key == "language" and normalise_tag(value) is None:
+            warnings.append(
+                f"language '{_short(value)}' is not a language tag or name (e.g. my, zh-Hant,"
+                " Burmese): ignored"
+            )
+            continue
         if key == "date" and parse_date_text(value) is None:
             warnings.append(
                 f"date '{_short(value)}' is not a date that can be read (e.g. 2024-01-12, 2024-01"
@@ -546,6 +555,7 @@ def _meta_from_mapping(
         outlet=values.get("outlet"),
         author=values.get("author"),
         tags=tags,
+        language=values.get("language"),
         extra=tuple(extra),
         origin=origin,
     )
@@ -582,6 +592,24 @@ def extract_html(html: str, warnings: list[str] | None = None) -> tuple[str, Sou
     tags = [t for t in doc.tags or [] if isinstance(t, str) and t.strip()]
     if tags:
         found["tags"] = tags
-    return normalise_text(text), _meta_from_mapping(
-        found, "html metadata", warnings if warnings is not None else []
-    )
+    meta = _meta_from_mapping(found, "html metadata", warnings if warnings is not None else [])
+    return normalise_text(text), replace(meta, page_language=declared_language(html))
+
+
+_HTML_LANG = re.compile(
+    r"<html\b[^>]*?\blang\s*=\s*[\"']?\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)", re.I
+)
+_CONTENT_LANGUAGE = re.compile(
+    r"<meta\b[^>]*?http-equiv\s*=\s*[\"']?content-language[\"']?[^>]*?content\s*=\s*[\"']?"
+    r"\s*([A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*)",
+    re.I,
+)
+LANGUAGE_SCAN_CHARS = 20_000
+"""A page declares its language in its first tag or its head."""
+
+
+def declared_language(html: str) -> str | None:
+    """The language a saved page declares (``<html lang>``, else ``Content-Language``)."""
+    head = html[:LANGUAGE_SCAN_CHARS]
+    m = _HTML_LANG.search(head) or _CONTENT_LANGUAGE.search(head)
+    return normalise_tag(m.group(1)) if m else None

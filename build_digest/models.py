@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar, TypeAlias
 
+from .language import SITE_LANGUAGE, LanguageTag
 from .text import word_count
 
 
@@ -26,6 +27,10 @@ class SourceMeta:
     outlet: str | None = None
     author: str | None = None
     tags: tuple[str, ...] = ()
+    language: str | None = None
+    """The language the source states (``lang: my``, ``Language: Burmese``), as written."""
+    page_language: str | None = None
+    """A saved page's own ``<html lang>``: evidence, not a statement (templates say ``en``)."""
     extra: tuple[tuple[str, str], ...] = ()
     """Other keys the source states (``subtitle``, ``section`` ...), kept as typed."""
     origin: str = "none"
@@ -300,6 +305,8 @@ class SourceVersion:
     date: DateTag
     """The version's own date; the story's date (``TaggedStory.date``) may come from another."""
     fingerprint: Fingerprint
+    language: LanguageTag = field(default_factory=lambda: LanguageTag(SITE_LANGUAGE))
+    """The language the version is written in (``language.source_language``)."""
 
 
 @dataclass(frozen=True)
@@ -334,6 +341,11 @@ class Story:
     @property
     def articles(self) -> tuple[CleanedArticle, ...]:
         return tuple(v.article for v in self.versions)
+
+    @property
+    def language(self) -> LanguageTag:
+        """The shown version's language: the story page's ``lang``."""
+        return self.main_version.language
 
 
 class LabelKind(StrEnum):

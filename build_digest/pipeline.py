@@ -27,6 +27,7 @@ from .dedupe import (
 from .deps import check_dependencies
 from .errors import DigestError
 from .ingest import ingest
+from .language import article_language, article_text, language_version, tag_from_json, tag_to_json
 from .models import CleanedArticle, DigestResult, Rejection, SourceVersion
 from .pages import write_pages
 from .relate import related_stories
@@ -74,7 +75,7 @@ def attempt(fn: Callable[[CleanedArticle], T], article: CleanedArticle) -> T | F
 def source_versions(
     articles: Sequence[CleanedArticle], cache: DigestCache, today: dt.date | None = None
 ) -> tuple[list[SourceVersion], list[Rejection]]:
-    """Each article's own date and fingerprint, once, as the record later stages carry.
+    """Each article's own date, fingerprint and language, once, as the record later stages carry.
 
     Fingerprints are cached by body text; a source whose date or fingerprint fails is
     rejected with the error, and the others go on.
@@ -87,17 +88,32 @@ def source_versions(
         encode=lambda fp: None if isinstance(fp, Failure) else fingerprint_to_json(fp),
         decode=fingerprint_from_json,
     )
+    languages = cache.map(
+        "language",
+        language_version(),
+        [(_language_key(a), a) for a in articles],
+        lambda todo: [attempt(article_language, a) for a in todo],
+        encode=lambda tag: None if isinstance(tag, Failure) else tag_to_json(tag),
+        decode=tag_from_json,
+    )
     versions: list[SourceVersion] = []
     rejections: list[Rejection] = []
-    for article, fp in zip(articles, prints, strict=True):
+    for article, fp, lang in zip(articles, prints, languages, strict=True):
         date = attempt(lambda a: article_date(a, today), article)
         if isinstance(fp, Failure):
             rejections.append(fp.rejection(article, "date and fingerprint"))
         elif isinstance(date, Failure):
             rejections.append(date.rejection(article, "date and fingerprint"))
+        elif isinstance(lang, Failure):
+            rejections.append(lang.rejection(article, "language"))
         else:
-            versions.append(SourceVersion(article, date, fp))
+            versions.append(SourceVersion(article, date, fp, lang))
     return versions, rejections
+
+
+def _language_key(article: CleanedArticle) -> str:
+    meta = article.source.meta
+    return content_key(article_text(article), meta.language or "", meta.page_language or "")
 
 
 def run_pipeline(
