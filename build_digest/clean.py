@@ -49,7 +49,7 @@ from pathlib import PurePath
 
 from . import dates, linemodel, models, text, vocabulary
 from .cache import DigestCache, code_version, content_key
-from .dates import DATE_IN_LINE, MONTH
+from .dates import DATE_IN_LINE, MONTH, looks_like_date
 from .models import (
     Block,
     CleanedArticle,
@@ -62,7 +62,7 @@ from .models import (
     TitleSource,
     Wire,
 )
-from .text import is_unspaced, word_count
+from .text import UNMARKED_SCRIPTS, is_unspaced, word_count
 from .vocabulary import (
     CHROME_LINE,
     COMMENTS_HEADING,
@@ -1031,6 +1031,14 @@ def _cut_tail_lists(lines: list[Line]) -> None:
                 ln.removed_by = RemovalRule.TAIL_LIST
 
 
+TITLE_MAX_WORDS = 25
+"""A headline is a phrase; a longer line is the story's first paragraph."""
+UNMARKED_TITLE_MAX_WORDS = 40
+"""Thai, Lao and Khmer headlines run two clauses, counted here by characters (about three a
+word), and nothing marks a sentence end there to tell a lead from a headline: the first
+line is taken up to this length."""
+
+
 def _pick_title(doc: SourceDocument, lines: list[Line]) -> str:
     """Front matter wins; else the first short non-prose line near the top.
 
@@ -1041,9 +1049,16 @@ def _pick_title(doc: SourceDocument, lines: list[Line]) -> str:
     if not title:
         for ln in live[:3]:
             # A headline reads as a phrase, or as a question or exclamation; a line ending
-            # in a full stop or a closing quote is the story's first paragraph.
-            if word_count(ln.text) <= 25 and (
-                not is_prose(ln.text) or ln.text.endswith(("?", "!"))
+            # in a full stop or a closing quote is the story's first paragraph. A date line
+            # is never the headline; in a script that marks no sentence end (Thai, Lao,
+            # Khmer), a line of headline length near the top is.
+            n = word_count(ln.text)
+            if looks_like_date(ln.text) and n <= DATELINE_MAX_WORDS:
+                continue
+            unmarked = bool(UNMARKED_SCRIPTS.search(ln.text)) and not SENTENCE_END.search(ln.text)
+            headline_shape = not is_prose(ln.text, n) or ln.text.endswith(("?", "!"))
+            if (n <= TITLE_MAX_WORDS and headline_shape) or (
+                unmarked and n <= UNMARKED_TITLE_MAX_WORDS
             ):
                 title = ln.text
                 break
@@ -1110,7 +1125,7 @@ def _classify_furniture(live: list[Line]) -> None:
         elif n <= CAPTION_MAX_WORDS and _ends_with_credit(text):
             ln.role = Role.CAPTION
         elif n <= DATELINE_MAX_WORDS and (
-            _DATELINE_WORDS.match(text) or (DATE_IN_LINE.search(text) and not is_prose(text))
+            _DATELINE_WORDS.match(text) or (looks_like_date(text) and not is_prose(text))
         ):
             ln.role = Role.DATELINE
         elif n <= BYLINE_MAX_WORDS and _BYLINE.match(text):

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 
 import dateparser
+import regex
 
 from .models import CleanedArticle, Dated, DatePrecision, DateTag, Role, Story, TaggedStory, Undated
 from .postings import capped_postings
@@ -50,7 +52,7 @@ EARLIEST_YEAR = 1800
 
 
 @lru_cache(maxsize=4096)
-def parse_date_text(text: str) -> tuple[dt.date, DatePrecision] | None:
+def parse_date_text(text: str, language: str = "en") -> tuple[dt.date, DatePrecision] | None:
     """A stated date as (date, precision): ISO day, ISO month, or any full English date.
 
     None for anything that is not a real date: "2024-02-30", "0000-01", "January 0000",
@@ -60,9 +62,12 @@ def parse_date_text(text: str) -> tuple[dt.date, DatePrecision] | None:
     if len(text) > 100:
         return None
     try:
-        return _parse_date_text(text)
+        found = _parse_date_text(ascii_digits(text))
     except (ValueError, OverflowError):
         return None
+    if found is None and (native := native_date(text, language)):
+        found = (native[0], DatePrecision.DAY)
+    return found
 
 
 def _parse_date_text(text: str) -> tuple[dt.date, DatePrecision] | None:
@@ -89,20 +94,123 @@ def _parse_date_text(text: str) -> tuple[dt.date, DatePrecision] | None:
     return None
 
 
-def article_date(article: CleanedArticle, today: dt.date | None = None) -> DateTag:
-    """The best date one article states about itself (no corpus context yet)."""
+def article_date(
+    article: CleanedArticle, today: dt.date | None = None, language: str = "en"
+) -> DateTag:
+    """The best date one article states about itself (no corpus context yet), read in its
+    language (``language``: a BCP 47 tag) as well as in English."""
     today = today or dt.date.today()
     meta = article.source.meta
     if meta.date:
-        parsed = parse_date_text(meta.date)
+        parsed = parse_date_text(meta.date, language)
         if parsed and parsed[0] <= today:
             return Dated(parsed[0], parsed[1], f"{meta.origin} ({meta.date})")
     for block in article.blocks:
-        if block.role is Role.DATELINE and (m := DATE_IN_LINE.search(block.text)):
+        if block.role is not Role.DATELINE:
+            continue
+        if m := DATE_IN_LINE.search(block.text):
             parsed = parse_date_text(m.group(0))
             if parsed and parsed[0] <= today:
                 return Dated(parsed[0], DatePrecision.DAY, f"dateline '{m.group(0)}'")
+        if found := native_date(block.text, language):
+            when, written = found
+            if when <= today:
+                return Dated(when, DatePrecision.DAY, f"dateline '{written}'")
     return Undated(not_before=latest_mentioned_date(article, today))
+
+
+# --- dates in other scripts and calendars ---------------------------------------------------
+
+_LETTERS = r"[\p{L}\p{M}]+"
+NATIVE_DATE = regex.compile(
+    r"(?P<cjk>\d{4}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일号號]?)"
+    rf"|(?P<burmese>\d{{4}}\s*ခုနှစ်\s*[,၊]?\s*(?P<bmonth>{_LETTERS}?)လ?\s*(?P<bday>\d{{1,2}})\s*ရက်)"
+    rf"|(?P<dmy>\b\d{{1,2}}\.?\s+(?:de\s+)?{_LETTERS}\.?,?\s+(?:de\s+|del\s+)?(?:พ\.ศ\.\s*)?\d{{4}})"
+    rf"|(?P<mdy>{_LETTERS}\.?\s+\d{{1,2}},?\s+\d{{4}})",
+    regex.V0,
+)
+"""A written date in another language, once its digits are ASCII: ``2024年01月12日``,
+``2024 ခုနှစ် ဩဂုတ်လ 3 ရက်`` (Burmese: year, month, day), ``11 เมษายน 2567``,
+``12 de enero de 2024``, ``3 августа 2024``, ``15 دی 1402``. The month's word is read by
+dateparser, in the story's language."""
+
+BUDDHIST_ERA_OFFSET = 543
+"""Thai dates count years from the Buddha's death: 2567 BE is 2024 CE."""
+BUDDHIST_ERA_FROM = 2400
+"""A Thai year this high is of the Buddhist era (2400 BE is 1857 CE; no news is dated 2400 CE)."""
+SOLAR_HIJRI_BEFORE = 1500
+"""Persian dates count Solar Hijri years (1402 is 2023-24): a year below this in a Persian
+text is one."""
+_DIGIT = regex.compile(r"\p{Nd}")
+
+
+def ascii_digits(text: str) -> str:
+    """Every decimal digit as its ASCII digit, the text otherwise unchanged (and as long):
+    Burmese ၂၀၂၄, Thai ๒๕๖๗, Arabic-Indic ٢٠٢٤, Persian ۱۴۰۲, Devanagari २०२४, full-width ２０２４."""
+    if text.isascii():
+        return text
+    return _DIGIT.sub(lambda m: str(unicodedata.digit(m.group(0), 0)), text)
+
+
+def looks_like_date(text: str) -> bool:
+    """Whether a line writes a full date in any language (for the cleaner, which reads lines
+    before their language is known): a date line is a dateline, never a headline."""
+    return bool(DATE_IN_LINE.search(text)) or (
+        not text.isascii() and bool(NATIVE_DATE.search(ascii_digits(text)))
+    )
+
+
+def native_date(text: str, language: str = "en") -> tuple[dt.date, str] | None:
+    """The first full date written in ``text`` in its language's words, digits, era or
+    calendar, as (Gregorian date, as written)."""
+    if text.isascii() and language.startswith("en"):
+        return None  # English dates are DATE_IN_LINE's
+    plain = ascii_digits(text)
+    for m in NATIVE_DATE.finditer(plain):
+        written = text[m.start() : m.end()]
+        when = _read_native(m, language)
+        if when is not None and when.year >= EARLIEST_YEAR:
+            return when, written
+    return None
+
+
+def _read_native(m: regex.Match[str], language: str) -> dt.date | None:
+    primary = language.split("-")[0]
+    try:
+        if m["cjk"]:
+            year, month, day = (int(x) for x in regex.findall(r"\d+", m["cjk"]))
+            return dt.date(year, month, day)
+        if m["burmese"]:
+            year = int(m["burmese"][:4])
+            return _dateparser(f"{int(m['bday'])} {m['bmonth']} {year}", "my")
+        text = m.group(0)
+        if primary == "fa" and (year := int(text[-4:])) < SOLAR_HIJRI_BEFORE:
+            return _solar_hijri(text)
+        languages = (primary, "en") if primary != "en" else ("en",)
+        for lang in languages:
+            if when := _dateparser(text.replace("พ.ศ.", " "), lang):
+                if lang == "th" and when.year >= BUDDHIST_ERA_FROM:
+                    when = when.replace(year=when.year - BUDDHIST_ERA_OFFSET)
+                return when
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+@lru_cache(maxsize=4096)
+def _dateparser(text: str, language: str) -> dt.date | None:
+    try:
+        parsed = dateparser.parse(text, languages=[language], settings=_PARSER_SETTINGS)
+    except (ValueError, OverflowError, KeyError):
+        return None
+    return parsed.date() if parsed else None
+
+
+def _solar_hijri(text: str) -> dt.date | None:
+    from dateparser.calendars.jalali import JalaliCalendar
+
+    found = JalaliCalendar(text).get_date()
+    return found.date_obj.date() if found and found.date_obj else None
 
 
 def latest_mentioned_date(article: CleanedArticle, today: dt.date) -> dt.date | None:

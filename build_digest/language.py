@@ -193,7 +193,7 @@ def _in_script(text: str, script: str) -> str:
     sway the detector (an Arabic story with English names in it)."""
     pattern = regex.compile(
         rf"[\p{{Script={script}}}\p{{Mn}}\p{{Mc}}]+(?:[\s'’-]+[\p{{Script={script}}}\p{{Mn}}\p{{Mc}}]+)*"
-    )  # noqa: E501
+    )
     return " ".join(m.group(0) for m in pattern.finditer(text))
 
 

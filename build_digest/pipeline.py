@@ -99,7 +99,8 @@ def source_versions(
     versions: list[SourceVersion] = []
     rejections: list[Rejection] = []
     for article, fp, lang in zip(articles, prints, languages, strict=True):
-        date = attempt(lambda a: article_date(a, today), article)
+        code = lang.code if not isinstance(lang, Failure) else "en"
+        date = attempt(lambda a, code=code: article_date(a, today, code), article)
         if isinstance(fp, Failure):
             rejections.append(fp.rejection(article, "date and fingerprint"))
         elif isinstance(date, Failure):

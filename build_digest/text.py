@@ -21,6 +21,9 @@ words, and counts by its spaces)."""
 UNSPACED_ALPHABETS = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 """Thai, Lao, Burmese and Khmer run their words unspaced too (a space ends a phrase), about
 three code points each, vowel and tone signs included."""
+UNMARKED_SCRIPTS = re.compile(r"[\u0e00-\u0eff\u1780-\u17ff]")
+"""Thai, Lao and Khmer mark no sentence end (Burmese writes ။): a space parts their sentences,
+so punctuation cannot tell a headline from a sentence."""
 _ANY_UNSPACED = re.compile(f"{_HAN_KANA_HANGUL.pattern}|{UNSPACED_ALPHABETS.pattern}")
 
 

@@ -303,6 +303,199 @@ def is_promotion(text: str) -> bool:
     )
 
 
+# --- the same furniture in other languages and scripts ------------------------------------
+# Each phrase under the language it belongs to (BCP 47), so a reader of that language can
+# check and extend its own list. Matched like the groups above: a whole line, any case.
+
+IN_OTHER_LANGUAGES: dict[str, dict[str, tuple[str, ...]]] = {
+    "other stories": {
+        "zh": (
+            r"相关(?:新闻|阅读|文章|报道|推荐)",
+            r"推荐阅读",
+            r"延伸阅读",
+            r"热门(?:新闻|文章|推荐)",
+            r"猜你喜欢",
+            r"更多(?:新闻|精彩)",
+            r"相關(?:新聞|閱讀|文章|報導)",
+            r"延伸閱讀",
+            r"熱門新聞",
+        ),
+        "ja": (
+            r"関連(?:記事|ニュース)",
+            r"おすすめ(?:記事|ニュース)",
+            r"人気(?:記事|ニュース)",
+            r"あわせて読みたい",
+            r"こちらもおすすめ",
+            r"注目(?:記事|ニュース)",
+        ),
+        "ko": (r"관련 ?(?:기사|뉴스)", r"많이 본 (?:기사|뉴스)", r"추천 ?기사", r"인기 ?기사"),
+        "th": (
+            r"ข่าวที่เกี่ยวข้อง",
+            r"บทความที่เกี่ยวข้อง",
+            r"ข่าวแนะนำ",
+            r"ข่าวยอดนิยม",
+            r"ข่าวล่าสุด",
+            r"เรื่องที่เกี่ยวข้อง",
+        ),
+        "my": (
+            r"ဆက်စပ်(?:သတင်း(?:များ)?|ဆောင်းပါး(?:များ)?)",
+            r"နောက်ဆုံးရ ?သတင်း(?:များ)?",
+            r"လူကြိုက်များသော ?သတင်း(?:များ)?",
+            r"အခြား ?သတင်း(?:များ)?",
+        ),
+        "ar": (
+            r"(?:أخبار|مقالات|مواضيع) ذات صلة",
+            r"الأكثر (?:قراءة|مشاهدة|تداولا)",
+            r"اخترنا لك",
+            r"آخر الأخبار",
+        ),
+        "fa": (r"(?:اخبار|مطالب) (?:مرتبط|مشابه)", r"پربازدیدترین(?: ?ها)?", r"آخرین اخبار"),
+        "ru": (
+            r"(?:похожие|другие|последние) (?:новости|материалы|статьи)",
+            r"по теме",
+            r"самое (?:читаемое|популярное)",
+            r"популярное",
+            r"материалы по теме",
+        ),
+        "pt": (
+            r"mais lidas?",
+            r"(?:leia|veja) (?:também|mais)",
+            r"matérias relacionadas",
+            r"últimas notícias",
+        ),
+        "fr": (r"les plus (?:lus|partagés)", r"dernières (?:infos|actualités)"),
+        "es": (r"noticias relacionadas", r"últimas noticias", r"te puede interesar"),
+        "de": (r"das könnte sie auch interessieren", r"neueste artikel"),
+        "hi": (
+            r"(?:ये|यह) भी पढ़ें",
+            r"संबंधित (?:खबरें|ख़बरें|समाचार|लेख)",
+            r"लोकप्रिय (?:खबरें|ख़बरें)",
+            r"ताज़ा (?:खबरें|ख़बरें)",
+        ),
+        "id": (
+            r"baca juga:?",
+            r"berita terkait",
+            r"artikel terkait",
+            r"terpopuler",
+            r"berita lainnya",
+        ),
+    },
+    "read more": {
+        "zh": (r"阅读(?:全文|更多)", r"查看(?:全文|更多)", r"閱讀全文"),
+        "ja": (r"続きを読む", r"もっと見る"),
+        "ko": (r"더 ?보기", r"기사 ?더보기"),
+        "th": (r"อ่านต่อ", r"อ่านเพิ่มเติม", r"อ่านข่าวต่อ"),
+        "my": (r"ဆက်လက်ဖတ်ရှုရန်", r"ဆက်ဖတ်ရန်", r"ပိုမိုဖတ်ရှုရန်"),
+        "ar": (r"اقرأ (?:أيضا|أيضاً|المزيد)", r"المزيد"),
+        "fa": (r"(?:بیشتر|همچنین) بخوانید", r"ادامه مطلب"),
+        "ru": (r"читайте (?:также|ещё|еще)", r"читать (?:далее|полностью)", r"подробнее"),
+        "hi": (r"और पढ़ें", r"आगे पढ़ें", r"पूरी खबर पढ़ें"),
+        "id": (r"selengkapnya", r"baca selengkapnya"),
+    },
+    "sharing": {
+        "zh": (
+            r"分享(?:到|至)?",
+            r"转发",
+            r"微信",
+            r"微博",
+            r"QQ(?:空间)?",
+            r"朋友圈",
+            r"复制链接",
+            r"(?:扫一扫|扫码)(?:分享)?",
+            r"打印",
+            r"分享到微信朋友圈",
+            r"分享給朋友",
+            r"複製連結",
+        ),
+        "ja": (
+            r"(?:この記事を)?シェア(?:する)?",
+            r"ツイート",
+            r"LINEで送る",
+            r"はてなブックマーク",
+            r"リンクをコピー",
+            r"印刷(?:する)?",
+            r"ブックマーク",
+        ),
+        "ko": (
+            r"공유(?:하기)?",
+            r"카카오톡",
+            r"카카오스토리",
+            r"페이스북",
+            r"트위터",
+            r"링크 ?복사",
+            r"인쇄",
+        ),
+        "th": (r"แชร์", r"แบ่งปัน", r"คัดลอกลิงก์", r"พิมพ์", r"ไลน์"),
+        "my": (r"မျှဝေ(?:ရန်|မည်|ပါ)", r"လင့်ခ် ?ကူးယူရန်"),
+        "ar": (
+            r"(?:شارك|مشاركة)(?: (?:هذا المقال|الخبر|المقال|على))?",
+            r"(?:انسخ|نسخ) الرابط",
+            r"طباعة",
+            r"تويتر",
+            r"فيسبوك",
+            r"واتساب",
+        ),
+        "fa": (r"(?:اشتراک|به اشتراک) ?(?:گذاری|بگذارید)", r"کپی لینک", r"چاپ", r"تلگرام"),
+        "ru": (
+            r"поделиться",
+            r"(?:скопировать|копировать) ссылку",
+            r"распечатать",
+            r"вконтакте",
+            r"одноклассники",
+            r"телеграм",
+        ),
+        "es": (r"compartir(?: en)?", r"copiar enlace", r"imprimir"),
+        "pt": (r"compartilh(?:e|ar)(?: no)?", r"partilhar", r"copiar link", r"imprimir"),
+        "fr": (r"partager(?: sur)?", r"copier le lien", r"imprimer"),
+        "de": (r"teilen", r"link kopieren", r"drucken"),
+        "hi": (r"(?:शेयर|साझा) करें", r"लिंक कॉपी करें"),
+        "id": (r"bagikan", r"salin tautan", r"cetak"),
+    },
+    "credits and pitches": {
+        "zh": (
+            r"(?:责任|責任)?(?:编辑|編輯)[：:]\s*\S{1,20}",
+            r"来源[：:]\s*\S{1,30}",
+            r"下载(?:客户端|APP|app)",
+            r"关注我们",
+            r"本网站使用cookies?.*",
+        ),
+        "ja": (r"アプリ(?:を)?ダウンロード", r"当サイトでは(?:クッキー|Cookie).*"),
+        "th": (r"ดาวน์โหลดแอป.*", r"ติดตาม(?:เรา)?ได้ที่.*", r"เว็บไซต์นี้ใช้คุกกี้.*"),
+        "my": (r"ကျွန်ုပ်တို့၏ ?(?:ဖေ့စ်ဘွတ်|Facebook)ကို ?(?:Like|Follow) ?လုပ်ပါ",),
+        "ar": (
+            r"تابعونا على .{1,40}",
+            r"حمّ?ل التطبيق",
+            r"يستخدم هذا الموقع ملفات تعريف الارتباط.*",
+        ),
+        "fa": (r"ما را در .{1,30} دنبال کنید", r"این (?:وب ?سایت|سایت) از کوکی.*"),
+        "ru": (
+            r"подписывайтесь на .{1,60}",
+            r"(?:мы используем|этот сайт использует) (?:файлы )?cookie.*",
+        ),
+        "pt": (r"(?:este site|nós) (?:utiliza|usa|utilizamos|usamos) cookies.*",),
+        "hi": (r"(?:हमें|हमसे) .{1,40} पर (?:फॉलो|फ़ॉलो) करें", r"ऐप डाउनलोड करें"),
+        "id": (r"ikuti kami di .{1,40}", r"situs ini menggunakan cookie.*"),
+    },
+}
+"""Furniture phrases by group, then by language: "related news", "read on", the share bar's
+words, editor and source credits, app pitches and cookie notices."""
+
+
+def in_other_languages(group: str) -> tuple[str, ...]:
+    """Every language's phrases of one group, in one tuple (the groups above take them)."""
+    return tuple(p for phrases in IN_OTHER_LANGUAGES[group].values() for p in phrases)
+
+
+_NETWORK = (
+    r"(?:facebook|twitter|x|whatsapp|line|telegram|linkedin|reddit|pinterest|email|e-mail|weibo"
+    r"|wechat|kakaotalk|vk|viber|messenger|qzone)"
+)
+_SHARE_TOKEN = "(?:" + "|".join((*in_other_languages("sharing"), _NETWORK)) + ")"
+SHARE_BAR = (rf"{_SHARE_TOKEN}(?:[\s|·•:：,，、/]+{_SHARE_TOKEN})+[\s|·•:：]*",)
+"""A share bar copied as one line: share words and networks' names only, two or more
+("分享到：微信 微博 QQ空间", "แชร์ Facebook แชร์ X คัดลอกลิงก์", "Share Facebook Twitter")."""
+
+
 def whole_line(*groups: tuple[str, ...]) -> re.Pattern[str]:
     """One case-insensitive pattern matching a line that is exactly one of the phrases."""
     return re.compile(r"^(?:" + "|".join(p for group in groups for p in group) + r")$", re.I)
@@ -314,6 +507,11 @@ CHROME_LINE = whole_line(
     COMMENTS,
     SHARE_PROMPTS,
     SHARING,
+    SHARE_BAR,
+    in_other_languages("other stories"),
+    in_other_languages("read more"),
+    in_other_languages("sharing"),
+    in_other_languages("credits and pitches"),
     ARTICLE_END,
     ACCOUNT,
     COOKIES_AND_LEGAL,
@@ -321,7 +519,14 @@ CHROME_LINE = whole_line(
     ADVERTISING,
     PAGE_LABELS,
 )
-TAIL_MARKER = whole_line(OTHER_STORIES, READ_MORE)
-END_MARKER = whole_line(OTHER_STORIES, COMMENTS, ARTICLE_END, SHARE_PROMPTS)
+TAIL_MARKER = whole_line(
+    OTHER_STORIES,
+    READ_MORE,
+    in_other_languages("other stories"),
+    in_other_languages("read more"),
+)
+END_MARKER = whole_line(
+    OTHER_STORIES, COMMENTS, ARTICLE_END, SHARE_PROMPTS, in_other_languages("other stories")
+)
 COMMENTS_HEADING = whole_line(COMMENTS)
 READ_ON_LINK = re.compile(r"^(?:" + "|".join(READ_ON) + r")[\s.…»›>→:]*$", re.I)
