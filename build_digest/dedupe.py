@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
+import regex
 from datasketch import MinHash, MinHashLSH
 from slugify import slugify
 
@@ -42,6 +44,8 @@ from .models import (
     Story,
 )
 from .postings import capped_postings
+from .segment import cut_at_word
+from .text import is_unspaced
 
 _WORD = re.compile(r"\w+")
 _FIGURE = re.compile(
@@ -367,9 +371,43 @@ over another story's URL needs ~10^14 tries (6 digits, before 0.2, needed 10^7).
 LEGACY_HASH_DIGITS = 6
 
 
-def story_id(main: CleanedArticle, digits: int = STORY_HASH_DIGITS) -> str:
-    """Slug of the title plus a hash of the main file: stable when other sources arrive."""
-    slug = slugify(main.title, max_length=60, word_boundary=True) or "story"
+SLUG_MAX_CHARS = 60
+"""A title's slug stops at the last word that fits in this many characters."""
+UNSPACED_SLUG_MAX_CHARS = 24
+"""Chinese, Japanese, Thai or Burmese carry a word in two or three characters, and each
+takes nine in a percent-encoded address: a shorter slug says as much."""
+TRANSLITERATED_SCRIPTS = ("Latin", "Cyrillic", "Greek")
+"""Scripts whose titles are slugged in ASCII (``société`` → ``societe``, ``Лашо`` → ``lasho``),
+as their readers' own sites do; other scripts keep their letters, percent-encoded in the
+address as Hugo does, since their romanisation without vowels or tones spells nothing."""
+_KEEP_IN_SLUG = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
+_ASCII_SCRIPTS = regex.compile("|".join(rf"\p{{Script={s}}}" for s in TRANSLITERATED_SCRIPTS))
+_ANY_LETTER = regex.compile(r"\p{L}")
+
+
+def title_slug(title: str) -> str:
+    """A readable slug in the title's own script (see TRANSLITERATED_SCRIPTS)."""
+    letters = _ANY_LETTER.findall(title)
+    if not letters or 2 * len(_ASCII_SCRIPTS.findall(title)) >= len(letters):
+        return slugify(title, max_length=SLUG_MAX_CHARS, word_boundary=True)
+    slug = _KEEP_IN_SLUG.sub("-", unicodedata.normalize("NFC", title).casefold()).strip("-")
+    limit = UNSPACED_SLUG_MAX_CHARS if is_unspaced(slug) else SLUG_MAX_CHARS
+    if len(slug) > limit:
+        cut = slug.rfind("-", 0, limit + 1)
+        slug = slug[:cut] if cut > limit // 2 else cut_at_word(slug, limit)
+    return slug.strip("-")
+
+
+def story_id(main: CleanedArticle, digits: int = STORY_HASH_DIGITS, legacy: bool = False) -> str:
+    """Slug of the title plus a hash of the main file: stable when other sources arrive.
+
+    ``legacy``: the ASCII slug releases before 0.3 gave every title (``m-n-maa-…`` for a
+    Burmese one), kept as a redirect."""
+    slug = (
+        slugify(main.title, max_length=SLUG_MAX_CHARS, word_boundary=True)
+        if legacy
+        else title_slug(main.title)
+    ) or "story"
     return f"{slug}-{main.source.sha256[:digits]}"
 
 
@@ -381,9 +419,10 @@ def former_ids(story: Story) -> set[str]:
     releases) can redirect to the new one.
     """
     return {
-        story_id(a, digits)
+        story_id(a, digits, legacy)
         for a in story.articles
         for digits in (STORY_HASH_DIGITS, LEGACY_HASH_DIGITS)
+        for legacy in (False, True)
     } - {story.id}
 
 

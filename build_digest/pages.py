@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Sequence
 from urllib.parse import urlsplit
 
+from .language import LanguageTag
 from .listings import (
     archive_pages,
     entity_pages,
@@ -45,6 +46,7 @@ from .render import (
     entity_path,
     front_matter,
     json_for_script,
+    lang_attrs,
     md_text,
     rel,
     safe_url,
@@ -67,6 +69,7 @@ def share_metadata(t: TaggedStory, description: str) -> dict:
         "@type": "NewsArticle",
         "headline": main.title[:110],
         "description": description,
+        "inLanguage": t.story.language.code,
     }
     if day:
         article["datePublished"] = day
@@ -146,14 +149,22 @@ def story_page(
         "sources": [a.source.path for a in story.articles],
         "digest": {"share": share_metadata(t, description[:300])},
     }
+    # The page is in the story's language (the theme writes it into <html lang>); every text
+    # from a source carries its language, the site's own words the site's.
+    language = story.language
+    attrs = lang_attrs(language)
+    if attrs:
+        fm["digest"]["lang"] = language.code
+        fm["digest"]["dir"] = language.direction
     out = [
         front_matter(fm),
-        f"# {md_text(main.title)}\n",
+        f"# {md_text(main.title)}{_attr_suffix(attrs)}\n",
         f"{story_byline(t)}\n{{ .digest-byline }}\n",
     ]
     if standfirst:
-        out.append(f"{md_text(standfirst)}\n{{ .digest-standfirst }}\n")
-    out.extend(article_body(main.blocks, indent=""))
+        extra = f" {attrs}" if attrs else ""
+        out.append(f"{md_text(standfirst)}\n{{ .digest-standfirst{extra} }}\n")
+    out.extend(article_body(main.blocks, indent="", attrs=attrs))
     out.append(chips(t, path))
     if story.others:
         out.append("## Other versions\n")
@@ -169,23 +180,36 @@ def story_page(
             shared = shared_labels(t, other, frequency or Counter())
             note = f" — both name {md_text(', '.join(shared[:3]))}" if shared else ""
             out.append(
-                f"- [{md_text(other.story.main.title)}]({rel(story_path(other.story.id), path)}) ·"
-                f" {date_text(other.date)}{note}"
+                f"- {story_link(other, path)} · {date_text(other.date)}"
+                f"{_language_note(other, language)}{note}"
             )
         out.append("")
     if prev_story or next_story:
         out.append("## In time\n")
         if prev_story:
-            link = rel(story_path(prev_story.story.id), path)
-            title = md_text(prev_story.story.main.title)
-            out.append(f"- Before: [{title}]({link}) · {date_text(prev_story.date)}")
+            out.append(f"- Before: {story_link(prev_story, path)} · {date_text(prev_story.date)}")
         if next_story:
-            link = rel(story_path(next_story.story.id), path)
-            title = md_text(next_story.story.main.title)
-            out.append(f"- After: [{title}]({link}) · {date_text(next_story.date)}")
+            out.append(f"- After: {story_link(next_story, path)} · {date_text(next_story.date)}")
         out.append("")
     out.append(about_story(t))
     return "\n".join(out).rstrip() + "\n"
+
+
+def _attr_suffix(attrs: str) -> str:
+    return f" {{ {attrs} }}" if attrs else ""
+
+
+def story_link(t: TaggedStory, path: str) -> str:
+    """A link to a story under its headline, marked with the headline's language."""
+    attrs = lang_attrs(t.story.language)
+    link = f"[{md_text(t.story.main.title)}]({rel(story_path(t.story.id), path)})"
+    return f"{link}{{ {attrs} }}" if attrs else link
+
+
+def _language_note(other: TaggedStory, language: LanguageTag) -> str:
+    """ " · in Thai" after a related story in another language than this one's."""
+    theirs = other.story.language
+    return "" if theirs.primary == language.primary else f" · in {md_text(theirs.name)}"
 
 
 def story_byline(t: TaggedStory) -> str:
@@ -233,15 +257,19 @@ def other_version(folded: FoldedVersion) -> str:
         for part in (article.outlet or article.source.path, stated_date, folded.kind.value)
         if part
     )
+    language = folded.version.language
+    attrs = lang_attrs(language)
     lines = [
         f"**Headline:** {md_text(article.title)}",
         *source_facts(article),
         f"**Why it was folded:** {md_text(folded.reason)}",
     ]
+    if attrs:
+        lines.insert(1, f"**Language:** {md_text(language.name)}")
     body = (
         "".join(f"    - {line}\n" for line in lines)
         + "\n"
-        + "".join(article_body(article.blocks, indent="    "))
+        + "".join(article_body(article.blocks, indent="    ", attrs=attrs))
     )
     return f'??? note "{_title_attr(summary)}"\n\n{body}'
 
@@ -346,30 +374,35 @@ _SELF_LABELLED = re.compile(
 )
 
 
-def article_body(blocks: Sequence[Block], indent: str) -> list[str]:
-    """Headings, paragraphs, photo caption and credit, and credits lines, each labelled once."""
+def article_body(blocks: Sequence[Block], indent: str, attrs: str = "") -> list[str]:
+    """Headings, paragraphs, photo caption and credit, and credits lines, each labelled once;
+    ``attrs`` (``lang_attrs``) marks each with the text's language."""
     out = []
+    own = f"{indent}{{ {attrs} }}\n" if attrs else ""
+    extra = f" {attrs}" if attrs else ""
     for block in blocks:
         text = md_text(block.text)
         labelled = bool(_SELF_LABELLED.match(block.text))
         if block.role is Role.HEADING:
-            out.append(f"{indent}**{text}**\n" if indent else f"## {text}\n")
+            out.append(
+                f"{indent}**{text}**\n{own}" if indent else f"## {text}{_attr_suffix(attrs)}\n"
+            )
         elif block.role is Role.PARAGRAPH:
-            out.append(f"{indent}{text}\n")
+            out.append(f"{indent}{text}\n{own}")
         elif block.role is Role.CAPTION:
             out.append(
                 f"{indent}{text if labelled else '*Photo:* ' + text}\n{indent}{{ .digest-caption"
-                " }\n"
+                f"{extra} }}\n"
             )
         elif block.role is Role.CREDIT:
             out.append(
                 f"{indent}{text if labelled else '*Credit:* ' + text}\n{indent}{{ .digest-caption"
-                " }\n"
+                f"{extra} }}\n"
             )
         elif block.role is Role.ATTRIBUTION:
-            out.append(f"{indent}{text}\n{indent}{{ .digest-attribution }}\n")
+            out.append(f"{indent}{text}\n{indent}{{ .digest-attribution{extra} }}\n")
         elif block.role is Role.STANDFIRST and indent:
-            out.append(f"{indent}*{text}*\n")
+            out.append(f"{indent}*{text}*\n{own}")
     return out
 
 

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import yaml
 
+from .language import SITE_LANGUAGE, LanguageTag
 from .models import (
     Dated,
     DatePrecision,
@@ -60,6 +61,15 @@ def md_text(text: str) -> str:
     text = _MD_SPECIAL.sub(r"\\\1", text)
     text = _MD_ENTITY.sub(lambda m: f"&#{ord(m.group(0))};", text)
     return _SPACES.sub(" ", text).strip()
+
+
+def lang_attrs(tag: LanguageTag) -> str:
+    """attr_list attributes for text in ``tag``'s language ("" in the site's own): its
+    ``lang``, and ``dir`` for right-to-left scripts."""
+    if tag.code == SITE_LANGUAGE:
+        return ""
+    direction = ' dir="rtl"' if tag.direction == "rtl" else ""
+    return f'lang="{tag.code}"{direction}'
 
 
 def safe_url(url: str | None) -> str | None:

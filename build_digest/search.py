@@ -8,7 +8,10 @@ download the whole index on every first page load).
 Records are made from the stories rather than by crawling the rendered site: only story
 pages are indexed, never listings, and of a story only what a reader searches for
 (headline, standfirst, the main version's body); the provenance block, tags and related
-links stay out. The index is built on a thread of its own while MkDocs renders the pages
+links stay out. One index holds every language: words of scripts that do not space them
+(Chinese, Japanese, Thai, Lao, Khmer, Burmese) are cut by ICU before Pagefind reads them,
+and the search page cuts queries with the browser's ICU (``Intl.Segmenter``), so both sides
+agree and one query ranks stories of all languages together. The index is built on a thread of its own while MkDocs renders the pages
 (``BackgroundIndex``): Pagefind is a separate program, so it uses the second core. Each
 record carries what a result shows (headline, date, outlet) and what a reader filters and
 sorts by (topic, outlet, year, month; date).
@@ -32,6 +35,7 @@ from .catalog import story_url
 from .errors import DependencyError
 from .models import Dated, Role, SearchRecord, TaggedStory
 from .render import date_text, front_matter, month_title
+from .segment import spaced_words
 
 INDEX_FOLDER = "pagefind"
 """Where the index is written, under the site folder."""
@@ -45,8 +49,14 @@ def search_record(t: TaggedStory) -> SearchRecord:
     parts = [main.title] + [
         b.text for b in main.blocks if b.role in (Role.STANDFIRST, Role.HEADING, Role.PARAGRAPH)
     ]
-    meta = {"title": main.title, "date": date_text(t.date)}
-    filters: dict[str, list[str]] = {"topic": [label.name for label in t.topics]}
+    language = t.story.language
+    meta = {"title": main.title, "date": date_text(t.date), "lang": language.code}
+    if language.direction == "rtl":
+        meta["dir"] = "rtl"
+    filters: dict[str, list[str]] = {
+        "topic": [label.name for label in t.topics],
+        "language": [language.name],
+    }
     if main.outlet:
         meta["outlet"] = main.outlet
         filters["outlet"] = [main.outlet]
@@ -59,7 +69,9 @@ def search_record(t: TaggedStory) -> SearchRecord:
         filters["year"] = [str(t.date.value.year)]
         filters["month"] = [t.date.value.strftime("%Y-%m")]
         sort["date"] = t.date.value.isoformat()
-    return SearchRecord(story_url(t.story.id), "\n\n".join(parts), meta, filters, sort)
+    # Words of unspaced scripts are cut here as the search page cuts a query (segment.py).
+    content = "\n\n".join(spaced_words(part) for part in parts)
+    return SearchRecord(story_url(t.story.id), content, meta, filters, sort)
 
 
 def search_records(tagged: Sequence[TaggedStory]) -> tuple[SearchRecord, ...]:
@@ -95,14 +107,16 @@ def search_page(records: Sequence[SearchRecord]) -> str:
                 f'<option value="{html.escape(v)}">{html.escape(v)} ({counts[name][v]})</option>'
                 for v in ordered
             )
-        hidden = " hidden" if not ordered or name == "month" else ""
+        # One language needs no language filter.
+        few = len(ordered) < 2 if name == "language" else not ordered
+        hidden = " hidden" if few or name == "month" else ""
         selects.append(
             f'<select data-filter="{name}" aria-label="{label[0]}"{hidden}><option'
             f' value="">{label[1]}</option>{options}</select>'
         )
     intro = (
-        "Search the headlines and texts of every story. Filter by topic, outlet, year and month;"
-        " order by match or date."
+        "Search the headlines and texts of every story, in every language and script. Filter by"
+        " topic, language, outlet, year and month; order by match or date."
     )
     form = SEARCH_FORM.replace("<!-- filters -->", "\n".join(selects))
     return (
@@ -113,6 +127,7 @@ def search_page(records: Sequence[SearchRecord]) -> str:
 
 FILTERS = {
     "topic": ("Topic", "All topics"),
+    "language": ("Language", "All languages"),
     "outlet": ("Outlet", "All outlets"),
     "year": ("Year", "All years"),
     "month": ("Month", "All months"),

@@ -23,10 +23,39 @@
     let shown = 0;
     let generation = 0;
 
+    // Scripts that do not space their words (Chinese, Japanese, Thai, Lao, Khmer, Burmese)
+    // and CJK punctuation. The index holds their words cut by ICU with spaces between
+    // (build_digest/segment.py); a query is cut here by the browser's ICU the same way.
+    const TIGHT = "[\\p{Script=Han}\\p{Script=Hiragana}\\p{Script=Katakana}\\p{Script=Thai}\\p{Script=Lao}\\p{Script=Khmer}\\p{Script=Myanmar}ー々〆\\u3000-\\u303f\\uff00-\\uffef]";
+    const tight = new RegExp(TIGHT, "u");
+    const words = typeof Intl.Segmenter === "function" ? new Intl.Segmenter("und", { granularity: "word" }) : null;
+    function segmentQuery(query) {
+      if (!words || !tight.test(query)) return query;
+      let out = "";
+      let previous = "";
+      for (const { segment } of words.segment(query)) {
+        if (!segment.trim()) {
+          out += " ";
+          previous = "";
+          continue;
+        }
+        if (previous && (tight.test(previous.slice(-1)) || tight.test(segment[0]))) out += " ";
+        out += segment;
+        previous = segment;
+      }
+      return out.trim();
+    }
+    // The spaces the index put between such words go again (the source's own spaces there
+    // carry a U+2060 mark, which goes too), so an excerpt reads as the story is written.
+    const inserted = new RegExp(`(?<=${TIGHT}(?:</?mark>)?) (?=(?:</?mark>)?${TIGHT})`, "gu");
+    function asWritten(excerpt) {
+      return excerpt.replace(inserted, "").replaceAll("\u2060", "");
+    }
+
     // Pagefind's excerpt is HTML: the story's text escaped, with <mark> around matches. It is
     // parsed in an inert document and rebuilt from its text, keeping only the <mark>s.
     function excerptNodes(excerpt) {
-      const parsed = new DOMParser().parseFromString(`<body>${excerpt}</body>`, "text/html").body;
+      const parsed = new DOMParser().parseFromString(`<body>${asWritten(excerpt)}</body>`, "text/html").body;
       return [...parsed.childNodes].map((node) => {
         if (node.nodeName !== "MARK") return document.createTextNode(node.textContent);
         const mark = document.createElement("mark");
@@ -80,10 +109,15 @@
         link.textContent = item.meta.title || item.url;
         const heading = document.createElement("h3");
         heading.append(link);
+        // The story's own words in its language and direction; the byline is the site's.
+        if (item.meta.lang) heading.lang = item.meta.lang;
+        if (item.meta.dir) heading.dir = item.meta.dir;
         const byline = document.createElement("p");
         byline.className = "digest-search__byline";
         byline.textContent = [item.meta.date, item.meta.outlet, item.meta.versions && `${item.meta.versions} versions`].filter(Boolean).join(" · ");
         const excerpt = document.createElement("p");
+        if (item.meta.lang) excerpt.lang = item.meta.lang;
+        if (item.meta.dir) excerpt.dir = item.meta.dir;
         excerpt.append(...excerptNodes(item.excerpt || ""));
         li.append(heading, byline, excerpt);
         list.append(li);
@@ -115,7 +149,7 @@
       let response;
       try {
         const pf = await load();
-        response = await pf.search(query || null, options);
+        response = await pf.search(query ? segmentQuery(query) : null, options);
       } catch (error) {
         // When the code itself failed to load, load() has said why (and reset `loading`); a
         // failed search says so too. The next keystroke or filter change tries again.

@@ -1,0 +1,85 @@
+"""Words in scripts that do not space them, cut by ICU's dictionary-based word breaker.
+
+Chinese, Japanese, Thai, Lao, Khmer and Burmese run their words together. The search index
+(stage 8) and the search page must cut them the same way, or a word typed finds nothing
+(Pagefind's own issue #1237: its index cut Chinese with jieba, its queries with the
+browser's ``Intl.Segmenter``). Browsers' ``Intl.Segmenter`` *is* ICU's word break iterator,
+so the index is cut here with ICU too (through ``icu4py``, which ships ICU), and the search
+page cuts queries with ``Intl.Segmenter``: the same dictionaries on both sides.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex
+
+_UNSPACED = (
+    r"\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}"
+    r"\p{Script=Khmer}\p{Script=Myanmar}ー々〆"
+)
+_UNSPACED_RUN = regex.compile(rf"[{_UNSPACED}]+")
+"""A run of characters in a script that does not space its words (marks included: they
+belong to the script of their letter)."""
+
+_TIGHT = regex.compile(rf"[{_UNSPACED}\u3000-\u303f\uff00-\uffef]")
+"""A character written without a space beside its neighbours: an unspaced script's, or CJK
+punctuation (，。「」). The search page's ``tight`` class is the same set."""
+
+WORD_MARK = "\u2060"
+"""WORD JOINER, written after a word the source itself followed by a space inside such a
+run, so that the search page can tell the spaces the source had from those the index
+adds between words: it removes one kind and keeps the other."""
+
+
+@lru_cache(maxsize=1)
+def _breaker():  # type: ignore[no-untyped-def]
+    from icu4py.breakers import WordBreaker
+
+    return WordBreaker
+
+
+def icu_words(text: str) -> list[str]:
+    """``text`` cut into ICU's words (spaces and punctuation are segments of their own)."""
+    return list(_breaker()(text, "und"))
+
+
+def spaced_words(text: str) -> str:
+    """The text with a space at every word boundary that touches an unspaced script, as the
+    search index reads it; the source's own spaces after such a word are marked with
+    WORD_MARK, so that the search page can show the text as written.
+
+    "掸邦停火，昆明" → "掸 邦 停火 ， 昆明"; "ชายแดน ที่แม่สอด" → "ชายแดน⁠ ที่ แม่สอด".
+    """
+    if text.isascii() or not _UNSPACED_RUN.search(text):
+        return text
+    out: list[str] = []
+    for segment in icu_words(text):
+        previous = out[-1] if out else ""
+        if segment.isspace():
+            if previous and _TIGHT.match(previous[-1]):
+                out[-1] = previous + WORD_MARK
+            out.append(segment)
+            continue
+        if (
+            previous
+            and not previous.isspace()
+            and (_TIGHT.match(previous[-1]) or _TIGHT.match(segment[0]))
+        ):
+            out.append(" ")
+        out.append(segment)
+    return "".join(out)
+
+
+def cut_at_word(text: str, limit: int) -> str:
+    """At most ``limit`` characters of ``text``, ending at a word's end (never mid-word)."""
+    if len(text) <= limit:
+        return text
+    end = 0
+    position = 0
+    for segment in icu_words(text):
+        position += len(segment)
+        if position > limit:
+            break
+        end = position
+    return text[: end or limit]
