@@ -146,7 +146,8 @@ _DIGIT = regex.compile(r"\p{Nd}")
 
 def ascii_digits(text: str) -> str:
     """Every decimal digit as its ASCII digit, the text otherwise unchanged (and as long):
-    Burmese ၂၀၂၄, Thai ๒๕๖๗, Arabic-Indic ٢٠٢٤, Persian ۱۴۰۲, Devanagari २०२४, full-width ２０２４."""
+    Burmese ၂၀၂၄, Thai ๒๕๖๗, Arabic-Indic ٢٠٢٤, Persian ۱۴۰۲, Devanagari २०२४,
+    full-width ２０２４."""
     if text.isascii():
         return text
     return _DIGIT.sub(lambda m: str(unicodedata.digit(m.group(0), 0)), text)

@@ -27,6 +27,8 @@ import regex
 from babel import Locale, UnknownLocaleError
 
 if TYPE_CHECKING:
+    from lingua import LanguageDetector
+
     from .models import CleanedArticle
 
 SITE_LANGUAGE = "en"
@@ -212,7 +214,7 @@ def han_variant(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _detector():  # type: ignore[no-untyped-def]
+def _detector() -> LanguageDetector:
     from lingua import LanguageDetectorBuilder
 
     # Low-accuracy mode reads trigrams only: as accurate as the full models on texts of a
@@ -273,8 +275,9 @@ def tag_to_json(tag: LanguageTag) -> list[str]:
 
 
 def tag_from_json(data: object) -> LanguageTag:
-    code, source = data  # type: ignore[misc]
-    return LanguageTag(str(code), LanguageSource[str(source)])
+    if not isinstance(data, list) or len(data) != 2:
+        raise TypeError("a [code, source] pair")
+    return LanguageTag(str(data[0]), LanguageSource[str(data[1])])
 
 
 def _sure_of(text: str, code: str) -> bool:

@@ -13,6 +13,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from .language import LanguageTag
@@ -137,7 +138,7 @@ def story_page(
     description = standfirst or next(
         (b.text for b in main.body_blocks if b.role is Role.PARAGRAPH), ""
     )
-    fm = {
+    fm: dict[str, Any] = {
         "title": main.title,
         "description": description[:300],
         "hide": ["navigation"],  # a story has no section navigation; its outline is on the right

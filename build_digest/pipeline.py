@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TypeVar
 
 from .cache import DigestCache, content_key
@@ -27,7 +28,14 @@ from .dedupe import (
 from .deps import check_dependencies
 from .errors import DigestError
 from .ingest import ingest
-from .language import article_language, article_text, language_version, tag_from_json, tag_to_json
+from .language import (
+    SITE_LANGUAGE,
+    article_language,
+    article_text,
+    language_version,
+    tag_from_json,
+    tag_to_json,
+)
 from .models import CleanedArticle, DigestResult, Rejection, SourceVersion
 from .pages import write_pages
 from .relate import related_stories
@@ -99,8 +107,8 @@ def source_versions(
     versions: list[SourceVersion] = []
     rejections: list[Rejection] = []
     for article, fp, lang in zip(articles, prints, languages, strict=True):
-        code = lang.code if not isinstance(lang, Failure) else "en"
-        date = attempt(lambda a, code=code: article_date(a, today, code), article)
+        code = lang.code if not isinstance(lang, Failure) else SITE_LANGUAGE
+        date = attempt(partial(article_date, today=today, language=code), article)
         if isinstance(fp, Failure):
             rejections.append(fp.rejection(article, "date and fingerprint"))
         elif isinstance(date, Failure):

@@ -11,10 +11,11 @@ pages are indexed, never listings, and of a story only what a reader searches fo
 links stay out. One index holds every language: words of scripts that do not space them
 (Chinese, Japanese, Thai, Lao, Khmer, Burmese) are cut by ICU before Pagefind reads them,
 and the search page cuts queries with the browser's ICU (``Intl.Segmenter``), so both sides
-agree and one query ranks stories of all languages together. The index is built on a thread of its own while MkDocs renders the pages
-(``BackgroundIndex``): Pagefind is a separate program, so it uses the second core. Each
-record carries what a result shows (headline, date, outlet) and what a reader filters and
-sorts by (topic, outlet, year, month; date).
+agree and one query ranks stories of all languages together. The index is built on a thread
+of its own while MkDocs renders the pages (``BackgroundIndex``): Pagefind is a separate
+program, so it uses the second core. Each record carries what a result shows (headline,
+date, outlet, language) and what a reader filters and sorts by (topic, language, outlet, year,
+month; date).
 """
 
 from __future__ import annotations

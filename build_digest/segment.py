@@ -10,8 +10,6 @@ page cuts queries with ``Intl.Segmenter``: the same dictionaries on both sides.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import regex
 
 _UNSPACED = (
@@ -32,16 +30,11 @@ run, so that the search page can tell the spaces the source had from those the i
 adds between words: it removes one kind and keeps the other."""
 
 
-@lru_cache(maxsize=1)
-def _breaker():  # type: ignore[no-untyped-def]
-    from icu4py.breakers import WordBreaker
-
-    return WordBreaker
-
-
 def icu_words(text: str) -> list[str]:
     """``text`` cut into ICU's words (spaces and punctuation are segments of their own)."""
-    return list(_breaker()(text, "und"))
+    from icu4py.breakers import WordBreaker
+
+    return list(WordBreaker(text, "und"))
 
 
 def spaced_words(text: str) -> str:
