@@ -25,9 +25,9 @@ _TIGHT = regex.compile(rf"[{_UNSPACED}\u3000-\u303f\uff00-\uffef]")
 punctuation (，。「」). The search page's ``tight`` class is the same set."""
 
 WORD_MARK = "\u2060"
-"""WORD JOINER, written after a word the source itself followed by a space inside such a
-run, so that the search page can tell the spaces the source had from those the index
-adds between words: it removes one kind and keeps the other."""
+"""WORD JOINER, written before a space the source itself had beside an unspaced script, so
+that the search page can tell the spaces the source had from those the index adds between
+words: it removes one kind and keeps the other (Pagefind drops it from the words)."""
 
 
 def icu_words(text: str) -> list[str]:
@@ -39,8 +39,8 @@ def icu_words(text: str) -> list[str]:
 
 def spaced_words(text: str) -> str:
     """The text with a space at every word boundary that touches an unspaced script, as the
-    search index reads it; the source's own spaces after such a word are marked with
-    WORD_MARK, so that the search page can show the text as written.
+    search index reads it. The source's own spaces beside such a script are marked with
+    WORD_MARK before them, so that the search page can show the text as written.
 
     "掸邦停火，昆明" → "掸 邦 停火 ， 昆明"; "ชายแดน ที่แม่สอด" → "ชายแดน⁠ ที่ แม่สอด".
     """
@@ -53,14 +53,14 @@ def spaced_words(text: str) -> str:
             if previous and _TIGHT.match(previous[-1]):
                 out[-1] = previous + WORD_MARK
             out.append(segment)
-            continue
-        if (
-            previous
-            and not previous.isspace()
-            and (_TIGHT.match(previous[-1]) or _TIGHT.match(segment[0]))
-        ):
-            out.append(" ")
-        out.append(segment)
+        elif previous.isspace():
+            if _TIGHT.match(segment[0]) and len(out) > 1 and not out[-2].endswith(WORD_MARK):
+                out[-2] += WORD_MARK
+            out.append(segment)
+        else:
+            if previous and (_TIGHT.match(previous[-1]) or _TIGHT.match(segment[0])):
+                out.append(" ")
+            out.append(segment)
     return "".join(out)
 
 

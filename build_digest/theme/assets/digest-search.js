@@ -45,11 +45,21 @@
       }
       return out.trim();
     }
-    // The spaces the index put between such words go again (the source's own spaces there
-    // carry a U+2060 mark, which goes too), so an excerpt reads as the story is written.
-    const inserted = new RegExp(`(?<=${TIGHT}(?:</?mark>)?) (?=(?:</?mark>)?${TIGHT})`, "gu");
+    // The spaces the index put beside such words go again (the source's own spaces there
+    // carry a U+2060 mark before them, which goes too), so an excerpt reads as written.
+    // Pagefind's <mark> tags stand in as two private-use characters while this is done.
+    const inserted = new RegExp(
+      `(?<=${TIGHT}[\\uE000\\uE001]?) |(?<=[^\\s\\u2060\\uE000\\uE001.][\\uE000\\uE001]?) (?=[\\uE000\\uE001]?${TIGHT})`,
+      "gu",
+    );
     function asWritten(excerpt) {
-      return excerpt.replace(inserted, "").replaceAll("\u2060", "");
+      return excerpt
+        .replaceAll("<mark>", "\uE000")
+        .replaceAll("</mark>", "\uE001")
+        .replace(inserted, "")
+        .replaceAll("\u2060", "")
+        .replaceAll("\uE000", "<mark>")
+        .replaceAll("\uE001", "</mark>");
     }
 
     // Pagefind's excerpt is HTML: the story's text escaped, with <mark> around matches. It is
