@@ -16,8 +16,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from .catalog import story_url
+from .language import SITE_LANGUAGE
 from .models import Dated, Role, TaggedStory
 from .text import visible
 
@@ -104,7 +106,7 @@ def render_feed(spec: FeedSpec, site_url: str) -> bytes:
         rel="alternate",
         type="text/html",
     )
-    fg.language("en")
+    fg.language(SITE_LANGUAGE)
     fg.generator("build-digest")
     fg.author({"name": visible(spec.title)})
     newest = publication_day(spec.stories[0]) if spec.stories else None
@@ -124,7 +126,27 @@ def render_feed(spec: FeedSpec, site_url: str) -> bytes:
             entry.author({"name": visible(outlet)})
         for label in t.topics:
             entry.category(term=label.slug, label=visible(label.name))
-    return fg.atom_str(pretty=True)
+    return with_entry_languages(
+        fg.atom_str(pretty=True),
+        {f"tag:{TAG_AUTHORITY}:stories/{t.story.id}": t.story.language.code for t in spec.stories},
+    )
+
+
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def with_entry_languages(document: bytes, languages: dict[str, str]) -> bytes:
+    """The feed with ``xml:lang`` on each entry in another language than the feed's (feedgen
+    writes a language for the whole feed only), so a reader shows and speaks it right."""
+    if all(code == SITE_LANGUAGE for code in languages.values()):
+        return document
+    root = etree.fromstring(document)
+    for entry in root.iter(f"{_ATOM}entry"):
+        code = languages.get(entry.findtext(f"{_ATOM}id") or "", SITE_LANGUAGE)
+        if code != SITE_LANGUAGE:
+            entry.set(_XML_LANG, code)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
 
 
 EMPTY_SITEMAP = (

@@ -22,6 +22,7 @@ from .render import (
     entity_path,
     excerpt,
     front_matter,
+    lang_attrs,
     md_text,
     month_title,
     placed_date,
@@ -39,6 +40,10 @@ def entry(t: TaggedStory, current: str, quote: str | None = None) -> str:
     """One story in a listing: headline, byline and excerpt (or ``quote``, already Markdown)."""
     link = f"[{md_text(t.story.main.title)}]({rel(story_path(t.story.id), current)})"
     lead = quote if quote is not None else md_text(excerpt(t))
+    attrs = lang_attrs(t.story.language)
+    if attrs:  # the story's words in its language; the byline in the site's
+        link += f"{{ {attrs} }}"
+        lead = f"<span {attrs}>{lead}</span>" if lead else lead
     lines = [f"- **{link}**", f'    <span class="digest-meta">{byline(t)}</span>']
     if lead:
         lines.append(f"    {lead}")

@@ -19,10 +19,11 @@ import yaml
 from slugify import slugify
 
 from .cache import DigestCache, code_version, content_key
-from .dates import story_date
+from .dates import ascii_digits, story_date
 from .deps import load_spacy_model
 from .errors import DigestError
 from .models import Label, LabelKind, Role, Story, TaggedStory, TitleSource
+from .text import is_unspaced
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
     from spacy.language import Language
@@ -88,17 +89,35 @@ class Taxonomy:
 
     @property
     def entity_lookup(self) -> dict[str, EntityRule]:
-        """Casefolded surface form -> the entity it means."""
+        """Casefolded surface form (digits in ASCII) -> the entity it means."""
         lookup = {}
         for rule in self.entities:
             for form in (rule.name, *rule.aliases):
-                lookup[form.casefold()] = rule
+                lookup[ascii_digits(form).casefold()] = rule
         return lookup
 
 
+ARABIC_PROCLITICS = r"(?:و|ف|ب|ل|ك|ال|وال|بال|فال|كال|لل|ولل)?"
+"""Arabic writes "and", "by", "for", "the" as one word with the name after them (وجيش أراكان,
+"and the Arakan Army"): a name in Arabic script is found behind them."""
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def _alternative(alias: str) -> str:
+    """One alias as a pattern: whole words, except where a script joins its words."""
+    escaped = re.escape(ascii_digits(alias))
+    if is_unspaced(alias):
+        return escaped  # Chinese, Thai, Burmese … run words together: no word edges to find
+    if _ARABIC.search(alias[:1]):
+        return rf"(?<!\w){ARABIC_PROCLITICS}{escaped}(?!\w)"
+    return rf"(?<!\w){escaped}(?!\w)"
+
+
 def _phrase_pattern(aliases: Sequence[str]) -> re.Pattern[str]:
-    alternatives = sorted({re.escape(a) for a in aliases}, key=lambda a: (-len(a), a))
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.I)
+    """Any of the aliases, longest first, matched in ``ascii_digits`` of a text (an alias may
+    be written in any script and with any digits: ၁၀၂၇ and 1027 are one number)."""
+    alternatives = sorted({_alternative(a) for a in aliases}, key=lambda a: (-len(a), a))
+    return re.compile("(?:" + "|".join(alternatives) + ")", re.I)
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
@@ -231,8 +250,13 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
         ("text", BODY_WEIGHT, BODY_CAP),
     ):
         passage = getattr(text, "body" if part == "text" else part)
-        hits = Counter(m.group(0).casefold() for m in topic.pattern.finditer(passage))
-        weak = Counter(m.group(0).casefold() for m in topic.weak_pattern.finditer(passage))
+        plain = ascii_digits(passage)  # as long as the passage: spans point into both
+        hits = Counter(
+            passage[m.start() : m.end()].casefold() for m in topic.pattern.finditer(plain)
+        )
+        weak = Counter(
+            passage[m.start() : m.end()].casefold() for m in topic.weak_pattern.finditer(plain)
+        )
         score += weight * (
             sum(min(n, cap) for n in hits.values())
             + WEAK_SHARE * sum(min(n, cap) for n in weak.values())
@@ -361,7 +385,7 @@ class EntityFinder:
                 f
                 for r in taxonomy.entities
                 for f in (r.name, *r.aliases)
-                if len(f) > 2 or f.isupper()
+                if len(f) > 2 or f.isupper() or (len(f) == 2 and is_unspaced(f))
             ]
         )
 
@@ -401,26 +425,44 @@ class EntityFinder:
                 found[n].extend(joined_names(doc))
         return [tuple(entities) for entities in found]
 
-    def find(self, texts: Sequence[str]) -> list[list[Mention]]:
+    def find(
+        self, texts: Sequence[str], languages: Sequence[str] | None = None
+    ) -> list[list[Mention]]:
         """Per text: (canonical name, type, surface form) for every mention.
 
+        ``languages`` (BCP 47, one per text; the model's own when not given): the model reads
+        only texts in its language, never Chinese or Thai with English eyes; in the others,
+        the taxonomy's names in any script are found (a gazetteer).
         Cached per text: they depend on the model's raw entities, the taxonomy and this module.
         """
         version = content_key(
             self.version, code_version(sys.modules[__name__], options=self.taxonomy.digest)
         )
+        readable = [
+            lang is None or lang.split("-")[0] == self.language
+            for lang in (languages or [None] * len(texts))
+        ]
         return self.cache.map(
             "mentions",
             version,
-            [(content_key(t), t) for t in texts],
+            [(content_key(t, str(r)), (t, r)) for t, r in zip(texts, readable, strict=True)],
             self._find,
             lambda m: [list(x) for x in m],
             _decode_mentions,
         )
 
-    def _find(self, texts: list[str]) -> list[list[Mention]]:
+    @property
+    def language(self) -> str:
+        """The language the NER model reads: spaCy's packages are named ``{lang}_core_…``."""
+        prefix = Path(self.model).name.split("_")[0]
+        return prefix if 2 <= len(prefix) <= 3 and prefix.isalpha() else "en"
+
+    def _find(self, items: list[tuple[str, bool]]) -> list[list[Mention]]:
+        readable = [text for text, ok in items if ok]
+        raw = iter(self.raw_entities(readable))
         results = []
-        for text, entities in zip(texts, self.raw_entities(texts), strict=True):
+        for text, ok in items:
+            entities = next(raw) if ok else ()
             lines = {
                 re.sub(r"^the\s+", "", line.strip().casefold())
                 for line in text.split("\n")
@@ -452,13 +494,15 @@ class EntityFinder:
                 mentions.append((rule.name, rule.type, surface) if rule else (name, kind, surface))
             # Curated names are found even where the statistical model misses them, but not
             # inside a longer name ("United States" in "United States Institute of Peace").
-            for m in self.alias_pattern.finditer(text):
-                rule = self.lookup.get(m.group(0).casefold())
-                if not rule or (m.group(0).islower() and not m.group(0).isupper()):
+            # In a text the model cannot read, they are the only names (a gazetteer).
+            for m in self.alias_pattern.finditer(ascii_digits(text)):
+                surface = text[m.start() : m.end()]
+                rule = _rule_for(self.lookup, surface)
+                if not rule or (surface.islower() and not surface.isupper()):
                     continue
                 if _inside_longer_name(m, text, longer_names):
                     continue
-                mentions.append((rule.name, rule.type, m.group(0)))
+                mentions.append((rule.name, rule.type, surface))
             results.append(_merge_short_names(mentions))
         return results
 
@@ -495,6 +539,19 @@ _ATTRIBUTIVE = re.compile(
     r"^[’']?s?\s+(?:administration|government|cabinet|era|presidency|camp|doctrine)\b"
 )
 _PLACE_CUES = r"town of|city of|village of|township of|district of|border town of|in|near|outside"
+
+
+def _rule_for(lookup: dict[str, EntityRule], surface: str) -> EntityRule | None:
+    """The entity a matched alias stands for: as written (digits in ASCII), else without the
+    Arabic proclitic it was found behind."""
+    plain = ascii_digits(surface).casefold()
+    if rule := lookup.get(plain):
+        return rule
+    if _ARABIC.search(plain[:1]):
+        for cut in (1, 2, 3):
+            if rule := lookup.get(plain[cut:]):
+                return rule
+    return None
 
 
 def _inside_longer_name(match: re.Match[str], text: str, names: Sequence[str]) -> bool:
@@ -670,7 +727,7 @@ def tag_stories(
 ) -> list[TaggedStory]:
     """Date each story from its versions, and tag it with topics and named entities."""
     texts = [f"{s.main.title}\n\n{s.main.body_text}" for s in stories]
-    all_mentions = finder.find(texts)
+    all_mentions = finder.find(texts, [s.language.code for s in stories])
     types = corpus_entity_types(all_mentions, taxonomy)
     slugs = entity_slugs(
         types, Counter(name for mentions in all_mentions for name, _, _ in mentions)
