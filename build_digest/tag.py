@@ -438,10 +438,11 @@ class EntityFinder:
         version = content_key(
             self.version, code_version(sys.modules[__name__], options=self.taxonomy.digest)
         )
-        readable = [
-            lang is None or lang.split("-")[0] == self.language
-            for lang in (languages or [None] * len(texts))
-        ]
+        readable = (
+            [lang.split("-")[0] == self.language for lang in languages]
+            if languages is not None
+            else [True] * len(texts)
+        )
         return self.cache.map(
             "mentions",
             version,
