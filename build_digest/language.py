@@ -91,17 +91,22 @@ def normalise_tag(value: str) -> str | None:
     value = value.strip()
     if _TAG.match(value):
         try:
-            locale = Locale.parse(value.replace("-", "_"))
+            Locale.parse(value.replace("-", "_"))  # a language CLDR knows
         except (UnknownLocaleError, ValueError):
             return None
-        parts = [locale.language]
-        if locale.script:
-            parts.append(locale.script)
-        if locale.territory:
-            parts.append(locale.territory)
-        return "-".join(parts)
+        # as written, in BCP 47's case: "zh_tw" → "zh-TW", "sr_latn" → "sr-Latn"
+        first, *rest = value.replace("_", "-").split("-")
+        return "-".join([first.lower(), *(_subtag_case(part) for part in rest)])
     english = _LANGUAGE_BY_NAME.get(value.casefold())
     return english
+
+
+def _subtag_case(part: str) -> str:
+    if len(part) == 4 and part.isalpha():
+        return part.title()  # a script
+    if len(part) == 2 or (len(part) == 3 and part.isdigit()):
+        return part.upper()  # a region
+    return part.lower()
 
 
 def _names() -> dict[str, str]:

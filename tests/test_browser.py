@@ -227,3 +227,88 @@ def test_offline_site_reads_from_a_folder_and_search_says_it_needs_a_server(brow
         "document.querySelector('.digest-search__status').textContent.includes('served')",
         timeout=10000,
     )
+
+
+MULTILINGUAL = Path(__file__).parent / "fixtures" / "multilingual"
+WORDS_IN_THEIR_SCRIPT = {
+    # a word typed: (the story's file, a phrase its excerpt shows as the source writes it)
+    "掸邦": ("zh-kunming-talks.txt", "掸邦北部的冲突"),
+    "昆明": ("zh-kunming-talks.txt", "昆明举行和谈"),
+    "ชายแดน": ("th-myawaddy-falls.txt", "ชายแดน และ"),
+    "แม่สอด": ("th-myawaddy-falls.txt", "อำเภอแม่สอด"),
+    "လားရှိုး": ("my-lashio-falls.txt", "လားရှိုးမြို့"),
+    "制圧": ("ja-offensive.txt", "制圧"),
+    "повстанцы": ("ru-lashio.txt", "повстанцы"),
+    "शरणार्थी": ("hi-mizoram-refugees.txt", "शरणार्थी"),
+    "راخين": ("ar-rakhine.txt", "راخين"),
+}
+
+
+@pytest.fixture(scope="module")
+def multilingual_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict]]:
+    sources = {p.name: p.read_bytes() for p in MULTILINGUAL.glob("*.txt")}
+    project = make_project(tmp_path_factory.mktemp("multilingual"), sources)
+    exit_code, output, catalog = build_in_process(project)
+    assert exit_code == 0, output
+    with serve(project / "out") as url:
+        yield url, catalog
+
+
+@pytest.mark.parametrize("word", sorted(WORDS_IN_THEIR_SCRIPT))
+def test_search_finds_a_story_by_a_word_of_its_own_script(browser, multilingual_site, word):
+    url, catalog = multilingual_site
+    source, phrase = WORDS_IN_THEIR_SCRIPT[word]
+    article = next(a for a in catalog["articles"] if source in a["sources"])
+    page = browser.new_page()
+    page.goto(url + "search/", wait_until="networkidle")
+    page.locator("#digest-search input[type=search]").click()
+    page.keyboard.type(word, delay=30)
+    first = page.locator(".digest-search__result").first
+    first.wait_for(timeout=15000)
+    assert first.locator("h3").inner_text() == article["title"]
+    assert first.locator("h3").get_attribute("lang") == article["language"]
+    excerpt = first.locator("p").last
+    assert excerpt.get_attribute("lang") == article["language"]
+    # the excerpt reads as the story is written: no spaces the index put between words
+    assert phrase in excerpt.inner_text()
+    assert first.locator("mark").count() >= 1
+    page.close()
+
+
+def test_search_filters_by_language_across_one_index(browser, multilingual_site):
+    url, catalog = multilingual_site
+    page = browser.new_page()
+    page.goto(url + "search/", wait_until="networkidle")
+    language = page.locator("select[data-filter=language]")
+    assert language.is_visible()
+    language.select_option(
+        label=next(o for o in language.locator("option").all_inner_texts() if o.startswith("Thai"))
+    )
+    page.wait_for_function(
+        "document.querySelector('.digest-search__status').textContent.startsWith('1 ')",
+        timeout=15000,
+    )
+    assert page.locator(".digest-search__result h3").inner_text().startswith("กองกำลัง")
+    # an English word then finds the Thai story only within the filter (it names the KNU too)
+    page.locator("#digest-search input[type=search]").fill("KNU")
+    page.wait_for_function(
+        "document.querySelector('.digest-search__status').textContent.startsWith('1 ')",
+        timeout=15000,
+    )
+    page.close()
+
+
+def test_a_right_to_left_story_reads_right_to_left_on_a_phone(browser, multilingual_site):
+    url, catalog = multilingual_site
+    article = next(a for a in catalog["articles"] if "ar-rakhine.txt" in a["sources"])
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(url + article["url"], wait_until="networkidle")
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    headline = page.locator("article h1")
+    assert headline.evaluate("e => getComputedStyle(e).direction") == "rtl"
+    byline = page.locator("article p.digest-byline")
+    assert byline.evaluate("e => e.closest('[lang]').lang") == "en"
+    paragraph = page.locator("article p[lang=ar]").first
+    box = paragraph.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390  # nothing runs off the screen
+    page.close()
