@@ -582,7 +582,7 @@ def extract_html(html: str, warnings: list[str] | None = None) -> tuple[str, Sou
         key: value
         for key, value in (
             ("title", doc.title),
-            ("date", doc.date),
+            ("date", page_date(html) or doc.date),
             ("source_url", doc.url),
             ("outlet", doc.sitename),
             ("author", doc.author),
@@ -594,6 +594,22 @@ def extract_html(html: str, warnings: list[str] | None = None) -> tuple[str, Sou
         found["tags"] = tags
     meta = _meta_from_mapping(found, "html metadata", warnings if warnings is not None else [])
     return normalise_text(text), replace(meta, page_language=declared_language(html))
+
+
+def page_date(html: str) -> str | None:
+    """The page's publication date by htmldate, read from the page as saved.
+
+    Not the date trafilatura passes on: it hands htmldate the page's own address as well, and
+    a date in an address is often the section's or the first version's (on the htmldate set,
+    exact day 0.904 without it against 0.901 with it; on its 200 news pages of 2020 in 30
+    languages, 0.895 against 0.880: ``python -m benchmarks.mediacloud``).
+    """
+    from htmldate import find_date
+
+    try:
+        return find_date(html, original_date=True, extensive_search=True)
+    except Exception:  # htmldate raises lxml's errors on broken pages; trafilatura's date stands
+        return None
 
 
 _HTML_LANG = re.compile(

@@ -276,7 +276,7 @@ def test_search_finds_a_story_by_a_word_of_its_own_script(browser, multilingual_
 
 
 def test_search_filters_by_language_across_one_index(browser, multilingual_site):
-    url, catalog = multilingual_site
+    url, _ = multilingual_site
     page = browser.new_page()
     page.goto(url + "search/", wait_until="networkidle")
     language = page.locator("select[data-filter=language]")

@@ -74,6 +74,7 @@ def test_catalog_lists_every_source_file_exactly_once_with_a_checksum(built_site
             == hashlib.sha256((ROOT / "sources" / source["path"]).read_bytes()).hexdigest()
         )
         assert source["status"] in {"published", "duplicate"}
+        assert source["language"] == "en"
     by_path = {s["path"]: s for s in catalog["sources"]}
     assert by_path["001_516d2f6b9d0fef85.txt"]["status"] == "duplicate"
     assert (
@@ -86,6 +87,7 @@ def test_catalog_lists_every_source_file_exactly_once_with_a_checksum(built_site
         "id",
         "title",
         "title_source",
+        "language",
         "outlet",
         "date",
         "date_precision",
