@@ -297,6 +297,63 @@ def evaluate_entities(root: Path) -> dict:
     return {**prf(tp, fp, fn), "errors": errors}
 
 
+def evaluate_language(evaldata: Path) -> dict[str, object]:
+    """Language detection on the Media Cloud pages (30 languages): the build's detector and
+    py3langid, on whole stories and on their headlines alone, with their speed.
+
+    The truth is each page's declared ``<html lang>``, except on the pages listed in
+    ``mediacloud_languages.json``, whose declaration a template wrote (read by hand).
+    """
+    import time
+
+    from build_digest.ingest import RejectedSource, decode_bytes, extract_html
+    from build_digest.language import detect_language
+
+    from .mediacloud import _HTML_LANG, pages
+
+    fixed = json.loads((Path(__file__).parent / "mediacloud_languages.json").read_text())["pages"]
+    texts: list[tuple[str, str, str]] = []  # (truth, headline, story)
+    for name, (_, raw) in sorted(pages(evaldata).items()):
+        html, _ = decode_bytes(raw)
+        declared = _HTML_LANG.search(html[:20000])
+        truth = fixed[name][0] if name in fixed else declared and declared.group(1).lower()
+        if not truth:
+            continue
+        try:
+            body, meta = extract_html(html)
+        except RejectedSource:
+            continue
+        texts.append((truth, meta.title or body.split("\n", 1)[0], body))
+
+    def ours(text: str) -> str:
+        return detect_language(text).primary
+
+    def langid(text: str) -> str:
+        import py3langid
+
+        return str(py3langid.classify(text[:3000])[0])
+
+    detectors = {"build (script, then lingua)": ours}
+    try:
+        import py3langid  # noqa: F401
+
+        detectors["py3langid"] = langid
+    except ImportError:
+        pass
+    out: dict[str, object] = {"pages": len(texts)}
+    for label, detect in detectors.items():
+        detect("warm up the models")
+        for part, index in (("stories", 2), ("headlines", 1)):
+            start = time.perf_counter()
+            right = sum(detect(t[index]) == t[0] for t in texts)
+            seconds = time.perf_counter() - start
+            out[f"{label}: {part}"] = {
+                "accuracy": round(right / len(texts), 3),
+                "ms per text": round(1000 * seconds / len(texts), 2),
+            }
+    return out
+
+
 def _undated_versions(articles: list[CleanedArticle]) -> list[SourceVersion]:
     """ECB+ as versions without dates: its texts state none the benchmark should use."""
     from build_digest.dedupe import fingerprint
@@ -307,7 +364,8 @@ def _undated_versions(articles: list[CleanedArticle]) -> list[SourceVersion]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "what", choices=["clean", "dedupe", "dates", "related", "topics", "entities"]
+        "what",
+        choices=["clean", "dedupe", "dates", "related", "topics", "entities", "language"],
     )
     parser.add_argument("--evaldata", type=Path, default=Path("../shared/evaldata"))
     args = parser.parse_args(argv)
@@ -331,6 +389,8 @@ def main(argv: list[str] | None = None) -> None:
             "related": lambda: evaluate_related(args.evaldata, root / "taxonomy.yml"),
         }[args.what]
         print(json.dumps(run(), indent=2, ensure_ascii=False))
+    elif args.what == "language":
+        print(json.dumps(evaluate_language(args.evaldata), indent=2))
     elif args.what == "dedupe":
         print(json.dumps(evaluate_ecbplus(args.evaldata / "ecbplus-news-events"), indent=2))
     else:

@@ -83,8 +83,10 @@ def build(sources: dict[str, bytes], folder: Path) -> tuple[dict, float]:
 
 def page_title(raw: bytes) -> str:
     """The page's own headline: og:title, else <title>."""
+    from build_digest.ingest import decode_bytes
+
     try:
-        tree = lxml_html.fromstring(raw)
+        tree = lxml_html.fromstring(decode_bytes(raw)[0])
     except (ValueError, lxml_html.etree.ParserError):
         return ""
     og = tree.xpath("//meta[@property='og:title']/@content")
@@ -117,11 +119,11 @@ def htmldate_accuracy(items: dict[str, tuple[str | None, bytes]]) -> float:
 
 def search_hits(site: Path, catalog: dict, limit: int | None) -> tuple[int, int]:
     """How many stories the longest word of their headline finds, in Chromium."""
-    from benchmarks.bench_search import serve
-    from tests.test_browser import CHROMIUM, FLAGS
-
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
+
+    from benchmarks.bench_search import serve
+    from tests.test_browser import CHROMIUM, FLAGS
 
     articles = catalog["articles"][:limit]
     found = 0

@@ -33,6 +33,7 @@ import regex
 from datasketch import MinHash, MinHashLSH
 from slugify import slugify
 
+from .dates import ascii_digits
 from .models import (
     CleanedArticle,
     Dated,
@@ -131,7 +132,7 @@ def fingerprint(article: CleanedArticle) -> Fingerprint:
         for i in range(max(len(tokens) - 4, 1))
     )
     figures = set()
-    for number, unit in _FIGURE.findall(text):
+    for number, unit in _FIGURE.findall(ascii_digits(text)):  # ၁၀၂၇ and 1027 are one figure
         value = number.replace(",", "").lstrip("$")
         if len(value.replace(".", "")) < 2 and not unit:
             continue  # "3", "5": too common to say anything

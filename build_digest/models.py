@@ -231,6 +231,7 @@ class FoldKind(StrEnum):
     EDITED_COPY = "edited copy"
     REWRITE = "rewritten version of the same report"
     LINKED = "version matched through another copy"
+    TRANSLATION = "translated version"
 
 
 class DatePrecision(StrEnum):

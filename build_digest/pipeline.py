@@ -1,6 +1,7 @@
 """Run the stages in order: gather everything, then link, then write.
 
-ingest -> clean -> date each version -> dedupe -> tag -> relate -> pages -> catalog.
+ingest -> clean -> language, date and fingerprint of each version -> dedupe -> tag ->
+translations -> relate -> pages -> catalog.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from .pages import write_pages
 from .relate import related_stories
 from .search import search_page, search_records
 from .tag import EntityFinder, load_taxonomy, tag_stories
+from .translations import fold_translations
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -145,6 +147,9 @@ def run_pipeline(
     rejections = tuple(sorted((*ingested.rejections, *unclean, *failed), key=lambda r: r.path))
     stories = timer.run("dedupe", dedupe, versions, settings.dedupe)
     tagged = timer.run("tag", tag_stories, stories, taxonomy, finder)
+    # Translations share no words with their original, only its names and figures in order:
+    # folded once the names are canonical entities, whatever their script.
+    tagged = timer.run("translations", fold_translations, tagged)
     # An undated story takes its year or day from its related coverage, so it needs the tags.
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
     related = timer.run("relate", related_stories, tagged, settings.related_count)

@@ -13,7 +13,7 @@ import pytest
 from lxml import html as lxml_html
 
 from build_digest.dates import ascii_digits, native_date, parse_date_text
-from build_digest.dedupe import title_slug
+from build_digest.dedupe import story_id, title_slug
 from build_digest.language import LanguageSource, detect_language, source_language
 from build_digest.segment import WORD_MARK, spaced_words
 
@@ -214,3 +214,56 @@ def test_titles_in_other_scripts_keep_their_letters_in_the_slug():
 
 def test_the_fixture_folder_holds_each_language_once():
     assert sorted(p.name for p in FIXTURES.glob("*.txt")) == sorted(EXPECTED)
+
+
+ENGLISH_REPORT = """---
+title: Karen rebels take last army base near Myawaddy
+date: 2024-04-11
+---
+The Karen National Union said on Thursday its fighters had taken the last army base near Myawaddy, and about 200 soldiers retreated towards the Friendship Bridge.
+
+Officials in Mae Sot said 3,000 people had crossed the border since Monday and 45 of them were treated for wounds; trade worth 1,500 million baht a year was halted.
+"""
+THAI_TRANSLATION = """---
+title: กะเหรี่ยงยึดฐานทัพสุดท้ายใกล้เมียวดี
+date: 2024-04-12
+---
+สหภาพแห่งชาติกะเหรี่ยงระบุเมื่อวันพฤหัสบดีว่านักรบของตนยึดฐานทัพแห่งสุดท้ายใกล้เมียวดีได้แล้ว และทหารประมาณ 200 นายถอยไปทางสะพานมิตรภาพ
+
+เจ้าหน้าที่ในแม่สอดระบุว่ามีผู้คน 3,000 คนข้ามชายแดนมาตั้งแต่วันจันทร์ และ 45 คนในจำนวนนี้ได้รับการรักษาบาดแผล การค้ามูลค่า 1,500 ล้านบาทต่อปีหยุดชะงัก
+"""
+THAI_INDEPENDENT = """---
+title: การค้าชายแดนแม่สอดหยุดชะงัก
+date: 2024-04-11
+---
+ผู้ค้าในแม่สอดระบุว่าการค้ามูลค่า 1,500 ล้านบาทหยุดชะงัก หลังการสู้รบใกล้เมียวดี ระหว่างกองทัพกับสหภาพแห่งชาติกะเหรี่ยง ซึ่งทำให้ผู้คนราว 3,000 คนหนีข้ามชายแดน
+"""
+
+
+def test_a_translation_is_folded_on_its_figures_and_names_in_order(tmp_path):
+    from .conftest import pipeline_for
+
+    project = make_project(
+        tmp_path / "p", {"en.txt": ENGLISH_REPORT, "th.txt": THAI_TRANSLATION}, with_seeds=False
+    )
+    result = pipeline_for(project)
+    [story] = result.stories
+    assert story.story.main.source.path == "en.txt"  # the site's language is shown
+    [folded] = story.story.others
+    assert folded.kind.value == "translated version"
+    assert "Thai and English" in folded.reason and "in the same order" in folded.reason
+    # the Thai version's own address leads to the story
+    thai_address = f"stories/{story_id(folded.version.article)}/"
+    assert result.catalog["redirects"][thai_address] == f"stories/{story.story.id}/"
+
+
+def test_an_independent_report_with_a_few_of_the_same_figures_stays_a_story(tmp_path):
+    from .conftest import pipeline_for
+
+    project = make_project(
+        tmp_path / "p", {"en.txt": ENGLISH_REPORT, "th.txt": THAI_INDEPENDENT}, with_seeds=False
+    )
+    result = pipeline_for(project)
+    assert len(result.stories) == 2
+    ids = {t.story.main.source.path: t.story.id for t in result.stories}
+    assert ids["th.txt"] in result.related[ids["en.txt"]]
