@@ -2,7 +2,8 @@
 
 ``python -m benchmarks.bench_search --stories 1000 10000`` builds the shipped site once,
 then for each size replaces its search index with one of that many synthetic stories
-(seed vocabulary, names, topics, outlets and dates spread over two years) and opens the
+(seed vocabulary, names, topics, outlets and dates spread over two years; 30 % of them in
+the multilingual fixtures' languages, cut into words as the build cuts them) and opens the
 search page in headless Chromium, served from localhost with gzip as a static host
 serves it. It types each query as a person types it and reports, per size and query:
 
@@ -69,7 +70,7 @@ TOPICS = [
     "Junta",
 ]
 TOPICS += ["Scam centres", "Border trade", "Resistance", "International response", "Russia–Myanmar"]
-DEFAULT_QUERIES = ["Laukkai", "border gate"]
+DEFAULT_QUERIES = ["Laukkai", "border gate", "停火", "แม่สอด", "လားရှိုး"]
 FIRST_RESULT_TIMEOUT_MS = 30_000
 KEYSTROKE_MS = 120
 """Time between keystrokes: a quick typist, so Pagefind's debounce runs one search at the end."""
@@ -132,30 +133,72 @@ def serve(folder: Path, prefix: str = "/") -> Iterator[str]:
         server.server_close()
 
 
+MULTILINGUAL_SHARE = 0.3
+"""Share of the synthetic stories in other languages than English: an archive of this war is
+as much Burmese, Chinese and Thai as English."""
+MULTILINGUAL = ROOT / "tests" / "fixtures" / "multilingual"
+
+
+def other_vocabularies() -> dict[str, tuple[str, list[str]]]:
+    """Per fixture language: (its name, its words as ICU cuts them) from the fixtures' texts."""
+    from build_digest.language import detect_language
+    from build_digest.segment import icu_words
+
+    out: dict[str, tuple[str, list[str]]] = {}
+    for path in sorted(MULTILINGUAL.glob("*.txt")):
+        text = path.read_text(encoding="utf-8").split("---")[-1]
+        tag = detect_language(text)
+        if tag.primary != "en":
+            words = [w for w in icu_words(text) if w.strip() and any(c.isalnum() for c in w)]
+            out[tag.code] = (tag.name, words)
+    return out
+
+
+def _other_story(rng: random.Random, vocabulary: list[str], spaced: bool) -> tuple[str, list[str]]:
+    """A headline and paragraphs of the fixture language's words in a new order."""
+    joiner = " " if spaced else ""
+
+    def run(n: int) -> str:
+        return joiner.join(rng.choice(vocabulary) for _ in range(n))
+
+    return run(rng.randint(6, 12)), [run(rng.randint(40, 90)) for _ in range(rng.randint(3, 8))]
+
+
 def synthetic_records(count: int, seed: int = 1027) -> list[SearchRecord]:
-    """``count`` stories as the index sees them, with the spread of metadata a real archive has."""
+    """``count`` stories as the index sees them, with the spread of metadata a real archive has,
+    MULTILINGUAL_SHARE of them in the fixtures' other languages, cut for the index as the
+    build cuts them (``search.search_record``)."""
+    from build_digest.segment import spaced_words
+    from build_digest.text import is_unspaced
+
     rng = random.Random(seed)
     words = vocabulary()
+    others = other_vocabularies()
     start = dt.date(2023, 1, 1)
     records = []
     for n in range(count):
-        title, paragraphs = synthetic_story(rng, words, n)
+        language, name = "en", "English"
+        if rng.random() < MULTILINGUAL_SHARE:
+            language = rng.choice(sorted(others))
+            name, vocab = others[language]
+            title, paragraphs = _other_story(rng, vocab, not is_unspaced(vocab[0] + vocab[1]))
+        else:
+            title, paragraphs = synthetic_story(rng, words, n)
         day = start + dt.timedelta(days=rng.randrange(730))
         outlet = rng.choice(OUTLETS)
         topics = rng.sample(TOPICS, rng.randint(1, 4))
         meta = {"title": title, "date": day.strftime("%-d %B %Y"), "outlet": outlet}
+        meta["lang"] = language
         filters = {
             "topic": topics,
+            "language": [name],
             "outlet": [outlet],
             "year": [str(day.year)],
             "month": [day.strftime("%Y-%m")],
         }
         url = f"stories/synthetic-{n:06d}/"
-        records.append(
-            SearchRecord(
-                url, "\n\n".join([title, *paragraphs]), meta, filters, {"date": day.isoformat()}
-            )
-        )
+        content = "\n\n".join(spaced_words(part) for part in [title, *paragraphs])
+        records.append(SearchRecord(url, content, meta, filters, {"date": day.isoformat()}))
     return records
 
 

@@ -122,13 +122,16 @@ def search_hits(site: Path, catalog: dict, limit: int | None) -> tuple[int, int]
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    from benchmarks.bench_search import serve
-    from tests.test_browser import CHROMIUM, FLAGS
+    from benchmarks.bench_search import chromium_path, serve
 
     articles = catalog["articles"][:limit]
     found = 0
     with serve(site) as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        browser = p.chromium.launch(
+            executable_path=chromium_path(),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            headless=True,
+        )
         for article in articles:
             words = sorted(re.findall(r"\w{3,}", article["title"]), key=lambda w: (-len(w), w))
             if not words:
@@ -198,9 +201,8 @@ def main(argv: list[str] | None = None) -> None:
             f" of the {published} published: {dated / published:.3f}"
         )
         print(f"headline is the page's own: {headed}/{own_pages} = {headed / own_pages:.3f}")
-        print(
-            f"<html lang> right, of pages declaring one: {marked}/{declared} = {marked / declared:.3f}"
-        )
+        share = marked / declared
+        print(f"<html lang> right, of pages declaring one: {marked}/{declared} = {share:.3f}")
         print(f"right-to-left stories with dir=rtl: {rtl_marked}/{rtl_pages}")
         print(f"htmldate alone, exact day: {htmldate_accuracy(items):.3f}")
         languages = sorted({a["language"] for a in catalog["articles"]})
