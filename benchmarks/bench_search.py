@@ -137,31 +137,77 @@ MULTILINGUAL_SHARE = 0.3
 """Share of the synthetic stories in other languages than English: an archive of this war is
 as much Burmese, Chinese and Thai as English."""
 MULTILINGUAL = ROOT / "tests" / "fixtures" / "multilingual"
+EVALDATA = ROOT.parent / "shared" / "evaldata"
 
 
-def other_vocabularies() -> dict[str, tuple[str, list[str]]]:
-    """Per fixture language: (its name, its words as ICU cuts them) from the fixtures' texts."""
+def real_texts(evaldata: Path = EVALDATA) -> dict[str, list[str]]:
+    """Primary language -> the texts of the Media Cloud pages in it (real news of 2020), when
+    ``../shared/evaldata`` is there: a real vocabulary, with its rare words, for the synthetic
+    stories in that language."""
+    from build_digest.ingest import RejectedSource, decode_bytes, extract_html
     from build_digest.language import detect_language
-    from build_digest.segment import icu_words
 
-    out: dict[str, tuple[str, list[str]]] = {}
-    for path in sorted(MULTILINGUAL.glob("*.txt")):
-        text = path.read_text(encoding="utf-8").split("---")[-1]
-        tag = detect_language(text)
-        if tag.primary != "en":
-            words = [w for w in icu_words(text) if w.strip() and any(c.isalnum() for c in w)]
-            out[tag.code] = (tag.name, words)
+    from .mediacloud import pages
+
+    if not (evaldata / "htmldate-eval").is_dir():
+        return {}
+    out: dict[str, list[str]] = {}
+    for _, raw in pages(evaldata).values():
+        try:
+            body, _ = extract_html(decode_bytes(raw)[0])
+        except RejectedSource:
+            continue
+        out.setdefault(detect_language(body).primary, []).append(body)
     return out
 
 
-def _other_story(rng: random.Random, vocabulary: list[str], spaced: bool) -> tuple[str, list[str]]:
-    """A headline and paragraphs of the fixture language's words in a new order."""
+def other_vocabularies() -> dict[str, tuple[str, list[str], list[str]]]:
+    """Per fixture language: (its name, its words as ICU cuts them, the names in it).
+
+    The words are the fixture's and those of the real pages in that language
+    (``real_texts``). Names are the taxonomy's aliases in that language's script, kept out of
+    the words: as in the English stories, each story names its own place, so a name is in a
+    share of the stories, not in every one."""
+    import yaml
+
+    from build_digest.language import detect_language
+    from build_digest.segment import icu_words
+
+    taxonomy = yaml.safe_load((ROOT / "taxonomy.yml").read_text(encoding="utf-8"))
+    aliases = {a for e in taxonomy["entities"] for a in e.get("aliases") or []}
+    real = real_texts()
+    out: dict[str, tuple[str, list[str], list[str]]] = {}
+    for path in sorted(MULTILINGUAL.glob("*.txt")):
+        text = path.read_text(encoding="utf-8").split("---")[-1]
+        tag = detect_language(text)
+        if tag.primary == "en":
+            continue
+        names = sorted(a for a in aliases if a in text and not a.isascii())
+        words = [
+            w
+            for w in icu_words("\n".join([text, *real.get(tag.primary, [])]))
+            if w.strip() and any(c.isalnum() for c in w) and not any(w in n for n in names)
+        ]
+        out[tag.code] = (tag.name, words, names or [words[0]])
+    return out
+
+
+def _other_story(
+    rng: random.Random, vocabulary: list[str], names: list[str], spaced: bool
+) -> tuple[str, list[str]]:
+    """A headline and paragraphs of the fixture language's words in a new order, each sentence
+    naming the story's place, as ``bench.synthetic_story`` writes the English ones."""
     joiner = " " if spaced else ""
+    place = rng.choice(names)
 
-    def run(n: int) -> str:
-        return joiner.join(rng.choice(vocabulary) for _ in range(n))
+    def sentence() -> str:
+        return joiner.join([*(rng.choice(vocabulary) for _ in range(rng.randint(12, 26))), place])
 
-    return run(rng.randint(6, 12)), [run(rng.randint(40, 90)) for _ in range(rng.randint(3, 8))]
+    title = joiner.join([*(rng.choice(vocabulary) for _ in range(rng.randint(4, 8))), place])
+    paragraphs = [
+        joiner.join(sentence() for _ in range(rng.randint(1, 3))) for _ in range(rng.randint(6, 14))
+    ]
+    return title, paragraphs
 
 
 def synthetic_records(count: int, seed: int = 1027) -> list[SearchRecord]:
@@ -180,8 +226,9 @@ def synthetic_records(count: int, seed: int = 1027) -> list[SearchRecord]:
         language, name = "en", "English"
         if rng.random() < MULTILINGUAL_SHARE:
             language = rng.choice(sorted(others))
-            name, vocab = others[language]
-            title, paragraphs = _other_story(rng, vocab, not is_unspaced(vocab[0] + vocab[1]))
+            name, vocab, names = others[language]
+            spaced = not is_unspaced(vocab[0] + vocab[1])
+            title, paragraphs = _other_story(rng, vocab, names, spaced)
         else:
             title, paragraphs = synthetic_story(rng, words, n)
         day = start + dt.timedelta(days=rng.randrange(730))
