@@ -123,7 +123,9 @@ def content_words(text: str) -> list[str]:
 
 
 def fingerprint(article: CleanedArticle) -> Fingerprint:
-    text = article.body_text
+    # A source that is only a headline is its headline: two different headlines alone are
+    # not two identical empty texts.
+    text = article.body_text or article.title
     tokens = [t.casefold() for t in _WORD.findall(text)]
     shingles = frozenset(
         int.from_bytes(
