@@ -154,13 +154,9 @@ def search_hits(site: Path, catalog: dict, limit: int | None) -> tuple[int, int]
     return found, len(articles)
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--evaldata", type=Path, default=ROOT.parent / "shared" / "evaldata")
-    parser.add_argument("--search", action="store_true", help="also search each headline")
-    parser.add_argument("--limit", type=int, default=None, help="search this many stories")
-    args = parser.parse_args(argv)
-    items = pages(args.evaldata)
+def measure(evaldata: Path, search: bool = False, limit: int | None = None) -> dict[str, object]:
+    """Build the pages into a site and count what a reader gets (see the module's docstring)."""
+    items = pages(evaldata)
     with tempfile.TemporaryDirectory(prefix="digest-mediacloud-") as tmp:
         folder = Path(tmp)
         catalog, seconds = build({name: raw for name, (_, raw) in items.items()}, folder)
@@ -178,9 +174,8 @@ def main(argv: list[str] | None = None) -> None:
             dated += article["date"] == gold and article["date_precision"] in ("day", "none")
             if entry["status"] == "published":
                 headed += same_headline(article["title"], page_title(raw))
-            tree = lxml_html.fromstring(
-                (site / unquote(article["url"]) / "index.html").read_bytes()
-            )
+            page = site / unquote(article["url"]) / "index.html"
+            tree = lxml_html.fromstring(page.read_bytes())
             shown = (tree.get("lang") or "").split("-")[0]
             m = _HTML_LANG.search(raw[:20000].decode("utf-8", "replace"))
             if m and entry["status"] == "published":
@@ -192,26 +187,46 @@ def main(argv: list[str] | None = None) -> None:
                 rtl_pages += 1
                 h1 = tree.cssselect("article h1")
                 rtl_marked += bool(h1) and h1[0].get("dir") == "rtl"
-        n = len(items)
         own_pages = sum(1 for s in catalog["sources"] if s["status"] == "published")
-        print(f"{n} pages, built in {seconds:.1f} s: {len(stories)} stories")
-        print(f"published (or folded): {published}/{n} = {published / n:.3f}")
-        print(
-            f"dated right (true day): {dated}/{n} = {dated / n:.3f};"
-            f" of the {published} published: {dated / published:.3f}"
-        )
-        print(f"headline is the page's own: {headed}/{own_pages} = {headed / own_pages:.3f}")
-        share = marked / declared
-        print(f"<html lang> right, of pages declaring one: {marked}/{declared} = {share:.3f}")
-        print(f"right-to-left stories with dir=rtl: {rtl_marked}/{rtl_pages}")
-        print(f"htmldate alone, exact day: {htmldate_accuracy(items):.3f}")
-        languages = sorted({a["language"] for a in catalog["articles"]})
-        print(f"languages: {len(languages)}: {', '.join(languages)}")
-        if args.search:
-            found, asked = search_hits(site, catalog, args.limit)
-            print(
-                f"found by the longest word of its headline: {found}/{asked} = {found / asked:.3f}"
-            )
+        n = len(items)
+        out: dict[str, object] = {
+            "pages": n,
+            "seconds": round(seconds, 1),
+            "stories": len(stories),
+            "published": round(published / n, 3),
+            "dated": round(dated / n, 3),
+            "dated_of_published": round(dated / published, 3),
+            "headline": round(headed / own_pages, 3),
+            "lang": round(marked / declared, 3),
+            "rtl": f"{rtl_marked}/{rtl_pages}",
+            "htmldate_alone": round(htmldate_accuracy(items), 3),
+            "languages": sorted({a["language"] for a in catalog["articles"]}),
+        }
+        if search:
+            found, asked = search_hits(site, catalog, limit)
+            out["found_by_headline_word"] = round(found / asked, 3)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--evaldata", type=Path, default=ROOT.parent / "shared" / "evaldata")
+    parser.add_argument("--search", action="store_true", help="also search each headline")
+    parser.add_argument("--limit", type=int, default=None, help="search this many stories")
+    args = parser.parse_args(argv)
+    r = measure(args.evaldata, args.search, args.limit)
+    print(f"{r['pages']} pages, built in {r['seconds']} s: {r['stories']} stories")
+    print(f"published (or folded): {r['published']}")
+    print(f"dated right (true day): {r['dated']}; of the published: {r['dated_of_published']}")
+    print(f"headline is the page's own: {r['headline']}")
+    print(f"<html lang> right, of pages declaring one: {r['lang']}")
+    print(f"right-to-left stories with dir=rtl: {r['rtl']}")
+    print(f"htmldate alone, exact day: {r['htmldate_alone']}")
+    languages = r["languages"]
+    assert isinstance(languages, list)
+    print(f"languages: {len(languages)}: {', '.join(languages)}")
+    if "found_by_headline_word" in r:
+        print(f"found by the longest word of its headline: {r['found_by_headline_word']}")
 
 
 if __name__ == "__main__":
