@@ -208,7 +208,7 @@ _LEAD_ATTRIBUTION = re.compile(
     r" ]+|announced|added)(?:\s+on\s+\w+)?)(?=[,.;]|$)"
 )
 _CLAUSE_BREAK = re.compile(
-    r",\s+|;\s+|\s+[—–]\s+|\s+(?=(?:as|while|after|but|though|although|despite|amid|where|which|when)\s)"
+    r"[,،]\s+|[;؛]\s+|\s+[—–]\s+|\s+(?=(?:as|while|after|but|though|although|despite|amid|where|which|when)\s)"
 )
 # Failing those, a phrase boundary: before "to discuss …", "on Tuesday", "in Naypyidaw".
 _PHRASE_BREAK = re.compile(r"\s+(?=(?:to|on|in|at|for|with|near|from|over|during)\s)")
@@ -217,9 +217,10 @@ _PHRASE_BREAK = re.compile(r"\s+(?=(?:to|on|in|at|for|with|near|from|over|during
 _UNSPACED_CLAUSE_BREAK = re.compile(r"[，、；：]|\s+")
 # The end of a lead's first sentence: ". " before a capital, or a Chinese, Japanese, Burmese or
 # Khmer full stop.
-_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])|(?<=[。！？။។])")
-SENTENCE_END = re.compile(r"[.!?…。！？။។\"”’)\]]\s*$")
-"""A line that ends a sentence (Burmese ends one with ။, Khmer with ។; Thai marks none)."""
+_FIRST_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])|(?<=[。！？။។])|(?<=[؟۔।॥])\s+")
+SENTENCE_END = re.compile(r"[.!?…。！？။។؟۔।॥\"”’)\]]\s*$")
+"""A line that ends a sentence (Burmese ends one with ။, Khmer with ។, Arabic a question with
+؟, Urdu with ۔, Hindi with ।; Thai marks none)."""
 _HEADING_BAD_END = re.compile(r"[.,;:]\s*$")
 MIN_CUT_LINES = 3
 
@@ -1262,7 +1263,7 @@ def derived_title(doc: SourceDocument, blocks: list[Block]) -> str:
     first = next((b.text for b in blocks if b.role is Role.PARAGRAPH), "") or PurePath(
         doc.path
     ).stem.replace("_", " ")
-    sentence = _FIRST_SENTENCE.split(first.strip(), maxsplit=1)[0].rstrip(".。။។")
+    sentence = _FIRST_SENTENCE.split(first.strip(), maxsplit=1)[0].rstrip(".。။។।۔")
     sentence = _LEAD_ATTRIBUTION.sub("", sentence).strip(" ,;")
     if word_count(sentence) <= MAX_DERIVED_TITLE_WORDS:
         return sentence

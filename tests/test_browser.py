@@ -241,6 +241,7 @@ WORDS_IN_THEIR_SCRIPT = {
     "повстанцы": ("ru-lashio.txt", "повстанцы"),
     "शरणार्थी": ("hi-mizoram-refugees.txt", "शरणार्थी"),
     "راخين": ("ar-rakhine.txt", "راخين"),
+    "لائوکای": ("fa-laukkai.txt", "لائوکای"),
 }
 
 

@@ -87,6 +87,15 @@ def test_story_page_says_its_language_and_direction_and_drops_the_chrome(site, s
     assert jsonld["inLanguage"] == language
 
 
+@pytest.mark.parametrize("source", sorted(EXPECTED))
+def test_every_fixture_is_tagged_and_related_to_coverage_in_another_language(site, source):
+    _, catalog = site
+    article = _article(catalog, source)
+    assert article["entities"] or article["topics"]
+    languages = {a["id"]: a["language"] for a in catalog["articles"]}
+    assert any(languages[r] != article["language"] for r in article["related"])
+
+
 def test_the_headline_of_a_thai_report_is_its_headline_not_the_date_under_it(site):
     _, catalog = site
     article = _article(catalog, "th-myawaddy-falls.txt")
