@@ -159,9 +159,13 @@ KANA_SHARE_FOR_JAPANESE = 0.05
 none. A Han text with more than this share of kana is Japanese."""
 MIN_LETTERS = 20
 """Fewer letters than this (a headline of two words) say too little to detect from."""
-DETECT_CHARS = 3000
+DETECT_CHARS = 400
 """Lingua reads at most this much of a text: a story's language is settled in its first
-paragraphs, and the cost grows with the length."""
+paragraphs, and the cost grows with the length (on the Media Cloud pages, 400 characters
+and 3,000 both read every story right; 400 cost 2.8 ms a story, 1,000 cost 6 ms)."""
+SCRIPT_SCAN_CHARS = 2000
+"""The letters counted by script: the first this many characters, which settle what most of
+a story is written in."""
 
 
 def script_letters(text: str) -> Counter[str]:
@@ -176,7 +180,7 @@ def script_letters(text: str) -> Counter[str]:
 
 def detect_language(text: str) -> LanguageTag:
     """The language most of ``text`` is written in (see the module's docstring)."""
-    counts = script_letters(text)
+    counts = script_letters(text[:SCRIPT_SCAN_CHARS])
     total = sum(counts.values())
     if total < MIN_LETTERS:
         return LanguageTag(SITE_LANGUAGE, LanguageSource.DEFAULT)
@@ -187,7 +191,7 @@ def detect_language(text: str) -> LanguageTag:
     script, _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     if script in SCRIPT_LANGUAGE:
         return LanguageTag(SCRIPT_LANGUAGE[script], LanguageSource.SCRIPT)
-    code = _lingua_language(_in_script(text, script)[:DETECT_CHARS])
+    code = _lingua_language(_in_script(text[:SCRIPT_SCAN_CHARS], script)[:DETECT_CHARS])
     if code is None:
         return LanguageTag(SITE_LANGUAGE, LanguageSource.DEFAULT)
     if code == "zh" and script == "Han":
@@ -223,8 +227,14 @@ def _detector() -> LanguageDetector:
     from lingua import LanguageDetectorBuilder
 
     # Low-accuracy mode reads trigrams only: as accurate as the full models on texts of a
-    # paragraph or more (lingua's own figures), about ten times faster and lighter.
-    return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+    # paragraph or more (lingua's own figures), about ten times faster and lighter. Its models
+    # are loaded at once (0.5 s, 75 MB) rather than as each language first comes up.
+    return (
+        LanguageDetectorBuilder.from_all_languages()
+        .with_low_accuracy_mode()
+        .with_preloaded_language_models()
+        .build()
+    )
 
 
 def _lingua_language(text: str) -> str | None:
