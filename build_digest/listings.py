@@ -289,8 +289,20 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
 # --- parts of the hand-written pages -----------------------------------------------
 
 
+EMPTY_ARCHIVE = """## No stories yet
+
+The archive is empty. Put copies of news articles into the `sources/` folder (text copied
+from a web page, Markdown, or a saved HTML page; sub-folders are fine), then build again:
+`build-digest build`. Each file may start with a few metadata lines (`Title:`, `Date:`,
+`Outlet:`) or YAML front matter; the project's README, *Adding sources*, says more.
+"""
+"""What the home page says when no source has become a story (none added, or all rejected)."""
+
+
 def latest_fragment(timeline: Sequence[TaggedStory]) -> str:
     """The newest stories; an undated story stands where its lower bound puts it, and says so."""
+    if not timeline:
+        return EMPTY_ARCHIVE
     latest = sorted(timeline, key=lambda t: (placed_date(t), t.story.id), reverse=True)[
         :LATEST_ON_HOME
     ]

@@ -119,6 +119,8 @@ def search_page(records: Sequence[SearchRecord]) -> str:
         "Search the headlines and texts of every story, in every language and script. Filter by"
         " topic, language, outlet, year and month; order by match or date."
     )
+    if not records:
+        intro = "The archive has no stories yet, so there is nothing to search."
     form = SEARCH_FORM.replace("<!-- filters -->", "\n".join(selects))
     return (
         front_matter({"title": "Search", "digest": {"search": True}})
@@ -167,6 +169,9 @@ def write_records(records: Sequence[SearchRecord], out_dir: Path) -> None:
     """
     if importlib.util.find_spec("pagefind") is None:
         raise DependencyError(f"the package 'pagefind' cannot be loaded; fix: {PAGEFIND_FIX}")
+    if not records:  # an empty archive has nothing to index (Pagefind refuses an empty folder)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        return
     with tempfile.TemporaryDirectory(prefix="digest-search-") as tmp:
         scratch = Path(tmp)
         for record in records:

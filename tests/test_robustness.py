@@ -493,3 +493,14 @@ def test_a_file_crafted_to_share_a_story_id_never_takes_the_address_over():
     together = {s.main.source.path: s.id for s in dedupe([crafted, genuine])}
     assert together["Lashio.txt"] == alone["Lashio.txt"] == "market-shelled-abcdef123456"
     assert together["Hsenwi.txt"] == "market-shelled-abcdef123456" + "f" * 52
+
+
+def test_an_empty_archive_builds_a_site_that_says_how_to_add_sources(tmp_path):
+    project = make_project(tmp_path / "empty", with_seeds=False)
+    exit_code, output, catalog = build(project, "--strict")
+    assert exit_code == 0, output
+    assert catalog["articles"] == [] and catalog["sources"] == []
+    home = (project / "out" / "index.html").read_text(encoding="utf-8")
+    assert "No stories yet" in home and "sources/" in home
+    search = (project / "out" / "search" / "index.html").read_text(encoding="utf-8")
+    assert "no stories yet" in search
