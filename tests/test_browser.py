@@ -290,6 +290,7 @@ def test_search_filters_by_language_across_one_index(browser, multilingual_site)
         timeout=15000,
     )
     assert page.locator(".digest-search__result h3").inner_text().startswith("กองกำลัง")
+    assert not page.locator(".digest-search__more").is_visible()  # one story: nothing more
     # an English word then finds the Thai story only within the filter (it names the KNU too)
     page.locator("#digest-search input[type=search]").fill("KNU")
     page.wait_for_function(
