@@ -117,41 +117,62 @@ def htmldate_accuracy(items: dict[str, tuple[str | None, bytes]]) -> float:
     return right / len(items)
 
 
+MORE_PAGES = 5
+"""Result pages (ten stories each) looked through for the story before it counts as not found."""
+
+
 def search_hits(site: Path, catalog: dict, limit: int | None) -> tuple[int, int]:
-    """How many stories the longest word of their headline finds, in Chromium."""
+    """How many stories the longest word of their headline finds, in Chromium: typed into the
+    search page, the story among the first MORE_PAGES pages of results."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from benchmarks.bench_search import chromium_path, serve
 
     articles = catalog["articles"][:limit]
-    found = 0
+    found = asked = 0
+    status = ".digest-search__status"
     with serve(site) as url, sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path=chromium_path(),
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
             headless=True,
         )
+        page = browser.new_page()
+        page.goto(url + "search/", wait_until="networkidle")
+        box = page.locator("#digest-search input[type=search]")
         for article in articles:
             words = sorted(re.findall(r"\w{3,}", article["title"]), key=lambda w: (-len(w), w))
             if not words:
                 continue
-            page = browser.new_page()
-            page.goto(url + "search/", wait_until="networkidle")
-            page.locator("#digest-search input[type=search]").fill(words[0])
+            asked += 1
+            box.fill("")
+            page.wait_for_function(f"!document.querySelector('{status}').textContent")
+            box.fill(words[0])
             try:
-                page.locator(".digest-search__result").first.wait_for(timeout=10000)
-                page.wait_for_load_state("networkidle")
-                while page.locator(".digest-search__more").is_visible():
+                page.wait_for_function(
+                    f"document.querySelector('{status}').textContent.includes('stor')",
+                    timeout=10000,
+                )
+                for _ in range(MORE_PAGES):
+                    titles = page.locator(".digest-search__result h3").all_inner_texts()
+                    if (
+                        article["title"] in titles
+                        or not page.locator(".digest-search__more").is_visible()
+                    ):
+                        break
+                    count = len(titles)
                     page.locator(".digest-search__more").click()
-                    page.wait_for_load_state("networkidle")
-                titles = page.locator(".digest-search__result h3").all_inner_texts()
-                found += article["title"] in titles
+                    page.wait_for_function(
+                        f"document.querySelectorAll('.digest-search__result').length > {count}"
+                    )
+                found += (
+                    article["title"] in page.locator(".digest-search__result h3").all_inner_texts()
+                )
             except PlaywrightTimeout:
                 pass
-            page.close()
         browser.close()
-    return found, len(articles)
+    return found, asked
 
 
 def measure(evaldata: Path, search: bool = False, limit: int | None = None) -> dict[str, object]:
