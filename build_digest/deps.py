@@ -29,6 +29,13 @@ REQUIRED_MODULES = (
     ),  # its stoplists tell the line model a page's language
     ("slugify", "pip install 'python-slugify>=8.0'"),
     ("spacy", "pip install 'spacy>=3.7,<4'"),
+    ("htmldate", "pip install 'htmldate>=1.9'"),
+    ("lingua", "pip install 'lingua-language-detector>=2.0,<3'"),  # each source's language
+    ("babel", "pip install 'babel>=2.12'"),
+    ("regex", "pip install 'regex>=2023.0'"),
+    ("icu4py.breakers", "pip install 'icu4py>=1.2,<2'"),  # words of unspaced scripts
+    ("convertdate", "pip install 'convertdate>=2.4'"),  # Persian (Solar Hijri) dates
+    ("cbor2", "pip install 'cbor2>=5.4'"),  # the search index in a stable order
 )
 
 
