@@ -20,8 +20,12 @@ month; date).
 
 from __future__ import annotations
 
+import gzip
+import hashlib
 import html
 import importlib.util
+import json
+import logging
 import os
 import shutil
 import subprocess
@@ -37,6 +41,8 @@ from .errors import DependencyError
 from .models import Dated, Role, SearchRecord, TaggedStory
 from .render import date_text, front_matter, month_title
 from .segment import spaced_words
+
+log = logging.getLogger(__name__)
 
 INDEX_FOLDER = "pagefind"
 """Where the index is written, under the site folder."""
@@ -196,6 +202,72 @@ def write_records(records: Sequence[SearchRecord], out_dir: Path) -> None:
         raise DependencyError(
             f"Pagefind could not index the stories ({said[-1]}); fix: {PAGEFIND_FIX}"
         )
+    in_stable_order(out_dir)
+
+
+_PAGEFIND_HEADER = b"pagefind_dcd"
+"""What every binary file of a Pagefind 1.x index starts with, before its CBOR."""
+
+
+def in_stable_order(index: Path) -> bool:
+    """Rewrite Pagefind's filter files and their list in the index's metadata in a stable order,
+    so that the same stories give the same index, byte for byte.
+
+    Pagefind builds filters in Rust hash maps, whose order changes from run to run: two builds
+    of the same stories differed in every filter file, the metadata and the entry file (and
+    nowhere else). Each filter's values are sorted, the filters by name, and the files renamed
+    by a hash of their new content (Pagefind's names are content hashes, which nothing checks).
+    An index in a form this code does not know is left as written: False.
+    """
+    entry_path = index / "pagefind-entry.json"
+    try:
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        languages = entry["languages"]
+        for language, about in languages.items():
+            meta_path = index / f"pagefind.{about['hash']}.pf_meta"
+            meta = _read_cbor(meta_path)
+            version, _pages, _chunks, filters, *rest = meta
+            renamed = []
+            for name, old in filters:
+                data = _read_cbor(index / "filter" / f"{old}.pf_filter")
+                data = [data[0], sorted(data[1], key=lambda value: value[0]), *data[2:]]
+                new = f"{language}_{_write_cbor(index / 'filter', data, 7, language, '.pf_filter')}"
+                if new != old:
+                    (index / "filter" / f"{old}.pf_filter").unlink()
+                renamed.append([name, new])
+            meta = [version, _pages, _chunks, sorted(renamed), *rest]
+            digest = _write_cbor(index, meta, 10, f"pagefind.{language}", ".pf_meta")
+            new_hash = f"{language}_{digest}"
+            if new_hash != about["hash"]:
+                meta_path.unlink()
+            about["hash"] = new_hash
+    except (OSError, KeyError, TypeError, ValueError, IndexError) as exc:
+        log.debug("Pagefind's index left in its own order: %s", exc)
+        return False
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    return True
+
+
+def _read_cbor(path: Path) -> list:
+    import cbor2
+
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(_PAGEFIND_HEADER):
+        raise ValueError(f"{path.name} is not a Pagefind 1.x file")
+    return cbor2.loads(raw[len(_PAGEFIND_HEADER) :])
+
+
+def _write_cbor(folder: Path, data: list, digits: int, prefix: str, suffix: str) -> str:
+    """Write ``data`` as Pagefind does (header, CBOR, gzip) under a name made of its content's
+    hash; returns the hash."""
+    import cbor2
+
+    raw = _PAGEFIND_HEADER + cbor2.dumps(data)
+    digest = hashlib.sha256(raw).hexdigest()[:digits]
+    (folder / f"{prefix}_{digest}{suffix}").write_bytes(
+        gzip.compress(raw, compresslevel=9, mtime=0)
+    )
+    return digest
 
 
 class BackgroundIndex:

@@ -158,3 +158,22 @@ def test_a_source_whose_fingerprint_fails_is_rejected_and_retried_next_build(tmp
     monkeypatch.setattr(pipeline, "fingerprint", real)
     fixed, _ = build(settings)
     assert not fixed.rejections and len(fixed.stories) == 4
+
+
+def test_two_builds_of_the_same_sources_give_the_same_site_byte_for_byte(tmp_path):
+    # the search index included: Pagefind writes its filters in hash-map order, which the
+    # build puts in a stable one (search.in_stable_order)
+    from .conftest import cli
+
+    project = make_project(tmp_path / "p")
+    first = cli(project, "build", "--site-dir", "one")
+    second = cli(project, "build", "--site-dir", "two", "--no-cache")
+    assert first.returncode == 0 and second.returncode == 0, first.stderr + second.stderr
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+    one, two = files(project / "one"), files(project / "two")
+    assert sorted(one) == sorted(two)
+    assert [name for name in one if one[name] != two[name]] == []
+    assert any(name.startswith("pagefind/filter/") for name in one)
