@@ -186,13 +186,16 @@ _ATTRIBUTION = re.compile(
     r" (?:agency|wire) inputs?)",
     re.I,
 )
-# "LASHIO, Myanmar, Dec 15 (Reuters) - ", "YANGON (AP) — ", "BANGKOK, Jan. 5 (AFP) -":
-# a place in capitals, an optional region and date, the agency in brackets, a dash.
+# "LASHIO, Myanmar, Dec 15 (Reuters) - ", "YANGON (AP) — ", "BANGKOK, Jan. 5 (AFP) -", and
+# the agencies that write day before month in their own language: "YANGON, 3 ago (EFE).-",
+# "BANGKOK, 3 août (AFP) -": a place in capitals, an optional region and date, the agency in
+# brackets, a dash. A month in another language is read by dates.py, in the story's language.
 WIRE_DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3}(?:,\s[A-Z][A-Za-z.'’-]+(?:"
     r" [A-Z][A-Za-z.'’-]+){0,2})?)"
-    rf"(?:,?\s+(?P<date>(?i:{MONTH})\s+\d{{1,2}}(?:,\s*\d{{4}})?))?"
-    r"\s*\((?P<agency>[A-Z][A-Za-z.&'’ -]{0,30}?)\)\s*[-–—]+\s*(?=\S)"
+    rf"(?:,?\s+(?P<date>(?i:{MONTH})\s+\d{{1,2}}(?:,\s*\d{{4}})?"
+    r"|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?(?:\s+\d{4})?))?"
+    r"\s*\((?P<agency>[A-Z][A-Za-z.&'’ -]{0,30}?)\)\s*\.?\s*[-–—]+\s*(?=\S)"
 )
 MAX_DERIVED_TITLE_WORDS = 20
 MIN_DERIVED_TITLE_WORDS = 6
@@ -677,7 +680,7 @@ def _take_wire_dateline(lines: list[Line]) -> Wire | None:
         m = WIRE_DATELINE.match(ln.text)
         if m and is_prose(ln.text[m.end() :]):
             ln.text = ln.text[m.end() :]
-            return Wire(m.group(0).rstrip(" -–—"), m["place"], m["agency"].strip(), m["date"])
+            return Wire(m.group(0).rstrip(" -–—."), m["place"], m["agency"].strip(), m["date"])
     return None
 
 

@@ -135,12 +135,14 @@ NATIVE_DATE = regex.compile(
     r"(?P<cjk>\d{4}\s*[年년]\s*\d{1,2}\s*[月월]\s*\d{1,2}\s*[日일号號]?)"
     rf"|(?P<burmese>\d{{4}}\s*ခုနှစ်\s*[,၊]?\s*(?P<bmonth>{_LETTERS}?)လ?\s*(?P<bday>\d{{1,2}})\s*ရက်)"
     rf"|(?P<dmy>\b\d{{1,2}}\.?\s+(?:de\s+)?{_LETTERS}\.?,?\s+(?:de\s+|del\s+)?(?:พ\.ศ\.\s*)?\d{{4}})"
-    rf"|(?P<mdy>{_LETTERS}\.?\s+\d{{1,2}},?\s+\d{{4}})",
+    rf"|(?P<mdy>{_LETTERS}\.?\s+\d{{1,2}},?\s+\d{{4}})"
+    rf"|(?P<dwmy>\b\d{{1,2}}\s+{_LETTERS}\s+\d{{1,2}}(?:\s+{_LETTERS})?\s+\d{{4}})",
     regex.V0,
 )
 """A written date in another language, once its digits are ASCII: ``2024年01月12日``,
 ``2024 ခုနှစ် ဩဂုတ်လ 3 ရက်`` (Burmese: year, month, day), ``11 เมษายน 2567``,
-``12 de enero de 2024``, ``3 августа 2024``, ``15 دی 1402``. The month's word is read by
+``12 de enero de 2024``, ``3 августа 2024``, ``15 دی 1402``, ``3. August 2024``, and a month
+by its number between words (Vietnamese ``3 tháng 8 năm 2024``). The month's word is read by
 dateparser, in the story's language."""
 
 BUDDHIST_ERA_OFFSET = 543
@@ -165,9 +167,7 @@ def ascii_digits(text: str) -> str:
 def looks_like_date(text: str) -> bool:
     """Whether a line writes a full date in any language (for the cleaner, which reads lines
     before their language is known): a date line is a dateline, never a headline."""
-    return bool(DATE_IN_LINE.search(text)) or (
-        not text.isascii() and bool(NATIVE_DATE.search(ascii_digits(text)))
-    )
+    return bool(DATE_IN_LINE.search(text) or NATIVE_DATE.search(ascii_digits(text)))
 
 
 def native_date(text: str, language: str = "en") -> tuple[dt.date, str] | None:
@@ -310,14 +310,32 @@ def story_date(story: Story) -> DateTag:
     return Undated(not_before=max(bounds) if bounds else None)
 
 
-def wire_dateline(article: CleanedArticle) -> tuple[str, int, int] | None:
-    """The day a wire dateline states without a year ("LASHIO, Dec 15 (Reuters)"):
-    (text, month, day)."""
+def wire_dateline(article: CleanedArticle, language: str = "en") -> tuple[str, int, int] | None:
+    """The day a wire dateline states without a year ("LASHIO, Dec 15 (Reuters)", "YANGON,
+    3 ago (EFE)"): (text, month, day); a month in another language is read in ``language``."""
     wire = article.wire
     if wire is None or wire.date_text is None or re.search(r"\d{4}", wire.date_text):
         return None
-    month, day = wire.date_text.split()[:2]
+    first, second = wire.date_text.split()[:2]
+    if first[:1].isdigit():  # day first, the month in the agency's language
+        found = _month_day(wire.date_text, language)
+        return (wire.text, *found) if found else None
+    month, day = first, second
     return (wire.text, month_number(month.rstrip(".")), int(day)) if 1 <= int(day) <= 31 else None
+
+
+@lru_cache(maxsize=256)
+def _month_day(text: str, language: str) -> tuple[int, int] | None:
+    """(month, day) of a day and month written in a language ("3 ago", "3 août")."""
+    settings = {**_PARSER_SETTINGS, "REQUIRE_PARTS": ["day", "month"]}
+    for lang in dict.fromkeys((language.split("-")[0], "es", "fr", "pt", "it", "de")):
+        try:
+            parsed = dateparser.parse(text.rstrip("."), languages=[lang], settings=settings)
+        except (ValueError, OverflowError, KeyError):
+            parsed = None
+        if parsed:
+            return parsed.month, parsed.day
+    return None
 
 
 _WEEKDAY = re.compile(r"\b(?:on\s+)?(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
@@ -366,7 +384,7 @@ def resolve_undated(tagged: list[TaggedStory], max_df: int = 200) -> list[Tagged
         if not isinstance(t.date, Undated):
             out.append(t)
             continue
-        wire = wire_dateline(t.story.main)
+        wire = wire_dateline(t.story.main, t.story.language.code)
         # Partial dates count only where they are the sole evidence: beside a full date
         # in the text ("Nov. 27, 2023"), "October 27" is an event the story recalls.
         partial = wire is None and t.date.not_before is None and partial_dates(t.story.main)

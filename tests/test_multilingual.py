@@ -167,6 +167,9 @@ def test_feed_entries_in_other_languages_carry_xml_lang(site):
         ("3 августа 2024", "ru", dt.date(2024, 8, 3)),
         ("15 नवंबर 2023", "hi", dt.date(2023, 11, 15)),
         ("12 de enero de 2024", "es", dt.date(2024, 1, 12)),
+        ("3. August 2024, 15:20 Uhr", "de", dt.date(2024, 8, 3)),
+        ("Ngày 3 tháng 8 năm 2024", "vi", dt.date(2024, 8, 3)),  # the month by its number
+        ("2024년 8월 3일 오후 3:20", "ko", dt.date(2024, 8, 3)),
     ],
 )
 def test_dates_in_other_scripts_and_calendars_become_gregorian_days(written, language, day):
@@ -276,3 +279,19 @@ def test_an_independent_report_with_a_few_of_the_same_figures_stays_a_story(tmp_
     assert len(result.stories) == 2
     ids = {t.story.main.source.path: t.story.id for t in result.stories}
     assert ids["th.txt"] in result.related[ids["en.txt"]]
+
+
+def test_a_wire_dateline_in_another_language_gives_its_day_and_agency(tmp_path):
+    from .conftest import pipeline_for
+
+    efe = (
+        "Rebeldes de Myanmar toman Lashio\n\nYANGON, 3 ago (EFE).- El Ejército de la Alianza"
+        " Democrática Nacional de Myanmar anunció este sábado que ha tomado por completo el"
+        " cuartel del Mando Nordeste en Lashio, en el estado Shan, y miles de vecinos huyeron.\n"
+    )
+    sources = {"efe.txt": efe, "ru.txt": (FIXTURES / "ru-lashio.txt").read_bytes()}
+    result = pipeline_for(make_project(tmp_path / "p", sources, with_seeds=False))
+    story = next(t for t in result.stories if t.story.main.source.path == "efe.txt")
+    assert story.story.main.outlet == "EFE" and story.story.language.code == "es"
+    assert story.date.value == dt.date(2024, 8, 3)  # the year from the Russian report of that day
+    assert story.story.main.body_text.startswith("El Ejército")
