@@ -614,9 +614,9 @@ def page_date(html: str) -> tuple[bool, str | None]:
         # 1 January: a 1 January that only that search finds is no publication day. On the
         # htmldate set this turns 7 wrong days into no date (2 of them right: the page has
         # none) and no right one: exact day 0.904 -> 0.906, Media Cloud 0.895 -> 0.905.
-        if found and found.endswith("-01-01"):
-            if find_date(html, original_date=True, extensive_search=False) is None:
-                return True, None
+        bare_year = found is not None and found.endswith("-01-01")
+        if bare_year and find_date(html, original_date=True, extensive_search=False) is None:
+            return True, None
         return True, found
     except Exception:  # htmldate raises lxml's errors on broken pages; trafilatura's date stands
         return False, None
