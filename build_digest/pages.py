@@ -55,7 +55,7 @@ from .render import (
     time_element,
     when,
 )
-from .tag import TYPE_ORDER, Taxonomy
+from .taxonomy import TYPE_ORDER, Taxonomy
 
 MAX_REMOVED_SHOWN = 60
 """Removed lines listed in "About this story"; ``build-digest check`` lists them all."""

@@ -41,7 +41,8 @@ from .models import CleanedArticle, DigestResult, Rejection, SourceVersion
 from .pages import write_pages
 from .relate import related_stories
 from .search import search_page, search_records
-from .tag import EntityFinder, load_taxonomy, tag_stories
+from .tag import EntityFinder, tag_stories
+from .taxonomy import load_taxonomy
 from .translations import fold_translations
 
 log = logging.getLogger(__name__)

@@ -10,20 +10,28 @@ import hashlib
 import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
 from slugify import slugify
 
+from . import taxonomy as taxonomy_module
+from . import topics as topics_module
 from .cache import DigestCache, code_version, content_key
 from .dates import ascii_digits, story_date
 from .deps import load_spacy_model
-from .errors import DigestError
-from .models import Label, LabelKind, Role, Story, TaggedStory, TitleSource
+from .models import Label, LabelKind, Story, TaggedStory
+from .taxonomy import (
+    _ARABIC,
+    RESERVED_SLUGS,
+    TYPE_ORDER,
+    EntityRule,
+    Taxonomy,
+    _phrase_pattern,
+)
 from .text import is_unspaced
+from .topics import match_topics, stated_tags, story_text
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
     from spacy.language import Language
@@ -36,7 +44,6 @@ ENTITY_TYPES = {
     "FAC": LabelKind.PLACE,
     "ORG": LabelKind.ORGANISATION,
 }
-TYPE_ORDER = (LabelKind.PLACE, LabelKind.ORGANISATION, LabelKind.PERSON)
 Mention = tuple[str, LabelKind, str]
 """One name found in a text: (canonical name, type, the words the text used)."""
 PARALLEL_NER_FROM = 150
@@ -56,323 +63,7 @@ seven seconds of NER): a news story is far shorter, and a text past this is a du
 opening names what it is about."""
 
 
-class TaxonomyError(DigestError, ValueError):
-    """The taxonomy file is missing or malformed; the message names the file and key."""
-
-
-_BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
-"""A character of a script other than Latin (punctuation, currency and Latin letters aside)."""
-
-
-@dataclass(frozen=True)
-class PhrasePattern:
-    """Aliases as two patterns: those in the Latin script, tried on every text, and those in
-    other scripts, tried only on a text that has a letter of another script. One alternation
-    of every alias is tried at every position of every text: with the aliases in Burmese,
-    Chinese, Thai and six other scripts, that made the tag stage half as slow again on English
-    archives (400 sources: 21 s -> 31 s, ``python -m benchmarks.bench --stages``)."""
-
-    latin: re.Pattern[str]
-    other: re.Pattern[str] | None
-
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        yield from self.latin.finditer(text)
-        if self.other is not None and _BEYOND_LATIN.search(text):
-            yield from self.other.finditer(text)
-
-
-NOTHING = re.compile(r"(?!)")
-
-
-@dataclass(frozen=True)
-class Topic:
-    slug: str
-    name: str
-    description: str
-    aliases: tuple[str, ...]
-    min_matches: int = 1
-    pattern: PhrasePattern = field(
-        compare=False, repr=False, default_factory=lambda: PhrasePattern(NOTHING, None)
-    )
-    weak_pattern: PhrasePattern = field(
-        compare=False, repr=False, default_factory=lambda: PhrasePattern(NOTHING, None)
-    )
-    """Phrases that support the topic but also occur as background ("the regime", "trade")."""
-
-
-@dataclass(frozen=True)
-class EntityRule:
-    name: str
-    type: LabelKind
-    aliases: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    topics: tuple[Topic, ...]
-    entities: tuple[EntityRule, ...]
-    ignore: frozenset[str]
-    digest: str = field(compare=False, default="")
-    """SHA-256 of the file it was read from: cached tags are valid for this taxonomy only."""
-
-    @property
-    def entity_lookup(self) -> dict[str, EntityRule]:
-        """Casefolded surface form (digits in ASCII) -> the entity it means."""
-        lookup = {}
-        for rule in self.entities:
-            for form in (rule.name, *rule.aliases):
-                lookup[ascii_digits(form).casefold()] = rule
-        return lookup
-
-
-ARABIC_PROCLITICS = r"(?:و|ف|ب|ل|ك|ال|وال|بال|فال|كال|لل|ولل)?"
-"""Arabic writes "and", "by", "for", "the" as one word with the name after them (وجيش أراكان,
-"and the Arakan Army"): a name in Arabic script is found behind them."""
-_ARABIC = re.compile(r"[\u0600-\u06ff]")
-
-
-def _alternative(alias: str) -> str:
-    """One alias as a pattern: whole words, except where a script joins its words."""
-    escaped = re.escape(ascii_digits(alias))
-    if is_unspaced(alias):
-        return escaped  # Chinese, Thai, Burmese … run words together: no word edges to find
-    if _ARABIC.search(alias[:1]):
-        return rf"(?<!\w){ARABIC_PROCLITICS}{escaped}(?!\w)"
-    return rf"(?<!\w){escaped}(?!\w)"
-
-
-def _phrase_pattern(aliases: Sequence[str]) -> PhrasePattern:
-    """Any of the aliases, longest first, matched in ``ascii_digits`` of a text (an alias may
-    be written in any script and with any digits: ၁၀၂၇ and 1027 are one number)."""
-
-    def compiled(group: Sequence[str]) -> re.Pattern[str]:
-        alternatives = sorted({_alternative(a) for a in group}, key=lambda a: (-len(a), a))
-        return re.compile("(?:" + "|".join(alternatives) + ")", re.I) if alternatives else NOTHING
-
-    other = [a for a in aliases if _BEYOND_LATIN.search(ascii_digits(a))]
-    latin = sorted(
-        {re.escape(a) for a in aliases if not _BEYOND_LATIN.search(ascii_digits(a))},
-        key=lambda a: (-len(a), a),
-    )
-    # Latin aliases under one pair of word edges, as one alternation of literals, which the
-    # regular expression engine scans far faster than alternatives that each carry their own.
-    whole_words = (
-        re.compile(r"(?<!\w)(?:" + "|".join(latin) + r")(?!\w)", re.I) if latin else NOTHING
-    )
-    return PhrasePattern(whole_words, compiled(other) if other else None)
-
-
-def load_taxonomy(path: Path) -> Taxonomy:
-    """Read and validate the taxonomy file, naming the file and key in every error."""
-    try:
-        source = path.read_text(encoding="utf-8")
-        data = yaml.safe_load(source)
-    except FileNotFoundError as exc:
-        raise TaxonomyError(f"taxonomy file {path} does not exist") from exc
-    except yaml.YAMLError as exc:
-        raise TaxonomyError(f"taxonomy file {path} is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
-        raise TaxonomyError(
-            f"taxonomy file {path}: expected a mapping with a 'topics' mapping at the top"
-        )
-    topics = []
-    for slug, spec in sorted(data["topics"].items()):
-        where = f"taxonomy file {path}, topics.{slug}"
-        if not isinstance(spec, dict) or not spec.get("name"):
-            raise TaxonomyError(f"{where}: needs at least a 'name'")
-        if str(slug) in RESERVED_SLUGS or str(slug).isdigit():
-            raise TaxonomyError(
-                f"{where}: '{slug}' is the name of a listing page; choose another key"
-            )
-        if slugify(str(slug)) != str(slug):
-            raise TaxonomyError(
-                f"{where}: the key must be a slug (lowercase letters, digits, hyphens), e.g."
-                f" '{slugify(str(slug))}'"
-            )
-        aliases = spec.get("aliases") or []
-        if not isinstance(aliases, list) or not all(
-            isinstance(a, str) and a.strip() for a in aliases
-        ):
-            raise TaxonomyError(f"{where}.aliases: must be a list of phrases")
-        min_matches = spec.get("min_matches", 1)
-        if not isinstance(min_matches, int) or min_matches < 1:
-            raise TaxonomyError(f"{where}.min_matches: must be a whole number of at least 1")
-        weak = spec.get("weak_aliases") or []
-        if not isinstance(weak, list) or not all(isinstance(a, str) and a.strip() for a in weak):
-            raise TaxonomyError(f"{where}.weak_aliases: must be a list of phrases")
-        phrases = tuple(dict.fromkeys([str(spec["name"]), *aliases]))
-        weak_pattern = _phrase_pattern(weak)
-        topics.append(
-            Topic(
-                str(slug),
-                str(spec["name"]),
-                str(spec.get("description", "")),
-                phrases,
-                min_matches,
-                _phrase_pattern(phrases),
-                weak_pattern,
-            )
-        )
-    entities = []
-    for n, spec in enumerate(data.get("entities") or []):
-        where = f"taxonomy file {path}, entities[{n}]"
-        if not isinstance(spec, dict) or not spec.get("name"):
-            raise TaxonomyError(f"{where}: needs a 'name'")
-        if spec.get("type") not in TYPE_ORDER:
-            raise TaxonomyError(f"{where}.type: must be one of {', '.join(TYPE_ORDER)}")
-        entities.append(
-            EntityRule(
-                str(spec["name"]),
-                LabelKind(spec["type"]),
-                tuple(str(a) for a in spec.get("aliases") or []),
-            )
-        )
-    ignore = data.get("ignore") or []
-    if not isinstance(ignore, list):
-        raise TaxonomyError(f"taxonomy file {path}, ignore: must be a list of names")
-    return Taxonomy(
-        tuple(topics),
-        tuple(entities),
-        frozenset(str(i).casefold() for i in ignore),
-        content_key(source),
-    )
-
-
-# --- dates -------------------------------------------------------------------------
-
-
-# --- topics and entities -----------------------------------------------------------
-
-
-STATED = "stated in the source"
-"""Evidence of a topic the source's own ``tags:`` name."""
-
-# A topic is given when it is a subject of the story, not when one of its phrases passes
-# by once. Each mention is weighed by where it stands; the score is their sum.
-HEADLINE_WEIGHT = 3.0
-"""A phrase in the headline says what the story is about."""
-LEAD_WEIGHT = 2.0
-"""The standfirst and the first paragraph say what the story is about, too."""
-BODY_WEIGHT = 1.0
-BODY_CAP = 4
-"""One phrase counts at most this many times in the body: a word repeated down a long text
-is one subject, and "China" twenty times in a story about the border is still context."""
-WEAK_SHARE = 0.5
-"""A weak alias counts half: it supports a topic, it cannot make one alone."""
-MIN_TOPIC_SCORE = 3.0
-"""Enough for the headline alone, the lead and one more mention, or three passing mentions:
-one passing mention (1.0) or a lead mention alone (2.0) is never enough."""
-RELATIVE_TOPIC_SCORE = 0.45
-"""A topic scoring under this share of the story's best topic is background to it (a story
-about Chinese mediation that mentions the junta's air strikes is not about the junta).
-Chosen with MIN_TOPIC_SCORE and BODY_CAP on the reader-labelled set in tests/fixtures/
-reader-set: ``python -m benchmarks.evaluate topics``."""
-MAX_TOPICS = 5
-"""At most this many topics per story, best first: a story about everything is about nothing."""
-
-
-@dataclass(frozen=True)
-class StoryText:
-    """A story's text in the parts that weigh differently as evidence of a topic."""
-
-    headline: str
-    lead: str
-    body: str
-
-
-def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], int]:
-    """The weighted count of the topic's phrases in headline, lead and body, the evidence, and
-    how many (strong) mentions there are."""
-    score = 0.0
-    mentions = 0
-    evidence = []
-    for part, weight, cap in (
-        ("headline", HEADLINE_WEIGHT, 1),
-        ("lead", LEAD_WEIGHT, 2),
-        ("text", BODY_WEIGHT, BODY_CAP),
-    ):
-        passage = getattr(text, "body" if part == "text" else part)
-        plain = ascii_digits(passage)  # as long as the passage: spans point into both
-        hits = Counter(
-            passage[m.start() : m.end()].casefold() for m in topic.pattern.finditer(plain)
-        )
-        weak = Counter(
-            passage[m.start() : m.end()].casefold() for m in topic.weak_pattern.finditer(plain)
-        )
-        score += weight * (
-            sum(min(n, cap) for n in hits.values())
-            + WEAK_SHARE * sum(min(n, cap) for n in weak.values())
-        )
-        mentions += sum(hits.values())
-        found = [
-            *(
-                f"{p} ×{n}" if n > 1 else p
-                for p, n in sorted(hits.items(), key=lambda kv: (-kv[1], kv[0]))
-            )
-        ]
-        found += [
-            f"{p} ×{n} (weak)" if n > 1 else f"{p} (weak)"
-            for p, n in sorted(weak.items(), key=lambda kv: (-kv[1], kv[0]))
-        ]
-        if found:
-            evidence.append(f"{part}: {', '.join(found)}")
-    return score, tuple(evidence), mentions
-
-
-def match_topics(
-    text: StoryText | str, taxonomy: Taxonomy, stated_tags: Sequence[str] = ()
-) -> tuple[Label, ...]:
-    """The topics the story is about, best first, with score and evidence; and those its tags state.
-
-    Topics the source's own tags name are always kept (a curator said so); the others
-    need ``MIN_TOPIC_SCORE`` and ``RELATIVE_TOPIC_SCORE`` of the best; ``MAX_TOPICS`` at most.
-    """
-    if isinstance(text, str):
-        text = StoryText("", "", text)
-    stated = {tag.casefold() for tag in stated_tags}
-    scored = []
-    for topic in taxonomy.topics:
-        score, evidence, mentions = topic_score(topic, text)
-        if topic.slug in stated or topic.name.casefold() in stated:
-            scored.append(
-                (
-                    True,
-                    score,
-                    Label(topic.slug, topic.name, LabelKind.TOPIC, (STATED, *evidence), score),
-                )
-            )
-        elif score >= MIN_TOPIC_SCORE and mentions >= topic.min_matches:
-            scored.append(
-                (False, score, Label(topic.slug, topic.name, LabelKind.TOPIC, evidence, score))
-            )
-    best = max((score for _, score, _ in scored), default=0.0)
-    kept = [
-        (s, score, lab) for s, score, lab in scored if s or score >= RELATIVE_TOPIC_SCORE * best
-    ]
-    kept.sort(key=lambda x: (not x[0], -x[1], x[2].name.casefold()))
-    return tuple(lab for _, _, lab in kept[:MAX_TOPICS])
-
-
-def story_text(story: Story) -> StoryText:
-    """Headline, lead (standfirst and first paragraph) and the rest of the main version."""
-    main = story.main
-    standfirst = [b.text for b in main.blocks if b.role is Role.STANDFIRST]
-    paragraphs = [b.text for b in main.body_blocks]
-    lead_count = 1 if paragraphs else 0
-    # A headline derived from the lead is the lead again, not a newsroom's word on the subject.
-    headline = "" if main.title_source is TitleSource.DERIVED else main.title
-    return StoryText(
-        headline,
-        "\n\n".join([*standfirst, *paragraphs[:lead_count]]),
-        "\n\n".join(paragraphs[lead_count:]),
-    )
-
-
-def stated_tags(story: Story) -> tuple[str, ...]:
-    """The tags every version of the story states, in order, without repeats."""
-    return tuple(
-        dict.fromkeys(tag for article in story.articles for tag in article.source.meta.tags)
-    )
+# --- entities ---------------------------------------------------------------------
 
 
 def ner_chunks(text: str, limit: int = NER_CHUNK_CHARS) -> list[str]:
@@ -478,7 +169,8 @@ class EntityFinder:
         Cached per text: they depend on the model's raw entities, the taxonomy and this module.
         """
         version = content_key(
-            self.version, code_version(sys.modules[__name__], options=self.taxonomy.digest)
+            self.version,
+            code_version(sys.modules[__name__], taxonomy_module, options=self.taxonomy.digest),
         )
         readable = (
             [lang.split("-")[0] == self.language for lang in languages]
@@ -700,10 +392,6 @@ def _normalise_entity(text: str) -> str:
     return text
 
 
-RESERVED_SLUGS = frozenset({"index"})
-"""Names listing pages use inside an entity folder; digits-only names are listing page numbers."""
-
-
 def entity_slugs(types: dict[str, LabelKind], frequency: Counter[str]) -> dict[str, str]:
     """One URL slug per entity name, unique within its type's folder.
 
@@ -783,7 +471,7 @@ def tag_stories(
     ]
     topics = finder.cache.map(
         "topics",
-        code_version(sys.modules[__name__], options=taxonomy.digest),
+        code_version(topics_module, taxonomy_module, options=taxonomy.digest),
         keyed,
         lambda todo: [match_topics(t, taxonomy, s) for t, s in todo],
         _encode_labels,

@@ -394,7 +394,7 @@ def test_a_missing_ner_model_fails_the_build_with_one_line_naming_the_fix(tmp_pa
 
 @pytest.mark.parametrize("name", ["index", "2"])
 def test_a_topic_slug_that_names_a_listing_page_is_a_taxonomy_error(tmp_path, name):
-    from build_digest.tag import TaxonomyError, load_taxonomy
+    from build_digest.taxonomy import TaxonomyError, load_taxonomy
 
     path = tmp_path / "taxonomy.yml"
     path.write_text(f"topics:\n  '{name}':\n    name: Listing\n")

@@ -7,14 +7,8 @@ import datetime as dt
 import pytest
 
 from build_digest.models import Undated
-from build_digest.tag import (
-    MAX_TOPICS,
-    MIN_TOPIC_SCORE,
-    StoryText,
-    TaxonomyError,
-    load_taxonomy,
-    match_topics,
-)
+from build_digest.taxonomy import TaxonomyError, load_taxonomy
+from build_digest.topics import MAX_TOPICS, MIN_TOPIC_SCORE, StoryText, match_topics
 
 from .conftest import ROOT, make_project, pipeline_for, story_of
 

@@ -1,0 +1,209 @@
+"""The taxonomy file: topics with their phrases, entity corrections, names to ignore.
+
+Read and validated once per build; every error names the file and the key. The phrases
+become ``PhrasePattern``s, matched in any script and with any digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from slugify import slugify
+
+from .cache import content_key
+from .dates import ascii_digits
+from .errors import DigestError
+from .models import LabelKind
+from .text import is_unspaced
+
+TYPE_ORDER = (LabelKind.PLACE, LabelKind.ORGANISATION, LabelKind.PERSON)
+
+
+RESERVED_SLUGS = frozenset({"index"})
+"""Names listing pages use inside an entity folder; digits-only names are listing page numbers."""
+
+
+class TaxonomyError(DigestError, ValueError):
+    """The taxonomy file is missing or malformed; the message names the file and key."""
+
+
+_BEYOND_LATIN = re.compile(r"[^\x00-\u024f\u1e00-\u1eff\u2000-\u206f\u20a0-\u20cf]")
+"""A character of a script other than Latin (punctuation, currency and Latin letters aside)."""
+
+
+@dataclass(frozen=True)
+class PhrasePattern:
+    """Aliases as two patterns: those in the Latin script, tried on every text, and those in
+    other scripts, tried only on a text that has a letter of another script. One alternation
+    of every alias is tried at every position of every text: with the aliases in Burmese,
+    Chinese, Thai and six other scripts, that made the tag stage half as slow again on English
+    archives (400 sources: 21 s -> 31 s, ``python -m benchmarks.bench --stages``)."""
+
+    latin: re.Pattern[str]
+    other: re.Pattern[str] | None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        yield from self.latin.finditer(text)
+        if self.other is not None and _BEYOND_LATIN.search(text):
+            yield from self.other.finditer(text)
+
+
+NOTHING = re.compile(r"(?!)")
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    name: str
+    description: str
+    aliases: tuple[str, ...]
+    min_matches: int = 1
+    pattern: PhrasePattern = field(
+        compare=False, repr=False, default_factory=lambda: PhrasePattern(NOTHING, None)
+    )
+    weak_pattern: PhrasePattern = field(
+        compare=False, repr=False, default_factory=lambda: PhrasePattern(NOTHING, None)
+    )
+    """Phrases that support the topic but also occur as background ("the regime", "trade")."""
+
+
+@dataclass(frozen=True)
+class EntityRule:
+    name: str
+    type: LabelKind
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    topics: tuple[Topic, ...]
+    entities: tuple[EntityRule, ...]
+    ignore: frozenset[str]
+    digest: str = field(compare=False, default="")
+    """SHA-256 of the file it was read from: cached tags are valid for this taxonomy only."""
+
+    @property
+    def entity_lookup(self) -> dict[str, EntityRule]:
+        """Casefolded surface form (digits in ASCII) -> the entity it means."""
+        lookup = {}
+        for rule in self.entities:
+            for form in (rule.name, *rule.aliases):
+                lookup[ascii_digits(form).casefold()] = rule
+        return lookup
+
+
+ARABIC_PROCLITICS = r"(?:و|ف|ب|ل|ك|ال|وال|بال|فال|كال|لل|ولل)?"
+"""Arabic writes "and", "by", "for", "the" as one word with the name after them (وجيش أراكان,
+"and the Arakan Army"): a name in Arabic script is found behind them."""
+_ARABIC = re.compile(r"[\u0600-\u06ff]")
+
+
+def _alternative(alias: str) -> str:
+    """One alias as a pattern: whole words, except where a script joins its words."""
+    escaped = re.escape(ascii_digits(alias))
+    if is_unspaced(alias):
+        return escaped  # Chinese, Thai, Burmese … run words together: no word edges to find
+    if _ARABIC.search(alias[:1]):
+        return rf"(?<!\w){ARABIC_PROCLITICS}{escaped}(?!\w)"
+    return rf"(?<!\w){escaped}(?!\w)"
+
+
+def _phrase_pattern(aliases: Sequence[str]) -> PhrasePattern:
+    """Any of the aliases, longest first, matched in ``ascii_digits`` of a text (an alias may
+    be written in any script and with any digits: ၁၀၂၇ and 1027 are one number)."""
+
+    def compiled(group: Sequence[str]) -> re.Pattern[str]:
+        alternatives = sorted({_alternative(a) for a in group}, key=lambda a: (-len(a), a))
+        return re.compile("(?:" + "|".join(alternatives) + ")", re.I) if alternatives else NOTHING
+
+    other = [a for a in aliases if _BEYOND_LATIN.search(ascii_digits(a))]
+    latin = sorted(
+        {re.escape(a) for a in aliases if not _BEYOND_LATIN.search(ascii_digits(a))},
+        key=lambda a: (-len(a), a),
+    )
+    # Latin aliases under one pair of word edges, as one alternation of literals, which the
+    # regular expression engine scans far faster than alternatives that each carry their own.
+    whole_words = (
+        re.compile(r"(?<!\w)(?:" + "|".join(latin) + r")(?!\w)", re.I) if latin else NOTHING
+    )
+    return PhrasePattern(whole_words, compiled(other) if other else None)
+
+
+def load_taxonomy(path: Path) -> Taxonomy:
+    """Read and validate the taxonomy file, naming the file and key in every error."""
+    try:
+        source = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(source)
+    except FileNotFoundError as exc:
+        raise TaxonomyError(f"taxonomy file {path} does not exist") from exc
+    except yaml.YAMLError as exc:
+        raise TaxonomyError(f"taxonomy file {path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict) or not isinstance(data.get("topics"), dict):
+        raise TaxonomyError(
+            f"taxonomy file {path}: expected a mapping with a 'topics' mapping at the top"
+        )
+    topics = []
+    for slug, spec in sorted(data["topics"].items()):
+        where = f"taxonomy file {path}, topics.{slug}"
+        if not isinstance(spec, dict) or not spec.get("name"):
+            raise TaxonomyError(f"{where}: needs at least a 'name'")
+        if str(slug) in RESERVED_SLUGS or str(slug).isdigit():
+            raise TaxonomyError(
+                f"{where}: '{slug}' is the name of a listing page; choose another key"
+            )
+        if slugify(str(slug)) != str(slug):
+            raise TaxonomyError(
+                f"{where}: the key must be a slug (lowercase letters, digits, hyphens), e.g."
+                f" '{slugify(str(slug))}'"
+            )
+        aliases = spec.get("aliases") or []
+        if not isinstance(aliases, list) or not all(
+            isinstance(a, str) and a.strip() for a in aliases
+        ):
+            raise TaxonomyError(f"{where}.aliases: must be a list of phrases")
+        min_matches = spec.get("min_matches", 1)
+        if not isinstance(min_matches, int) or min_matches < 1:
+            raise TaxonomyError(f"{where}.min_matches: must be a whole number of at least 1")
+        weak = spec.get("weak_aliases") or []
+        if not isinstance(weak, list) or not all(isinstance(a, str) and a.strip() for a in weak):
+            raise TaxonomyError(f"{where}.weak_aliases: must be a list of phrases")
+        phrases = tuple(dict.fromkeys([str(spec["name"]), *aliases]))
+        weak_pattern = _phrase_pattern(weak)
+        topics.append(
+            Topic(
+                str(slug),
+                str(spec["name"]),
+                str(spec.get("description", "")),
+                phrases,
+                min_matches,
+                _phrase_pattern(phrases),
+                weak_pattern,
+            )
+        )
+    entities = []
+    for n, spec in enumerate(data.get("entities") or []):
+        where = f"taxonomy file {path}, entities[{n}]"
+        if not isinstance(spec, dict) or not spec.get("name"):
+            raise TaxonomyError(f"{where}: needs a 'name'")
+        if spec.get("type") not in TYPE_ORDER:
+            raise TaxonomyError(f"{where}.type: must be one of {', '.join(TYPE_ORDER)}")
+        entities.append(
+            EntityRule(
+                str(spec["name"]),
+                LabelKind(spec["type"]),
+                tuple(str(a) for a in spec.get("aliases") or []),
+            )
+        )
+    ignore = data.get("ignore") or []
+    if not isinstance(ignore, list):
+        raise TaxonomyError(f"taxonomy file {path}, ignore: must be a list of names")
+    return Taxonomy(
+        tuple(topics),
+        tuple(entities),
+        frozenset(str(i).casefold() for i in ignore),
+        content_key(source),
+    )
