@@ -29,6 +29,7 @@ from .taxonomy import (
     EntityRule,
     Taxonomy,
     _phrase_pattern,
+    lookup_key,
 )
 from .text import is_unspaced
 from .topics import match_topics, stated_tags, story_text
@@ -225,7 +226,7 @@ class EntityFinder:
                 ):
                     # "the border town of Mae Sot": a place the model took for a name
                     kind = LabelKind.PLACE
-                rule = self.lookup.get(name.casefold())
+                rule = self.lookup.get(lookup_key(name))
                 mentions.append((rule.name, rule.type, surface) if rule else (name, kind, surface))
             # Curated names are found even where the statistical model misses them, but not
             # inside a longer name ("United States" in "United States Institute of Peace").
@@ -246,27 +247,45 @@ NAME_JOINS = frozenset({" of ", " of the ", " for ", " for the "})
 """What joins two halves of one long name the model reads as two ("United Nations Office" +
 "for the" + "Coordination of Humanitarian Affairs"; "Global New Light" + "of" + "Myanmar")."""
 _JOINABLE = {"ORG", "FAC", "LOC", "GPE"}
+_OPEN_END = re.compile(r"\s+(?:of|for|and|of the|for the|on the|de|del|du|des|la|van|von)$", re.I)
+"""A name cannot end on a word that joins it to more ("Bay of"): the model stopped early."""
+_RUN_ON = re.compile(r"(?:\s+(?:[A-Z][\w’'.-]*))+")
+"""Capitalised words that go on from a name left open ("Bay of" + " Bengal")."""
+MAX_RUN_ON_WORDS = 4
 
 
 def joined_names(doc: Doc) -> list[tuple[str, str]]:
-    """(text, label) of the model's entities, with names it split at "of"/"for the" joined again.
+    """(text, label) of the model's entities, with names it split joined again.
 
-    The joined name is an organisation when its first half was one (an office, a newspaper),
-    else a place ("Bay of" + "Bengal").
+    Two names with "of"/"for the" between them are one ("United Nations Office for the
+    Coordination of Humanitarian Affairs"): an organisation when its first half was one,
+    else a place. A name the model left open on a joining word ("Bay of") takes the name
+    that follows it, whatever its label, or the capitalised words that do; else it loses
+    the joining word.
     """
-    out: list[tuple[str, str]] = []
-    previous = None
+    spans: list[tuple[int, int, str]] = []
+    text = doc.text
     for ent in doc.ents:
-        if previous is not None and previous.label_ in _JOINABLE and ent.label_ in _JOINABLE:
-            between = doc.text[previous.end_char : ent.start_char]
-            if between in NAME_JOINS:
-                text = doc.text[previous.start_char : ent.end_char]
-                label = "ORG" if previous.label_ == "ORG" else previous.label_
-                out[-1] = (text, label)
-                previous = doc.char_span(previous.start_char, ent.end_char, label=label) or ent
+        start, end, label = ent.start_char, ent.end_char, ent.label_
+        if spans:
+            p_start, p_end, p_label = spans[-1]
+            between = text[p_end:start]
+            open_end = bool(_OPEN_END.search(text[p_start:p_end]))
+            joins = between in NAME_JOINS and p_label in _JOINABLE and label in _JOINABLE
+            if joins or (open_end and between.isspace() and "\n" not in between):
+                spans[-1] = (p_start, end, "ORG" if p_label == "ORG" else p_label)
                 continue
-        out.append((ent.text, ent.label_))
-        previous = ent
+        spans.append((start, end, label))
+    out = []
+    for start, end, label in spans:
+        if _OPEN_END.search(text[start:end]):
+            run_on = _RUN_ON.match(text, end)
+            words = run_on.group(0).split() if run_on else []
+            if words and len(words) <= MAX_RUN_ON_WORDS:
+                end = run_on.end() if run_on else end
+            else:
+                end = start + _OPEN_END.search(text[start:end]).start()  # type: ignore[union-attr]
+        out.append((text[start:end], label))
     return out
 
 
@@ -279,7 +298,7 @@ _PLACE_CUES = r"town of|city of|village of|township of|district of|border town o
 def _rule_for(lookup: dict[str, EntityRule], surface: str) -> EntityRule | None:
     """The entity a matched alias stands for: as written (digits in ASCII), else without the
     Arabic proclitic it was found behind."""
-    plain = ascii_digits(surface).casefold()
+    plain = lookup_key(surface)
     if rule := lookup.get(plain):
         return rule
     if _ARABIC.search(plain[:1]):

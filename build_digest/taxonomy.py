@@ -69,6 +69,9 @@ class Topic:
         compare=False, repr=False, default_factory=lambda: PhrasePattern(NOTHING, None)
     )
     """Phrases that support the topic but also occur as background ("the regime", "trade")."""
+    shared_by: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
+    """Its phrases that other topics have too (``lookup_key`` -> how many topics): such a phrase
+    cannot tell them apart, so it counts for each in part ("earthquake" in two topics)."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,8 @@ class EntityRule:
     name: str
     type: LabelKind
     aliases: tuple[str, ...]
+    topics: tuple[str, ...] = ()
+    """Topics the entity belongs to (Muse is a border crossing): its names support them."""
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ class Taxonomy:
         lookup = {}
         for rule in self.entities:
             for form in (rule.name, *rule.aliases):
-                lookup[ascii_digits(form).casefold()] = rule
+                lookup[lookup_key(form)] = rule
         return lookup
 
 
@@ -102,9 +107,26 @@ ARABIC_PROCLITICS = r"(?:و|ف|ب|ل|ك|ال|وال|بال|فال|كال|لل|و
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
+_JOINER = re.compile(r"\s*[-\u2010\u2011]\s*|\s+")
+
+
+def lookup_key(form: str) -> str:
+    """A name as the entity lookup keys it: casefolded, digits in ASCII, and a hyphen or any
+    run of spaces as one space ("Sit-Tat" and "Sit Tat" are one name, as ``_literal`` finds)."""
+    return _JOINER.sub(" ", ascii_digits(form).casefold()).strip()
+
+
+def _literal(alias: str) -> str:
+    """An alias as a pattern of its words: a space matches any run of spaces or a line break,
+    a hyphen a hyphen with or without spaces round it, or a space ("cross-border trade",
+    "cross border trade", "hit - and - run" as a copy's tokeniser left it)."""
+    escaped = re.escape(ascii_digits(alias))
+    return escaped.replace("\\ ", r"\s+").replace("\\-", r"(?:\s*[-\u2010\u2011]\s*|\s+)")
+
+
 def _alternative(alias: str) -> str:
     """One alias as a pattern: whole words, except where a script joins its words."""
-    escaped = re.escape(ascii_digits(alias))
+    escaped = _literal(alias)
     if is_unspaced(alias):
         return escaped  # Chinese, Thai, Burmese … run words together: no word edges to find
     if _ARABIC.search(alias[:1]):
@@ -122,7 +144,7 @@ def _phrase_pattern(aliases: Sequence[str]) -> PhrasePattern:
 
     other = [a for a in aliases if _BEYOND_LATIN.search(ascii_digits(a))]
     latin = sorted(
-        {re.escape(a) for a in aliases if not _BEYOND_LATIN.search(ascii_digits(a))},
+        {_literal(a) for a in aliases if not _BEYOND_LATIN.search(ascii_digits(a))},
         key=lambda a: (-len(a), a),
     )
     # Latin aliases under one pair of word edges, as one alternation of literals, which the
@@ -146,7 +168,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         raise TaxonomyError(
             f"taxonomy file {path}: expected a mapping with a 'topics' mapping at the top"
         )
-    topics = []
+    specs: list[tuple[str, dict, tuple[str, ...], list[str], int]] = []
     for slug, spec in sorted(data["topics"].items()):
         where = f"taxonomy file {path}, topics.{slug}"
         if not isinstance(spec, dict) or not spec.get("name"):
@@ -172,18 +194,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         if not isinstance(weak, list) or not all(isinstance(a, str) and a.strip() for a in weak):
             raise TaxonomyError(f"{where}.weak_aliases: must be a list of phrases")
         phrases = tuple(dict.fromkeys([str(spec["name"]), *aliases]))
-        weak_pattern = _phrase_pattern(weak)
-        topics.append(
-            Topic(
-                str(slug),
-                str(spec["name"]),
-                str(spec.get("description", "")),
-                phrases,
-                min_matches,
-                _phrase_pattern(phrases),
-                weak_pattern,
-            )
-        )
+        specs.append((str(slug), spec, phrases, [str(a) for a in weak], min_matches))
     entities = []
     for n, spec in enumerate(data.get("entities") or []):
         where = f"taxonomy file {path}, entities[{n}]"
@@ -191,11 +202,60 @@ def load_taxonomy(path: Path) -> Taxonomy:
             raise TaxonomyError(f"{where}: needs a 'name'")
         if spec.get("type") not in TYPE_ORDER:
             raise TaxonomyError(f"{where}.type: must be one of {', '.join(TYPE_ORDER)}")
+        linked = spec.get("topics") or []
+        unknown = [
+            t
+            for t in (linked if isinstance(linked, list) else [])
+            if t not in {s[0] for s in specs}
+        ]
+        if not isinstance(linked, list) or unknown:
+            raise TaxonomyError(
+                f"{where}.topics: must be a list of topic keys of this file"
+                + (f" ('{unknown[0]}' is not one)" if unknown else "")
+            )
         entities.append(
             EntityRule(
                 str(spec["name"]),
                 LabelKind(spec["type"]),
                 tuple(str(a) for a in spec.get("aliases") or []),
+                tuple(str(t) for t in linked),
+            )
+        )
+    topics = []
+    linked = {
+        slug: [
+            form
+            for rule in entities
+            if slug in rule.topics
+            for form in (rule.name, *rule.aliases)
+            if len(form) > 2 or is_unspaced(form)
+        ]
+        for slug, *_ in specs
+    }
+    holders: dict[str, set[str]] = {}
+    for slug, _spec, phrases, weak, _min in specs:
+        for form in (*phrases, *weak, *linked[slug]):
+            holders.setdefault(lookup_key(form), set()).add(slug)
+    for slug, spec, phrases, weak, min_matches in specs:
+        # An entity's names support the topics it belongs to, as weak phrases: "Muse" says a
+        # story may be about border trade, it cannot say so alone.
+        strong = {a.casefold() for a in phrases}
+        weak += [form for form in linked[slug] if form.casefold() not in strong]
+        shared = {
+            lookup_key(form): len(holders[lookup_key(form)])
+            for form in (*phrases, *weak)
+            if len(holders[lookup_key(form)]) > 1
+        }
+        topics.append(
+            Topic(
+                slug,
+                str(spec["name"]),
+                str(spec.get("description", "")),
+                phrases,
+                min_matches,
+                _phrase_pattern(phrases),
+                _phrase_pattern(weak),
+                shared,
             )
         )
     ignore = data.get("ignore") or []

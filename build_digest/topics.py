@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .dates import ascii_digits
 from .models import Label, LabelKind, Role, Story, TitleSource
-from .taxonomy import Taxonomy, Topic
+from .taxonomy import Taxonomy, Topic, lookup_key
 
 STATED = "stated in the source"
 """Evidence of a topic the source's own ``tags:`` name."""
@@ -69,8 +69,8 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
             passage[m.start() : m.end()].casefold() for m in topic.weak_pattern.finditer(plain)
         )
         score += weight * (
-            sum(min(n, cap) for n in hits.values())
-            + WEAK_SHARE * sum(min(n, cap) for n in weak.values())
+            sum(min(n, cap) / _sharing(topic, p) for p, n in hits.items())
+            + WEAK_SHARE * sum(min(n, cap) / _sharing(topic, p) for p, n in weak.items())
         )
         mentions += sum(hits.values())
         found = [
@@ -86,6 +86,11 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
         if found:
             evidence.append(f"{part}: {', '.join(found)}")
     return score, tuple(evidence), mentions
+
+
+def _sharing(topic: Topic, phrase: str) -> int:
+    """How many topics have this phrase (1: only this one)."""
+    return topic.shared_by.get(lookup_key(phrase), 1) if topic.shared_by else 1
 
 
 def match_topics(

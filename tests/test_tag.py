@@ -110,6 +110,83 @@ def test_taxonomy_errors_name_the_file_and_the_key(tmp_path):
         load_taxonomy(bad)
 
 
+def test_a_hyphenated_phrase_matches_however_a_copy_spaced_it(tmp_path):
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(
+        "topics:\n  crashes:\n    name: Crashes\n    aliases: [hit-and-run, cross-border trade]\n"
+    )
+    taxonomy = load_taxonomy(path)
+    for headline in (
+        "A hit-and-run in Queens",
+        "A hit - and - run in Queens",
+        "A hit and run in Queens",
+        "Cross border  trade halts",
+    ):
+        assert [lab.slug for lab in match_topics(StoryText(headline, "", ""), taxonomy)] == [
+            "crashes"
+        ], headline
+    assert not match_topics(StoryText("Hitandrun", "", ""), taxonomy)
+
+
+def test_an_entity_linked_to_a_topic_supports_it_as_a_weak_phrase(tmp_path):
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(
+        "topics:\n  trade:\n    name: Border trade\n    aliases: [border trade]\n"
+        "entities:\n  - name: Muse\n    type: place\n    aliases: [木姐]\n    topics: [trade]\n"
+    )
+    taxonomy = load_taxonomy(path)
+    weak_only = StoryText("Muse gate shut", "Trucks wait at Muse.", "木姐 木姐")
+    assert not match_topics(weak_only, taxonomy)  # weak phrases cannot make a topic alone
+    text = StoryText("Muse gate shut", "Trucks wait at Muse.", "Border trade has stopped.")
+    labels = match_topics(text, taxonomy)
+    assert [lab.slug for lab in labels] == ["trade"]  # 1.5 + 1 + 1: the names made it
+    assert labels[0].evidence[0] == "headline: muse (weak)"
+    path.write_text(path.read_text().replace("topics: [trade]", "topics: [trades]"))
+    with pytest.raises(TaxonomyError, match=r"entities\[0\].topics: .*'trades' is not one"):
+        load_taxonomy(path)
+
+
+def test_a_phrase_two_topics_share_counts_for_each_in_part(tmp_path):
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(
+        "topics:\n"
+        "  iran:\n    name: Iran quakes\n    aliases: [earthquake, Iran]\n"
+        "  chile:\n    name: Chile quakes\n    aliases: [earthquake, Chile]\n"
+    )
+    taxonomy = load_taxonomy(path)
+    labels = match_topics(StoryText("Earthquake shakes Chile", "", ""), taxonomy)
+    # "earthquake" in the headline is 3 / 2 for each; "Chile" is Chile's alone: 4.5 against 1.5
+    assert [(lab.slug, lab.score) for lab in labels] == [("chile", 4.5)]
+    assert not match_topics(StoryText("", "", "earthquake earthquake earthquake"), taxonomy)
+
+
+def test_a_name_the_model_leaves_open_on_of_is_completed_or_closed():
+    import spacy
+
+    from build_digest.tag import joined_names
+
+    nlp = spacy.blank("en")
+
+    def names(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        doc = nlp(text)
+        ents = []
+        for surface, label in spans:
+            start = text.index(surface)
+            ents.append(doc.char_span(start, start + len(surface), label=label))
+        doc.ents = ents
+        return joined_names(doc)
+
+    text = "Boats in the Bay of Bengal were stopped."
+    assert names(text, [("Bay of", "LOC")]) == [("Bay of Bengal", "LOC")]
+    assert names(text, [("Bay of", "LOC"), ("Bengal", "PERSON")]) == [("Bay of Bengal", "LOC")]
+    assert names("They sailed the Bay of and left.", [("Bay of", "LOC")]) == [("Bay", "LOC")]
+    office = "The United Nations Office for the Coordination of Humanitarian Affairs said"
+    assert names(
+        office,
+        [("United Nations Office", "ORG"), ("Coordination of Humanitarian Affairs", "ORG")],
+    ) == [("United Nations Office for the Coordination of Humanitarian Affairs", "ORG")]
+
+
 def test_wire_dateline_gives_the_day_and_related_coverage_the_year(tmp_path):
     text = (
         "Ceasefire talks resume\n\nKUNMING, China, Jan 12 (Reuters) - Myanmar's junta and the Three"
