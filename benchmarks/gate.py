@@ -108,6 +108,32 @@ FIGURES = (
     ),
     Figure("topics_recall", "topics against a reader's labels: recall", "topics"),
     Figure(
+        "topic_set_precision",
+        "topics on the frozen topic set (36 sources, 4 languages, never tuned on): precision",
+        "topics --set topic-set",
+    ),
+    Figure(
+        "topic_set_recall",
+        "topics on the frozen topic set: recall of core topics",
+        "topics --set topic-set",
+    ),
+    Figure(
+        "ecbplus_topics_precision",
+        "topics on ECB+ (982 texts, 43 topics of one line and 2-3 phrases each): precision",
+        "topics --set ecbplus",
+    ),
+    Figure("ecbplus_topics_recall", "topics on ECB+: recall", "topics --set ecbplus"),
+    Figure(
+        "ecbplus_topics_test_precision",
+        "topics on ECB+'s even-numbered texts (held out from choosing constants): precision",
+        "topics --set ecbplus-test",
+    ),
+    Figure(
+        "ecbplus_topics_test_recall",
+        "topics on ECB+'s even-numbered texts: recall",
+        "topics --set ecbplus-test",
+    ),
+    Figure(
         "entities_precision",
         "people, places and organisations against a reader's list: precision",
         "entities",
@@ -127,6 +153,7 @@ def measure(evaldata: Path) -> dict[str, float]:
     runs: dict[str, Callable[[], dict[str, float]]] = {
         "topics": lambda: _prefixed("topics", ev.evaluate_topics(ROOT)),
         "entities": lambda: _prefixed("entities", ev.evaluate_entities(ROOT)),
+        "topic set": lambda: _prefixed("topic_set", ev.evaluate_topic_set(ROOT)),
     }
     if evaldata.is_dir():
         runs["clean"] = lambda: {
@@ -138,6 +165,10 @@ def measure(evaldata: Path) -> dict[str, float]:
         runs["dedupe"] = lambda: _dedupe(ev.evaluate_ecbplus(evaldata / "ecbplus-news-events"))
         runs["mediacloud"] = lambda: _mediacloud(evaldata)
         runs["language"] = lambda: _language(ev.evaluate_language(evaldata))
+        runs["ECB+ topics"] = lambda: {
+            **_prefixed("ecbplus_topics", ev.evaluate_ecbplus_topics(evaldata)),
+            **_prefixed("ecbplus_topics_test", ev.evaluate_ecbplus_topics(evaldata, half="test")),
+        }
         runs["related"] = lambda: {
             "related_same_event_precision": ev.evaluate_related(evaldata, ROOT / "taxonomy.yml")[
                 "same_event_precision"

@@ -36,6 +36,7 @@ REQUIRED_MODULES = (
     ("icu4py.breakers", "pip install 'icu4py>=1.2,<2'"),  # words of unspaced scripts
     ("convertdate", "pip install 'convertdate>=2.4'"),  # Persian (Solar Hijri) dates
     ("cbor2", "pip install 'cbor2>=5.4'"),  # the search index in a stable order
+    ("sklearn.linear_model", "pip install 'scikit-learn>=1.3,<2'"),  # learned topics
 )
 
 

@@ -141,8 +141,9 @@ def topic_pages(
         (
             "Topics come from the curated taxonomy file (`taxonomy.yml`). A story gets a topic when"
             " the topic is a subject of the story: its phrases in the headline or lead, or several"
-            " times in the text (each story's *About this story* shows the score and the"
-            " phrases).\n"
+            " times in the text; or when it reads like the stories that name the topic, in the"
+            " words and names they share (each story's *About this story* shows the score and"
+            " the phrases, or the words).\n"
         ),
     ]
     for topic in sorted(taxonomy.topics, key=lambda topic: topic.name.casefold()):

@@ -358,6 +358,15 @@ class LabelKind(StrEnum):
     ORGANISATION = "organisation"
 
 
+class TopicBasis(StrEnum):
+    """Why a story has a topic: its source says so, it names the topic, or it reads like the
+    stories that do."""
+
+    STATED = "stated"
+    PHRASES = "phrases"
+    LEARNED = "learned"
+
+
 @dataclass(frozen=True)
 class Label:
     """A topic or entity assigned to a story, with the phrases that matched."""
@@ -367,7 +376,10 @@ class Label:
     kind: LabelKind
     evidence: tuple[str, ...]
     score: float = 0.0
-    """For a topic: how much the story is about it (see ``topics.topic_score``); entities: 0."""
+    """For a topic given by its phrases: how much the story is about it (see
+    ``topics.topic_score``); learned: the likelihood the story is about it; entities: 0."""
+    basis: TopicBasis = TopicBasis.PHRASES
+    """For a topic: why it was given (entities: unused)."""
 
 
 @dataclass(frozen=True)

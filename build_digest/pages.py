@@ -33,11 +33,13 @@ from .models import (
     DatePrecision,
     DateTag,
     FoldedVersion,
+    Label,
     LabelKind,
     Rejection,
     Role,
     TaggedStory,
     TitleSource,
+    TopicBasis,
 )
 from .render import (
     TYPE_TITLES,
@@ -280,6 +282,14 @@ def _title_attr(text: str) -> str:
     return md_text(text).replace('"', "&quot;")
 
 
+def topic_reason(label: Label) -> str:
+    """Why a story has a topic, in the reader's words, Markdown-escaped."""
+    evidence = md_text("; ".join(label.evidence))
+    if label.basis is TopicBasis.LEARNED:
+        return f"{md_text(label.name)} — learned (likelihood {label.score:.0%}): {evidence}"
+    return f"{md_text(label.name)} — {label.score:g}: {evidence}"
+
+
 def about_story(t: TaggedStory) -> str:
     """The audit trail, collapsed: date evidence, provenance, why each tag, what was removed."""
     main = t.story.main
@@ -298,10 +308,7 @@ def about_story(t: TaggedStory) -> str:
             "- **Why these topics** (score: headline 3, lead 2, text 1 per mention; see the Topics"
             " page):"
         )
-        lines.extend(
-            f"    - {md_text(lab.name)} — {lab.score:g}: {md_text('; '.join(lab.evidence))}"
-            for lab in t.topics
-        )
+        lines.extend(f"    - {topic_reason(lab)}" for lab in t.topics)
     if t.entities:
         lines.append("- **Names found in the text** (as written):")
         lines.extend(

@@ -43,6 +43,7 @@ from .relate import related_stories
 from .search import search_page, search_records
 from .tag import EntityFinder, tag_stories
 from .taxonomy import load_taxonomy
+from .topics import learn_topics
 from .translations import fold_translations
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,8 @@ def run_pipeline(
     # Translations share no words with their original, only its names and figures in order:
     # folded once the names are canonical entities, whatever their script.
     tagged = timer.run("translations", fold_translations, tagged)
+    # Learned once every version of a story, translations too, is in the story.
+    tagged = timer.run("learned topics", learn_topics, tagged, taxonomy)
     # An undated story takes its year or day from its related coverage, so it needs the tags.
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
     related = timer.run("relate", related_stories, tagged, settings.related_count)

@@ -21,7 +21,7 @@ from . import topics as topics_module
 from .cache import DigestCache, code_version, content_key
 from .dates import ascii_digits, story_date
 from .deps import load_spacy_model
-from .models import Label, LabelKind, Story, TaggedStory
+from .models import Label, LabelKind, Story, TaggedStory, TopicBasis
 from .taxonomy import (
     _ARABIC,
     RESERVED_SLUGS,
@@ -247,8 +247,9 @@ NAME_JOINS = frozenset({" of ", " of the ", " for ", " for the "})
 """What joins two halves of one long name the model reads as two ("United Nations Office" +
 "for the" + "Coordination of Humanitarian Affairs"; "Global New Light" + "of" + "Myanmar")."""
 _JOINABLE = {"ORG", "FAC", "LOC", "GPE"}
-_OPEN_END = re.compile(r"\s+(?:of|for|and|of the|for the|on the|de|del|du|des|la|van|von)$", re.I)
-"""A name cannot end on a word that joins it to more ("Bay of"): the model stopped early."""
+_OPEN_END = re.compile(r"\s+(?:of|for|and|of the|for the|on the)$", re.I)
+"""A name cannot end on a word that joins it to more ("Bay of"): the model stopped early. The
+model reads English: "La" and "De" end names (Duwa Lashi La) and are not joining words."""
 _RUN_ON = re.compile(r"(?:\s+(?:[A-Z][\w’'.-]*))+")
 """Capitalised words that go on from a name left open ("Bay of" + " Bengal")."""
 MAX_RUN_ON_WORDS = 4
@@ -504,13 +505,22 @@ def tag_stories(
 
 
 def _encode_labels(labels: tuple[Label, ...]) -> list[object]:
-    return [[lab.slug, lab.name, lab.kind, list(lab.evidence), lab.score] for lab in labels]
+    return [
+        [lab.slug, lab.name, lab.kind, list(lab.evidence), lab.score, lab.basis] for lab in labels
+    ]
 
 
 def _decode_labels(value: object) -> tuple[Label, ...]:
     if not isinstance(value, list):
         raise TypeError("a list of labels")
     return tuple(
-        Label(str(slug), str(name), LabelKind(kind), tuple(str(e) for e in evidence), float(score))
-        for slug, name, kind, evidence, score in value
+        Label(
+            str(slug),
+            str(name),
+            LabelKind(kind),
+            tuple(str(e) for e in evidence),
+            float(score),
+            TopicBasis(basis),
+        )
+        for slug, name, kind, evidence, score, basis in value
     )

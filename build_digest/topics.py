@@ -1,17 +1,32 @@
-"""Topics from the taxonomy's phrases: each mention weighed by where it stands.
+"""Topics: from the taxonomy's phrases, then from what the archive's own stories teach.
 
 A topic is given when it is a subject of the story, not when one of its phrases passes by.
+First by phrases, each mention weighed by where it stands (``match_topics``): precise, but
+blind to a story that never names its topic ("the three groups' surprise attacks" is
+Operation 1027). Then, in ``learn_topics``, the stories that name a topic outright teach which
+words and names go with it, and a story that reads like them gets it too, with the words
+that made it so as its evidence.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .dates import ascii_digits
-from .models import Label, LabelKind, Role, Story, TitleSource
+from .models import Label, LabelKind, Role, Story, TaggedStory, TitleSource, TopicBasis
+from .segment import icu_words
 from .taxonomy import Taxonomy, Topic, lookup_key
+from .text import is_unspaced
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy.sparse import csr_matrix
 
 STATED = "stated in the source"
 """Evidence of a topic the source's own ``tags:`` name."""
@@ -28,14 +43,16 @@ BODY_CAP = 4
 is one subject, and "China" twenty times in a story about the border is still context."""
 WEAK_SHARE = 0.5
 """A weak alias counts half: it supports a topic, it cannot make one alone."""
-MIN_TOPIC_SCORE = 3.0
-"""Enough for the headline alone, the lead and one more mention, or three passing mentions:
-one passing mention (1.0) or a lead mention alone (2.0) is never enough."""
+MIN_TOPIC_SCORE = 2.0
+"""Enough for the headline, the lead, or two mentions in the text; one passing mention (1.0)
+is never enough. It was 3 (chosen on the reader set); on ECB+'s odd-numbered texts 2 found
+0.94 of the topics against 0.86, and the learned topics take back as a second topic what a
+passing phrase gave wrongly (``learn_topics``)."""
 RELATIVE_TOPIC_SCORE = 0.45
 """A topic scoring under this share of the story's best topic is background to it (a story
 about Chinese mediation that mentions the junta's air strikes is not about the junta).
-Chosen with MIN_TOPIC_SCORE and BODY_CAP on the reader-labelled set in tests/fixtures/
-reader-set: ``python -m benchmarks.evaluate topics``."""
+Chosen with BODY_CAP on the reader-labelled set in tests/fixtures/reader-set:
+``python -m benchmarks.evaluate topics``."""
 MAX_TOPICS = 5
 """At most this many topics per story, best first: a story about everything is about nothing."""
 
@@ -112,7 +129,14 @@ def match_topics(
                 (
                     True,
                     score,
-                    Label(topic.slug, topic.name, LabelKind.TOPIC, (STATED, *evidence), score),
+                    Label(
+                        topic.slug,
+                        topic.name,
+                        LabelKind.TOPIC,
+                        (STATED, *evidence),
+                        score,
+                        TopicBasis.STATED,
+                    ),
                 )
             )
         elif score >= MIN_TOPIC_SCORE and mentions >= topic.min_matches:
@@ -147,3 +171,208 @@ def stated_tags(story: Story) -> tuple[str, ...]:
     return tuple(
         dict.fromkeys(tag for article in story.articles for tag in article.source.meta.tags)
     )
+
+
+# --- topics learned from the archive -----------------------------------------------
+
+MIN_CONFIDENT_STORIES = 5
+"""A topic is learned only from at least this many example stories (and as many others):
+fewer cannot show which words go with a topic rather than with those few stories, so a
+small archive keeps its phrase topics alone. Chosen with ``MIN_TOPIC_SCORE`` on ECB+'s
+odd-numbered texts (``python -m benchmarks.evaluate topics --set ecbplus-dev``)."""
+FOLDS = 5
+"""Each story is judged by a model trained without it (out-of-fold): a model that has seen a
+story as a negative example has learned to call it one."""
+MIN_LIKELIHOOD = 0.5
+"""More likely than not: a story not given the topic by phrases gets it from this likelihood
+on, and a story given it as a second topic loses it under this (the phrase passed by in a
+story that reads like none of those about the topic)."""
+EXAMPLE_QUANTILE = 0.25
+"""...and the likelihood must reach that of the least typical quarter of the examples: the
+stories that name the topic set the bar for those that do not."""
+REGULARISATION = 1.0
+"""Logistic regression's C (scikit-learn's default): no value was chosen on any labelled set."""
+MIN_STORY_FREQUENCY = 2
+"""A word or name counts only when at least two stories use it: one story's words describe
+that story, not its topic."""
+MAX_STORY_SHARE = 0.5
+"""A word used by more than half the archive's stories is its background ("Myanmar", "the"),
+not evidence of one topic."""
+EVIDENCE_TERMS = 4
+"""The words and names shown as a learned topic's evidence: those that weigh most."""
+ENTITY_PREFIX = "@"
+"""Marks a named entity's canonical name among the words: a name is one feature, whatever
+the script or spelling the text used."""
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def story_terms(t: TaggedStory) -> list[str]:
+    """What the model reads of a story: the words of every version (copies, rewrites and
+    translations), casefolded, one and two at a time, and its entities' canonical names."""
+    terms: list[str] = []
+    for article in t.story.articles:
+        for text in (article.title, article.body_text):
+            words = _words(ascii_digits(text).casefold())
+            terms.extend(words)
+            terms.extend(f"{a} {b}" for a, b in itertools.pairwise(words))
+    terms.extend(ENTITY_PREFIX + lab.name for lab in t.entities)
+    return terms
+
+
+def _words(text: str) -> list[str]:
+    """Words, cut by ICU where a script runs its words together (Chinese, Thai, Burmese)."""
+    if not is_unspaced(text):
+        return _WORD.findall(text)
+    return [w for w in icu_words(text) if any(c.isalnum() for c in w)]
+
+
+def learn_topics(tagged: Sequence[TaggedStory], taxonomy: Taxonomy) -> list[TaggedStory]:
+    """Every story's topics, with those it reads like added to those it names or states.
+
+    Per topic, the examples are the stories whose own tags state it or whose best phrase
+    topic it is; a logistic regression over TF-IDF of every story's words and names learns
+    them against the rest, and every other story is judged out-of-fold (``FOLDS``). A story
+    the model finds about the topic gets it, with the words that weighed most as evidence; a
+    story given it by phrases as a second topic that the model finds not about it loses it
+    (stated topics are never dropped: a second topic is never stated-only). Deterministic:
+    the stories are taken in the order of their ids and the solver is seeded. A topic with
+    fewer than ``MIN_CONFIDENT_STORIES`` examples is not learned.
+    """
+    stories = list(tagged)
+    order = sorted(range(len(stories)), key=lambda i: stories[i].story.id)
+    if len(stories) < 2 * MIN_CONFIDENT_STORIES:
+        return stories
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    vectorizer = TfidfVectorizer(
+        analyzer=lambda terms: terms,
+        min_df=MIN_STORY_FREQUENCY,
+        max_df=MAX_STORY_SHARE,
+        sublinear_tf=True,
+    )
+    try:
+        matrix = vectorizer.fit_transform([story_terms(stories[i]) for i in order])
+    except ValueError:  # no word is shared by two stories: nothing to learn from
+        return stories
+    vocabulary = vectorizer.get_feature_names_out()
+    learned: dict[int, list[Label]] = {}
+    doubted: set[tuple[int, str]] = set()
+    for topic in taxonomy.topics:
+        given = {
+            n
+            for n, i in enumerate(order)
+            if any(lab.slug == topic.slug for lab in stories[i].topics)
+        }
+        examples = sorted(n for n in given if _confident(stories[order[n]], topic.slug))
+        if min(len(examples), len(order) - len(examples)) < MIN_CONFIDENT_STORIES:
+            continue
+        # The topic's own phrases made the examples: a model that reads them learns the
+        # phrase again. Without them it must learn the words and names that go with it.
+        columns = _columns_without(topic, vocabulary)
+        judged = _judge(matrix[:, columns], examples)
+        example_set = set(examples)
+        for n, likelihood in enumerate(judged.likelihood):
+            if n in example_set:
+                continue
+            if n in given:
+                if likelihood < judged.doubt:
+                    doubted.add((order[n], topic.slug))
+                continue
+            if likelihood < judged.bar:
+                continue
+            terms = [str(vocabulary[columns[j]]) for j in judged.evidence(matrix[:, columns], n)]
+            evidence = (
+                f"reads like the {len(examples)} stories that name {topic.name}: "
+                + ", ".join(_shown(term) for term in terms),
+            )
+            label = Label(
+                topic.slug,
+                topic.name,
+                LabelKind.TOPIC,
+                evidence,
+                round(float(likelihood), 2),
+                TopicBasis.LEARNED,
+            )
+            learned.setdefault(order[n], []).append(label)
+    out = []
+    for i, t in enumerate(stories):
+        extra = sorted(learned.get(i, []), key=lambda lab: (-lab.score, lab.name.casefold()))
+        kept = tuple(lab for lab in t.topics if (i, lab.slug) not in doubted)
+        topics = (*kept, *extra)[:MAX_TOPICS]
+        out.append(dataclasses.replace(t, topics=topics) if topics != t.topics else t)
+    return out
+
+
+def _confident(t: TaggedStory, slug: str) -> bool:
+    """Whether a story is an example of a topic: its source states it, or it is the story's
+    best topic by phrases (a second topic may be only the setting of the first)."""
+    return any(
+        lab.slug == slug and (lab.basis is TopicBasis.STATED or n == 0)
+        for n, lab in enumerate(t.topics)
+    )
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """One topic's model over the archive, out-of-fold: each story judged by a model that was
+    not trained on it."""
+
+    likelihood: np.ndarray
+    """Per row: the probability that the story is about the topic."""
+    bar: float
+    """From this likelihood a story not given the topic by phrases gets it."""
+    doubt: float
+    """Under this likelihood a story given the topic by phrases reads like none of the others."""
+    weights: tuple[np.ndarray, ...]
+    fold_of: np.ndarray
+
+    def evidence(self, matrix: csr_matrix, n: int) -> list[int]:
+        """The columns of row ``n`` that weigh most towards the topic."""
+        row = matrix.getrow(n)
+        contributions = row.data * self.weights[self.fold_of[n]][row.indices]
+        return [
+            int(row.indices[j])
+            for j in sorted(range(len(contributions)), key=lambda j: (-contributions[j], j))
+            if contributions[j] > 0
+        ][:EVIDENCE_TERMS]
+
+
+def _columns_without(topic: Topic, vocabulary: Sequence[str]) -> list[int]:
+    """The columns of the terms in which none of the topic's phrases stands."""
+    import bisect
+
+    shown = [_shown(term) for term in vocabulary]
+    text = "|".join(shown)  # "|" is neither a word nor a space: no phrase runs across terms
+    starts = list(itertools.accumulate((len(term) + 1 for term in shown[:-1]), initial=0))
+    named = {bisect.bisect_right(starts, m.start()) - 1 for m in topic.pattern.finditer(text)}
+    return [j for j in range(len(shown)) if j not in named]
+
+
+def _judge(matrix: csr_matrix, examples: list[int]) -> Judgement:
+    """A logistic regression of the examples against the other rows, out-of-fold."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold
+
+    labels = np.zeros(matrix.shape[0], dtype=int)
+    labels[examples] = 1
+    folds = StratifiedKFold(n_splits=min(FOLDS, len(examples)), shuffle=False)
+    probability = np.zeros(matrix.shape[0])
+    fold_of = np.zeros(matrix.shape[0], dtype=int)
+    weights = []
+    for k, (train, test) in enumerate(folds.split(matrix, labels)):
+        model = LogisticRegression(
+            C=REGULARISATION, solver="liblinear", class_weight="balanced", random_state=0
+        )
+        model.fit(matrix[train], labels[train])
+        probability[test] = model.predict_proba(matrix[test])[:, 1]
+        fold_of[test] = k
+        weights.append(model.coef_[0])
+    bar = max(MIN_LIKELIHOOD, float(np.quantile(probability[examples], EXAMPLE_QUANTILE)))
+    return Judgement(probability, bar, MIN_LIKELIHOOD, tuple(weights), fold_of)
+
+
+def _shown(term: str) -> str:
+    """A feature as a reader reads it: a name as the taxonomy or the model wrote it."""
+    return term[len(ENTITY_PREFIX) :] if term.startswith(ENTITY_PREFIX) else term

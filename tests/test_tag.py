@@ -180,6 +180,8 @@ def test_a_name_the_model_leaves_open_on_of_is_completed_or_closed():
     assert names(text, [("Bay of", "LOC")]) == [("Bay of Bengal", "LOC")]
     assert names(text, [("Bay of", "LOC"), ("Bengal", "PERSON")]) == [("Bay of Bengal", "LOC")]
     assert names("They sailed the Bay of and left.", [("Bay of", "LOC")]) == [("Bay", "LOC")]
+    kept = "Duwa Lashi La spoke."  # "La" ends a name; only English joining words leave one open
+    assert names(kept, [("Duwa Lashi La", "PERSON")]) == [("Duwa Lashi La", "PERSON")]
     office = "The United Nations Office for the Coordination of Humanitarian Affairs said"
     assert names(
         office,

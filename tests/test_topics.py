@@ -1,0 +1,110 @@
+"""Topics learned from the archive: a story that never names its topic gets it from the
+stories that do, with the words that weighed most as evidence; a small archive keeps its
+phrase topics alone; the result is the same on every run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from build_digest.config import DigestSettings
+from build_digest.models import TopicBasis
+from build_digest.pages import topic_reason
+from build_digest.pipeline import DigestResult, run_pipeline
+from build_digest.topics import MIN_CONFIDENT_STORIES
+
+from .conftest import story_of
+
+TAXONOMY = """\
+topics:
+  talks:
+    name: Peace talks
+    aliases: [ceasefire, truce]
+  floods:
+    name: Floods
+    aliases: [flood, floods, flooding]
+"""
+
+TOWNS = ["Hsipaw", "Kyaukme", "Namtu", "Mongyai", "Tangyan", "Kutkai", "Hopang", "Mongmit"]
+TALKS = (
+    "Ceasefire talks resume in Kunming as {town} fighting eases\n\n"
+    "Negotiators for the army and the rebel groups met Chinese mediators in Kunming on day"
+    " {n}, delegations said, to extend the ceasefire around {town}.\n\n"
+    "The mediators asked both delegations to withdraw troops from {town} and to open the"
+    " roads. Negotiators said a written agreement could follow within {n} weeks.\n"
+)
+FLOODS = (
+    "Floods swamp villages near {town} after monsoon rain\n\n"
+    "Flooding along the river forced families in {town} onto their roofs on day {n}, rescue"
+    " workers said, after {n} days of monsoon rain.\n\n"
+    "Rescue boats carried the elderly to monasteries on higher ground. The river rose by {n}"
+    " metres and washed away rice fields and bridges.\n"
+)
+OTHER = (
+    "{town} market reopens with new stalls\n\n"
+    "Traders in {town} reopened the central market on day {n} after repairs to its roof, the"
+    " township office said.\n\nStall holders sold vegetables, cloth and phone cards.\n"
+)
+UNNAMED = (
+    "Army and rebels resume talks in Kunming\n\n"
+    "Negotiators for the army and the rebel groups met Chinese mediators in Kunming on"
+    " Tuesday, delegations said, to extend the pause in the fighting.\n\n"
+    "The mediators asked both delegations to withdraw troops and to open the roads."
+    " Negotiators said a written agreement could follow.\n"
+)
+
+
+def archive(folder: Path, stories_per_topic: int) -> DigestResult:
+    sources = folder / "sources"
+    sources.mkdir(parents=True)
+    for n, town in enumerate(TOWNS[:stories_per_topic], start=1):
+        (sources / f"talks-{n}.txt").write_text(TALKS.format(town=town, n=n), encoding="utf-8")
+        (sources / f"floods-{n}.txt").write_text(FLOODS.format(town=town, n=n), encoding="utf-8")
+        (sources / f"other-{n}.txt").write_text(OTHER.format(town=town, n=n), encoding="utf-8")
+    (sources / "unnamed.txt").write_text(UNNAMED, encoding="utf-8")
+    (folder / "taxonomy.yml").write_text(TAXONOMY, encoding="utf-8")
+    return run_pipeline(DigestSettings(sources_dir=sources, taxonomy=folder / "taxonomy.yml"))
+
+
+@pytest.fixture(scope="module")
+def learned(tmp_path_factory: pytest.TempPathFactory) -> DigestResult:
+    return archive(tmp_path_factory.mktemp("learned"), len(TOWNS))
+
+
+def test_a_story_that_never_names_its_topic_reads_like_those_that_do(learned):
+    story = story_of(learned, "unnamed.txt")
+    assert [(lab.slug, lab.basis) for lab in story.topics] == [("talks", TopicBasis.LEARNED)]
+    (evidence,) = story.topics[0].evidence
+    assert evidence.startswith(f"reads like the {len(TOWNS)} stories that name Peace talks: ")
+    assert {"mediators", "delegations", "negotiators"} & set(evidence.split(": ")[1].split(", "))
+    assert 0.5 <= story.topics[0].score <= 1.0
+
+
+def test_a_learned_topic_says_why_in_words_in_about_this_story(learned):
+    story = story_of(learned, "unnamed.txt")
+    reason = topic_reason(story.topics[0])
+    assert reason.startswith("Peace talks — learned (likelihood ")
+    assert "reads like the 8 stories that name Peace talks" in reason
+    page = next(text for path, text in learned.pages.items() if story.story.id in path)
+    assert "learned (likelihood" in page
+
+
+def test_stories_of_other_subjects_get_no_learned_topic(learned):
+    for n in range(1, len(TOWNS) + 1):
+        assert not story_of(learned, f"other-{n}.txt").topics
+        floods = story_of(learned, f"floods-{n}.txt").topics
+        assert [lab.slug for lab in floods] == ["floods"]
+
+
+def test_learned_topics_are_the_same_on_every_run(learned, tmp_path):
+    again = archive(tmp_path, len(TOWNS))
+    assert [(t.story.id, t.topics) for t in again.stories] == [
+        (t.story.id, t.topics) for t in learned.stories
+    ]
+
+
+def test_a_small_archive_keeps_its_phrase_topics_alone(tmp_path):
+    result = archive(tmp_path, MIN_CONFIDENT_STORIES - 1)
+    assert not story_of(result, "unnamed.txt").topics
+    assert all(lab.basis is not TopicBasis.LEARNED for t in result.stories for lab in t.topics)
