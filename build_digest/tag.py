@@ -31,7 +31,7 @@ from .taxonomy import (
     _phrase_pattern,
     lookup_key,
 )
-from .text import is_unspaced
+from .text import is_unspaced, name_runs_on
 from .topics import match_topics, stated_tags, story_text
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
@@ -319,9 +319,7 @@ def _inside_longer_name(match: re.Match[str], text: str, names: Sequence[str]) -
             offset = name.index(match.group(0))
             if text[start - offset : start - offset + len(name)] == name:
                 return True
-    return bool(re.match(r"\s+(?:of\s+)?[A-Z][a-z]", text[end : end + 30])) and not text[
-        end:
-    ].lstrip().startswith(("The ", "A ", "In ", "On "))
+    return name_runs_on(text, end)
 
 
 def ner_version(model: str) -> str:

@@ -42,3 +42,14 @@ def word_count(text: str) -> int:
         len(_HAN_KANA_HANGUL.findall(text)) // 2 + len(UNSPACED_ALPHABETS.findall(text)) // 3
     )
     return max(spaced, by_characters)
+
+
+_RUNS_ON = re.compile(r"\s+(?:of\s+)?[A-Z][a-z]")
+_SENTENCE_STARTS = ("The ", "A ", "In ", "On ")
+
+
+def name_runs_on(text: str, end: int) -> bool:
+    """Whether capitalised words go on after ``end``, making what ends there part of a longer
+    name ("United States" in "United States Geological Survey"); not when a new sentence or
+    clause begins with "The", "A", "In" or "On"."""
+    return bool(_RUNS_ON.match(text, end)) and not text[end:].lstrip().startswith(_SENTENCE_STARTS)

@@ -22,7 +22,7 @@ from .dates import ascii_digits
 from .models import Label, LabelKind, Role, Story, TaggedStory, TitleSource, TopicBasis
 from .segment import icu_words
 from .taxonomy import Taxonomy, Topic, lookup_key
-from .text import is_unspaced
+from .text import is_unspaced, name_runs_on
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,7 +80,9 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
         passage = getattr(text, "body" if part == "text" else part)
         plain = ascii_digits(passage)  # as long as the passage: spans point into both
         hits = Counter(
-            passage[m.start() : m.end()].casefold() for m in topic.pattern.finditer(plain)
+            passage[m.start() : m.end()].casefold()
+            for m in topic.pattern.finditer(plain)
+            if not _inside_name(passage, m)
         )
         weak = Counter(
             passage[m.start() : m.end()].casefold() for m in topic.weak_pattern.finditer(plain)
@@ -103,6 +105,15 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
         if found:
             evidence.append(f"{part}: {', '.join(found)}")
     return score, tuple(evidence), mentions
+
+
+def _inside_name(passage: str, match: re.Match[str]) -> bool:
+    """A capitalised phrase the text continues into a longer name is that name's, not the
+    topic's: "United States" in "United States Geological Survey". (A headline that capitalises
+    every word loses such phrases too: ECB+'s topics fell by about a point, the reader set's
+    passing mentions of the UN went.)"""
+    surface = passage[match.start() : match.end()]
+    return surface[:1].isupper() and name_runs_on(passage, match.end())
 
 
 def _sharing(topic: Topic, phrase: str) -> int:
