@@ -79,10 +79,11 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
     ):
         passage = getattr(text, "body" if part == "text" else part)
         plain = ascii_digits(passage)  # as long as the passage: spans point into both
+        names_run_on = part != "headline" or not title_case(passage)
         hits = Counter(
             passage[m.start() : m.end()].casefold()
             for m in topic.pattern.finditer(plain)
-            if not _inside_name(passage, m)
+            if not (names_run_on and _inside_name(passage, m))
         )
         weak = Counter(
             passage[m.start() : m.end()].casefold() for m in topic.weak_pattern.finditer(plain)
@@ -107,11 +108,21 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
     return score, tuple(evidence), mentions
 
 
+def title_case(text: str) -> bool:
+    """Whether most of a line's longer words start with a capital, as headline style has it."""
+    words = [w for w in text.split() if len(w) > 3 and w[:1].isalpha()]
+    return bool(words) and sum(w[:1].isupper() for w in words) > TITLE_CASE_SHARE * len(words)
+
+
+TITLE_CASE_SHARE = 0.6
+"""More than this share of a line's words of four letters or more capitalised: title case
+(sentence case capitalises the first word and names, rarely more than half)."""
+
+
 def _inside_name(passage: str, match: re.Match[str]) -> bool:
     """A capitalised phrase the text continues into a longer name is that name's, not the
-    topic's: "United States" in "United States Geological Survey". (A headline that capitalises
-    every word loses such phrases too: ECB+'s topics fell by about a point, the reader set's
-    passing mentions of the UN went.)"""
+    topic's: "United States" in "United States Geological Survey". Not asked of a headline that
+    capitalises its words ("China Urges Myanmar to Cooperate"): there every word runs on."""
     surface = passage[match.start() : match.end()]
     return surface[:1].isupper() and name_runs_on(passage, match.end())
 
