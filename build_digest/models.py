@@ -402,6 +402,20 @@ class SearchRecord:
 
 
 @dataclass(frozen=True)
+class Event:
+    """One happening and its reports, earliest first."""
+
+    id: str
+    """The id of its first report: an event's address does not change when reports join."""
+    title: str
+    """The headline of its earliest report."""
+    start: dt.date | None
+    end: dt.date | None
+    stories: tuple[str, ...]
+    """Story ids, in the order of their dates (undated last)."""
+
+
+@dataclass(frozen=True)
 class DigestResult:
     """Everything the pipeline learned, before anything is written."""
 
@@ -420,6 +434,8 @@ class DigestResult:
     """Every topic of the taxonomy: slug -> name (each has a page and a feed)."""
     search_records: tuple[SearchRecord, ...] = ()
     """What the search index holds, one record per story (written after MkDocs built the site)."""
+    events: tuple[Event, ...] = ()
+    """The events of two or more stories, newest first (``events.group_events``)."""
     cache_hits: int = 0
     """Per-source results (names, fingerprints) read from the persistent cache, not computed."""
     cache_lookups: int = 0

@@ -20,6 +20,9 @@ from .language import LanguageTag
 from .listings import (
     archive_pages,
     entity_pages,
+    event_pages,
+    event_path,
+    event_summary,
     latest_fragment,
     stats_fragment,
     timeline_page,
@@ -32,6 +35,7 @@ from .models import (
     Dated,
     DatePrecision,
     DateTag,
+    Event,
     FoldedVersion,
     Label,
     LabelKind,
@@ -99,22 +103,31 @@ def write_pages(
     taxonomy: Taxonomy,
     rejections: Sequence[Rejection],
     page_size: int = 200,
+    events: Sequence[Event] = (),
 ) -> tuple[dict[str, str], dict[str, str]]:
     """All generated pages, and the fragments that go into the hand-written ones."""
     by_id = {t.story.id: t for t in tagged}
+    event_of = {sid: event for event in events for sid in event.stories}
     timeline = chronological(tagged)
     frequency = Counter((lab.kind, lab.slug) for t in tagged for lab in (*t.topics, *t.entities))
     pages: dict[str, str] = {}
     for i, t in enumerate(timeline):
         prev_story = timeline[i - 1] if i > 0 else None
         next_story = timeline[i + 1] if i + 1 < len(timeline) else None
+        event = event_of.get(t.story.id)
         pages[story_path(t.story.id)] = story_page(
-            t, [by_id[r] for r in related.get(t.story.id, ())], prev_story, next_story, frequency
+            t,
+            [by_id[r] for r in related.get(t.story.id, ())],
+            prev_story,
+            next_story,
+            frequency,
+            (event, [by_id[sid] for sid in event.stories]) if event else None,
         )
     pages.update(topic_pages(timeline, taxonomy, page_size))
     pages.update(entity_pages(timeline, page_size))
     pages.update(archive_pages(timeline, page_size))
     pages.update(timeline_page(timeline, taxonomy, page_size))
+    pages.update(event_pages(events, by_id, page_size))
     fragments = {
         "latest": latest_fragment(timeline),
         "topics": topics_fragment(timeline, taxonomy),
@@ -132,6 +145,7 @@ def story_page(
     prev_story: TaggedStory | None,
     next_story: TaggedStory | None,
     frequency: Counter[tuple[LabelKind, str]] | None = None,
+    event: tuple[Event, Sequence[TaggedStory]] | None = None,
 ) -> str:
     story = t.story
     path = story_path(story.id)
@@ -169,6 +183,12 @@ def story_page(
         out.append(f"{md_text(standfirst)}\n{{ .digest-standfirst{extra} }}\n")
     out.extend(article_body(main.blocks, indent="", attrs=attrs))
     out.append(chips(t, path))
+    if event:
+        happening, reports = event
+        out.append(
+            f"**This event:** [{md_text(event_summary(happening, reports))}]"
+            f"({rel(event_path(happening), path)})\n{{ .digest-event }}\n"
+        )
     if story.others:
         out.append("## Other versions\n")
         out.append(

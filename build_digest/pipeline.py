@@ -1,7 +1,7 @@
 """Run the stages in order: gather everything, then link, then write.
 
 ingest -> clean -> language, date and fingerprint of each version -> dedupe -> tag ->
-translations -> relate -> pages -> catalog.
+translations -> learned topics -> relate -> events -> pages -> catalog.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from .dedupe import (
 )
 from .deps import check_dependencies
 from .errors import DigestError
+from .events import group_events
 from .ingest import ingest
 from .language import (
     SITE_LANGUAGE,
@@ -157,17 +158,19 @@ def run_pipeline(
     # An undated story takes its year or day from its related coverage, so it needs the tags.
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
     related = timer.run("relate", related_stories, tagged, settings.related_count)
+    events = timer.run("events", group_events, tagged)
     pages, fragments = timer.run(
-        "pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size
+        "pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size, events
     )
     records = search_records(tagged)
     pages["search.md"] = search_page(records)
-    catalog = build_catalog(tagged, related, rejections, ingested.notes)
+    catalog = build_catalog(tagged, related, rejections, ingested.notes, events)
     cache.close()
     return DigestResult(
         stories=tuple(tagged),
         rejections=rejections,
         related=related,
+        events=events,
         pages=pages,
         fragments=fragments,
         catalog=catalog,

@@ -86,7 +86,7 @@ def test_a_learned_topic_says_why_in_words_in_about_this_story(learned):
     reason = topic_reason(story.topics[0])
     assert reason.startswith("Peace talks — learned (likelihood ")
     assert "reads like the 8 stories that name Peace talks" in reason
-    page = next(text for path, text in learned.pages.items() if story.story.id in path)
+    page = learned.pages[f"stories/{story.story.id}.md"]
     assert "learned (likelihood" in page
 
 

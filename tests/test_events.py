@@ -1,0 +1,144 @@
+"""Events: the reports of one happening grouped across outlets and languages, with a page,
+a link from each story, and their place in catalog.json; other happenings kept apart."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.evaluate import bcubed
+from build_digest.config import DigestSettings
+from build_digest.events import WINDOW_DAYS
+from build_digest.pipeline import DigestResult, run_pipeline
+
+from .conftest import ROOT, story_of
+
+MULTILINGUAL = ROOT / "tests" / "fixtures" / "multilingual"
+BACKGROUND = (
+    *sorted((ROOT / "sources").glob("*.txt")),
+    *sorted((ROOT / "tests" / "fixtures" / "reader-set" / "sources").glob("*.txt")),
+)
+"""The shipped sources and the reader set: an archive large enough to have events."""
+
+REPORT_A = """---
+title: Kachin fighters seize jade town of Hpakant
+outlet: Frontier Desk
+date: {date_a}
+---
+Kachin fighters seize jade town of Hpakant
+
+Fighters of the Kachin Independence Army captured Hpakant, the centre of Myanmar's jade
+mining, after a week of clashes with the army, residents and the group said on Sunday.
+
+Residents of Lonkin and Seng Tawng said army posts on the hills above the mines were
+abandoned overnight, and that Kachin Independence Army flags flew over the township office.
+"""
+
+REPORT_B = """---
+title: Army loses Hpakant mines to Kachin rebels
+outlet: Northern Wire
+date: {date_b}
+---
+Army loses Hpakant mines to Kachin rebels
+
+The Myanmar army has withdrawn from Hpakant, a spokesman for the Kachin Independence Army
+told reporters, leaving the jade mines of Lonkin and Seng Tawng in rebel hands.
+
+Traders in Myitkyina said jade buyers had stopped travelling to Hpakant weeks ago because
+of the fighting around the township.
+"""
+
+
+def build(folder: Path, sources: dict[str, str], copies: tuple[Path, ...] = ()) -> DigestResult:
+    src = folder / "sources"
+    src.mkdir(parents=True)
+    for name, text in sources.items():
+        (src / name).write_text(text, encoding="utf-8")
+    for path in copies:
+        shutil.copy(path, src / path.name)
+    return run_pipeline(DigestSettings(sources_dir=src, taxonomy=ROOT / "taxonomy.yml"))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> DigestResult:
+    """The background archive with two reports of Myawaddy's fall, in English and in Thai."""
+    return build(
+        tmp_path_factory.mktemp("events"),
+        {},
+        (
+            *BACKGROUND,
+            MULTILINGUAL / "en-reuters-myawaddy.txt",
+            MULTILINGUAL / "th-myawaddy-falls.txt",
+        ),
+    )
+
+
+def test_reports_of_one_happening_in_two_languages_are_one_event(archive):
+    english = story_of(archive, "en-reuters-myawaddy.txt").story.id
+    thai = story_of(archive, "th-myawaddy-falls.txt").story.id
+    (event,) = [e for e in archive.events if english in e.stories]
+    assert {english, thai} <= set(event.stories)
+    assert event.id == event.stories[0]  # named after its first report: a stable address
+    seeds = {story_of(archive, p.name).story.id for p in (ROOT / "sources").glob("*.txt")}
+    assert not seeds & set(event.stories)
+
+
+def test_an_event_page_shows_who_reported_it_when_and_in_which_language(archive):
+    english = story_of(archive, "en-reuters-myawaddy.txt")
+    (event,) = [e for e in archive.events if english.story.id in e.stories]
+    page = archive.pages[f"events/{event.id}.md"]
+    assert f"{len(event.stories)} reports" in page and "in English and Thai" in page
+    assert "## Coverage" in page and "· Thai" in page and "· English" in page
+    assert page.count("../stories/") >= 2
+    story_page = archive.pages[f"stories/{english.story.id}.md"]
+    assert (
+        f"**This event:** [{len(event.stories)} reports" in story_page
+        and f"../events/{event.id}.md" in story_page
+    )
+    assert f"]({event.id}.md)" in archive.pages["events/index.md"]
+
+
+def test_the_catalog_lists_each_event_with_its_stories(archive):
+    english = story_of(archive, "en-reuters-myawaddy.txt").story.id
+    (entry,) = [e for e in archive.catalog["events"] if english in e["stories"]]
+    assert entry["url"] == f"events/{entry['id']}/"
+    assert entry["start"] <= entry["end"]
+    assert archive.catalog["version"] == 4
+
+
+def test_reports_a_few_days_apart_are_one_event_and_weeks_apart_two(tmp_path):
+    near = build(
+        tmp_path / "near",
+        {
+            "a.md": REPORT_A.format(date_a="2024-03-10"),
+            "b.md": REPORT_B.format(date_b="2024-03-11"),
+        },
+        BACKGROUND,
+    )
+    hpakant = {story_of(near, "a.md").story.id, story_of(near, "b.md").story.id}
+    # the reader set's own report of Hpakant's fall (r12) is the same happening, and joins
+    assert len(hpakant) == 2 and any(hpakant <= set(e.stories) for e in near.events)
+    far = build(
+        tmp_path / "far",
+        {
+            "a.md": REPORT_A.format(date_a="2024-03-10"),
+            "b.md": REPORT_B.format(date_b=f"2024-03-{10 + WINDOW_DAYS + 4}"),
+        },
+        BACKGROUND,
+    )
+    a, b = story_of(far, "a.md").story.id, story_of(far, "b.md").story.id
+    assert a != b and not any({a, b} <= set(e.stories) for e in far.events)
+
+
+def test_a_small_archive_has_no_events_and_says_so(seed_result):
+    assert seed_result.catalog["events"] == []
+    assert "Nothing here yet." in seed_result.pages["events/index.md"]
+
+
+def test_bcubed_scores_a_clustering_against_its_labels():
+    gold = {"a": "x", "b": "x", "c": "y"}
+    assert bcubed({"a": 1, "b": 1, "c": 2}, gold)["f1"] == 1.0
+    split = bcubed({"a": 1, "b": 2, "c": 3}, gold)
+    assert split["precision"] == 1.0 and split["recall"] == round((0.5 + 0.5 + 1) / 3, 3)
