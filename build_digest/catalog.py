@@ -28,6 +28,18 @@ def event_url(event_id: str) -> str:
     return f"events/{event_id}/"
 
 
+def event_redirects(events: Sequence[Event]) -> dict[str, str]:
+    """An event is named after its first report, so every address it could have had is one of
+    its reports' ids: each of those leads to it. When a report earlier than the first arrives,
+    or two events merge, the old addresses still lead to the event."""
+    return {
+        event_url(sid): event_url(event.id)
+        for event in events
+        for sid in event.stories
+        if sid != event.id
+    }
+
+
 def story_redirects(tagged: Sequence[TaggedStory]) -> dict[str, str]:
     """Former story id -> current story id, for every id no live story has and only one claims."""
     live = {t.story.id for t in tagged}
@@ -137,6 +149,7 @@ def build_catalog(
         )
     sources.sort(key=lambda s: s["path"])
     redirects = {story_url(old): story_url(new) for old, new in story_redirects(tagged).items()}
+    redirects.update(event_redirects(events))
     return {
         "version": CATALOG_VERSION,
         "articles": articles,

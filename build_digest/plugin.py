@@ -135,6 +135,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             statuses["rejected"],
         )
         titles = {a["url"]: a["title"] for a in self.result.catalog["articles"]}
+        titles.update({e["url"]: e["title"] for e in self.result.catalog["events"]})
         for old, new in self.result.catalog["redirects"].items():
             write_redirect(
                 Path(config.site_dir),
@@ -172,7 +173,8 @@ def report(result: DigestResult) -> None:
 def write_redirect(
     site_dir: Path, old_url: str, new_url: str, title: str, directory_urls: bool, site_url: str = ""
 ) -> None:
-    """A page at a story's former address that sends readers (and search engines) on."""
+    """A page at a story's (or an event's) former address that sends readers and search
+    engines on."""
     old_file = f"{old_url}index.html" if directory_urls else f"{old_url.rstrip('/')}.html"
     new_file = new_url if directory_urls else f"{new_url.rstrip('/')}.html"
     target = posixpath.relpath(new_file, posixpath.dirname(old_file)) + (
@@ -182,7 +184,7 @@ def write_redirect(
     if path.exists():
         return  # never overwrite a real page
     path.parent.mkdir(parents=True, exist_ok=True)
-    href, text = html.escape(target, quote=True), html.escape(title or "the story")
+    href, text = html.escape(target, quote=True), html.escape(title or "the page")
     canonical = html.escape(
         site_url.rstrip("/") + "/" + new_file if site_url else target, quote=True
     )
@@ -190,7 +192,7 @@ def write_redirect(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved:'
         f' {text}</title><meta name="robots" content="noindex"><link rel="canonical"'
         f' href="{canonical}"><meta http-equiv="refresh" content="0;'
-        f' url={href}"></head>\n<body><p>This story has moved: <a'
+        f' url={href}"></head>\n<body><p>This page has moved: <a'
         f' href="{href}">{text}</a>.</p></body></html>\n',
         encoding="utf-8",
     )

@@ -108,6 +108,15 @@ def test_the_catalog_lists_each_event_with_its_stories(archive):
     assert archive.catalog["version"] == 4
 
 
+def test_every_address_an_event_could_have_had_leads_to_it(archive):
+    english = story_of(archive, "en-reuters-myawaddy.txt").story.id
+    (event,) = [e for e in archive.events if english in e.stories]
+    redirects = archive.catalog["redirects"]
+    for sid in event.stories[1:]:
+        assert redirects[f"events/{sid}/"] == f"events/{event.id}/"
+    assert f"events/{event.id}/" not in redirects
+
+
 def test_reports_a_few_days_apart_are_one_event_and_weeks_apart_two(tmp_path):
     near = build(
         tmp_path / "near",
