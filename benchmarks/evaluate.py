@@ -447,6 +447,65 @@ def evaluate_events(
     }
 
 
+FIGURE_SET = READER_SET.parent / "figure-set"
+
+
+def evaluate_figures(root: Path) -> dict[str, object]:
+    """Figures on the frozen figure set (the topic set's sources, every figure labelled):
+    precision and recall of (measure, value), each label matched once."""
+    import shutil
+    import tempfile
+    from collections import Counter
+
+    import yaml
+
+    from build_digest.config import DigestSettings
+    from build_digest.figures import story_figures
+    from build_digest.pipeline import run_pipeline
+    from build_digest.taxonomy import load_taxonomy
+
+    labels = yaml.safe_load((FIGURE_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
+    taxonomy = load_taxonomy(root / "taxonomy.yml")
+    with tempfile.TemporaryDirectory(prefix="digest-figure-set-") as tmp:
+        folder = Path(tmp)
+        for name in labels:
+            shutil.copy(TOPIC_SET / "sources" / name, folder / name)
+        result = run_pipeline(DigestSettings(sources_dir=folder, taxonomy=root / "taxonomy.yml"))
+    found = given = right = 0
+    errors = []
+    for t in result.stories:
+        paths = [a.source.path for a in t.story.articles]
+        gold = Counter(
+            (f["measure"], _figure_value(f["value"])) for p in paths for f in labels[p] or []
+        )
+        predicted = Counter(
+            (f.measure, (f.value, f.percent)) for f in story_figures(t, taxonomy.measures)
+        )
+        matched = sum((gold & predicted).values())
+        right += matched
+        given += sum(predicted.values())
+        found += sum(gold.values())
+        if gold != predicted:
+            errors.append(
+                f"{', '.join(paths)}: wrong {sorted(predicted - gold)}, missing"
+                f" {sorted(gold - predicted)}"
+            )
+    return {
+        "stories": len(result.stories),
+        "figures_labelled": found,
+        "figures_given": given,
+        "precision": round(right / given, 3) if given else 1.0,
+        "recall": round(right / found, 3) if found else 1.0,
+        "errors": errors,
+    }
+
+
+def _figure_value(value: object) -> tuple[float, bool]:
+    """A label's value: 90000, or "80%" (a share)."""
+    text = str(value)
+    return (float(text.rstrip("%")), text.endswith("%"))
+
+
 def evaluate_entities(root: Path) -> dict:
     """People, places and organisations shown per story against the reader's list
     (micro-averaged)."""
@@ -536,7 +595,17 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "what",
-        choices=["clean", "dedupe", "dates", "related", "topics", "entities", "language", "events"],
+        choices=[
+            "clean",
+            "dedupe",
+            "dates",
+            "related",
+            "topics",
+            "entities",
+            "language",
+            "events",
+            "figures",
+        ],
     )
     parser.add_argument("--evaldata", type=Path, default=Path("../shared/evaldata"))
     parser.add_argument(
@@ -578,6 +647,9 @@ def main(argv: list[str] | None = None) -> None:
             "related": lambda: evaluate_related(args.evaldata, root / "taxonomy.yml"),
         }[args.what]
         print(json.dumps(run(), indent=2, ensure_ascii=False))
+    elif args.what == "figures":
+        root = Path(__file__).resolve().parent.parent
+        print(json.dumps(evaluate_figures(root), indent=2, ensure_ascii=False))
     elif args.what == "events":
         print(json.dumps(evaluate_events(args.evaldata, half=args.half), indent=2))
     elif args.what == "language":

@@ -130,6 +130,13 @@ FIGURES = (
         "topics --set topic-set",
     ),
     Figure(
+        "figures_precision",
+        "figures on the frozen figure set (36 sources, 19 figures, 4 languages): precision of"
+        " (measure, value)",
+        "figures",
+    ),
+    Figure("figures_recall", "figures on the frozen figure set: recall", "figures"),
+    Figure(
         "ecbplus_topics_precision",
         "topics on ECB+ (982 texts, 43 topics of one line and 2-3 phrases each): precision",
         "topics --set ecbplus",
@@ -166,6 +173,7 @@ def measure(evaldata: Path) -> dict[str, float]:
         "topics": lambda: _prefixed("topics", ev.evaluate_topics(ROOT)),
         "entities": lambda: _prefixed("entities", ev.evaluate_entities(ROOT)),
         "topic set": lambda: _prefixed("topic_set", ev.evaluate_topic_set(ROOT)),
+        "figures": lambda: _prefixed("figures", ev.evaluate_figures(ROOT)),
     }
     if evaldata.is_dir():
         runs["clean"] = lambda: {

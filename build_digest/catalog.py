@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .dedupe import former_ids
+from .figures import Figure
 from .models import Dated, Event, Rejection, TaggedStory
 
 CATALOG_VERSION = 4
@@ -85,6 +86,7 @@ def build_catalog(
     rejections: Sequence[Rejection],
     notes: Mapping[str, Sequence[str]] | None = None,
     events: Sequence[Event] = (),
+    figures: Sequence[Figure] = (),
 ) -> dict[str, Any]:
     notes = notes or {}
     articles = []
@@ -165,6 +167,19 @@ def build_catalog(
                 "stories": list(event.stories),
             }
             for event in events
+        ],
+        "figures": [
+            {
+                "measure": f.measure,
+                "value": f.value,
+                "percent": f.percent,
+                "qualifier": f.qualifier,
+                "text": f.text,
+                "source_of_figure": f.source_of_figure,
+                "date": f.date,
+                "story": f.story,
+            }
+            for f in figures
         ],
     }
 

@@ -147,3 +147,50 @@ def _date_ticks(starts: Sequence[dt.date], unit: str, bar_w: float) -> str:
             )
             last_x = x
     return "".join(out)
+
+
+FIGURE_HEIGHT = 200
+
+
+def figure_chart(slug: str, name: str, points: Sequence[tuple[dt.date, float, str, str]]) -> str:
+    """A measure's figures over time as SVG points: (date, value, label, anchor of its table
+    row). Each point links to its row, whose link leads to the story; empty unless figures
+    stand on two dates or more (one date is a list, not a line over time)."""
+    if len({p[0] for p in points}) < 2:
+        return ""
+    first, last = min(p[0] for p in points), max(p[0] for p in points)
+    span = max((last - first).days, 1)
+    peak = max(p[1] for p in points) or 1.0
+    plot_w, plot_h = WIDTH - LEFT - RIGHT - 40, FIGURE_HEIGHT - TOP - BOTTOM
+    left = LEFT + 40  # room for values such as "300,000"
+    dots = []
+    for day, value, label, anchor in points:
+        x = left + plot_w * (day - first).days / span
+        y = TOP + plot_h * (1 - value / peak)
+        dots.append(
+            f'<a href="#{html.escape(anchor, quote=True)}"><circle class="s0" cx="{x:.1f}"'
+            f' cy="{y:.1f}" r="5"><title>{html.escape(label)}</title></circle></a>'
+        )
+    title = f"{name}: {len(points)} figures, {first:%d %b %Y} to {last:%d %b %Y}"
+    desc = (
+        f"Each point is a figure a story gives, at the story's date; the highest is {peak:,.0f}."
+        " The table below lists every figure with its story."
+    )
+    ids = f"digest-figures-{html.escape(slug, quote=True)}"
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {FIGURE_HEIGHT}"'
+        f' role="img" aria-labelledby="{ids}-title {ids}-desc"><title id="{ids}-title">'
+        f'{html.escape(title)}</title><desc id="{ids}-desc">{html.escape(desc)}</desc>'
+        f'<line class="axis" x1="{left}" y1="{TOP + plot_h}" x2="{WIDTH - RIGHT}"'
+        f' y2="{TOP + plot_h}"/><text class="label" x="{left - 6}" y="{TOP + 4}"'
+        f' text-anchor="end">{peak:,.0f}</text><text class="label" x="{left - 6}"'
+        f' y="{TOP + plot_h}" text-anchor="end">0</text><text class="label" x="{left}"'
+        f' y="{FIGURE_HEIGHT - 10}">{first:%b %Y}</text><text class="label"'
+        f' x="{WIDTH - RIGHT}" y="{FIGURE_HEIGHT - 10}" text-anchor="end">{last:%b %Y}</text>'
+        + "".join(dots)
+        + "</svg>"
+    )
+    return (
+        f'<figure class="digest-chart">{svg}<figcaption>{html.escape(title)}.'
+        f" {html.escape(desc)}</figcaption></figure>\n"
+    )

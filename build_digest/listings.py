@@ -7,13 +7,15 @@ into pages; no page lists every story of the archive (that would make the build 
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from .chart import weekly_chart
+from .chart import figure_chart, weekly_chart
 from .feeds import feed_path
+from .figures import Figure
 from .models import (
     Dated,
     DatePrecision,
@@ -39,7 +41,7 @@ from .render import (
     story_path,
     when,
 )
-from .taxonomy import TYPE_ORDER, Taxonomy
+from .taxonomy import TYPE_ORDER, Measure, Taxonomy
 
 LATEST_ON_HOME = 10
 CO_MENTIONED = 8
@@ -445,6 +447,77 @@ FIGURE_UNITS = {"%": "%", "m": " million", "b": " billion"}
 """The units a fingerprint keeps with a figure (``dedupe.fingerprint``), by their letter."""
 MAX_EVENT_FIGURES = 20
 """The figures an event page tables at most, the most widely stated first."""
+
+
+# --- figures -----------------------------------------------------------------------
+
+
+def figures_page(
+    figures: Sequence[Figure], measures: Sequence[Measure], by_id: dict[str, TaggedStory]
+) -> str:
+    """The Figures page: per measure, its figures over time as a chart and as a table, each
+    row linked to its story; figures of one week from several stories stand side by side."""
+    path = "figures.md"
+    out = [
+        front_matter({"title": "Figures"}),
+        "# Figures\n",
+        "The numbers the stories give, measure by measure and over time: each with its"
+        " qualifier, who gives it and the story it stands in. A point on a chart leads to its"
+        " row; a row leads to its story. Stories that give no date are listed at the end of"
+        " each table.\n",
+    ]
+    if not figures:
+        out.append("No story gives a figure of these measures yet.\n")
+    for measure in measures:
+        own = [f for f in figures if f.measure == measure.slug]
+        if not own:
+            continue
+        out.append(f"## {md_text(measure.name)}\n")
+        if len(own) > MAX_FIGURES_SHOWN:
+            out.append(
+                f"The {MAX_FIGURES_SHOWN} most recent of {len(own)} figures; `catalog.json`"
+                " lists them all.\n"
+            )
+            own = [f for f in own if f.date][-MAX_FIGURES_SHOWN:]
+        rows, points = [], []
+        for n, f in enumerate(own, start=1):
+            anchor = f"figure-{measure.slug}-{n}"
+            day = dt.date.fromisoformat(f.date) if f.date else None
+            if day and not f.percent:
+                points.append((day, f.value, f"{f.shown}, {day:%d %B %Y}", anchor))
+            t = by_id[f.story]
+            week = (
+                f"week of {(day - dt.timedelta(days=day.weekday())):%d %b %Y}" if day else "undated"
+            )
+            story = f"[{md_text(t.story.main.title)}]({rel(story_path(f.story), path)})"
+            rows.append(
+                f'| <span id="{anchor}"></span>{md_text(week)} | {md_text(f.shown)} |'
+                f" {md_text(f.source_of_figure) or '—'} | {story} |"
+            )
+        out.append(figure_chart(measure.slug, measure.name, points))
+        out.append("| week | figure | who gives it | story |")
+        out.append("| --- | ---: | --- | --- |")
+        out.extend(rows)
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+MAX_FIGURES_SHOWN = 500
+"""Figures per measure the page shows at most: the page must not grow with the archive
+(no page lists every story), and a chart of more points than this is a smudge."""
+
+
+def story_figures_list(figures: Sequence[Figure], measures: Sequence[Measure]) -> str:
+    """A story's own figures, as its page lists them; empty when it gives none."""
+    if not figures:
+        return ""
+    names = {m.slug: m.name for m in measures}
+    lines = ["## Figures in this story\n"]
+    for f in figures:
+        who = f" — {md_text(f.source_of_figure)}" if f.source_of_figure else ""
+        lines.append(f"- {md_text(names.get(f.measure, f.measure))}: **{md_text(f.shown)}**{who}")
+    lines.append("\nAll stories' figures, over time: [Figures](../figures.md).\n")
+    return "\n".join(lines)
 
 
 # --- parts of the hand-written pages -----------------------------------------------

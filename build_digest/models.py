@@ -436,6 +436,8 @@ class DigestResult:
     """What the search index holds, one record per story (written after MkDocs built the site)."""
     events: tuple[Event, ...] = ()
     """The events of two or more stories, newest first (``events.group_events``)."""
+    figures: tuple = ()
+    """Every story's figures (``figures.Figure``), by date."""
     cache_hits: int = 0
     """Per-source results (names, fingerprints) read from the persistent cache, not computed."""
     cache_lookups: int = 0

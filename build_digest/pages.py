@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from .figures import Figure
 from .language import LanguageTag
 from .listings import (
     archive_pages,
@@ -23,8 +24,10 @@ from .listings import (
     event_pages,
     event_path,
     event_summary,
+    figures_page,
     latest_fragment,
     stats_fragment,
+    story_figures_list,
     timeline_page,
     topic_pages,
     topics_fragment,
@@ -104,9 +107,13 @@ def write_pages(
     rejections: Sequence[Rejection],
     page_size: int = 200,
     events: Sequence[Event] = (),
+    figures: Sequence[Figure] = (),
 ) -> tuple[dict[str, str], dict[str, str]]:
     """All generated pages, and the fragments that go into the hand-written ones."""
     by_id = {t.story.id: t for t in tagged}
+    figures_of: dict[str, list[Figure]] = {}
+    for f in figures:
+        figures_of.setdefault(f.story, []).append(f)
     event_of = {sid: event for event in events for sid in event.stories}
     timeline = chronological(tagged)
     frequency = Counter((lab.kind, lab.slug) for t in tagged for lab in (*t.topics, *t.entities))
@@ -122,12 +129,14 @@ def write_pages(
             next_story,
             frequency,
             (event, [by_id[sid] for sid in event.stories]) if event else None,
+            story_figures_list(figures_of.get(t.story.id, []), taxonomy.measures),
         )
     pages.update(topic_pages(timeline, taxonomy, page_size))
     pages.update(entity_pages(timeline, page_size))
     pages.update(archive_pages(timeline, page_size))
     pages.update(timeline_page(timeline, taxonomy, page_size))
     pages.update(event_pages(events, by_id, page_size))
+    pages["figures.md"] = figures_page(figures, taxonomy.measures, by_id)
     fragments = {
         "latest": latest_fragment(timeline),
         "topics": topics_fragment(timeline, taxonomy),
@@ -146,6 +155,7 @@ def story_page(
     next_story: TaggedStory | None,
     frequency: Counter[tuple[LabelKind, str]] | None = None,
     event: tuple[Event, Sequence[TaggedStory]] | None = None,
+    figure_list: str = "",
 ) -> str:
     story = t.story
     path = story_path(story.id)
@@ -189,6 +199,8 @@ def story_page(
             f"**This event:** [{md_text(event_summary(happening, reports))}]"
             f"({rel(event_path(happening), path)})\n{{ .digest-event }}\n"
         )
+    if figure_list:
+        out.append(figure_list)
     if story.others:
         out.append("## Other versions\n")
         out.append(

@@ -1,7 +1,7 @@
 """Run the stages in order: gather everything, then link, then write.
 
 ingest -> clean -> language, date and fingerprint of each version -> dedupe -> tag ->
-translations -> learned topics -> relate -> events -> pages -> catalog.
+translations -> learned topics -> relate -> events -> figures -> pages -> catalog.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from .dedupe import (
 from .deps import check_dependencies
 from .errors import DigestError
 from .events import group_events
+from .figures import archive_figures
 from .ingest import ingest
 from .language import (
     SITE_LANGUAGE,
@@ -159,18 +160,28 @@ def run_pipeline(
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
     related = timer.run("relate", related_stories, tagged, settings.related_count)
     events = timer.run("events", group_events, tagged)
+    figures = timer.run("figures", archive_figures, tagged, taxonomy.measures)
     pages, fragments = timer.run(
-        "pages", write_pages, tagged, related, taxonomy, rejections, settings.page_size, events
+        "pages",
+        write_pages,
+        tagged,
+        related,
+        taxonomy,
+        rejections,
+        settings.page_size,
+        events,
+        figures,
     )
     records = search_records(tagged)
     pages["search.md"] = search_page(records)
-    catalog = build_catalog(tagged, related, rejections, ingested.notes, events)
+    catalog = build_catalog(tagged, related, rejections, ingested.notes, events, figures)
     cache.close()
     return DigestResult(
         stories=tuple(tagged),
         rejections=rejections,
         related=related,
         events=events,
+        figures=figures,
         pages=pages,
         fragments=fragments,
         catalog=catalog,

@@ -84,12 +84,26 @@ class EntityRule:
 
 
 @dataclass(frozen=True)
+class Measure:
+    """A figure a reader follows over time (people displaced, soldiers surrendered), and the
+    phrases that stand beside its numbers, in any language."""
+
+    slug: str
+    name: str
+    phrases: tuple[str, ...]
+    pattern: PhrasePattern = field(
+        compare=False, repr=False, default_factory=lambda: PhrasePattern(NOTHING, None)
+    )
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     topics: tuple[Topic, ...]
     entities: tuple[EntityRule, ...]
     ignore: frozenset[str]
     digest: str = field(compare=False, default="")
     """SHA-256 of the file it was read from: cached tags are valid for this taxonomy only."""
+    measures: tuple[Measure, ...] = ()
 
     @property
     def entity_lookup(self) -> dict[str, EntityRule]:
@@ -266,4 +280,23 @@ def load_taxonomy(path: Path) -> Taxonomy:
         tuple(entities),
         frozenset(str(i).casefold() for i in ignore),
         content_key(source),
+        _measures(data.get("measures") or {}, path),
     )
+
+
+def _measures(data: object, path: Path) -> tuple[Measure, ...]:
+    """The ``measures:`` mapping: key -> name and phrases."""
+    if not isinstance(data, dict):
+        raise TaxonomyError(f"taxonomy file {path}, measures: must be a mapping of keys")
+    measures = []
+    for slug, spec in sorted(data.items()):
+        where = f"taxonomy file {path}, measures.{slug}"
+        phrases = spec.get("phrases") if isinstance(spec, dict) else None
+        if not isinstance(spec, dict) or not spec.get("name"):
+            raise TaxonomyError(f"{where}: needs a 'name'")
+        if not isinstance(phrases, list) or not all(isinstance(a, str) and a for a in phrases):
+            raise TaxonomyError(f"{where}.phrases: must be a list of phrases")
+        measures.append(
+            Measure(str(slug), str(spec["name"]), tuple(phrases), _phrase_pattern(phrases))
+        )
+    return tuple(measures)

@@ -1,0 +1,248 @@
+"""Figures a reader follows over time: people displaced, killed, arrested, surrendered; towns
+captured; trade lost. Each with the sentence it stands in, its value normalised, its
+qualifier, who says so and its story's date.
+
+A figure is a number (digits in any script, "2.6 million", "3.1万", "a dozen", "six") that a
+measure's phrase stands beside in the same sentence ("more than 90,000 people have been
+newly displaced"); the measure whose phrase is nearest wins. The taxonomy names the measures
+and their phrases in any language (``measures:`` in ``taxonomy.yml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .dates import ascii_digits
+from .models import Dated, TaggedStory
+from .taxonomy import Measure
+
+MAX_GAP = 80
+"""A measure's phrase stands at most this many characters from its number, in one sentence:
+"six brigadier generals were among more than 2,000 soldiers who laid down their arms" is 60."""
+
+SHARE_MEASURES = frozenset({"trade"})
+"""Measures whose figures are shares or sums of money ("fell by 80%", "$1 billion"); every
+other measure counts people or places, and takes no share and no sum of money."""
+_MONEY_BEFORE = re.compile(r"(?:[$€£¥]|US\$|USD|Rs\.?)\s*$")
+_MONEY_AFTER = re.compile(
+    r"^\s*(?:(?:million|billion)\s+)?(?:dollars|yuan|kyat|baht|rupees|euros|元|美元|บาท|ကျပ်)",
+    re.I,
+)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？။])\s*|\n+")
+"""Sentence ends: Latin marks before a space ("3.1 million" is one number), CJK and Burmese
+marks with or without one."""
+_QUALIFIER_BEFORE = [
+    (re.compile(r"(?:more than|over|upwards of|超过|逾|กว่า)\s*$", re.I), "more than"),
+    (re.compile(r"(?:at least|不少于|อย่างน้อย)\s*$", re.I), "at least"),
+    (
+        re.compile(
+            r"(?:about|around|nearly|almost|some|roughly|approximately|an estimated"
+            r"|约|近|ประมาณ|เกือบ)\s*$",
+            re.I,
+        ),
+        "about",
+    ),
+    (re.compile(r"(?:up to|as many as|多达|มากถึง)\s*$", re.I), "up to"),
+]
+_QUALIFIER_AFTER = [
+    (re.compile(r"^\s*(?:余|多|ကျော်|กว่า|-plus)", re.I), "more than"),
+    (re.compile(r"^\s*(?:ခန့်|左右)"), "about"),
+]
+_SCALE = {
+    "million": 1_000_000,
+    "billion": 1_000_000_000,
+    "thousand": 1_000,
+    "万": 10_000,
+    "萬": 10_000,
+    "亿": 100_000_000,
+    "千": 1_000,
+    "ล้าน": 1_000_000,
+    "แสน": 100_000,
+    "หมื่น": 10_000,
+    "သိန်း": 100_000,
+    "သောင်း": 10_000,
+}
+_WORDS = {
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a dozen": 12,
+    "two dozen": 24,
+    "three dozen": 36,
+    "a hundred": 100,
+}
+_NUMBER = re.compile(
+    r"(?<![A-Za-z0-9.,])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?P<scale>\s*(?:million|billion|thousand)\b|\s*(?:万|萬|亿|千|ล้าน|แสน|หมื่น|သိန်း|သောင်း))?"
+    r"(?P<percent>\s*(?:%|per ?cent\b|ရာခိုင်နှုန်း))?"
+    r"|(?P<word>\b(?:" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b)"
+    r"|(?P<thai_percent>ร้อยละ\s*(?P<thai_value>\d+(?:\.\d+)?))",
+    re.I,
+)
+_NOT_A_COUNT = re.compile(
+    r"^\s*(?:-|–)?\s*(?:days?|weeks?|months?|years?|hours?|km|kilomet\w*|miles?|metres?|kyat|"
+    r"rounds?|times|st\b|nd\b|rd\b|th\b|January|February|March|April|May|June|July|August|"
+    r"September|October|November|December|月|日|年|ปี|เดือน|วัน|ရက်|လ\b|နှစ်)",
+    re.I,
+)
+_MONTH_BEFORE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?\s*$",
+    re.I,
+)
+_ACCORDING = re.compile(
+    r"(?:according to|said|says|figures from|data from)\s+(?:the\s+)?"
+    r"(?P<who>[A-Z][\w’'-]*(?:\s+(?:of|for|the|[A-Z][\w’'-]*))*)"
+)
+_SAID_BY = re.compile(r"(?P<who>(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)\s+(?:said|says)\b")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure of one story: what it measures, its value, and where it stands."""
+
+    measure: str
+    """The measure's key in the taxonomy (``displaced``, ``surrendered`` …)."""
+    value: float
+    """The number, normalised: 2.6 million is 2600000, 3.1万 is 31000; a share in percent."""
+    percent: bool
+    qualifier: str
+    """"about", "more than", "at least", "up to" or "" (as stated)."""
+    text: str
+    """The sentence it stands in, as the source has it."""
+    source_of_figure: str
+    """Who the story says gives it ("the United Nations"), or ""."""
+    story: str
+    date: str | None
+    """The story's date (``YYYY-MM-DD``), when it has one."""
+
+    @property
+    def shown(self) -> str:
+        """The value as a reader reads it: "more than 300,000", "about 80%"."""
+        number = f"{self.value:,.0f}" if self.value == int(self.value) else f"{self.value:,}"
+        value = f"{number}%" if self.percent else number
+        return f"{self.qualifier} {value}" if self.qualifier else value
+
+
+def story_figures(t: TaggedStory, measures: Sequence[Measure]) -> list[Figure]:
+    """The figures of a story's shown version, in the order they stand."""
+    if not measures:
+        return []
+    date = t.date.value.isoformat() if isinstance(t.date, Dated) else None
+    figures = []
+    for block in t.story.main.body_blocks:
+        for sentence in _SENTENCE.split(block.text):
+            figures.extend(sentence_figures(sentence, measures, t.story.id, date))
+    return figures
+
+
+def sentence_figures(
+    sentence: str, measures: Sequence[Measure], story: str = "", date: str | None = None
+) -> list[Figure]:
+    """The figures one sentence gives: each number with the measure whose phrase is nearest."""
+    plain = ascii_digits(sentence)  # as long as the sentence: spans point into both
+    phrases = [
+        (m.start(), m.end(), measure.slug)
+        for measure in measures
+        for m in measure.pattern.finditer(plain)
+    ]
+    if not phrases:
+        return []
+    out = []
+    for number in _NUMBER.finditer(plain):
+        value, percent = _value(number)
+        if value is None or _is_not_a_count(plain, number, percent):
+            continue
+        start, end = number.span()
+        share_or_money = percent or _is_money(plain, start, end)
+        gaps = [
+            (max(p_start - end, start - p_end, 0), slug)
+            for p_start, p_end, slug in phrases
+            if max(p_start - end, start - p_end, 0) <= MAX_GAP
+            and (slug in SHARE_MEASURES) == share_or_money
+        ]
+        if not gaps:
+            continue
+        _, measure = min(gaps)
+        out.append(
+            Figure(
+                measure,
+                value,
+                percent,
+                _qualifier(plain, start, end),
+                sentence.strip(),
+                _who(sentence),
+                story,
+                date,
+            )
+        )
+    return out
+
+
+def _is_money(text: str, start: int, end: int) -> bool:
+    return bool(
+        _MONEY_BEFORE.search(text[max(0, start - 4) : start]) or _MONEY_AFTER.match(text, end)
+    )
+
+
+def _value(number: re.Match[str]) -> tuple[float | None, bool]:
+    if number.group("word"):
+        return float(_WORDS[number.group("word").casefold()]), False
+    if number.group("thai_percent"):
+        return float(number.group("thai_value")), True
+    value = float(number.group("digits").replace(",", ""))
+    scale = (number.group("scale") or "").strip().casefold()
+    if scale:
+        value *= _SCALE[scale]
+    return value, bool(number.group("percent"))
+
+
+def _is_not_a_count(text: str, number: re.Match[str], percent: bool) -> bool:
+    """Years, dates, durations, distances and money in kyat are not the figures followed."""
+    if percent:
+        return False
+    digits = number.group("digits") or ""
+    if re.fullmatch(r"(19|20)\d\d", digits) and not number.group("scale"):
+        return True
+    after = text[number.end() :]
+    return bool(_NOT_A_COUNT.match(after) or _MONTH_BEFORE.search(text[: number.start()]))
+
+
+def _qualifier(text: str, start: int, end: int) -> str:
+    before, after = text[max(0, start - 20) : start], text[end : end + 6]
+    for pattern, name in _QUALIFIER_BEFORE:
+        if pattern.search(before):
+            return name
+    for pattern, name in _QUALIFIER_AFTER:
+        if pattern.search(after):
+            return name
+    return ""
+
+
+def _who(sentence: str) -> str:
+    """Who the sentence says gives the figure: "according to X", "X said"."""
+    found = _ACCORDING.search(sentence) or _SAID_BY.search(sentence)
+    return found.group("who").strip() if found else ""
+
+
+def archive_figures(
+    tagged: Sequence[TaggedStory], measures: Sequence[Measure]
+) -> tuple[Figure, ...]:
+    """Every story's figures, by date (undated last), then story and order of appearance."""
+    figures = [f for t in tagged for f in story_figures(t, measures)]
+    return tuple(
+        sorted(
+            figures,
+            key=lambda f: (f.date is None, f.date or "", f.story),
+        )
+    )

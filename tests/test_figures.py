@@ -1,0 +1,73 @@
+"""Figures over time: each number with its measure, value, qualifier and who gives it, in
+any script; the Figures page charts them, each point leading to its row and story."""
+
+from __future__ import annotations
+
+import pytest
+
+from build_digest.figures import sentence_figures
+from build_digest.taxonomy import load_taxonomy
+
+from .conftest import ROOT
+
+MEASURES = load_taxonomy(ROOT / "taxonomy.yml").measures
+
+
+def read(sentence: str) -> list[tuple[str, float, bool, str]]:
+    return [
+        (f.measure, f.value, f.percent, f.qualifier) for f in sentence_figures(sentence, MEASURES)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figures"),
+    [
+        (
+            "More than 90,000 people have been newly displaced since October.",
+            [("displaced", 90000, False, "more than")],
+        ),
+        (
+            "The fighting has uprooted about 2.6 million people across the country.",
+            [("displaced", 2_600_000, False, "about")],
+        ),
+        ("缅北累计向我方移交涉诈犯罪嫌疑人3.1万余名。", [("arrested", 31000, False, "more than")]),
+        ("ทหารเมียนมากว่า 600 นายยอมจำนนต่อฝ่ายต่อต้าน", [("surrendered", 600, False, "more than")]),
+        (
+            "ကုန်သွယ်မှုတန်ဖိုး ၈၀ ရာခိုင်နှုန်းကျော် ကျဆင်းခဲ့သည်။",
+            [("trade", 80, True, "more than")],
+        ),
+        (
+            "Its fighters have since seized more than a dozen townships.",
+            [("captured", 12, False, "more than")],
+        ),
+    ],
+)
+def test_a_figure_is_read_with_its_measure_value_and_qualifier(sentence, figures):
+    assert read(sentence) == figures
+
+
+def test_years_dates_durations_and_money_are_not_counts_of_people_or_towns():
+    assert not read("The army seized power in 2021 and captured the town on 5 January.")
+    assert not read("Rebels seized the gate, which handled goods worth $1.8 billion.")
+    assert not read("Troops captured the hill after 10 days of fighting.")
+
+
+def test_a_figure_says_who_gives_it():
+    (figure,) = sentence_figures(
+        "About 50,000 people have been displaced, according to the United Nations.", MEASURES
+    )
+    assert figure.source_of_figure == "United Nations" and figure.shown == "about 50,000"
+
+
+def test_figures_reach_the_catalog_the_story_page_and_the_figures_page(seed_result):
+    figures = seed_result.catalog["figures"]
+    displaced = [f for f in figures if f["measure"] == "displaced"]
+    fifty = next(f for f in displaced if f["value"] == 50000 and f["qualifier"] == "about")
+    story = next(a for a in seed_result.catalog["articles"] if a["id"] == fifty["story"])
+    page = seed_result.pages[f"stories/{story['id']}.md"]
+    assert "## Figures in this story" in page and "People displaced: **about 50,000**" in page
+    listing = seed_result.pages["figures.md"]
+    assert "## People displaced" in listing and f"stories/{story['id']}.md" in listing
+    assert 'id="figure-displaced-1"' in listing and fifty["text"] in " ".join(
+        str(f["text"]) for f in figures
+    )
