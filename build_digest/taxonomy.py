@@ -291,6 +291,11 @@ def _measures(data: object, path: Path) -> tuple[Measure, ...]:
     measures = []
     for slug, spec in sorted(data.items()):
         where = f"taxonomy file {path}, measures.{slug}"
+        if slugify(str(slug)) != str(slug):
+            raise TaxonomyError(
+                f"{where}: the key must be a slug (lowercase letters, digits, hyphens), e.g."
+                f" '{slugify(str(slug))}'"
+            )
         phrases = spec.get("phrases") if isinstance(spec, dict) else None
         if not isinstance(spec, dict) or not spec.get("name"):
             raise TaxonomyError(f"{where}: needs a 'name'")

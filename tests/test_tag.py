@@ -108,6 +108,12 @@ def test_taxonomy_errors_name_the_file_and_the_key(tmp_path):
     bad.write_text("topics:\n  ok:\n    name: X\n    weak_aliases: the regime\n")
     with pytest.raises(TaxonomyError, match=r"topics.ok.weak_aliases: must be a list"):
         load_taxonomy(bad)
+    bad.write_text('topics: {}\nmeasures:\n  "<b>": {name: X, phrases: [killed]}\n')
+    with pytest.raises(TaxonomyError, match=r"measures.<b>: the key must be a slug"):
+        load_taxonomy(bad)
+    bad.write_text("topics: {}\nmeasures:\n  killed: {name: X, phrases: killed}\n")
+    with pytest.raises(TaxonomyError, match=r"measures.killed.phrases: must be a list"):
+        load_taxonomy(bad)
 
 
 def test_a_hyphenated_phrase_matches_however_a_copy_spaced_it(tmp_path):
