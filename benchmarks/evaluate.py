@@ -25,6 +25,7 @@ from build_digest.models import (
     SourceKind,
     SourceMeta,
     SourceVersion,
+    Story,
     Undated,
 )
 
@@ -143,12 +144,23 @@ def _ecbplus(folder: Path) -> tuple[list[dict], list[SourceDocument]]:
     return rows, docs
 
 
-def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[str, object]:
-    """Pairwise precision/recall/F1 of same-story folding on ECB+ (no dates known)."""
+def ecbplus_stories(
+    evaldata: Path, half: str | None = None, config: DedupeConfig | None = None
+) -> tuple[list[dict], list[Story]]:
+    """ECB+'s rows and its texts folded into stories as the build folds them (undated: the
+    texts state no dates the benchmark uses); ``half``: only that half's texts."""
     from build_digest.dedupe import dedupe
 
-    rows, docs = _ecbplus(folder)
-    stories = dedupe(_undated_versions(clean_all(docs)), config)
+    rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
+    if half is not None:
+        docs = [d for d in docs if ecbplus_half(d.path[:-4]) == half]
+    return rows, dedupe(_undated_versions(clean_all(docs)), config)
+
+
+def evaluate_ecbplus(folder: Path, config: DedupeConfig | None = None) -> dict[str, object]:
+    """Pairwise precision/recall/F1 of same-story folding on ECB+ (no dates known)."""
+    rows, stories = ecbplus_stories(folder.parent, config=config)
+    docs = [a for story in stories for a in story.articles]
     label = {r["doc_id"] + ".txt": r["event_cluster"] for r in rows}
     topic = {r["doc_id"] + ".txt": r["topic"] for r in rows}
     predicted: set[tuple[str, str]] = set()
@@ -185,13 +197,11 @@ def evaluate_related(
     """Precision of "Related coverage" on ECB+: share of listed stories about the same event
     (or topic)."""
     from build_digest.dates import resolve_undated
-    from build_digest.dedupe import dedupe
     from build_digest.relate import related_stories
     from build_digest.tag import EntityFinder, tag_stories
     from build_digest.taxonomy import load_taxonomy
 
-    rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
-    stories = dedupe(_undated_versions(clean_all(docs)))
+    rows, stories = ecbplus_stories(evaldata)
     taxonomy = load_taxonomy(taxonomy_path)
     tagged = resolve_undated(tag_stories(stories, taxonomy, EntityFinder(model, taxonomy)))
     related = related_stories(tagged, count)
@@ -215,26 +225,31 @@ def evaluate_related(
 READER_SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "reader-set"
 
 
-def reader_set_result(root: Path) -> tuple[DigestResult, dict[str, dict]]:
-    """The pipeline over the shipped sources plus the reader set's sources, and the labels."""
+def build_archive(sources: Iterable[Path], taxonomy: Path) -> DigestResult:
+    """The pipeline over these source files, copied into one temporary sources folder."""
     import shutil
     import tempfile
-
-    import yaml
 
     from build_digest.config import DigestSettings
     from build_digest.pipeline import run_pipeline
 
-    labels = yaml.safe_load((READER_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
-    with tempfile.TemporaryDirectory(prefix="digest-reader-set-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="digest-evaluate-") as tmp:
         folder = Path(tmp)
-        for source in [
-            *sorted((root / "sources").glob("*.txt")),
-            *sorted((READER_SET / "sources").glob("*.txt")),
-        ]:
+        for source in sources:
             shutil.copy(source, folder / source.name)
-        result = run_pipeline(DigestSettings(sources_dir=folder, taxonomy=root / "taxonomy.yml"))
-    return result, labels
+        return run_pipeline(DigestSettings(sources_dir=folder, taxonomy=taxonomy))
+
+
+def reader_set_result(root: Path) -> tuple[DigestResult, dict[str, dict]]:
+    """The pipeline over the shipped sources plus the reader set's sources, and the labels."""
+    import yaml
+
+    labels = yaml.safe_load((READER_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
+    sources = [
+        *sorted((root / "sources").glob("*.txt")),
+        *sorted((READER_SET / "sources").glob("*.txt")),
+    ]
+    return build_archive(sources, root / "taxonomy.yml"), labels
 
 
 def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
@@ -285,24 +300,17 @@ def evaluate_topic_set(root: Path) -> dict:
     """Topics on the frozen topic set (tests/fixtures/topic-set), built in one archive with the
     shipped sources and the reader set: a topic given is right when it is core or passing,
     and a core topic is found when it is given (micro-averaged)."""
-    import shutil
-    import tempfile
-
     import yaml
 
-    from build_digest.config import DigestSettings
-    from build_digest.pipeline import run_pipeline
-
     labels = yaml.safe_load((TOPIC_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
-    with tempfile.TemporaryDirectory(prefix="digest-topic-set-") as tmp:
-        folder = Path(tmp)
-        for source in [
+    result = build_archive(
+        [
             *sorted((root / "sources").glob("*.txt")),
             *sorted((READER_SET / "sources").glob("*.txt")),
             *sorted((TOPIC_SET / "sources").glob("*.txt")),
-        ]:
-            shutil.copy(source, folder / source.name)
-        result = run_pipeline(DigestSettings(sources_dir=folder, taxonomy=root / "taxonomy.yml"))
+        ],
+        root / "taxonomy.yml",
+    )
     right = given_count = found = core_count = 0
     errors = []
     by_language: dict[str, list[int]] = {}
@@ -356,18 +364,13 @@ def evaluate_ecbplus_topics(
     """Topics on ECB+ with a taxonomy written from one headline per sub-topic
     (benchmarks/ecbplus_taxonomy.yml): per text, precision of the topics its story is given
     and recall of its labelled topic. ``half``: only the texts of that half, as one archive."""
-    from build_digest.dedupe import dedupe
     from build_digest.tag import EntityFinder, tag_stories
     from build_digest.taxonomy import load_taxonomy
     from build_digest.topics import learn_topics
 
-    rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
+    rows, stories = ecbplus_stories(evaldata, half)
     taxonomy = load_taxonomy(ECBPLUS_TAXONOMY)
-    if half is not None:
-        keep = {r["doc_id"] + ".txt" for r in rows if ecbplus_half(r["doc_id"]) == half}
-        docs = [d for d in docs if d.path in keep]
     number = {t.slug: int(t.slug[1:3]) for t in taxonomy.topics}
-    stories = dedupe(_undated_versions(clean_all(docs)))
     tagged = learn_topics(tag_stories(stories, taxonomy, EntityFinder(model, taxonomy)), taxonomy)
     gold = {r["doc_id"] + ".txt": r["topic"] for r in rows}
     right = given_count = found = 0
@@ -419,16 +422,12 @@ def evaluate_events(
     """Events on ECB+ (86 event clusters): B-cubed over its texts against ``event_cluster``,
     the stories folded first as the build folds them; a text outside any event is a cluster
     of its own story's texts. ``half``: only that half's texts, as one archive."""
-    from build_digest.dedupe import dedupe
     from build_digest.events import group_events
     from build_digest.tag import EntityFinder, tag_stories
     from build_digest.taxonomy import load_taxonomy
 
-    rows, docs = _ecbplus(evaldata / "ecbplus-news-events")
-    if half is not None:
-        docs = [d for d in docs if ecbplus_half(d.path[:-4]) == half]
+    rows, stories = ecbplus_stories(evaldata, half)
     taxonomy = load_taxonomy(Path(__file__).resolve().parent.parent / "taxonomy.yml")
-    stories = dedupe(_undated_versions(clean_all(docs)))
     tagged = tag_stories(stories, taxonomy, EntityFinder(model, taxonomy))
     events = group_events(tagged)
     event = {sid: e.id for e in events for sid in e.stories}
@@ -453,24 +452,13 @@ FIGURE_SET = READER_SET.parent / "figure-set"
 def evaluate_figures(root: Path) -> dict[str, object]:
     """Figures on the frozen figure set (the topic set's sources, every figure labelled):
     precision and recall of (measure, value), each label matched once."""
-    import shutil
-    import tempfile
-    from collections import Counter
-
     import yaml
 
-    from build_digest.config import DigestSettings
-    from build_digest.figures import story_figures
-    from build_digest.pipeline import run_pipeline
-    from build_digest.taxonomy import load_taxonomy
-
     labels = yaml.safe_load((FIGURE_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
-    taxonomy = load_taxonomy(root / "taxonomy.yml")
-    with tempfile.TemporaryDirectory(prefix="digest-figure-set-") as tmp:
-        folder = Path(tmp)
-        for name in labels:
-            shutil.copy(TOPIC_SET / "sources" / name, folder / name)
-        result = run_pipeline(DigestSettings(sources_dir=folder, taxonomy=root / "taxonomy.yml"))
+    result = build_archive([TOPIC_SET / "sources" / name for name in labels], root / "taxonomy.yml")
+    figures_of: dict[str, list] = {}
+    for figure in result.figures:  # as the build found them
+        figures_of.setdefault(figure.story, []).append(figure)
     found = given = right = 0
     errors = []
     for t in result.stories:
@@ -479,7 +467,7 @@ def evaluate_figures(root: Path) -> dict[str, object]:
             (f["measure"], _figure_value(f["value"])) for p in paths for f in labels[p] or []
         )
         predicted = Counter(
-            (f.measure, (f.value, f.percent)) for f in story_figures(t, taxonomy.measures)
+            (f.measure, (f.value, f.percent)) for f in figures_of.get(t.story.id, [])
         )
         matched = sum((gold & predicted).values())
         right += matched
