@@ -278,6 +278,9 @@ def learn_topics(tagged: Sequence[TaggedStory], taxonomy: Taxonomy) -> list[Tagg
     except ValueError:  # no word is shared by two stories: nothing to learn from
         return stories
     vocabulary = vectorizer.get_feature_names_out()
+    shown = [_shown(term) for term in vocabulary]
+    terms_text = "|".join(shown)  # searched once per topic for its own phrases
+    starts = list(itertools.accumulate((len(term) + 1 for term in shown[:-1]), initial=0))
     learned: dict[int, list[Label]] = {}
     doubted: set[tuple[int, str]] = set()
     for topic in taxonomy.topics:
@@ -291,8 +294,9 @@ def learn_topics(tagged: Sequence[TaggedStory], taxonomy: Taxonomy) -> list[Tagg
             continue
         # The topic's own phrases made the examples: a model that reads them learns the
         # phrase again. Without them it must learn the words and names that go with it.
-        columns = _columns_without(topic, vocabulary)
-        judged = _judge(matrix[:, columns], examples)
+        columns = _columns_without(topic, terms_text, starts)
+        without = matrix[:, columns]
+        judged = _judge(without, examples)
         example_set = set(examples)
         for n, likelihood in enumerate(judged.likelihood):
             if n in example_set:
@@ -303,7 +307,7 @@ def learn_topics(tagged: Sequence[TaggedStory], taxonomy: Taxonomy) -> list[Tagg
                 continue
             if likelihood < judged.bar:
                 continue
-            terms = [str(vocabulary[columns[j]]) for j in judged.evidence(matrix[:, columns], n)]
+            terms = [str(vocabulary[columns[j]]) for j in judged.evidence(without, n)]
             evidence = (
                 f"reads like the {len(examples)} stories that name {topic.name}: "
                 + ", ".join(_shown(term) for term in terms),
@@ -360,15 +364,14 @@ class Judgement:
         ][:EVIDENCE_TERMS]
 
 
-def _columns_without(topic: Topic, vocabulary: Sequence[str]) -> list[int]:
-    """The columns of the terms in which none of the topic's phrases stands."""
+def _columns_without(topic: Topic, terms_text: str, starts: Sequence[int]) -> list[int]:
+    """The columns of the terms in which none of the topic's phrases stands; ``terms_text`` is
+    every term as shown, joined by "|" (neither a word nor a space: no phrase runs across
+    terms), ``starts`` where each begins."""
     import bisect
 
-    shown = [_shown(term) for term in vocabulary]
-    text = "|".join(shown)  # "|" is neither a word nor a space: no phrase runs across terms
-    starts = list(itertools.accumulate((len(term) + 1 for term in shown[:-1]), initial=0))
-    named = {bisect.bisect_right(starts, m.start()) - 1 for m in topic.pattern.finditer(text)}
-    return [j for j in range(len(shown)) if j not in named]
+    named = {bisect.bisect_right(starts, m.start()) - 1 for m in topic.pattern.finditer(terms_text)}
+    return [j for j in range(len(starts)) if j not in named]
 
 
 def _judge(matrix: csr_matrix, examples: list[int]) -> Judgement:
