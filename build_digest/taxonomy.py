@@ -121,7 +121,9 @@ ARABIC_PROCLITICS = r"(?:و|ف|ب|ل|ك|ال|وال|بال|فال|كال|لل|و
 _ARABIC = re.compile(r"[\u0600-\u06ff]")
 
 
-_JOINER = re.compile(r"\s*[-\u2010\u2011]\s*|\s+")
+_JOINER_PATTERN = r"\s*[-\u2010\u2011]\s*|\s+"
+"""What joins the words of a name: a hyphen with or without spaces round it, or spaces."""
+_JOINER = re.compile(_JOINER_PATTERN)
 
 
 def lookup_key(form: str) -> str:
@@ -135,7 +137,7 @@ def _literal(alias: str) -> str:
     a hyphen a hyphen with or without spaces round it, or a space ("cross-border trade",
     "cross border trade", "hit - and - run" as a copy's tokeniser left it)."""
     escaped = re.escape(ascii_digits(alias))
-    return escaped.replace("\\ ", r"\s+").replace("\\-", r"(?:\s*[-\u2010\u2011]\s*|\s+)")
+    return escaped.replace("\\ ", r"\s+").replace("\\-", f"(?:{_JOINER_PATTERN})")
 
 
 def _alternative(alias: str) -> str:
