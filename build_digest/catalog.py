@@ -11,8 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .dedupe import former_ids
-from .figures import Figure
-from .models import Dated, Event, Rejection, TaggedStory
+from .models import Dated, Event, Figure, Rejection, TaggedStory
 
 CATALOG_VERSION = 4
 """2: ``redirects``; ``outlet`` on articles; ``warnings`` and ``path_bytes`` on sources;

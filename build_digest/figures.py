@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from .dates import ascii_digits
-from .models import Dated, TaggedStory
+from .models import Dated, Figure, TaggedStory
 from .taxonomy import Measure
 
 MAX_GAP = 80
@@ -105,33 +104,6 @@ _ACCORDING = re.compile(
     r"(?P<who>[A-Z][\w’'-]*(?:\s+(?:of|for|the|[A-Z][\w’'-]*))*)"
 )
 _SAID_BY = re.compile(r"(?P<who>(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*)\s+(?:said|says)\b")
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One figure of one story: what it measures, its value, and where it stands."""
-
-    measure: str
-    """The measure's key in the taxonomy (``displaced``, ``surrendered`` …)."""
-    value: float
-    """The number, normalised: 2.6 million is 2600000, 3.1万 is 31000; a share in percent."""
-    percent: bool
-    qualifier: str
-    """"about", "more than", "at least", "up to" or "" (as stated)."""
-    text: str
-    """The sentence it stands in, as the source has it."""
-    source_of_figure: str
-    """Who the story says gives it ("the United Nations"), or ""."""
-    story: str
-    date: str | None
-    """The story's date (``YYYY-MM-DD``), when it has one."""
-
-    @property
-    def shown(self) -> str:
-        """The value as a reader reads it: "more than 300,000", "about 80%"."""
-        number = f"{self.value:,.0f}" if self.value == int(self.value) else f"{self.value:,}"
-        value = f"{number}%" if self.percent else number
-        return f"{self.qualifier} {value}" if self.qualifier else value
 
 
 def story_figures(t: TaggedStory, measures: Sequence[Measure]) -> list[Figure]:

@@ -15,11 +15,11 @@ from collections.abc import Sequence
 
 from .chart import figure_chart, weekly_chart
 from .feeds import feed_path
-from .figures import Figure
 from .models import (
     Dated,
     DatePrecision,
     Event,
+    Figure,
     Label,
     LabelKind,
     Rejection,

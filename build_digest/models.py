@@ -416,6 +416,33 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """One figure of one story: what it measures, its value, and where it stands."""
+
+    measure: str
+    """The measure's key in the taxonomy (``displaced``, ``surrendered`` …)."""
+    value: float
+    """The number, normalised: 2.6 million is 2600000, 3.1万 is 31000; a share in percent."""
+    percent: bool
+    qualifier: str
+    """"about", "more than", "at least", "up to" or "" (as stated)."""
+    text: str
+    """The sentence it stands in, as the source has it."""
+    source_of_figure: str
+    """Who the story says gives it ("the United Nations"), or ""."""
+    story: str
+    date: str | None
+    """The story's date (``YYYY-MM-DD``), when it has one."""
+
+    @property
+    def shown(self) -> str:
+        """The value as a reader reads it: "more than 300,000", "about 80%"."""
+        number = f"{self.value:,.0f}" if self.value == int(self.value) else f"{self.value:,}"
+        value = f"{number}%" if self.percent else number
+        return f"{self.qualifier} {value}" if self.qualifier else value
+
+
+@dataclass(frozen=True)
 class DigestResult:
     """Everything the pipeline learned, before anything is written."""
 
@@ -436,8 +463,8 @@ class DigestResult:
     """What the search index holds, one record per story (written after MkDocs built the site)."""
     events: tuple[Event, ...] = ()
     """The events of two or more stories, newest first (``events.group_events``)."""
-    figures: tuple = ()
-    """Every story's figures (``figures.Figure``), by date."""
+    figures: tuple[Figure, ...] = ()
+    """Every story's figures, by date (``figures.archive_figures``)."""
     cache_hits: int = 0
     """Per-source results (names, fingerprints) read from the persistent cache, not computed."""
     cache_lookups: int = 0

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from .figures import Figure
 from .language import LanguageTag
 from .listings import (
     archive_pages,
@@ -39,6 +38,7 @@ from .models import (
     DatePrecision,
     DateTag,
     Event,
+    Figure,
     FoldedVersion,
     Label,
     LabelKind,
