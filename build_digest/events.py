@@ -89,8 +89,7 @@ def _similarity(stories: Sequence[TaggedStory], dates: Sequence[dt.date | None])
     idf = np.log((1 + n) / (1 + idf)) + 1.0  # smoothed: a name all stories share still counts
     weighted = (names @ diags(idf)).tocsr()
     totals = np.asarray(weighted.sum(axis=1)).ravel()
-    day = np.array([d.toordinal() if d else 0 for d in dates], dtype=np.int64)
-    dated = np.array([d is not None for d in dates])
+    days = _days(dates)
     rows = []
     for start in range(0, n, BLOCK):
         end = min(start + BLOCK, n)
@@ -99,15 +98,21 @@ def _similarity(stories: Sequence[TaggedStory], dates: Sequence[dt.date | None])
         union = totals[start:end, None] + totals[None, :] - shared
         overlap = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
         block = (cosine + overlap) / 2
-        apart = (
-            dated[start:end, None]
-            & dated[None, :]
-            & (np.abs(day[start:end, None] - day[None, :]) > WINDOW_DAYS)
-        )
+        apart = _apart(days[start:end], days)
         block[apart | (block < KEEP_FROM)] = 0.0
         block[np.arange(end - start), np.arange(start, end)] = 0.0
         rows.append(csr_matrix(block))
     return vstack(rows).tocsr()
+
+
+def _days(dates: Sequence[dt.date | None]) -> np.ndarray:
+    """Each date as its day number, NaN when undated (an undated story is apart from none)."""
+    return np.array([d.toordinal() if d else np.nan for d in dates], dtype=float)
+
+
+def _apart(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """Which pairs are dated more than ``WINDOW_DAYS`` apart (NaN compares false)."""
+    return np.abs(rows[:, None] - columns[None, :]) > WINDOW_DAYS
 
 
 def _name_matrix(stories: Sequence[TaggedStory]) -> csr_matrix:
@@ -147,11 +152,8 @@ def _average_linkage(
     if len(members) == 2:
         return [members]  # the pair passed the threshold and the window
     sub = 1.0 - similarity[members][:, members].toarray()
-    known = [(a, d.toordinal()) for a, d in enumerate(dates[i] for i in members) if d]
-    for a, day_a in known:
-        for b, day_b in known:
-            if abs(day_a - day_b) > WINDOW_DAYS:
-                sub[a, b] = FAR
+    days = _days([dates[i] for i in members])
+    sub[_apart(days, days)] = FAR
     np.fill_diagonal(sub, 0.0)
     tree = linkage(squareform(sub, checks=False), method="average")
     labels = fcluster(tree, 1.0 - MIN_SIMILARITY, criterion="distance")
