@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from itertools import combinations
 from pathlib import Path
 
-from build_digest.clean import CleanConfig, clean_all
+from build_digest.cleaning import CleanConfig, clean_all
 from build_digest.dedupe import DedupeConfig
 from build_digest.models import (
     CleanedArticle,

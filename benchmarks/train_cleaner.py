@@ -1,4 +1,4 @@
-"""Train the cleaner's line model (``build_digest/linemodel.json``) from public data.
+"""Train the cleaner's line model (``build_digest/cleaning/linemodel.json``) from public data.
 
 ``python -m benchmarks.train_cleaner`` (needs the ``train`` extra: scikit-learn,
 html-text, inscriptis) rebuilds the model file and prints its cross-validated figures.
@@ -41,14 +41,9 @@ from pathlib import Path
 
 import numpy as np
 
-from build_digest import linemodel
-from build_digest.clean import (
-    Cascade,
-    CleanConfig,
-    finish,
-    line_signature_counts,
-    run_cascade,
-)
+from build_digest.cleaning import CleanConfig, linemodel
+from build_digest.cleaning.cascade import Cascade, finish, run_cascade
+from build_digest.cleaning.chrome import line_signature_counts
 from build_digest.models import Role, SourceDocument, SourceKind, SourceMeta
 
 GOLD_WEIGHT = 20.0

@@ -22,7 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 from .catalog import status_counts
-from .clean import removal_counts
+from .cleaning import removal_counts
 from .deps import check_dependencies
 from .errors import DigestError
 from .models import REMOVAL_WORDING

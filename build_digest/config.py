@@ -16,7 +16,7 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
-from .clean import CleanConfig
+from .cleaning import CleanConfig
 from .dedupe import DedupeConfig
 
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 
 from .cache import DigestCache, content_key
 from .catalog import build_catalog
-from .clean import clean_sources
+from .cleaning import clean_sources
 from .config import DigestSettings
 from .dates import article_date, resolve_undated
 from .dedupe import (

@@ -68,7 +68,7 @@ READ_ON = (
     *EXPANDERS,
 )
 """The link that closes a teaser of another article ("… Read more"); one closing each of a
-run of short blocks marks a list of other articles (``clean._cut_read_on_teasers``)."""
+run of short blocks marks a list of other articles (``cleaning.page_end.cut_read_on_teasers``)."""
 
 COMMENTS = (
     r"comments?(?: \(\d+\)| \d+)?",

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from build_digest.cache import DigestCache
-from build_digest.clean import clean_all
+from build_digest.cleaning import clean_all
 from build_digest.config import DigestSettings
 from build_digest.models import DateTag, DigestResult, SourceDocument, SourceVersion
 from build_digest.pipeline import run_pipeline, source_versions

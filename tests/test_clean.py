@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_digest.clean import clean_all, clean_document, is_prose
+from build_digest.cleaning import clean_all, clean_document, is_prose
 from build_digest.ingest import ingest
 from build_digest.models import Role, SourceDocument, SourceKind
 
@@ -188,7 +188,7 @@ def test_site_chrome_lines_are_removed_and_recorded(chrome):
 
 
 def test_a_source_that_is_only_chrome_is_rejected_with_a_reason_and_the_rest_is_cleaned():
-    from build_digest.clean import clean_sources
+    from build_digest.cleaning import clean_sources
 
     good = doc(
         "Rebels take Hopang\n\nRebels said on Sunday they had taken the town of Hopang after a week"

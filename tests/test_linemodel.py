@@ -7,8 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from build_digest import linemodel
-from build_digest.clean import CleanConfig, clean_all
+from build_digest.cleaning import CleanConfig, clean_all, linemodel
 from build_digest.models import RemovalRule, Role, SourceDocument, SourceKind
 
 from .conftest import cli, make_project
@@ -151,7 +150,7 @@ def test_an_article_pasted_without_page_furniture_is_left_to_the_rules():
 
 
 def test_no_line_is_said_to_have_an_end_marker_below_on_a_page_without_one():
-    from build_digest.clean import run_cascade
+    from build_digest.cleaning import run_cascade
 
     text = page_with_teasers().replace("Comments (12)", "").replace("More on this", "")
     cascade = run_cascade(doc(text), CleanConfig(), {})

@@ -449,7 +449,7 @@ front_matter = st.dictionaries(
     suffix=st.sampled_from([".txt", ".md", ".html"]),
 )
 def test_random_bytes_and_front_matter_never_escape_ingest_clean_or_dates(head, body, suffix):
-    from build_digest.clean import clean_document
+    from build_digest.cleaning import clean_document
     from build_digest.dates import article_date
     from build_digest.ingest import RejectedSource, read_source
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_digest.clean import clean_all
+from build_digest.cleaning import clean_all
 from build_digest.models import Role, TitleSource
 
 from .test_linemodel import FOOTER, MENU, doc

@@ -1,4 +1,4 @@
-"""Stage 2, last step: a trained line model drops the clutter the cleaner's rules keep.
+"""Stage 2 (cleaning), after step 9: a trained line model drops the clutter the rules keep.
 
 On a copied whole page, what survives the rules is mostly the story, but also long
 lines of clutter that sit inside the run of prose: teasers of other stories, comment
@@ -29,15 +29,13 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-from .models import RemovalRule, Role
-from .text import UNSPACED_ALPHABETS, word_count
-
-if TYPE_CHECKING:
-    from .clean import Line
+from ..models import RemovalRule, Role
+from ..text import UNSPACED_ALPHABETS, word_count
+from .lines import SENTENCE_END, Line, best_window, is_prose, normalise_line
 
 MODEL_FILE = Path(__file__).with_name("linemodel.json")
 BODY_ROLES = (Role.PARAGRAPH,)
@@ -216,8 +214,6 @@ def features(
     lines: Sequence[Line], title: str, recurring: Mapping[str, int]
 ) -> tuple[list[int], np.ndarray]:
     """The indices of the lines the model judges, and their FEATURES (one row each)."""
-    from .clean import SENTENCE_END, best_window, is_prose, normalise_line
-
     texts = [ln.text for ln in lines]
     n = len(lines)
     words = [word_count(t) for t in texts]
@@ -524,8 +520,6 @@ def judge(
 ) -> None:
     """Remove the body lines the model reads as clutter, with the weightiest reasons, and
     give back the lines cut as menus or lists that it reads as the story."""
-    from .clean import is_prose
-
     model = model or load()
     if model is None or not looks_like_a_whole_page(lines) or not reads_its_words(lines):
         return
