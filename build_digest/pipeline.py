@@ -17,7 +17,6 @@ from typing import TypeVar
 from .cache import DigestCache, content_key
 from .catalog import build_catalog
 from .cleaning import clean_sources
-from .config import DigestSettings
 from .dates import article_date, resolve_undated
 from .dedupe import (
     dedupe,
@@ -43,6 +42,7 @@ from .models import CleanedArticle, DigestResult, Rejection, SourceVersion
 from .pages import write_pages
 from .relate import related_stories
 from .search import search_page, search_records
+from .settings import DigestSettings
 from .tag import EntityFinder, tag_stories
 from .taxonomy import load_taxonomy
 from .topics import learn_topics

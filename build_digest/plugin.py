@@ -28,12 +28,13 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .catalog import status_counts
-from .config import DigestPluginConfig, DigestSettings
+from .config import DigestPluginConfig
 from .errors import DigestError
 from .feeds import render_feeds
 from .models import DigestResult
 from .pipeline import StageTimer, run_pipeline
 from .search import INDEX_FOLDER, BackgroundIndex
+from .settings import DigestSettings
 from .text import visible
 
 log = logging.getLogger("mkdocs.plugins.digest")

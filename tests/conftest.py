@@ -14,9 +14,9 @@ import pytest
 
 from build_digest.cache import DigestCache
 from build_digest.cleaning import clean_all
-from build_digest.config import DigestSettings
 from build_digest.models import DateTag, DigestResult, SourceDocument, SourceVersion
 from build_digest.pipeline import run_pipeline, source_versions
+from build_digest.settings import DigestSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "sources").glob("*.txt"))

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.evaluate import bcubed
-from build_digest.config import DigestSettings
 from build_digest.events import WINDOW_DAYS
 from build_digest.pipeline import DigestResult, run_pipeline
+from build_digest.settings import DigestSettings
 
 from .conftest import ROOT, story_of
 

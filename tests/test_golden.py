@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from build_digest.config import DigestSettings
 from build_digest.pipeline import run_pipeline
+from build_digest.settings import DigestSettings
 
 from .conftest import ROOT
 

@@ -249,7 +249,7 @@ def test_generated_markdown_does_not_depend_on_the_hash_seed(tmp_path):
     synthetic.mkdir()
     write_corpus(synthetic, 80)  # copies, near copies and rewrites exercise every dedupe tier
     script = (
-        "import hashlib, json, sys; from pathlib import Path; from build_digest.config import"
+        "import hashlib, json, sys; from pathlib import Path; from build_digest.settings import"
         " DigestSettings; from build_digest.pipeline import run_pipeline; p = Path(sys.argv[1]); r"
         " = run_pipeline(DigestSettings(p / 'sources', p / 'taxonomy.yml'));"
         " print(hashlib.sha256(json.dumps([r.pages, r.fragments, r.catalog],"
@@ -360,7 +360,7 @@ def test_long_listings_are_split_into_pages(tmp_path):
 
 def test_pipeline_runs_without_mkdocs_config(tmp_path):
     project = make_project(tmp_path)
-    from build_digest.config import DigestSettings
+    from build_digest.settings import DigestSettings
 
     result = run_pipeline(DigestSettings(project / "sources", project / "taxonomy.yml"))
     assert any(path.startswith("stories/") for path in result.pages)

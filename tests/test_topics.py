@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from build_digest.config import DigestSettings
 from build_digest.models import TopicBasis
 from build_digest.pages import topic_reason
 from build_digest.pipeline import DigestResult, run_pipeline
+from build_digest.settings import DigestSettings
 from build_digest.topics import MIN_CONFIDENT_STORIES
 
 from .conftest import story_of
