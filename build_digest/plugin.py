@@ -1,10 +1,11 @@
 """The MkDocs plugin: a thin adapter from MkDocs events to the pipeline.
 
-on_config runs the pipeline; on_files adds the generated pages (in memory, marked
-generated, never written into docs/); on_page_markdown fills the hand-written pages'
-``<!-- digest:NAME -->`` markers; on_post_build writes catalog.json and the redirect
-pages of former story URLs; on_serve watches the sources folder and the taxonomy so
-``mkdocs serve`` rebuilds when they change.
+on_config runs the pipeline; on_files adds the generated pages, the feeds and catalog.json
+(in memory, marked generated, never written into docs/); on_page_markdown fills the
+hand-written pages' ``<!-- digest:NAME -->`` markers; on_post_build publishes what follows
+the render (``publish.py``: the search index, the redirect pages of former story URLs);
+on_serve watches the sources folder and the taxonomy so ``mkdocs serve`` rebuilds when they
+change.
 
 Strict mode: everything the digest reports goes through the ``mkdocs.plugins.digest``
 logger, which MkDocs counts. A rejected source and a warning about a source's metadata
@@ -15,10 +16,7 @@ extra metadata and are not warnings.
 from __future__ import annotations
 
 import dataclasses
-import html
-import json
 import logging
-import posixpath
 import re
 from pathlib import Path
 
@@ -27,13 +25,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .catalog import status_counts
 from .config import DigestPluginConfig
 from .errors import DigestError
-from .feeds import render_feeds
 from .models import DigestResult
 from .pipeline import StageTimer, run_pipeline
-from .search import INDEX_FOLDER, BackgroundIndex
+from .publish import SiteAddress, finish_site, site_files
+from .search import BackgroundIndex
 from .settings import DigestSettings
 from .text import visible
 
@@ -87,10 +84,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                     " remove it"
                 )
             files.append(File.generated(config, path, content=content))
-        for path, feed in render_feeds(
-            self.result.stories, config.site_name, self.result.topic_names, config.site_url or ""
-        ).items():
-            files.append(File.generated(config, path, content=feed))
+        for path, data in site_files(self.result, site_address(config)).items():
+            files.append(File.generated(config, path, content=data))
         owners: dict[str, str] = {}
         for file in files.documentation_pages():
             other = owners.setdefault(file.url, file.src_uri)
@@ -117,35 +112,17 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         return _MARKER.sub(fill, markdown)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        assert self.result is not None
-        out = Path(config.site_dir) / "catalog.json"
-        out.write_text(
-            json.dumps(self.result.catalog, ensure_ascii=False, indent=2, sort_keys=False) + "\n",
-            encoding="utf-8",
-        )
-        assert self.index is not None
+        assert self.result is not None and self.index is not None
         index, self.index = self.index, None
         # What is left of indexing once the pages are written: it ran beside the render.
-        self.timer.run("search index", index.finish, Path(config.site_dir) / INDEX_FOLDER)
-        statuses = status_counts(self.result.catalog)
-        log.info(
-            "Digest: %d stories from %d sources (%d folded, %d rejected)",
-            statuses["published"],
-            sum(statuses.values()),
-            statuses["duplicate"],
-            statuses["rejected"],
+        self.timer.run(
+            "search index",
+            finish_site,
+            Path(config.site_dir),
+            self.result,
+            site_address(config),
+            index,
         )
-        titles = {a["url"]: a["title"] for a in self.result.catalog["articles"]}
-        titles.update({e["url"]: e["title"] for e in self.result.catalog["events"]})
-        for old, new in self.result.catalog["redirects"].items():
-            write_redirect(
-                Path(config.site_dir),
-                old,
-                new,
-                titles.get(new, ""),
-                config.use_directory_urls,
-                config.site_url or "",
-            )
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cancel_index()
@@ -171,29 +148,5 @@ def report(result: DigestResult) -> None:
             log.warning("%s: %s", visible(path), visible(note))
 
 
-def write_redirect(
-    site_dir: Path, old_url: str, new_url: str, title: str, directory_urls: bool, site_url: str = ""
-) -> None:
-    """A page at a story's (or an event's) former address that sends readers and search
-    engines on."""
-    old_file = f"{old_url}index.html" if directory_urls else f"{old_url.rstrip('/')}.html"
-    new_file = new_url if directory_urls else f"{new_url.rstrip('/')}.html"
-    target = posixpath.relpath(new_file, posixpath.dirname(old_file)) + (
-        "/" if directory_urls else ""
-    )
-    path = site_dir / old_file
-    if path.exists():
-        return  # never overwrite a real page
-    path.parent.mkdir(parents=True, exist_ok=True)
-    href, text = html.escape(target, quote=True), html.escape(title or "the page")
-    canonical = html.escape(
-        site_url.rstrip("/") + "/" + new_file if site_url else target, quote=True
-    )
-    path.write_text(
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved:'
-        f' {text}</title><meta name="robots" content="noindex"><link rel="canonical"'
-        f' href="{canonical}"><meta http-equiv="refresh" content="0;'
-        f' url={href}"></head>\n<body><p>This page has moved: <a'
-        f' href="{href}">{text}</a>.</p></body></html>\n',
-        encoding="utf-8",
-    )
+def site_address(config: MkDocsConfig) -> SiteAddress:
+    return SiteAddress(config.site_name, config.site_url or "", config.use_directory_urls)

@@ -1,0 +1,96 @@
+"""Stage 13, publish: what the digest adds to a rendered site, whichever renderer made it.
+
+The renderer (MkDocs through the plugin, or Zensical from the Markdown on disk) turns the
+pages into HTML; around them the digest publishes files no renderer makes: ``catalog.json``,
+the Atom feeds, the redirect pages of former story and event addresses, and the Pagefind
+index of the stories. Nothing here knows which renderer ran.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import posixpath
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalog import status_counts
+from .feeds import render_feeds
+from .models import DigestResult
+from .search import INDEX_FOLDER, BackgroundIndex
+
+log = logging.getLogger("mkdocs.plugins.digest")
+"""MkDocs counts the warnings of this logger for ``--strict``; other renderers print them."""
+
+
+@dataclass(frozen=True)
+class SiteAddress:
+    """What the published files need to know of the site: its name, its address and its
+    URL scheme, as the renderer's configuration states them."""
+
+    name: str
+    url: str = ""
+    """The published address (``site_url``), "" when unknown: links are then relative."""
+    directory_urls: bool = True
+
+
+def site_files(result: DigestResult, site: SiteAddress) -> dict[str, bytes]:
+    """Path under the site root -> content, for the files a renderer copies as they are:
+    the catalog and every feed."""
+    files = render_feeds(result.stories, site.name, result.topic_names, site.url)
+    catalog = json.dumps(result.catalog, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    files["catalog.json"] = catalog.encode("utf-8")
+    return files
+
+
+def finish_site(
+    site_dir: Path, result: DigestResult, site: SiteAddress, index: BackgroundIndex
+) -> None:
+    """After the renderer: the search index moved in, the redirect pages written."""
+    index.finish(site_dir / INDEX_FOLDER)
+    statuses = status_counts(result.catalog)
+    log.info(
+        "Digest: %d stories from %d sources (%d folded, %d rejected)",
+        statuses["published"],
+        sum(statuses.values()),
+        statuses["duplicate"],
+        statuses["rejected"],
+    )
+    write_redirects(site_dir, result, site)
+
+
+def write_redirects(site_dir: Path, result: DigestResult, site: SiteAddress) -> None:
+    """A redirect page at every former address of a story or an event."""
+    titles = {a["url"]: a["title"] for a in result.catalog["articles"]}
+    titles.update({e["url"]: e["title"] for e in result.catalog["events"]})
+    for old, new in result.catalog["redirects"].items():
+        write_redirect(site_dir, old, new, titles.get(new, ""), site.directory_urls, site.url)
+
+
+def write_redirect(
+    site_dir: Path, old_url: str, new_url: str, title: str, directory_urls: bool, site_url: str = ""
+) -> None:
+    """A page at a story's (or an event's) former address that sends readers and search
+    engines on."""
+    old_file = f"{old_url}index.html" if directory_urls else f"{old_url.rstrip('/')}.html"
+    new_file = new_url if directory_urls else f"{new_url.rstrip('/')}.html"
+    target = posixpath.relpath(new_file, posixpath.dirname(old_file)) + (
+        "/" if directory_urls else ""
+    )
+    path = site_dir / old_file
+    if path.exists():
+        return  # never overwrite a real page
+    path.parent.mkdir(parents=True, exist_ok=True)
+    href, text = html.escape(target, quote=True), html.escape(title or "the page")
+    canonical = html.escape(
+        site_url.rstrip("/") + "/" + new_file if site_url else target, quote=True
+    )
+    path.write_text(
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved:'
+        f' {text}</title><meta name="robots" content="noindex"><link rel="canonical"'
+        f' href="{canonical}"><meta http-equiv="refresh" content="0;'
+        f' url={href}"></head>\n<body><p>This page has moved: <a'
+        f' href="{href}">{text}</a>.</p></body></html>\n',
+        encoding="utf-8",
+    )
