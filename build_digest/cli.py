@@ -20,16 +20,21 @@ from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
+from mkdocs.utils import yaml_load
 
 from .catalog import status_counts
 from .cleaning import removal_counts
 from .deps import check_dependencies
 from .errors import DigestError
-from .models import REMOVAL_WORDING
+from .markdown_site import Project, Renderer, write_markdown_site
+from .models import REMOVAL_WORDING, DigestResult
 from .pipeline import run_pipeline
-from .plugin import DigestPlugin
+from .plugin import DigestPlugin, report, site_address
+from .publish import finish_site
+from .search import BackgroundIndex
 from .tag import preload_model
 from .text import visible
+from .zensical_render import build_with_zensical, zensical_version
 
 PROGRESS_FROM = 300
 """From this many source files on, a build shows each stage's progress."""
@@ -108,6 +113,13 @@ def _configure_logging(verbose: bool) -> None:
     logging.getLogger("build_digest").setLevel(logging.INFO if verbose else logging.WARNING)
 
 
+renderer_option = click.option(
+    "--renderer",
+    type=click.Choice([r.value for r in Renderer]),
+    default=Renderer.MKDOCS.value,
+    show_default=True,
+    help="What renders the Markdown: MkDocs (through the plugin) or Zensical (from disk).",
+)
 config_option = click.option(
     "--config-file",
     "-f",
@@ -150,6 +162,7 @@ def main() -> None:
         " server."
     ),
 )
+@renderer_option
 @click.option("--verbose", "-v", is_flag=True, help="Show progress of every stage.")
 def build(
     config_file: Path,
@@ -158,9 +171,10 @@ def build(
     strict: bool,
     no_cache: bool,
     offline: bool,
+    renderer: str,
     verbose: bool,
 ) -> None:
-    """Run the pipeline and render the site with MkDocs."""
+    """Run the pipeline and render the site (with MkDocs, or with Zensical)."""
     started = time.perf_counter()
     cfg, plugin = _load(config_file, sources, strict=strict, offline=offline)
     plugin.use_cache = not no_cache
@@ -176,8 +190,11 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     cfg.site_dir = str(staging)
     try:
-        mkdocs_build(cfg)
-    except (MkDocsException, SystemExit) as exc:
+        if Renderer(renderer) is Renderer.ZENSICAL:
+            _render_with_zensical(cfg, plugin, staging, strict)
+        else:
+            mkdocs_build(cfg)
+    except (MkDocsException, SystemExit, DigestError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise click.ClickException(
             visible(f"build failed, {target} left as it was: {plugin.error or exc}")
@@ -201,6 +218,50 @@ def build(
         )
 
 
+def _project(cfg: MkDocsConfig) -> Project:
+    """The site as mkdocs.yml describes it, for a renderer that reads the file itself."""
+    with open(cfg.config_file_path, "rb") as fd:
+        written = yaml_load(fd)
+    custom_dir = cfg.theme.custom_dir
+    site = site_address(cfg)
+    return Project(written, Path(cfg.docs_dir), Path(custom_dir) if custom_dir else None, site)
+
+
+def _run(plugin: DigestPlugin, strict: bool = False) -> DigestResult:
+    """The pipeline outside MkDocs, reporting as the plugin does; ``strict``: any warning fails."""
+    result = run_pipeline(plugin.run_settings(), timer=plugin.timer)
+    report(result)
+    warnings = len(result.rejections) + sum(len(notes) for notes in result.notes.values())
+    if strict and warnings:
+        raise DigestError(f"--strict: {warnings} warnings about the sources (listed above)")
+    plugin.result = result
+    return result
+
+
+def _render_with_zensical(
+    cfg: MkDocsConfig, plugin: DigestPlugin, staging: Path, strict: bool
+) -> None:
+    """The Markdown site written beside the staging folder, built by Zensical into it, then
+    published as the plugin publishes after MkDocs."""
+    zensical_version()  # before the pipeline's minutes: one line if it is not installed
+    result = _run(plugin, strict)
+    project = _project(cfg)
+    index = BackgroundIndex(result.search_records, beside=staging.parent)
+    try:
+        with tempfile.TemporaryDirectory(prefix=".digest-markdown-", dir=staging.parent) as tmp:
+            # Zensical builds only into its project folder: the site is moved out after.
+            written = write_markdown_site(
+                result, project, Path(tmp) / "site-markdown", Renderer.ZENSICAL, Path("site")
+            )
+            plugin.timer.run("zensical render", build_with_zensical, written, strict)
+            staging.rmdir()
+            (written.parent / "site").rename(staging)
+    except BaseException:
+        index.cancel()
+        raise
+    plugin.timer.run("publish", finish_site, staging, result, project.site, index)
+
+
 def _swap_in(staging: Path, target: Path) -> None:
     """Replace the old site with the new one in two renames."""
     old = target.with_name(f".{target.name}.old")
@@ -210,6 +271,36 @@ def _swap_in(staging: Path, target: Path) -> None:
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+@main.command()
+@config_option
+@sources_option
+@click.argument("out", type=click.Path(path_type=Path, file_okay=False))
+@renderer_option
+def markdown(config_file: Path, sources: Path | None, out: Path, renderer: str) -> None:
+    """Write the archive as Markdown into OUT, for a renderer to build.
+
+    OUT holds docs/ (every page, fragments filled, the feeds and catalog.json), overrides/
+    (the theme additions), search-records.json and a mkdocs.yml without the digest plugin:
+    `mkdocs build -f OUT/mkdocs.yml` (or zensical, properdocs) builds it into OUT/site.
+    """
+    _configure_logging(False)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise click.ClickException(f"{visible(str(out))} exists and is not an empty folder")
+    cfg, plugin = _load(config_file, sources)
+    try:
+        result = _run(plugin)
+        if out.exists():
+            out.rmdir()
+        written = write_markdown_site(result, _project(cfg), out, Renderer(renderer), Path("site"))
+    except DigestError as exc:
+        raise click.ClickException(visible(str(exc))) from exc
+    statuses = status_counts(result.catalog)
+    click.echo(
+        f"Wrote {len(result.pages)} generated pages of {statuses['published']} stories to"
+        f" {visible(str(out))}; build them with: {renderer} build -f {visible(str(written))}"
+    )
 
 
 @main.command()

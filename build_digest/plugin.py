@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -27,6 +26,7 @@ from mkdocs.structure.files import File, Files
 
 from .config import DigestPluginConfig
 from .errors import DigestError
+from .markdown_site import THEME_DIR, fill_markers
 from .models import DigestResult
 from .pipeline import StageTimer, run_pipeline
 from .publish import SiteAddress, finish_site, site_files
@@ -35,8 +35,6 @@ from .settings import DigestSettings
 from .text import visible
 
 log = logging.getLogger("mkdocs.plugins.digest")
-THEME_DIR = Path(__file__).parent / "theme"
-_MARKER = re.compile(r"<!--\s*digest:(\w+)\s*-->")
 
 
 class DigestPlugin(BasePlugin[DigestPluginConfig]):
@@ -51,18 +49,23 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.error: str | None = None
         """The digest's own message when it stopped the build (MkDocs only says "Aborted")."""
 
+    def run_settings(self) -> DigestSettings:
+        """The options the pipeline runs with: mkdocs.yml's, with the command line's
+        ``--sources`` and ``--no-cache``."""
+        settings = self.config.to_settings()
+        if self.sources_override is not None:
+            settings = dataclasses.replace(settings, sources_dir=self.sources_override.resolve())
+        if not self.use_cache:
+            settings = dataclasses.replace(settings, cache_dir=None)
+        return settings
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # The digest's template additions (feed links, share metadata) come with the
         # package, after the site's own custom_dir so that a site can still override them.
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         self.error = None
-        settings = self.config.to_settings()
-        if self.sources_override is not None:
-            settings = dataclasses.replace(settings, sources_dir=self.sources_override.resolve())
-        if not self.use_cache:
-            settings = dataclasses.replace(settings, cache_dir=None)
-        self.settings = settings
+        self.settings = settings = self.run_settings()
         try:
             self.result = run_pipeline(settings, timer=self.timer)
         except DigestError as exc:
@@ -98,18 +101,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
         assert self.result is not None
-        fragments = self.result.fragments
-
-        def fill(m: re.Match[str]) -> str:
-            name = m.group(1)
-            if name not in fragments:
-                raise PluginError(
-                    f"{page.file.src_uri}: unknown marker digest:{name} (known:"
-                    f" {', '.join(sorted(fragments))})"
-                )
-            return fragments[name]
-
-        return _MARKER.sub(fill, markdown)
+        try:
+            return fill_markers(markdown, self.result.fragments, page.file.src_uri)
+        except DigestError as exc:
+            raise PluginError(str(exc)) from exc
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.result is not None and self.index is not None
