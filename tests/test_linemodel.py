@@ -130,6 +130,22 @@ def test_the_shipped_model_weighs_exactly_the_features_the_code_computes():
     assert set(linemodel.READABLE) >= set(data["second"]["names"])
 
 
+def test_each_feature_of_the_table_fills_its_own_column_and_names_a_reason():
+    """The row is built from one table of (name, reasons, function): each column holds its
+    feature's value, and each feature can be named in the audit trail."""
+    from build_digest.cleaning import run_cascade
+
+    lines = run_cascade(doc(page_with_teasers()), CleanConfig(line_model=False), {}).lines
+    judged, x = linemodel.features(lines, "Headline", {})
+    assert x.shape == (len(judged), len(linemodel.FIRST_PASS))
+    words = x[:, linemodel.FEATURES.index("log_words")]
+    expected = [np.log1p(linemodel.word_count(lines[i].text)) for i in judged]
+    assert np.allclose(words, expected)
+    for feature in (*linemodel.FIRST_PASS, *linemodel.SECOND_PASS_TABLE):
+        assert feature.high or feature.low, feature.name
+    assert len(set(linemodel.FEATURES + linemodel.SECOND_PASS)) == len(linemodel.READABLE)
+
+
 def test_check_lists_the_lines_the_model_removed_with_its_reasons(tmp_path):
     project = make_project(tmp_path, {"teasers.txt": page_with_teasers()}, with_seeds=False)
     result = cli(project, "check")

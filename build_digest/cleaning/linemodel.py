@@ -26,7 +26,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -155,59 +155,317 @@ def tokens(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
 
 
-LINE_FEATURES = (
-    "log_words",
-    "is_prose",
-    "sentence_end",
-    "ends_colon",
-    "ends_ellipsis",
-    "label_prefix",
-    "stopword_density",
-    "punct_density",
-    "digit_density",
-    "capitalised_share",
-    "contact",
-    "copyright",
-    "separator",
-    "date_like",
-    "heading_role",
-    "cut_by_rules",
-    "title_overlap",
-    "repeats_in_page",
-    "corpus_recurrence",
-    "reader_address",
-    "story_vocabulary",
-)
-"""What one line says of itself (and, for the last, how much it shares the story's words)."""
+@dataclass
+class _Page:
+    """What every feature may read of the page: computed once per page, in ``features``."""
 
-FEATURES = (
-    *LINE_FEATURES,
-    "position",
-    "prose_before_share",
-    "in_main_run",
-    "lines_from_main_run",
-    "words_vs_page_median",
-    "prev_prose",
-    "next_prose",
-    "prev_log_words",
-    "next_log_words",
-    "around_prose_share",
-    "around_short_title_lines",
-    "around_removed_chrome",
-    "around_removed_after_end",
-    "around_removed_outside",
-    "after_end_marker_below",
-)
-"""Everything the first pass weighs: the line and its place in the page."""
+    lines: Sequence[Line]
+    texts: list[str]
+    words: list[int]
+    prose: list[bool]
+    live: list[bool]
+    tokenised: list[list[str]]
+    stop: frozenset[str]
+    title_tokens: set[str]
+    keys: list[str]
+    in_page: Counter[str]
+    short_title: list[bool]
+    groups: dict[str, list[bool]]
+    recurring: Mapping[str, int]
+    run_start: int
+    run_end: int
+    median: int
+    first_after_end: int
+    content: list[set[str]]
+    story_words: Counter[str]
+    prose_before: list[int]
+    total_prose: int
 
-SECOND_PASS = (
-    "first_pass",
-    "around_first_pass_mean",
-    "around_first_pass_min",
-    "prev_first_pass",
-    "next_first_pass",
+
+@dataclass
+class _At:
+    """One judged line, with the samples its densities are read from (they settle within a
+    few sentences)."""
+
+    i: int
+    text: str
+    words: int
+    sample: str
+    sample_words: list[str]
+    letters: int
+    initials: list[str]
+    """The first letter of each word."""
+    digits: int
+    around: list[int]
+    """The lines within CONTEXT of it, itself left out."""
+    in_run: bool
+
+    def share(self, flags: list[bool]) -> float:
+        return sum(flags[j] for j in self.around) / len(self.around) if self.around else 0.0
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One column of the model: its name (as ``linemodel.json`` stores it), how the audit
+    trail names it when the line's value is high and when it is low (``READABLE``), and how it
+    is read. The feature row is built from this table, so names and values cannot drift."""
+
+    name: str
+    high: str | None
+    low: str | None
+    value: Callable[[_Page, _At], float]
+
+
+def _stopword_density(p: _Page, at: _At) -> float:
+    if not at.sample_words:
+        return 0.0
+    return sum(map(p.stop.__contains__, at.sample_words)) / len(at.sample_words)
+
+
+def _contact(p: _Page, at: _At) -> float:
+    text = at.text
+    return float(("@" in text or "www." in text or "://" in text) and bool(_CONTACT.search(text)))
+
+
+def _distance(p: _Page, at: _At) -> float:
+    i = at.i
+    return math.log1p(0 if at.in_run else min(abs(i - p.run_start), abs(i - p.run_end)))
+
+
+FIRST_PASS: tuple[Feature, ...] = (
+    # What one line says of itself (and, for the last, how much it shares the story's words).
+    Feature("log_words", None, "a short line", lambda p, at: math.log1p(at.words)),
+    Feature("is_prose", None, "does not read as prose", lambda p, at: float(p.prose[at.i])),
+    Feature(
+        "sentence_end",
+        None,
+        "does not end as a sentence",
+        lambda p, at: float(bool(SENTENCE_END.search(at.text))),
+    ),
+    Feature(
+        "ends_colon", "ends with a colon", None, lambda p, at: float(at.text.rstrip().endswith(":"))
+    ),
+    Feature(
+        "ends_ellipsis",
+        "ends with an ellipsis",
+        None,
+        lambda p, at: float(bool(_ELLIPSIS_END.search(at.text))),
+    ),
+    Feature(
+        "label_prefix",
+        "starts with a label (\u201cRead also:\u201d)",
+        None,
+        lambda p, at: float(bool(_LABEL_PREFIX.match(at.text))),
+    ),
+    Feature("stopword_density", None, "few common words", _stopword_density),
+    Feature(
+        "punct_density",
+        "much punctuation",
+        None,
+        lambda p, at: len(_PUNCT.findall(at.sample)) / at.letters,
+    ),
+    Feature("digit_density", "many digits", None, lambda p, at: at.digits / at.letters),
+    Feature(
+        "capitalised_share",
+        "many capitalised words",
+        None,
+        lambda p, at: sum(map(str.isupper, at.initials)) / len(at.initials) if at.initials else 0.0,
+    ),
+    Feature("contact", "link, handle or e-mail", None, _contact),
+    Feature(
+        "copyright",
+        "copyright notice",
+        None,
+        lambda p, at: float(bool(_COPYRIGHT.search(at.text))),
+    ),
+    Feature(
+        "separator",
+        "separators (| \u00bb \u2022)",
+        None,
+        lambda p, at: float(bool(_SEPARATOR.search(at.text))),
+    ),
+    Feature(
+        "date_like",
+        "a date or time",
+        None,
+        lambda p, at: float(at.digits > 0 and bool(_DATE_LIKE.search(at.text))),
+    ),
+    Feature(
+        "heading_role",
+        "heading shape",
+        None,
+        lambda p, at: float(p.lines[at.i].role is Role.HEADING),
+    ),
+    Feature(
+        "cut_by_rules",
+        "cut by the rules as a menu or list",
+        None,
+        lambda p, at: float(p.lines[at.i].removed_by in RESTORABLE),
+    ),
+    Feature(
+        "title_overlap",
+        None,
+        "few words of the headline",
+        lambda p, at: (
+            len(set(p.tokenised[at.i]) & p.title_tokens) / len(p.title_tokens)
+            if p.title_tokens
+            else 0.0
+        ),
+    ),
+    Feature(
+        "repeats_in_page",
+        "repeated in the page",
+        None,
+        lambda p, at: float(p.in_page[p.keys[at.i]] > 1),
+    ),
+    Feature(
+        "corpus_recurrence",
+        "recurs in other sources",
+        None,
+        lambda p, at: math.log1p(p.recurring.get(p.keys[at.i], 0)) if at.words <= 12 else 0.0,
+    ),
+    Feature(
+        "reader_address",
+        "addresses the reader",
+        None,
+        lambda p, at: _reader_address(at.sample, len(at.sample.split())),
+    ),
+    Feature(
+        "story_vocabulary",
+        None,
+        "few of the story's words",
+        lambda p, at: _shared_share(
+            p.content[at.i], p.story_words, own=at.in_run and p.live[at.i] and p.prose[at.i]
+        ),
+    ),
+    # The line's place in the page.
+    Feature("position", "low on the page", "high on the page", lambda p, at: at.i / len(p.lines)),
+    Feature(
+        "prose_before_share",
+        "after most of the story",
+        "before most of the story",
+        lambda p, at: p.prose_before[at.i] / p.total_prose,
+    ),
+    Feature("in_main_run", None, "outside the main run of prose", lambda p, at: float(at.in_run)),
+    Feature("lines_from_main_run", "far from the main run of prose", None, _distance),
+    Feature(
+        "words_vs_page_median",
+        None,
+        "shorter than the page's paragraphs",
+        lambda p, at: math.log((at.words + 1) / (p.median + 1)),
+    ),
+    Feature(
+        "prev_prose",
+        None,
+        "line above is not prose",
+        lambda p, at: float(at.i > 0 and p.prose[at.i - 1]),
+    ),
+    Feature(
+        "next_prose",
+        None,
+        "line below is not prose",
+        lambda p, at: float(at.i + 1 < len(p.lines) and p.prose[at.i + 1]),
+    ),
+    Feature(
+        "prev_log_words",
+        None,
+        "short line above",
+        lambda p, at: math.log1p(p.words[at.i - 1]) if at.i > 0 else 0.0,
+    ),
+    Feature(
+        "next_log_words",
+        None,
+        "short line below",
+        lambda p, at: math.log1p(p.words[at.i + 1]) if at.i + 1 < len(p.lines) else 0.0,
+    ),
+    Feature("around_prose_share", None, "little prose around it", lambda p, at: at.share(p.prose)),
+    Feature(
+        "around_short_title_lines",
+        "headline-like lines around it",
+        None,
+        lambda p, at: at.share(p.short_title),
+    ),
+    Feature(
+        "around_removed_chrome",
+        "site chrome around it",
+        None,
+        lambda p, at: at.share(p.groups["chrome"]),
+    ),
+    Feature(
+        "around_removed_after_end",
+        "end-of-article material around it",
+        None,
+        lambda p, at: at.share(p.groups["after_end"]),
+    ),
+    Feature(
+        "around_removed_outside",
+        "menus or lists around it",
+        None,
+        lambda p, at: at.share(p.groups["outside"]),
+    ),
+    Feature(
+        "after_end_marker_below",
+        "an end-of-article heading just below",
+        None,
+        lambda p, at: float(p.first_after_end > at.i and p.first_after_end - at.i <= 2 * CONTEXT),
+    ),
+)
+"""Everything the first pass weighs, in the order of its row and of ``linemodel.json``."""
+
+FEATURES = tuple(f.name for f in FIRST_PASS)
+
+
+@dataclass(frozen=True)
+class SecondPassFeature:
+    """A column the second pass adds: the first pass's verdict on the line (``own``, at
+    ``k`` of the judged lines) and on the judged lines around it."""
+
+    name: str
+    high: str | None
+    low: str | None
+    value: Callable[[np.ndarray, int, list[float]], float]
+
+
+SECOND_PASS_TABLE: tuple[SecondPassFeature, ...] = (
+    SecondPassFeature("first_pass", None, "first reading of the line", lambda f, k, a: f[k]),
+    SecondPassFeature(
+        "around_first_pass_mean",
+        None,
+        "clutter around it",
+        lambda f, k, a: float(np.mean(a)) if a else f[k],
+    ),
+    SecondPassFeature(
+        "around_first_pass_min",
+        None,
+        "clutter next to it",
+        lambda f, k, a: float(np.min(a)) if a else f[k],
+    ),
+    SecondPassFeature(
+        "prev_first_pass",
+        None,
+        "line above read as clutter",
+        lambda f, k, a: f[k - 1] if k > 0 else 1.0,
+    ),
+    SecondPassFeature(
+        "next_first_pass",
+        None,
+        "line below read as clutter",
+        lambda f, k, a: f[k + 1] if k + 1 < len(f) else 1.0,
+    ),
 )
 """What the second pass adds: the first pass's verdict on the line and its neighbours."""
+
+SECOND_PASS = tuple(f.name for f in SECOND_PASS_TABLE)
+
+READABLE: dict[str, tuple[str | None, str | None]] = {
+    **{f.name: (f.high, f.low) for f in FIRST_PASS},
+    **{f.name: (f.high, f.low) for f in SECOND_PASS_TABLE},
+}
+"""How the audit trail names a feature, as (when the line's value is high, when it is low).
+None where that side is no reason a reader would accept: features that move together (a line's
+length and its length against the page's paragraphs) can weigh against a line on a side that
+only makes sense beside the other, and naming them would state the opposite of what a curator
+sees ("reads as prose" as a reason for clutter)."""
 
 
 def features(
@@ -221,16 +479,12 @@ def features(
     live = [not ln.removed_by for ln in lines]
     tokenised = [tokens(t) for t in texts]
     stop = page_stopwords([t for t, p in zip(tokenised, prose, strict=True) if p] or tokenised)
-    title_tokens = set(tokens(title))
-    keys = [normalise_line(t) for t in texts]
-    in_page = Counter(keys)
     short_title = [
         3 <= w <= 15 and not p and t[:1].isupper() and not SENTENCE_END.search(t)
         for t, w, p in zip(texts, words, prose, strict=True)
     ]
     groups = {name: [ln.removed_by in rules for ln in lines] for name, rules in RULE_GROUPS.items()}
     live_prose_words = [w if p and lv else 0 for w, p, lv in zip(words, prose, live, strict=True)]
-    total_prose = sum(live_prose_words) or 1
     # The densest run of prose, scored as the rules' main-body window scores it; lines the
     # rules removed count as empty non-prose lines.
     run_start, run_end = best_window(
@@ -240,10 +494,6 @@ def features(
         ]
     )
     prose_lengths = sorted(w for w, p in zip(words, prose, strict=True) if p) or [1]
-    median = prose_lengths[len(prose_lengths) // 2]
-    # Where the rules saw the article end; a page without such a line has no marker below
-    # any line (defaulting to the page's end made its last six lines look followed by one).
-    first_after_end = next((i for i, flag in enumerate(groups["after_end"]) if flag), -1)
     judged = [
         i
         for i, ln in enumerate(lines)
@@ -259,74 +509,51 @@ def features(
     for i in range(run_start, run_end + 1):
         if live[i] and prose[i]:
             story_words.update(content[i])
+    keys = [normalise_line(t) for t in texts]
+    page = _Page(
+        lines=lines,
+        texts=texts,
+        words=words,
+        prose=prose,
+        live=live,
+        tokenised=tokenised,
+        stop=stop,
+        title_tokens=set(tokens(title)),
+        keys=keys,
+        in_page=Counter(keys),
+        short_title=short_title,
+        groups=groups,
+        recurring=recurring,
+        run_start=run_start,
+        run_end=run_end,
+        median=prose_lengths[len(prose_lengths) // 2],
+        # Where the rules saw the article end; a page without such a line has no marker
+        # below any line (defaulting to the page's end made its last six lines look
+        # followed by one).
+        first_after_end=next((i for i, flag in enumerate(groups["after_end"]) if flag), -1),
+        content=content,
+        story_words=story_words,
+        prose_before=list(itertools.accumulate(live_prose_words, initial=0))[:-1],
+        total_prose=sum(live_prose_words) or 1,
+    )
     rows = []
-    before = 0
-    cumulative = []
-    for w in live_prose_words:
-        cumulative.append(before)
-        before += w
     for i in judged:
-        text, w = texts[i], words[i]
-        # Densities are read from the line's first sentences: they settle within a few.
+        text = texts[i]
         sample = text[:DENSITY_SAMPLE]
-        sample_words = tokenised[i][: DENSITY_SAMPLE // 5]
-        letters = sum(map(str.isalpha, sample)) or 1
-        initials = _WORD_START.findall(sample)  # the first letter of each word
-        digits = len(_DIGIT.findall(sample))
-        lo, hi = max(0, i - CONTEXT), min(n, i + CONTEXT + 1)
-        around = [j for j in range(lo, hi) if j != i]
-
-        def share(flags: list[bool], around: list[int] = around) -> float:
-            return sum(flags[j] for j in around) / len(around) if around else 0.0
-
-        distance = 0 if run_start <= i <= run_end else min(abs(i - run_start), abs(i - run_end))
-        rows.append(
-            [
-                math.log1p(w),
-                float(prose[i]),
-                float(bool(SENTENCE_END.search(text))),
-                float(text.rstrip().endswith(":")),
-                float(bool(_ELLIPSIS_END.search(text))),
-                float(bool(_LABEL_PREFIX.match(text))),
-                sum(map(stop.__contains__, sample_words)) / len(sample_words)
-                if sample_words
-                else 0.0,
-                len(_PUNCT.findall(sample)) / letters,
-                digits / letters,
-                sum(map(str.isupper, initials)) / len(initials) if initials else 0.0,
-                float(
-                    ("@" in text or "www." in text or "://" in text) and bool(_CONTACT.search(text))
-                ),
-                float(bool(_COPYRIGHT.search(text))),
-                float(bool(_SEPARATOR.search(text))),
-                float(digits > 0 and bool(_DATE_LIKE.search(text))),
-                float(lines[i].role is Role.HEADING),
-                float(lines[i].removed_by in RESTORABLE),
-                len(set(tokenised[i]) & title_tokens) / len(title_tokens) if title_tokens else 0.0,
-                float(in_page[keys[i]] > 1),
-                math.log1p(recurring.get(keys[i], 0)) if w <= 12 else 0.0,
-                _reader_address(sample, len(sample.split())),
-                _shared_share(
-                    content[i], story_words, own=run_start <= i <= run_end and live[i] and prose[i]
-                ),
-                i / n,
-                cumulative[i] / total_prose,
-                float(run_start <= i <= run_end),
-                math.log1p(distance),
-                math.log((w + 1) / (median + 1)),
-                float(i > 0 and prose[i - 1]),
-                float(i + 1 < n and prose[i + 1]),
-                math.log1p(words[i - 1]) if i > 0 else 0.0,
-                math.log1p(words[i + 1]) if i + 1 < n else 0.0,
-                share(prose),
-                share(short_title),
-                share(groups["chrome"]),
-                share(groups["after_end"]),
-                share(groups["outside"]),
-                float(first_after_end > i and first_after_end - i <= 2 * CONTEXT),
-            ]
+        at = _At(
+            i=i,
+            text=text,
+            words=words[i],
+            sample=sample,
+            sample_words=tokenised[i][: DENSITY_SAMPLE // 5],
+            letters=sum(map(str.isalpha, sample)) or 1,
+            initials=_WORD_START.findall(sample),
+            digits=len(_DIGIT.findall(sample)),
+            around=[j for j in range(max(0, i - CONTEXT), min(n, i + CONTEXT + 1)) if j != i],
+            in_run=run_start <= i <= run_end,
         )
-    return judged, np.array(rows, dtype=float).reshape(len(rows), len(FEATURES))
+        rows.append([feature.value(page, at) for feature in FIRST_PASS])
+    return judged, np.array(rows, dtype=float).reshape(len(rows), len(FIRST_PASS))
 
 
 def _needs_content(n: int, judged: list[int], start: int, end: int) -> list[bool]:
@@ -347,20 +574,12 @@ def _shared_share(words: set[str], story: Counter[str], own: bool) -> float:
 
 def second_pass_features(judged: list[int], first: np.ndarray) -> np.ndarray:
     """The first pass's verdicts around each judged line (judged lines only, in page order)."""
-    rows = []
     m = len(judged)
+    rows = []
     for k in range(m):
         around = [first[j] for j in range(max(0, k - CONTEXT), min(m, k + CONTEXT + 1)) if j != k]
-        rows.append(
-            [
-                first[k],
-                float(np.mean(around)) if around else first[k],
-                float(np.min(around)) if around else first[k],
-                first[k - 1] if k > 0 else 1.0,
-                first[k + 1] if k + 1 < m else 1.0,
-            ]
-        )
-    return np.array(rows, dtype=float).reshape(m, len(SECOND_PASS))
+        rows.append([feature.value(first, k, around) for feature in SECOND_PASS_TABLE])
+    return np.array(rows, dtype=float).reshape(m, len(SECOND_PASS_TABLE))
 
 
 @dataclass(frozen=True)
@@ -442,56 +661,6 @@ def load(path: Path = MODEL_FILE) -> LineModel | None:
 def model_version(path: Path = MODEL_FILE) -> str:
     """Changes with the model's weights: part of the cleaning cache's version."""
     return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "none"
-
-
-READABLE: dict[str, tuple[str | None, str | None]] = {
-    "log_words": (None, "a short line"),
-    "is_prose": (None, "does not read as prose"),
-    "sentence_end": (None, "does not end as a sentence"),
-    "ends_colon": ("ends with a colon", None),
-    "ends_ellipsis": ("ends with an ellipsis", None),
-    "label_prefix": ("starts with a label (\u201cRead also:\u201d)", None),
-    "stopword_density": (None, "few common words"),
-    "punct_density": ("much punctuation", None),
-    "digit_density": ("many digits", None),
-    "capitalised_share": ("many capitalised words", None),
-    "contact": ("link, handle or e-mail", None),
-    "copyright": ("copyright notice", None),
-    "separator": ("separators (| \u00bb \u2022)", None),
-    "date_like": ("a date or time", None),
-    "heading_role": ("heading shape", None),
-    "cut_by_rules": ("cut by the rules as a menu or list", None),
-    "title_overlap": (None, "few words of the headline"),
-    "repeats_in_page": ("repeated in the page", None),
-    "corpus_recurrence": ("recurs in other sources", None),
-    "reader_address": ("addresses the reader", None),
-    "story_vocabulary": (None, "few of the story's words"),
-    "position": ("low on the page", "high on the page"),
-    "prose_before_share": ("after most of the story", "before most of the story"),
-    "in_main_run": (None, "outside the main run of prose"),
-    "lines_from_main_run": ("far from the main run of prose", None),
-    "words_vs_page_median": (None, "shorter than the page's paragraphs"),
-    "prev_prose": (None, "line above is not prose"),
-    "next_prose": (None, "line below is not prose"),
-    "prev_log_words": (None, "short line above"),
-    "next_log_words": (None, "short line below"),
-    "around_prose_share": (None, "little prose around it"),
-    "around_short_title_lines": ("headline-like lines around it", None),
-    "around_removed_chrome": ("site chrome around it", None),
-    "around_removed_after_end": ("end-of-article material around it", None),
-    "around_removed_outside": ("menus or lists around it", None),
-    "after_end_marker_below": ("an end-of-article heading just below", None),
-    "first_pass": (None, "first reading of the line"),
-    "around_first_pass_mean": (None, "clutter around it"),
-    "around_first_pass_min": (None, "clutter next to it"),
-    "prev_first_pass": (None, "line above read as clutter"),
-    "next_first_pass": (None, "line below read as clutter"),
-}
-"""How the audit trail names a feature, as (when the line's value is high, when it is low).
-None where that side is no reason a reader would accept: features that move together (a line's
-length and its length against the page's paragraphs) can weigh against a line on a side that
-only makes sense beside the other, and naming them would state the opposite of what a curator
-sees ("reads as prose" as a reason for clutter)."""
 
 
 def looks_like_a_whole_page(lines: Sequence[Line]) -> bool:
