@@ -575,3 +575,19 @@ def test_a_sentence_shaped_like_a_note_inside_the_story_stays():
     first, *rest = [p for p in STORY.split("\n\n") if p]
     article = clean_document(doc("\n\n".join(["Reporter held in Lashio", first, NOTE, *rest])))
     assert NOTE in article.body_text
+
+
+def test_a_line_s_state_says_what_later_steps_may_read_of_it():
+    from build_digest.cleaning.lines import Line, LineState
+    from build_digest.models import RemovalRule, Role
+
+    fresh = Line(1, "Text")
+    assert fresh.state is LineState.UNLABELLED and fresh.live and fresh.marks_end
+    headline = Line(2, "Headline", role=Role.TITLE)
+    assert headline.state is LineState.KEPT and not headline.in_story
+    paragraph = Line(3, "Body", role=Role.PARAGRAPH)
+    assert paragraph.in_story
+    related = Line(4, "Related", removed_by=RemovalRule.CHROME_PHRASE)
+    assert related.state is LineState.MARKER and not related.live and related.marks_end
+    gone = Line(5, "Menu", removed_by=RemovalRule.LINK_LIST)
+    assert gone.state is LineState.REMOVED and not gone.marks_end and not gone.in_story

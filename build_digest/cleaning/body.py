@@ -28,8 +28,10 @@ def cut_outside_body(lines: list[Line]) -> None:
     Prose lines score their word count, other lines a penalty, so long menus and
     footers fall outside the best-scoring window while a subheading inside stays.
     Labelled furniture above the window (title, dateline, photo) is kept.
+
+    Reads unlabelled lines and labelled furniture; changes: ``removed_by`` (OUTSIDE_BODY).
     """
-    candidates = [ln for ln in lines if not ln.removed_by and ln.role is None]
+    candidates = [ln for ln in lines if ln.unlabelled]
     if len(candidates) < 4:
         return
     scores = [
@@ -49,13 +51,17 @@ def cut_outside_body(lines: list[Line]) -> None:
     # Furniture below the body is only kept if it is attribution.
     last_body = candidates[best_end]
     for ln in lines[lines.index(last_body) + 1 :]:
-        if ln.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT) and not ln.removed_by:
+        if ln.live and ln.role in (Role.DATELINE, Role.BYLINE, Role.CAPTION, Role.CREDIT):
             ln.removed_by = RemovalRule.OUTSIDE_BODY
 
 
 def label_body(lines: list[Line], config: CleanConfig, drop_link_lists: bool = True) -> None:
-    """Paragraphs, section headings, and runs of short lines that are link lists."""
-    live = [ln for ln in lines if not ln.removed_by and ln.role is None]
+    """Paragraphs, section headings, and runs of short lines that are link lists.
+
+    Reads unlabelled lines; changes: ``role`` (paragraph, heading), ``removed_by``
+    (LINK_LIST).
+    """
+    live = [ln for ln in lines if ln.unlabelled]
     i = 0
     while i < len(live):
         j = i

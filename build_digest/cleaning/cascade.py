@@ -104,7 +104,7 @@ def clean_document(
     if wire:
         blocks.append(Block(Role.DATELINE, wire.text))
     for ln in cascade.lines:
-        if ln.removed_by:
+        if ln.removed_by is not None:
             removed.append(RemovedLine(ln.number, ln.text, ln.removed_by, ln.detail))
         elif ln.role is not None and ln.role is not Role.TITLE:
             blocks.append(Block(ln.role, ln.text))

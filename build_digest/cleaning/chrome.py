@@ -67,6 +67,11 @@ def _is_breadcrumb(text: str) -> bool:
 def apply_chrome_rules(
     lines: list[Line], config: CleanConfig, recurring: Mapping[str, int]
 ) -> None:
+    """Site chrome by fixed phrases and shapes, and by recurrence across the corpus.
+
+    Reads live lines' text and the corpus evidence; changes: ``removed_by`` (chrome,
+    promotion, breadcrumb, counted link, corpus chrome).
+    """
     for position, ln in enumerate(lines):
         text = ln.text
         n = word_count(text)

@@ -36,8 +36,11 @@ WIRE_DATELINE = re.compile(
 
 
 def take_wire_dateline(lines: list[Line]) -> Wire | None:
-    """A wire dateline opening one of the first lines leaves the text for a dateline of its own."""
-    for ln in [ln for ln in lines if not ln.removed_by][:3]:
+    """A wire dateline opening one of the first lines leaves the text for a dateline of its own.
+
+    Reads the first live lines; changes: that line's ``text``.
+    """
+    for ln in [ln for ln in lines if ln.live][:3]:
         m = WIRE_DATELINE.match(ln.text)
         if m and is_prose(ln.text[m.end() :]):
             ln.text = ln.text[m.end() :]
@@ -57,8 +60,11 @@ def pick_title(doc: SourceDocument, lines: list[Line]) -> str:
     """Front matter wins; else the first short non-prose line near the top.
 
     Later copies of the title line (sites repeat it above and below the photo) are removed.
+
+    Reads live lines and the stated title; changes: ``role`` (TITLE), ``removed_by``
+    (REPEATED_TITLE).
     """
-    live = [ln for ln in lines if not ln.removed_by]
+    live = [ln for ln in lines if ln.live]
     title = (doc.meta.title or "").strip()
     if not title:
         for ln in live[:3]:

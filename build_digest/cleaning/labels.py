@@ -83,8 +83,12 @@ STANDFIRST_WORDS = range(6, 51)
 
 
 def label_furniture(lines: list[Line], title: str) -> None:
-    """Datelines, bylines, credits, captions, standfirst and attribution."""
-    live = [ln for ln in lines if not ln.removed_by and ln.role is None]
+    """Datelines, bylines, credits, captions, standfirst and attribution.
+
+    Reads unlabelled lines; changes: ``role`` (dateline, byline, credit, caption,
+    attribution, standfirst).
+    """
+    live = [ln for ln in lines if ln.unlabelled]
     _classify_furniture(live)
     _pair_captions_with_credits(live)
     _find_standfirst(lines, live, title)

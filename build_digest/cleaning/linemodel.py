@@ -476,7 +476,7 @@ def features(
     n = len(lines)
     words = [word_count(t) for t in texts]
     prose = [is_prose(t, w) for t, w in zip(texts, words, strict=True)]
-    live = [not ln.removed_by for ln in lines]
+    live = [ln.live for ln in lines]
     tokenised = [tokens(t) for t in texts]
     stop = page_stopwords([t for t, p in zip(tokenised, prose, strict=True) if p] or tokenised)
     short_title = [
@@ -497,7 +497,7 @@ def features(
     judged = [
         i
         for i, ln in enumerate(lines)
-        if (not ln.removed_by and ln.role in BODY_ROLES) or ln.removed_by in RESTORABLE
+        if (ln.live and ln.role in BODY_ROLES) or ln.removed_by in RESTORABLE
     ]
     content = [
         set(tokens) - stop if needed else set()
@@ -676,7 +676,7 @@ def reads_its_words(lines: Sequence[Line]) -> bool:
     that its word-based features mean nothing there and a Thai story read to it as clutter.
     Such a page is left to the rules. (Leaving Japanese, Korean and Russian pages, also
     unseen in training, to the rules cost the benchmark's recall 0.002: the model reads them.)"""
-    sample = "".join(ln.text for ln in lines if not ln.removed_by)[:SCRIPT_SAMPLE]
+    sample = "".join(ln.text for ln in lines if ln.live)[:SCRIPT_SAMPLE]
     letters = sum(map(str.isalpha, sample))
     return len(UNSPACED_ALPHABETS.findall(sample)) < MAX_UNSPACED_SHARE * max(letters, 1)
 
@@ -688,7 +688,11 @@ def judge(
     model: LineModel | None = None,
 ) -> None:
     """Remove the body lines the model reads as clutter, with the weightiest reasons, and
-    give back the lines cut as menus or lists that it reads as the story."""
+    give back the lines cut as menus or lists that it reads as the story.
+
+    Reads body lines and lines cut as menus or lists; changes: ``removed_by`` (LINE_MODEL,
+    or none again), ``role`` of a line given back.
+    """
     model = model or load()
     if model is None or not looks_like_a_whole_page(lines) or not reads_its_words(lines):
         return

@@ -6,6 +6,7 @@ A ``Line`` is what the cascade passes from step to step; ``is_prose``, ``normali
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -66,15 +67,57 @@ def normalise_line(text: str) -> str:
     return _NON_WORD.sub(" ", text.casefold()).strip()
 
 
+class LineState(enum.Enum):
+    """Where a line stands in the cascade: what the next step may read of it."""
+
+    UNLABELLED = "unlabelled"
+    """Kept, and no step has yet said what it is: steps 7 to 9 give it a role."""
+    KEPT = "kept"
+    """Kept with a role: the title, furniture or the body."""
+    MARKER = "marker"
+    """Removed as a chrome phrase ("Related", "Comments", "Most Popular"), yet read by the
+    steps that find where the article ends (4, 5 and 11) as the marker it is."""
+    REMOVED = "removed"
+
+
 @dataclass
 class Line:
-    """One line of a source as the cascade sees it: text, and what it was found to be."""
+    """One line of a source as the cascade sees it: text, and what it was found to be. Steps
+    read its ``state``; they change only ``role``, ``removed_by`` and ``detail`` (the wire
+    dateline also ``text``)."""
 
     number: int
     text: str
     role: Role | None = None
     removed_by: RemovalRule | None = None
     detail: str = ""
+
+    @property
+    def state(self) -> LineState:
+        if self.removed_by is RemovalRule.CHROME_PHRASE:
+            return LineState.MARKER
+        if self.removed_by is not None:
+            return LineState.REMOVED
+        return LineState.UNLABELLED if self.role is None else LineState.KEPT
+
+    @property
+    def live(self) -> bool:
+        """Still kept: not removed by any step so far."""
+        return self.removed_by is None
+
+    @property
+    def unlabelled(self) -> bool:
+        return self.state is LineState.UNLABELLED
+
+    @property
+    def in_story(self) -> bool:
+        """Kept with a role below the headline: a block of the story as it stands."""
+        return self.state is LineState.KEPT and self.role is not Role.TITLE
+
+    @property
+    def marks_end(self) -> bool:
+        """Live, or a removed chrome phrase that still marks where the article ends."""
+        return self.state is not LineState.REMOVED
 
 
 def is_story_paragraph(text: str, words: int | None = None) -> bool:

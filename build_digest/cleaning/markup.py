@@ -30,7 +30,11 @@ _CODE_LINE = re.compile(
 
 
 def strip_html(text: str, removed: list[RemovedLine]) -> str:
-    """Drop script/style blocks and comments whole, recording each dropped line."""
+    """Drop script/style blocks and comments whole, recording each dropped line.
+
+    Reads the raw text; changes: the text (blocks and comments blanked), the removed-line
+    record.
+    """
 
     def drop(match: re.Match[str], rule: RemovalRule) -> str:
         start_line = text.count("\n", 0, match.start()) + 1
@@ -44,7 +48,11 @@ def strip_html(text: str, removed: list[RemovedLine]) -> str:
 
 
 def scrub_lines(lines: list[Line], removed: list[RemovedLine]) -> None:
-    """Per line: broken HTML fragments, tags, entities, tab-only lines, code."""
+    """Per line: broken HTML fragments, tags, entities, tab-only lines, code.
+
+    Reads every line's raw text; changes: ``text`` (tags, entities, spaces), the removed-
+    line record.
+    """
     for ln in lines:
         raw = ln.text
         if not raw.strip():

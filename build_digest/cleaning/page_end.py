@@ -29,7 +29,7 @@ from ..vocabulary import (
 )
 from .headline import MAX_DERIVED_TITLE_WORDS
 from .labels import ATTRIBUTION
-from .lines import MARKER_EDGES, Line, is_prose, is_story_paragraph, normalise_line
+from .lines import MARKER_EDGES, Line, LineState, is_prose, is_story_paragraph, normalise_line
 
 END_MIN_WORDS = 150
 
@@ -129,11 +129,11 @@ def cut_after_end_marker(lines: list[Line]) -> None:
     Only once the story has had its say: the marker must follow at least END_MIN_WORDS
     words of prose and be followed by less prose than preceded it, so a share bar or
     a "Most read" box at the top of the page cuts nothing.
+
+    Reads live lines and markers; changes: ``removed_by`` (AFTER_END).
     """
-    live = [ln for ln in lines if not ln.removed_by or ln.removed_by is RemovalRule.CHROME_PHRASE]
-    prose_words = [
-        word_count(ln.text) if not ln.removed_by and is_prose(ln.text) else 0 for ln in live
-    ]
+    live = [ln for ln in lines if ln.marks_end]
+    prose_words = [word_count(ln.text) if ln.live and is_prose(ln.text) else 0 for ln in live]
     total = sum(prose_words)
     before = 0
     for i, ln in enumerate(live):
@@ -202,13 +202,15 @@ def cut_comment_thread(lines: list[Line]) -> None:
     comments heading followed by that many comment time lines ("2 days ago at 07:52 am").
     The thread must start after the story's first paragraph of prose; from there to the
     end of the page nothing belongs to the story.
+
+    Reads live lines and markers; changes: ``removed_by`` (COMMENT_THREAD).
     """
-    live = [ln for ln in lines if not ln.removed_by or ln.removed_by is RemovalRule.CHROME_PHRASE]
+    live = [ln for ln in lines if ln.marks_end]
     found = _thread_start([ln.text.strip() for ln in live])
     if found is None:
         return
     start, comments = found
-    if not any(not ln.removed_by and is_story_paragraph(ln.text) for ln in live[:start]):
+    if not any(ln.live and is_story_paragraph(ln.text) for ln in live[:start]):
         return
     for ln in live[start:]:
         ln.removed_by = RemovalRule.COMMENT_THREAD
@@ -216,23 +218,26 @@ def cut_comment_thread(lines: list[Line]) -> None:
 
 
 def cut_tail_lists(lines: list[Line]) -> None:
-    """After a 'Most Popular' style heading, drop headline lists until prose resumes."""
+    """After a 'Most Popular' style heading, drop headline lists until prose resumes.
+
+    Reads live lines and markers; changes: ``removed_by`` (TAIL_LIST).
+    """
     cutting = False
     prose_seen = False
     for ln in lines:
         # Only below the story: at the top of a page the same words are menu entries.
         if (
             prose_seen
-            and ln.removed_by is RemovalRule.CHROME_PHRASE
+            and ln.state is LineState.MARKER
             and TAIL_MARKER.match(ln.text.strip(MARKER_EDGES))
         ):
             cutting = True
             continue
-        prose_seen = prose_seen or (not ln.removed_by and is_story_paragraph(ln.text))
+        prose_seen = prose_seen or (ln.live and is_story_paragraph(ln.text))
         if cutting:
             if is_story_paragraph(ln.text):
                 cutting = False
-            elif not ln.removed_by:
+            elif ln.live:
                 ln.removed_by = RemovalRule.TAIL_LIST
 
 
@@ -244,8 +249,10 @@ def cut_other_articles(lines: Sequence[Line]) -> None:
     November 19, 2019 / summary") is a list of other articles. At least MIN_OTHER_HEADERS
     such headers, each with no more than MAX_TEASER_LINES lines of summary under it, go
     from the first headline to the last summary.
+
+    Reads live lines and their roles; changes: ``removed_by`` (OTHER_ARTICLES).
     """
-    live = [ln for ln in lines if not ln.removed_by]
+    live = [ln for ln in lines if ln.live]
     first = _first_story_paragraph(live)
     if first is None:
         return
@@ -290,13 +297,16 @@ def cut_read_on_teasers(lines: Sequence[Line]) -> None:
     MAX_READ_ON_GAP lines below the last, close one teaser each: the kept lines between them
     go, and above the first as many lines as the shortest teaser has (a teaser list is
     uniform, and the story above it keeps any line in doubt).
+
+    Reads live lines and every line's text (a link may be removed already); changes:
+    ``removed_by`` (OTHER_ARTICLES).
     """
     shown: list[Line] = []
     links: list[tuple[int, int]] = []  # each link's place in ``shown``, as a span of one line
     for ln in lines:
         if READ_ON_LINK.match(ln.text.strip(MARKER_EDGES)):
             links.append((len(shown), len(shown)))
-        elif ln.removed_by:
+        elif not ln.live:
             continue
         shown.append(ln)
     first = _first_story_paragraph(shown)
@@ -314,7 +324,7 @@ def cut_read_on_teasers(lines: Sequence[Line]) -> None:
             continue
         shortest = min(b - a - 1 for (a, _), (b, _) in itertools.pairwise(run))
         for ln in shown[max(top, run[0][0] - shortest) : run[-1][0]]:
-            if not ln.removed_by:
+            if ln.live:
                 ln.removed_by, ln.detail = RemovalRule.OTHER_ARTICLES, str(len(run))
 
 
@@ -324,7 +334,7 @@ def _first_story_paragraph(lines: Sequence[Line]) -> int | None:
         (
             i
             for i, ln in enumerate(lines)
-            if not ln.removed_by and ln.role is Role.PARAGRAPH and is_story_paragraph(ln.text)
+            if ln.live and ln.role is Role.PARAGRAPH and is_story_paragraph(ln.text)
         ),
         None,
     )
@@ -347,8 +357,10 @@ def cut_author_notes(lines: Sequence[Line]) -> None:
 
     Read from the bottom: notes and short lines ("@perrybaconjr") go on, the first paragraph
     of the story stops the search, so a note-shaped sentence inside the story stays.
+
+    Reads the story's blocks; changes: ``removed_by`` (AUTHOR_NOTE).
     """
-    live = [ln for ln in lines if not ln.removed_by and ln.role not in (None, Role.TITLE)]
+    live = [ln for ln in lines if ln.in_story]
     words = [word_count(ln.text) for ln in live]
     total = sum(words)
     above = total
@@ -370,19 +382,16 @@ def cut_author_box(lines: Sequence[Line]) -> None:
 
     A heading that names a person counts only when the paragraph under it names them too,
     and either kind only below AUTHOR_NOTE_AFTER of the page's kept words, as for a note.
+
+    Reads the story's blocks and markers; changes: ``removed_by`` (AUTHOR_NOTE).
     """
     # The heading may be gone already as a furniture phrase ("About the author"); its
     # biography is not, and the heading still marks it.
-    live = [
-        ln
-        for ln in lines
-        if (not ln.removed_by and ln.role not in (None, Role.TITLE))
-        or ln.removed_by is RemovalRule.CHROME_PHRASE
-    ]
+    live = [ln for ln in lines if ln.in_story or ln.state is LineState.MARKER]
     first = _first_story_paragraph(live)
     if first is None:
         return
-    words = [0 if ln.removed_by else word_count(ln.text) for ln in live]
+    words = [word_count(ln.text) if ln.live else 0 for ln in live]
     total = sum(words)
     above = sum(words[: first + 1])
     for i in range(first + 1, len(live) - 1):
@@ -394,13 +403,13 @@ def cut_author_box(lines: Sequence[Line]) -> None:
             names = [w for w in person["name"].split() if len(w) > 2] if person else []
             if (
                 (writer or names)
-                and not bio.removed_by
+                and bio.live
                 and bio.role is Role.PARAGRAPH
                 and words[i + 1] <= AUTHOR_BOX_MAX_WORDS
                 and (writer or any(re.search(rf"\b{re.escape(w)}\b", bio.text) for w in names))
             ):
                 for ln in (live[i], bio):
-                    if not ln.removed_by:
+                    if ln.live:
                         ln.removed_by, ln.detail = RemovalRule.AUTHOR_NOTE, "box"
                 return
         above += words[i]

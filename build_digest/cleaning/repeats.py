@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from ..models import (
     RemovalRule,
-    Role,
 )
 from .lines import Line, normalise_line
 
@@ -42,11 +41,13 @@ def drop_repeated_text(lines: Sequence[Line]) -> None:
     them holds more than MAX_SINGLE_SOURCE of it, longest first, so the run-together copy
     goes and the paragraphs stay. A line that repeats one other line (a question put to
     each interviewee, a recipe's step, a pull quote) is printed twice by design, and stays.
+
+    Reads the story's blocks; changes: ``removed_by`` (REPEATED_TEXT).
     """
     copies: defaultdict[str, list[Line]] = defaultdict(list)
     previous = ""
     for ln in lines:
-        if ln.removed_by or ln.role in (None, Role.TITLE):
+        if not ln.in_story:
             continue
         key = normalise_line(ln.text)
         if len(key.split()) - REPEAT_GRAM + 1 < MIN_REPEAT_SHINGLES:
