@@ -12,20 +12,11 @@ from typing import Any
 
 from .dedupe import former_ids
 from .models import Dated, Event, Figure, Rejection, TaggedStory
+from .urls import event_url, story_url
 
 CATALOG_VERSION = 4
 """2: ``redirects``; ``outlet`` on articles; ``warnings`` and ``path_bytes`` on sources;
 12-digit story hashes. 3: ``language`` (BCP 47) on articles and sources."""
-
-
-def story_url(story_id: str) -> str:
-    """Site-relative URL of a story page; depends on the story id alone."""
-    return f"stories/{story_id}/"
-
-
-def event_url(event_id: str) -> str:
-    """Site-relative URL of an event page: the id of the event's first report."""
-    return f"events/{event_id}/"
 
 
 def event_redirects(events: Sequence[Event]) -> dict[str, str]:

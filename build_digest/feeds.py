@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
-from .catalog import story_url
 from .language import SITE_LANGUAGE
 from .models import Dated, Role, TaggedStory
 from .text import visible
+from .urls import feed_path, story_url
 
 FEED_SIZE = 50
 """Entries per feed: enough for a reader who checks weekly on a busy archive."""
@@ -38,10 +38,6 @@ class FeedSpec:
     """Path under the site root, e.g. ``feeds/all.xml``."""
     title: str
     stories: tuple[TaggedStory, ...]
-
-
-def feed_path(topic_slug: str | None = None) -> str:
-    return f"feeds/topics/{topic_slug}.xml" if topic_slug else "feeds/all.xml"
 
 
 def publication_day(t: TaggedStory) -> dt.date | None:

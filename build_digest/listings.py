@@ -14,7 +14,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 from .chart import figure_chart, weekly_chart
-from .feeds import feed_path
 from .models import (
     Dated,
     DatePrecision,
@@ -27,10 +26,8 @@ from .models import (
     Undated,
 )
 from .render import (
-    TYPE_PAGES,
     TYPE_TITLES,
     byline,
-    entity_path,
     excerpt,
     front_matter,
     lang_attrs,
@@ -38,10 +35,24 @@ from .render import (
     month_title,
     placed_date,
     rel,
-    story_path,
     when,
 )
 from .taxonomy import TYPE_ORDER, Measure, Taxonomy
+from .urls import (
+    ARCHIVE_INDEX,
+    ENTITIES_INDEX,
+    EVENTS_INDEX,
+    FIGURES_PAGE,
+    TIMELINE_PAGE,
+    TOPICS_INDEX,
+    entity_path,
+    entity_type_path,
+    event_path,
+    feed_path,
+    month_path,
+    story_path,
+    topic_path,
+)
 
 LATEST_ON_HOME = 10
 CO_MENTIONED = 8
@@ -135,7 +146,7 @@ def timeline_page(
     )
     intro += weekly_chart(timeline, {topic.slug: topic.name for topic in taxonomy.topics})
     return paginate(
-        "timeline.md", "Timeline", intro, timeline_entries(timeline, "timeline.md"), page_size
+        TIMELINE_PAGE, "Timeline", intro, timeline_entries(timeline, TIMELINE_PAGE), page_size
     )
 
 
@@ -164,7 +175,7 @@ def topic_pages(
             f"- **[{md_text(topic.name)}]({topic.slug}.md)** — {len(stories)}"
             f" {'story' if len(stories) == 1 else 'stories'}  \n    {md_text(topic.description)}"
         )
-        path = f"topics/{topic.slug}.md"
+        path = topic_path(topic.slug)
         feed = feed_path(topic.slug)
         intro = (
             f"{md_text(topic.description)}\n\n[Follow this topic in a feed reader"
@@ -181,7 +192,7 @@ def topic_pages(
                 meta,
             )
         )
-    pages["topics/index.md"] = "\n".join(index) + "\n"
+    pages[TOPICS_INDEX] = "\n".join(index) + "\n"
     return pages
 
 
@@ -248,8 +259,10 @@ def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, s
             (k for k in members if k[0] == kind),
             key=lambda k: (-len(members[k]), names[k].casefold()),
         )
-        type_path = f"entities/{TYPE_PAGES[kind]}.md"
-        index.append(f"- [{TYPE_TITLES[kind]}]({TYPE_PAGES[kind]}.md) — {len(keys)}")
+        type_path = entity_type_path(kind)
+        index.append(
+            f"- [{TYPE_TITLES[kind]}]({rel(entity_type_path(kind), ENTITIES_INDEX)}) — {len(keys)}"
+        )
         rows = [
             f"- [{md_text(names[k])}]({rel(entity_path(members[k][0][1]), type_path)}) —"
             f" {len(members[k])}"
@@ -264,7 +277,7 @@ def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, s
                 page_size,
             )
         )
-    pages["entities/index.md"] = "\n".join(index) + "\n"
+    pages[ENTITIES_INDEX] = "\n".join(index) + "\n"
     return pages
 
 
@@ -283,7 +296,7 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
     for n, key in enumerate(keys):
         stories = months[key]
         index.append(f"- [{labels[key]}]({key}.md) — {len(stories)}")
-        path = f"archive/{key}.md"
+        path = month_path(key)
         steps = []
         if n > 0:
             steps.append(f"← [{labels[keys[n - 1]]}]({keys[n - 1]}.md)")
@@ -295,15 +308,11 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
         pages.update(
             paginate(path, labels[key], intro, [entry(t, path) for t in stories], page_size)
         )
-    pages["archive/index.md"] = "\n".join(index) + "\n"
+    pages[ARCHIVE_INDEX] = "\n".join(index) + "\n"
     return pages
 
 
 # --- events ------------------------------------------------------------------------
-
-
-def event_path(event: Event) -> str:
-    return f"events/{event.id}.md"
 
 
 def languages_of(reports: Sequence[TaggedStory]) -> list[str]:
@@ -344,7 +353,7 @@ def event_pages(
     entries = []
     for event in events:
         reports = [by_id[sid] for sid in event.stories]
-        path = event_path(event)
+        path = event_path(event.id)
         pages[path] = event_page(event, reports)
         link = f"[{md_text(event.title)}]({rel(path, 'events/index.md')})"
         attrs = lang_attrs(reports[0].story.language)
@@ -360,14 +369,14 @@ def event_pages(
         " first; each event's page shows who reported it, when and in which language, and"
         " the figures each report gives."
     )
-    pages.update(paginate("events/index.md", "Events", intro, entries, page_size))
+    pages.update(paginate(EVENTS_INDEX, "Events", intro, entries, page_size))
     return pages
 
 
 def event_page(event: Event, reports: Sequence[TaggedStory]) -> str:
     """Headline, date span, coverage timeline, what the reports share and where their figures
     differ, and a link to every report."""
-    path = event_path(event)
+    path = event_path(event.id)
     first = reports[0]
     attrs = lang_attrs(first.story.language)
     out = [
@@ -457,7 +466,7 @@ def figures_page(
 ) -> str:
     """The Figures page: per measure, its figures over time as a chart and as a table, each
     row linked to its story; figures of one week from several stories stand side by side."""
-    path = "figures.md"
+    path = FIGURES_PAGE
     out = [
         front_matter({"title": "Figures"}),
         "# Figures\n",

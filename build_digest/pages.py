@@ -21,7 +21,6 @@ from .listings import (
     archive_pages,
     entity_pages,
     event_pages,
-    event_path,
     event_summary,
     figures_page,
     latest_fragment,
@@ -53,18 +52,17 @@ from .render import (
     WORDS_PER_MINUTE,
     chronological,
     date_text,
-    entity_path,
     front_matter,
     json_for_script,
     lang_attrs,
     md_text,
     rel,
     safe_url,
-    story_path,
     time_element,
     when,
 )
 from .taxonomy import TYPE_ORDER, Taxonomy
+from .urls import FIGURES_PAGE, entity_path, event_path, story_path
 
 MAX_REMOVED_SHOWN = 60
 """Removed lines listed in "About this story"; ``build-digest check`` lists them all."""
@@ -136,7 +134,7 @@ def write_pages(
     pages.update(archive_pages(timeline, page_size))
     pages.update(timeline_page(timeline, taxonomy, page_size))
     pages.update(event_pages(events, by_id, page_size))
-    pages["figures.md"] = figures_page(figures, taxonomy.measures, by_id)
+    pages[FIGURES_PAGE] = figures_page(figures, taxonomy.measures, by_id)
     fragments = {
         "latest": latest_fragment(timeline),
         "topics": topics_fragment(timeline, taxonomy),
@@ -197,7 +195,7 @@ def story_page(
         happening, reports = event
         out.append(
             f"**This event:** [{md_text(event_summary(happening, reports))}]"
-            f"({rel(event_path(happening), path)})\n{{ .digest-event }}\n"
+            f"({rel(event_path(happening.id), path)})\n{{ .digest-event }}\n"
         )
     if figure_list:
         out.append(figure_list)

@@ -47,6 +47,7 @@ from .tag import EntityFinder, tag_stories
 from .taxonomy import load_taxonomy
 from .topics import learn_topics
 from .translations import fold_translations
+from .urls import SEARCH_PAGE
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -173,7 +174,7 @@ def run_pipeline(
         figures,
     )
     records = search_records(tagged)
-    pages["search.md"] = search_page(records)
+    pages[SEARCH_PAGE] = search_page(records)
     catalog = build_catalog(tagged, related, rejections, ingested.notes, events, figures)
     cache.close()
     return DigestResult(

@@ -20,7 +20,6 @@ from .models import (
     Dated,
     DatePrecision,
     DateTag,
-    Label,
     LabelKind,
     Role,
     TaggedStory,
@@ -34,11 +33,6 @@ TYPE_TITLES = {
     LabelKind.PERSON: "People",
     LabelKind.PLACE: "Places",
     LabelKind.ORGANISATION: "Organisations",
-}
-TYPE_PAGES = {
-    LabelKind.PERSON: "people",
-    LabelKind.PLACE: "places",
-    LabelKind.ORGANISATION: "organisations",
 }
 # Characters Python-Markdown gives meaning to and honours a backslash escape for.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
@@ -94,10 +88,6 @@ def rel(target: str, current: str) -> str:
     while common < min(len(here), len(there) - 1) and here[common] == there[common]:
         common += 1
     return "/".join([".."] * (len(here) - common) + there[common:])
-
-
-def story_path(story_id: str) -> str:
-    return f"stories/{story_id}.md"
 
 
 def format_date(tag: Dated) -> str:
@@ -205,7 +195,3 @@ def byline(t: TaggedStory, date: str | None = None) -> str:
     if t.story.others:
         parts.append(f"{len(t.story.articles)} versions")
     return " · ".join(parts)
-
-
-def entity_path(label: Label) -> str:
-    return f"entities/{TYPE_PAGES[label.kind]}/{label.slug}.md"

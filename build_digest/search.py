@@ -36,11 +36,11 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from .catalog import story_url
 from .errors import DependencyError
 from .models import Dated, Role, SearchRecord, TaggedStory
 from .render import date_text, front_matter, month_title
 from .segment import spaced_words
+from .urls import story_url
 
 log = logging.getLogger(__name__)
 

@@ -19,12 +19,9 @@ from .dates import ascii_digits
 from .errors import DigestError
 from .models import LabelKind
 from .text import is_unspaced
+from .urls import RESERVED_SLUGS
 
 TYPE_ORDER = (LabelKind.PLACE, LabelKind.ORGANISATION, LabelKind.PERSON)
-
-
-RESERVED_SLUGS = frozenset({"index"})
-"""Names listing pages use inside an entity folder; digits-only names are listing page numbers."""
 
 
 class TaxonomyError(DigestError, ValueError):
