@@ -1,4 +1,5 @@
-"""A persistent, content-addressed cache of what is computed per source text.
+"""Shared by the stages: a persistent, content-addressed cache of what is computed per source
+text.
 
 A CI rebuild after one new source should not run named-entity recognition on the other
 9,999 again. Results are stored in one SQLite file (the standard library's ``sqlite3``)

@@ -1,4 +1,4 @@
-"""Stage 6: the machine-readable catalog written to ``site/catalog.json``.
+"""Stage 14 (catalog): the machine-readable catalog written to ``site/catalog.json``.
 
 Every file under the sources folder appears in ``sources`` exactly once: published
 (the main version of a story), duplicate (folded into one) or rejected (with why).

@@ -1,4 +1,5 @@
-"""The timeline's chart: stories per week, stacked by topic, drawn at build time as SVG.
+"""Stage 12 (pages): the timeline's chart (stories per week, stacked by topic) and the figures'
+chart, drawn at build time as SVG.
 
 No JavaScript and no chart library: the chart is a few rectangles and labels inlined in the
 page, coloured by CSS classes that follow the light and dark palettes, with a title, a

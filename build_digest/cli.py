@@ -1,4 +1,5 @@
-"""``build-digest``: build, check and preview the archive. A thin adapter over the plugin.
+"""Around the stages: ``build-digest``, to build, check and preview the archive; a thin adapter
+over the plugin.
 
 A build renders into a fresh folder beside the target and swaps it in only when
 MkDocs succeeded, so a failed build never leaves a half-written site in place.
@@ -253,7 +254,7 @@ def _render_with_zensical(
             written = write_markdown_site(
                 result, project, Path(tmp) / "site-markdown", Renderer.ZENSICAL, Path("site")
             )
-            plugin.timer.run("zensical render", build_with_zensical, written, strict)
+            plugin.timer.run("render", build_with_zensical, written, strict)
             staging.rmdir()
             (written.parent / "site").rename(staging)
     except BaseException:

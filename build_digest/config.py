@@ -1,4 +1,5 @@
-"""The digest's options as the MkDocs plugin reads them from ``mkdocs.yml``, validated.
+"""Around the stages: the digest's options as the MkDocs plugin reads them from ``mkdocs.yml``,
+validated.
 
 They are written under the ``digest`` plugin. MkDocs validates them with its own option
 types (paths relative to mkdocs.yml) and the two below (ranges, encodings), so every error

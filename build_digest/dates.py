@@ -1,4 +1,5 @@
-"""Publication dates, with their provenance and precision.
+"""Stage 3 (dates and fingerprints): publication dates, with their provenance and precision;
+and stage 8 (dates of undated stories).
 
 In order of trust: front matter, HTML metadata (htmldate, through trafilatura), a
 dateline in the text, a wire dateline ("YANGON, Jan 12 (Reuters) -") whose year comes

@@ -1,4 +1,5 @@
-"""Stage 3: fold copies, near-copies and rewrites of one report into a story.
+"""Stage 4 (dedupe): fold copies, near-copies and rewrites of one report into a story (and, in
+stage 3, each version's fingerprint).
 
 Three tiers, each cheaper than the next is precise:
 

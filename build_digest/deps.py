@@ -1,4 +1,4 @@
-"""Load every dependency the stages need before any stage runs.
+"""Around the stages: load every dependency they need before any of them runs.
 
 A package that fails to import half-way through a build (trafilatura on the first
 saved page, spaCy's model on the tagging stage) would otherwise surface as a

@@ -1,4 +1,5 @@
-"""The one exception family the CLI and the plugin turn into a user message.
+"""Around the stages: the one exception family the command line and the plugin turn into a user
+message.
 
 Anything else that escapes a stage is a bug and keeps its traceback; a ``DigestError``
 is a problem the user can fix, and its message says how, in one line.

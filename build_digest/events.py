@@ -1,4 +1,5 @@
-"""Events: the reports of one happening, by several outlets, in several languages, grouped.
+"""Stage 10 (events): the reports of one happening, by several outlets, in several languages,
+grouped.
 
 Folding asks "is this the same report?"; related coverage lists the most alike stories. An
 event is the happening itself: Laukkai's capture, the Kunming talks. Stories are grouped by

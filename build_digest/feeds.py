@@ -1,4 +1,5 @@
-"""Stage 7: Atom feeds for the whole archive and for each topic, written with feedgen.
+"""Stage 16 (publish): Atom feeds for the whole archive and for each topic, written with
+feedgen.
 
 Dates come from our own metadata and are never made up: a feed entry needs a day, so
 only stories dated to the day are syndicated (newest first, ``FEED_SIZE`` per feed).

@@ -1,6 +1,6 @@
-"""Figures a reader follows over time: people displaced, killed, arrested, surrendered; towns
-captured; trade lost. Each with the sentence it stands in, its value normalised, its
-qualifier, who says so and its story's date.
+"""Stage 11 (figures): the figures a reader follows over time (people displaced, killed,
+arrested, surrendered; towns captured; trade lost), each with the sentence it stands in, its
+value normalised, its qualifier, who says so and its story's date.
 
 A figure is a number (digits in any script, "2.6 million", "3.1万", "a dozen", "six") that a
 measure's phrase stands beside in the same sentence ("more than 90,000 people have been

@@ -1,4 +1,5 @@
-"""Stage 1: read every file under the sources folder as text, or reject it with a reason.
+"""Stage 1 (ingest): read every file under the sources folder as text, or reject it with a
+reason.
 
 Plain text and Markdown are taken as the characters a reader saw (never as
 markup); optional YAML front matter or a block of ``Key: value`` lines at the

@@ -1,4 +1,5 @@
-"""Stage 3a, after cleaning: the language of every source, as a BCP 47 tag with its direction.
+"""Stage 3 (dates and fingerprints): the language of every source, as a BCP 47 tag with its
+direction.
 
 A language the source states (``lang:`` in front matter, a ``Language:`` line) wins; a saved
 page's own ``<html lang>`` is evidence, kept when the text does not clearly read otherwise

@@ -1,4 +1,5 @@
-"""Stage 5b: the listing pages (topics, entities, months, timeline) and the home page's parts.
+"""Stage 12 (pages): the listing pages (topics, entities, months, timeline, events, figures)
+and the home page's parts.
 
 Every listing shows a story the same way: headline, then date, outlet and versions, then
 two lines of its lead, so a reader can choose without opening it. Long listings are split

@@ -1,4 +1,4 @@
-"""Stage 12, written out: the Markdown site on disk, for a renderer that runs no MkDocs plugin.
+"""Stage 15 (render), for a renderer that runs no MkDocs plugin: the Markdown site on disk.
 
 Inside MkDocs the plugin hands the generated pages over in memory. Zensical (and any other
 renderer that reads ``mkdocs.yml``) takes only files, so this writes the whole site as a

@@ -1,7 +1,7 @@
-"""Plain data passed between the pipeline stages.
+"""Shared by the stages: the plain data passed between them.
 
-ingest -> clean -> dedupe -> tag -> pages -> catalog. Each stage takes and
-returns these dataclasses and nothing else, so a stage can be tested alone.
+Each stage (``pipeline.STAGES``) takes and returns these dataclasses and nothing else, so a
+stage can be tested alone.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stage 5: write every generated page as Markdown (path -> text), deterministically.
+"""Stage 12 (pages): write every generated page as Markdown (path -> text), deterministically.
 
 A story page reads as a news page: headline, one byline line, the standfirst, the story;
 then its topics and names, other versions, related coverage and its neighbours in time.

@@ -1,7 +1,10 @@
-"""Run the stages in order: gather everything, then link, then write.
+"""Run the stages in order: gather everything, then link, then write (``STAGES``).
 
-ingest -> clean -> language, date and fingerprint of each version -> dedupe -> tag ->
-translations -> learned topics -> relate -> events -> figures -> pages -> catalog.
+ingest -> clean -> dates and fingerprints -> dedupe -> tag -> translations -> learned topics
+-> dates of undated stories -> relate -> events -> figures -> pages -> search records ->
+catalog, then a renderer renders the pages and publish adds what no renderer makes. The same
+list, with each stage's modules, is ``STAGES`` below, the README's table and the first line
+of every stage module's docstring (``tests/test_package.py`` checks that they agree).
 """
 
 from __future__ import annotations
@@ -51,6 +54,66 @@ from .urls import SEARCH_PAGE
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the build: its name (as ``build-digest build -v`` times it), the modules
+    that do it, and what it does."""
+
+    name: str
+    modules: tuple[str, ...]
+    does: str
+
+
+STAGES = (
+    Stage("ingest", ("ingest",), "reads and decodes every file, or rejects it with a reason"),
+    Stage(
+        "clean",
+        ("cleaning",),
+        "cuts site chrome and clutter, labels the furniture, records every removed line",
+    ),
+    Stage(
+        "dates and fingerprints",
+        ("language", "dates", "dedupe"),
+        "gives each cleaned source its language, its own date and its fingerprint",
+    ),
+    Stage("dedupe", ("dedupe",), "folds copies, near copies and rewrites into stories"),
+    Stage(
+        "tag",
+        ("tag", "topics", "taxonomy"),
+        "names each story's people, places and organisations, and its topics by phrase",
+    ),
+    Stage("translations", ("translations",), "folds a translation into the story it translates"),
+    Stage("learned topics", ("topics",), "adds the topics the archive's own stories teach"),
+    Stage(
+        "dates of undated stories",
+        ("dates",),
+        "dates an undated story from its related coverage where it can",
+    ),
+    Stage("relate", ("relate",), "lists each story's related coverage"),
+    Stage("events", ("events",), "groups the reports of one happening into an event"),
+    Stage("figures", ("figures",), "reads the figures a reader follows over time"),
+    Stage(
+        "pages",
+        ("pages", "listings", "chart", "render"),
+        "writes every page as Markdown: stories, listings, events, figures, the home page",
+    ),
+    Stage("search records", ("search",), "makes one search record per story"),
+    Stage("catalog", ("catalog",), "builds catalog.json: what became of every source"),
+    Stage(
+        "render",
+        ("plugin", "markdown_site", "zensical_render"),
+        "turns the Markdown into HTML: MkDocs through the plugin, or Zensical from disk",
+    ),
+    Stage(
+        "publish",
+        ("publish", "feeds", "search"),
+        "adds the feeds, catalog.json, the search index and the redirect pages",
+    ),
+)
+"""The stages in the order they run; the last two run with the renderer, outside
+``run_pipeline``."""
 
 
 @dataclass
@@ -173,9 +236,11 @@ def run_pipeline(
         events,
         figures,
     )
-    records = search_records(tagged)
+    records = timer.run("search records", search_records, tagged)
     pages[SEARCH_PAGE] = search_page(records)
-    catalog = build_catalog(tagged, related, rejections, ingested.notes, events, figures)
+    catalog = timer.run(
+        "catalog", build_catalog, tagged, related, rejections, ingested.notes, events, figures
+    )
     cache.close()
     return DigestResult(
         stories=tuple(tagged),

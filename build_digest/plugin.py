@@ -1,4 +1,5 @@
-"""The MkDocs plugin: a thin adapter from MkDocs events to the pipeline.
+"""Stage 15 (render), with MkDocs: the plugin, a thin adapter from MkDocs events to the
+pipeline.
 
 on_config runs the pipeline; on_files adds the generated pages, the feeds and catalog.json
 (in memory, marked generated, never written into docs/); on_page_markdown fills the

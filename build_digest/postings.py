@@ -1,4 +1,5 @@
-"""The one inverted index the corpus stages share: key -> the items that carry it, capped.
+"""Shared by the stages: the one inverted index the corpus stages share (key -> the items that
+carry it, capped).
 
 Folding (rare figures, names, quotes), related coverage (shared names, figures, topics) and
 the dating of undated stories (labels shared with dated ones) all find candidates by what

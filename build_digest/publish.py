@@ -1,4 +1,4 @@
-"""Stage 13, publish: what the digest adds to a rendered site, whichever renderer made it.
+"""Stage 16 (publish): what the digest adds to a rendered site, whichever renderer made it.
 
 The renderer (MkDocs through the plugin, or Zensical from the Markdown on disk) turns the
 pages into HTML; around them the digest publishes files no renderer makes: ``catalog.json``,

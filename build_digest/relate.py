@@ -1,4 +1,4 @@
-"""Related coverage: the stories a reader of one story should see next.
+"""Stage 9 (relate): related coverage, the stories a reader of one story should see next.
 
 Scored by shared topics and entities (IDF-weighted) and the similarity of the texts'
 content words. Candidates come from an inverted index of labels; labels on more than

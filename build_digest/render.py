@@ -1,4 +1,5 @@
-"""What every generated page shares: source text made safe for Markdown, links, dates, front matter.
+"""Stage 12 (pages): what every generated page shares: source text made safe for Markdown,
+links, dates, front matter.
 
 Source text is text: everything that came from a source goes through ``md_text``, so
 Markdown and HTML characters reach the reader as the characters they are.

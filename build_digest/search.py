@@ -1,4 +1,5 @@
-"""Stage 8: the static search index, built with Pagefind from the stories themselves.
+"""Stage 13 (search records) and stage 16 (publish): the static search index, built with
+Pagefind from the stories themselves.
 
 Pagefind splits its index into small fragments that a browser loads only for the words
 searched and the results shown, so a first search costs a few hundred kilobytes whether

@@ -1,7 +1,8 @@
-"""Words in scripts that do not space them, cut by ICU's dictionary-based word breaker.
+"""Shared by the stages: words in scripts that do not space them, cut by ICU's dictionary-based
+word breaker.
 
 Chinese, Japanese, Thai, Lao, Khmer and Burmese run their words together. The search index
-(stage 8) and the search page must cut them the same way, or a word typed finds nothing
+and the search page must cut them the same way, or a word typed finds nothing
 (Pagefind's own issue #1237: its index cut Chinese with jieba, its queries with the
 browser's ``Intl.Segmenter``). Browsers' ``Intl.Segmenter`` *is* ICU's word break iterator,
 so the index is cut here with ICU too (through ``icu4py``, which ships ICU), and the search

@@ -1,4 +1,5 @@
-"""The digest's options as the pipeline takes them: a plain record, with every default once.
+"""Around the stages: the digest's options as the pipeline takes them, a plain record with
+every default once.
 
 Nothing here imports MkDocs: the pipeline runs, and any renderer takes its output, without
 it. The MkDocs plugin reads the same options from ``mkdocs.yml`` (``config.py``).

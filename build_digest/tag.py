@@ -1,4 +1,4 @@
-"""Stage 4: date, topics and named entities for every story, each with its evidence.
+"""Stage 5 (tag): date, topics and named entities for every story, each with its evidence.
 
 Dates come from ``dates.py``. Topics come from the curated taxonomy file; entities
 from spaCy's statistical NER, corrected and merged by the taxonomy's entity list.

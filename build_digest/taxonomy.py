@@ -1,4 +1,5 @@
-"""The taxonomy file: topics with their phrases, entity corrections, names to ignore.
+"""Stage 5 (tag): the taxonomy file: topics with their phrases, entity corrections, names to
+ignore.
 
 Read and validated once per build; every error names the file and the key. The phrases
 become ``PhrasePattern``s, matched in any script and with any digits.

@@ -1,4 +1,5 @@
-"""Text made safe to show (shared by the pages, the feeds and the terminal), and counted."""
+"""Shared by the stages: text made safe to show (by the pages, the feeds and the terminal), and
+counted."""
 
 from __future__ import annotations
 

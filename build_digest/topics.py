@@ -1,4 +1,5 @@
-"""Topics: from the taxonomy's phrases, then from what the archive's own stories teach.
+"""Stage 5 (tag) and stage 7 (learned topics): topics from the taxonomy's phrases, then from
+what the archive's own stories teach.
 
 A topic is given when it is a subject of the story, not when one of its phrases passes by.
 First by phrases, each mention weighed by where it stands (``match_topics``): precise, but

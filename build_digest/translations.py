@@ -1,4 +1,4 @@
-"""Stage 4b, after tagging: a translation of a story, in another language, folded into it.
+"""Stage 6 (translations): a translation of a story, in another language, folded into it.
 
 Folding (``dedupe.py``) compares words, which two languages do not share. What a translation
 keeps of its original is its figures and its names, in the same order: the same casualty

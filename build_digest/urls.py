@@ -1,5 +1,5 @@
-"""Every address the site has, in one place: pages (as paths under ``docs/``), their served
-URLs, the feeds, and the slugs no label may take.
+"""Shared by the stages: every address the site has, in one place (pages as paths under
+``docs/``, their served URLs, the feeds, and the slugs no label may take).
 
 A story's address depends on its id alone and an event's on its first report's, so neither
 moves when other sources are added. Pages, listings, feeds, search, the catalog and the

@@ -1,4 +1,5 @@
-"""The cleaner's vocabulary of site furniture: whole-line phrases, in named groups.
+"""Shared by the stages: the cleaner's vocabulary of site furniture, whole-line phrases in
+named groups.
 
 Every outlet's page carries the same furniture in its own words: lists of other stories,
 comment threads, share buttons, account and newsletter prompts, cookie and legal lines,

@@ -1,4 +1,4 @@
-"""Stage 12, the second renderer: Zensical builds the Markdown site written to disk.
+"""Stage 15 (render), the second renderer: Zensical builds the Markdown site written to disk.
 
 Zensical (PyPI ``zensical``, from Material for MkDocs' authors) reads ``mkdocs.yml`` but runs
 no MkDocs plugin and no hooks, so it is given the folder of ``markdown_site.py`` and run as a

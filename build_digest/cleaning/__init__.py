@@ -1,4 +1,4 @@
-"""Stage 2: clean copied page text into labelled blocks, recording every removed line.
+"""Stage 2 (clean): clean copied page text into labelled blocks, recording every removed line.
 
 The cascade, in the order ``cascade.clean_document`` runs it, one module per family of steps
 (each step's reason is in its code):

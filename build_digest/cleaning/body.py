@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning), steps 8 and 9: the main-body window and the body's blocks.
+"""Stage 2 (clean), steps 8 and 9: the main-body window and the body's blocks.
 
 On copied pages (not trafilatura's output) the contiguous run of lines with the most prose
 wins, so navigation above and footers below a copied whole page are cut (the body-text

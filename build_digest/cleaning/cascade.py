@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning): the cascade that runs the steps, and its cache.
+"""Stage 2 (clean): the cascade that runs the steps, and its cache.
 
 ``clean_sources`` is the stage's entry point: every source cleaned (or rejected with a
 reason), with the whole corpus as evidence for recurring chrome, and a cached cleaning reused

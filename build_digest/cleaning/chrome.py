@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning), steps 2 and 3: site chrome, by fixed rules and by corpus evidence.
+"""Stage 2 (clean), steps 2 and 3: site chrome, by fixed rules and by corpus evidence.
 
 The phrase groups of ``vocabulary.py``, the site's promotion of its newsletter, app and
 accounts, breadcrumbs, headline links with a comment or view count; and a short line that

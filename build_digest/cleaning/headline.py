@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning), step 6: the wire dateline and the headline.
+"""Stage 2 (clean), step 6: the wire dateline and the headline.
 
 ``LASHIO, Myanmar, Dec 15 (Reuters) -`` becomes a ``Wire`` record; the title is the stated
 one, else the first line of headline shape, else derived from the lead sentence.

@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning), step 7: furniture, labelled rather than dropped.
+"""Stage 2 (clean), step 7: furniture, labelled rather than dropped.
 
 Datelines, bylines, credits and their captions, attribution and the standfirst are kept with
 their roles, so the page can show them in their place.

@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning), after step 9: a trained line model drops the clutter the rules keep.
+"""Stage 2 (clean), after step 9: a trained line model drops the clutter the rules keep.
 
 On a copied whole page, what survives the rules is mostly the story, but also long
 lines of clutter that sit inside the run of prose: teasers of other stories, comment

@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning), shared by every step: a source's lines and the prose tests.
+"""Stage 2 (clean), shared by every step: a source's lines and the prose tests.
 
 A ``Line`` is what the cascade passes from step to step; ``is_prose``, ``normalise_line`` and
 ``best_window`` are the tests the rules and the line model (``linemodel.py``) both use.

@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning), step 1: stray HTML.
+"""Stage 2 (clean), step 1: stray HTML.
 
 Script and style blocks, comments and their broken halves, tags, entities, tab-only lines and
 lines of code go first, each recorded as a removed line.

@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning): the cleaner's options, as ``mkdocs.yml`` may set them."""
+"""Stage 2 (clean): the cleaner's options, as ``mkdocs.yml`` may set them."""
 
 from __future__ import annotations
 

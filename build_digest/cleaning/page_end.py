@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning), steps 4, 5, 10 and 11: what stands below the story on a page.
+"""Stage 2 (clean), steps 4, 5, 10 and 11: what stands below the story on a page.
 
 After an end marker ("Related", "Comments", "About the author") that follows most of the
 text, nothing but attribution is kept; a readers' comment thread goes whole; after "Similar

@@ -1,4 +1,4 @@
-"""Stage 2 (cleaning), step 12: repeated text.
+"""Stage 2 (clean), step 12: repeated text.
 
 A kept line printed again right below itself, or one that runs other kept lines together
 (the story again as one line), goes.
