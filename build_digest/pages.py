@@ -62,6 +62,7 @@ from .render import (
     when,
 )
 from .taxonomy import TYPE_ORDER, Taxonomy
+from .topics import weights_in_words
 from .urls import FIGURES_PAGE, entity_path, event_path, story_path
 
 MAX_REMOVED_SHOWN = 60
@@ -335,7 +336,7 @@ def about_story(t: TaggedStory) -> str:
     lines = [f"- {fact}" for fact in facts]
     if t.topics:
         lines.append(
-            "- **Why these topics** (score: headline 3, lead 2, text 1 per mention; see the Topics"
+            f"- **Why these topics** (score: {weights_in_words()} per mention; see the Topics"
             " page):"
         )
         lines.extend(f"    - {topic_reason(lab)}" for lab in t.topics)

@@ -32,16 +32,37 @@ if TYPE_CHECKING:
 STATED = "stated in the source"
 """Evidence of a topic the source's own ``tags:`` name."""
 
+
 # A topic is given when it is a subject of the story, not when one of its phrases passes
 # by once. Each mention is weighed by where it stands; the score is their sum.
-HEADLINE_WEIGHT = 3.0
-"""A phrase in the headline says what the story is about."""
-LEAD_WEIGHT = 2.0
-"""The standfirst and the first paragraph say what the story is about, too."""
-BODY_WEIGHT = 1.0
+@dataclass(frozen=True)
+class Weight:
+    """How much a mention weighs where it stands, and how many mentions of one phrase count
+    there."""
+
+    part: str
+    """The part of the story (``StoryText``'s field), as the audit trail names it."""
+    weight: float
+    cap: int
+
+
 BODY_CAP = 4
 """One phrase counts at most this many times in the body: a word repeated down a long text
 is one subject, and "China" twenty times in a story about the border is still context."""
+WEIGHTS = (
+    Weight("headline", 3.0, 1),  # the headline says what the story is about
+    Weight("lead", 2.0, 2),  # so do the standfirst and the first paragraph
+    Weight("text", 1.0, BODY_CAP),
+)
+"""The topic weights, in this one place: the audit trail, ``taxonomy.yml``'s comment and the
+README quote them (``weights_in_words``; a test checks that they agree)."""
+
+
+def weights_in_words() -> str:
+    """ "headline 3, lead 2, text 1": the weights as "About this story" states them."""
+    return ", ".join(f"{w.part} {w.weight:g}" for w in WEIGHTS)
+
+
 WEAK_SHARE = 0.5
 """A weak alias counts half: it supports a topic, it cannot make one alone."""
 MIN_TOPIC_SCORE = 2.0
@@ -73,11 +94,7 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
     score = 0.0
     mentions = 0
     evidence = []
-    for part, weight, cap in (
-        ("headline", HEADLINE_WEIGHT, 1),
-        ("lead", LEAD_WEIGHT, 2),
-        ("text", BODY_WEIGHT, BODY_CAP),
-    ):
+    for part, weight, cap in ((w.part, w.weight, w.cap) for w in WEIGHTS):
         passage = getattr(text, "body" if part == "text" else part)
         plain = ascii_digits(passage)  # as long as the passage: spans point into both
         names_run_on = part != "headline" or not title_case(passage)
