@@ -64,6 +64,7 @@ from .render import (
 from .taxonomy import TYPE_ORDER, Taxonomy
 from .topics import weights_in_words
 from .urls import FIGURES_PAGE, entity_path, event_path, story_path
+from .vocabulary import CREDIT_LABELS, alternatives
 
 MAX_REMOVED_SHOWN = 60
 """Removed lines listed in "About this story"; ``build-digest check`` lists them all."""
@@ -406,11 +407,7 @@ def date_note(tag: DateTag) -> str:
 
 
 # A caption or credit that already names itself ("Credit: AP", "IMAGE SOURCE: AP", "Photo: …").
-_SELF_LABELLED = re.compile(
-    r"^\(?(?:image source|image credit|images?|photo(?:graph)?s?(?:"
-    r" credit)?|picture|pic|credits?|source|illustration|video|file photo|foto|caption)\b\s*[:：]",
-    re.I,
-)
+_SELF_LABELLED = re.compile(rf"^\(?{alternatives((*CREDIT_LABELS, 'caption'))}\b\s*[:：]", re.I)
 
 
 def article_body(blocks: Sequence[Block], indent: str, attrs: str = "") -> list[str]:

@@ -12,6 +12,9 @@ its code), so a phrase is spelled once:
 * ``TAIL_MARKER``: a heading after which a copied page lists other stories;
 * ``END_MARKER``: a line after which nothing belongs to the article any more.
 
+Below them, the words the cleaner's shape rules look for inside a line (a commenter's speech
+verb, a writer's job title, a photo agency, a credit's label), in lists too.
+
 Add a phrase to the group it belongs to; ``python -m benchmarks.gate`` says whether it
 helped.
 """
@@ -302,6 +305,132 @@ def is_promotion(text: str) -> bool:
         or INBOX_PITCH.search(text)
         or APPEAL.search(text)
     )
+
+
+# --- words the cleaner's shape rules look for ---------------------------------------------
+# Not whole lines: parts of the patterns in cleaning/ (a comment's header, a note about the
+# writer, a photo's credit) and pages.py (a caption that names itself), spelled once here.
+
+SPEECH_VERBS = (
+    "says",
+    "writes",
+    "sagt",
+    "schreibt",
+    "dit",
+    "écrit",
+    "dice",
+    "escribe",
+    "diz",
+    "escreve",
+    "zegt",
+    "schrijft",
+    "scrive",
+    "pisze",
+)
+"""A commenter's verb in the present tense ("joetoronto says:"), in 12 languages."""
+SPEECH_VERBS_PAST = (
+    "said",
+    "wrote",
+    "schrieb",
+    "a dit",
+    "a écrit",
+    "dijo",
+    "escribió",
+    "disse",
+    "escreveu",
+    "zei",
+    "schreef",
+    "ha detto",
+    "ha scritto",
+    "napisał",
+)
+"""The same in the past tense, which heads a comment only beside its time."""
+WRITER_QUALIFIERS = (
+    "senior",
+    "staff",
+    "contributing",
+    "freelance",
+    "chief",
+    "deputy",
+    "managing",
+    "executive",
+    "investigative",
+    "political",
+    "national",
+    "foreign",
+    "news",
+    "associate",
+    "assistant",
+    "features?",
+    "special",
+    "data",
+    "general",
+    "assignment",
+)
+"""Words before a writer's job title ("senior staff writer")."""
+WRITER_TITLES = (
+    "writer",
+    "reporter",
+    "journalist",
+    "editor",
+    "correspondent",
+    "columnist",
+    "contributor",
+    "blogger",
+    "author",
+    "producer",
+    "photographer",
+    "photojournalist",
+    "(?:co-?)?founder",
+    "intern",
+    "editor-in-chief",
+)
+"""What a note about the writer says they are ("… is a senior writer for …")."""
+PHOTO_AGENCIES = (
+    "AP",
+    "AFP",
+    "Reuters",
+    "EPA(?:-EFE)?",
+    "Getty(?: Images)?",
+    "Xinhua",
+    "Bloomberg",
+    "Shutterstock",
+    "Anadolu",
+    "dpa",
+    "Sipa",
+    "PA",
+    "IANS",
+    "PTI",
+    "ANI",
+    "Yonhap",
+    "Kyodo",
+    "TASS",
+    "Sputnik",
+    "Alamy",
+    "iStock",
+    "NurPhoto",
+)
+"""Agencies whose name closes a photo's credit ("Jaafar ASHTIYEH / AFP")."""
+CREDIT_LABELS = (
+    "image source",
+    "image credit",
+    "images?",
+    "photo(?:graph)?s?(?: credit)?",
+    "picture",
+    "pic",
+    "credits?",
+    "source",
+    "illustration",
+    "video",
+    "file photo",
+    "foto",
+)
+"""Labels that open a photo's credit ("Credit: AP", "IMAGE SOURCE: AP", "Photo: …")."""
+
+
+def alternatives(words: tuple[str, ...]) -> str:
+    """A regular expression group matching any of ``words`` (themselves patterns)."""
+    return "(?:" + "|".join(words) + ")"
 
 
 # --- the same furniture in other languages and scripts ------------------------------------

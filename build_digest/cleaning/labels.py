@@ -14,6 +14,7 @@ from ..models import (
     Role,
 )
 from ..text import word_count
+from ..vocabulary import CREDIT_LABELS, PHOTO_AGENCIES, alternatives
 from .lines import Line, is_prose
 
 _DATELINE_WORDS = re.compile(
@@ -21,9 +22,7 @@ _DATELINE_WORDS = re.compile(
 )
 _BYLINE = re.compile(r"^(?:by|written by|words by|story by|von|por|par)\s+\S", re.I)
 _CREDIT = re.compile(
-    r"^(?:image source|image credit|images?|photo(?:graph)?s?(?:"
-    r" credit)?|picture|pic|credits?|source|illustration|video|file"
-    r" photo|foto)\s*[:：]\s*\S.{0,120}$"
+    rf"^{alternatives(CREDIT_LABELS)}\s*[:：]\s*\S.{{0,120}}$"
     r"|^\(?(?:photo|image|picture)s?\s+(?:by|courtesy of|via)\s.{1,80}\)?$|^.{0,60}\b(?:getty"
     r" images|afp|reuters|ap photo|epa|shutterstock)(?:/[\w .-]+)?\)?$",
     re.I,
@@ -38,10 +37,7 @@ _CAPTION_CUE = re.compile(
 # Diaz, File)", "© Reuters / David Mercado", "Jaafar ASHTIYEH / AFP", "(Image: GETTY )",
 # "Credit: ESA". A story's paragraph ends with a full stop or a quote, not with whose picture
 # it is.
-_PHOTO_AGENCY = (
-    r"(?:AP|AFP|Reuters|EPA(?:-EFE)?|Getty(?: Images)?|Xinhua|Bloomberg|Shutterstock|Anadolu|dpa"
-    r"|Sipa|PA|IANS|PTI|ANI|Yonhap|Kyodo|TASS|Sputnik|Alamy|iStock|NurPhoto)"
-)
+_PHOTO_AGENCY = alternatives(PHOTO_AGENCIES)
 _TRAILING_CREDIT = re.compile(
     r"(?:\((?=[^()]*(?:\b(?:photos?|images?|pictures?|credit|file)\b|©|[A-Z][\w.'’ -]*/\s*[A-Z]"
     rf"|\bvia {_PHOTO_AGENCY}\b))[^()]{{2,80}}\)"

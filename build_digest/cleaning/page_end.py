@@ -25,7 +25,12 @@ from ..vocabulary import (
     COMMENTS_HEADING,
     END_MARKER,
     READ_ON_LINK,
+    SPEECH_VERBS,
+    SPEECH_VERBS_PAST,
     TAIL_MARKER,
+    WRITER_QUALIFIERS,
+    WRITER_TITLES,
+    alternatives,
 )
 from .headline import MAX_DERIVED_TITLE_WORDS
 from .labels import ATTRIBUTION
@@ -37,14 +42,8 @@ END_MIN_WORDS = 150
 # on a line: "joetoronto says:", "Anhora sagt:". Present tense only, or a past tense with
 # the comment's time ("Alex on September 17, 2018 at 6:34 am said:"): an article that
 # introduces a quote on a line of its own writes "The commander said:".
-_SAYS = (
-    r"(?:says|writes|sagt|schreibt|dit|écrit|dice|escribe|diz|escreve|zegt|schrijft|scrive"
-    r"|pisze)"
-)
-_SAID = (
-    r"(?:said|wrote|schrieb|a dit|a écrit|dijo|escribió|disse|escreveu|zei|schreef|ha detto"
-    r"|ha scritto|napisał)"
-)
+_SAYS = alternatives(SPEECH_VERBS)
+_SAID = alternatives(SPEECH_VERBS_PAST)
 _CLOCK = r"\b\d{1,2}[:.h]\d\d\b"
 _AGO = (
     r"\b\d+\s+(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
@@ -79,13 +78,7 @@ _NOTE_NAME = (
     r"(?:[A-Z][\w'’.-]*|[A-Z]\.)"
     r"(?: (?:[A-Z][\w'’.-]*|[A-Z]\.|de|van|von|der|da|del|la|le|bin|al)){0,4},?"
 )
-_WRITER = (
-    r"(?:(?:senior|staff|contributing|freelance|chief|deputy|managing|executive|investigative"
-    r"|political|national|foreign|news|associate|assistant|features?|special|data|general"
-    r"|assignment) )*(?:writer|reporter|journalist|editor|correspondent|columnist|contributor"
-    r"|blogger|author|producer|photographer|photojournalist|(?:co-?)?founder|intern"
-    r"|editor-in-chief)s?"
-)
+_WRITER = f"(?:{alternatives(WRITER_QUALIFIERS)} )*{alternatives(WRITER_TITLES)}s?"
 _AUTHOR_NOTE = re.compile(
     rf"^{_NOTE_NAME} (?:is|was|has been|serves as) (?:a|an|the|our)\b.{{0,60}}?\b{_WRITER}\b"
     rf"|^{_NOTE_NAME} (?:writes|covers|reports) (?:about|on|for)\b"
