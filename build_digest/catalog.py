@@ -10,9 +10,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from .dedupe import former_ids
 from .models import Dated, Event, Figure, Rejection, TaggedStory
-from .urls import event_url, story_url
+from .urls import event_url, former_ids, story_url
 
 CATALOG_VERSION = 4
 """2: ``redirects``; ``outlet`` on articles; ``warnings`` and ``path_bytes`` on sources;

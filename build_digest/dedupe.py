@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -30,9 +29,7 @@ from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
-import regex
 from datasketch import MinHash, MinHashLSH
-from slugify import slugify
 
 from .dates import ascii_digits
 from .models import (
@@ -46,8 +43,7 @@ from .models import (
     Story,
 )
 from .postings import capped_postings
-from .segment import cut_at_word
-from .text import is_unspaced
+from .urls import story_id
 
 _WORD = re.compile(r"\w+")
 _FIGURE = re.compile(
@@ -367,67 +363,6 @@ def _too_far_apart(a: DateTag, b: DateTag, window_days: int) -> bool:
     if first is None or second is None:
         return False
     return abs((first - second).days) > window_days
-
-
-STORY_HASH_DIGITS = 12
-"""Hex digits of the main file's SHA-256 in a story id: 48 bits, so a file crafted to take
-over another story's URL needs ~10^14 tries (6 digits, before 0.2, needed 10^7)."""
-LEGACY_HASH_DIGITS = 6
-
-
-SLUG_MAX_CHARS = 60
-"""A title's slug stops at the last word that fits in this many characters."""
-UNSPACED_SLUG_MAX_CHARS = 24
-"""Chinese, Japanese, Thai or Burmese carry a word in two or three characters, and each
-takes nine in a percent-encoded address: a shorter slug says as much."""
-TRANSLITERATED_SCRIPTS = ("Latin", "Cyrillic", "Greek")
-"""Scripts whose titles are slugged in ASCII (``société`` → ``societe``, ``Лашо`` → ``lasho``),
-as their readers' own sites do; other scripts keep their letters, percent-encoded in the
-address as Hugo does, since their romanisation without vowels or tones spells nothing."""
-_KEEP_IN_SLUG = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
-_ASCII_SCRIPTS = regex.compile("|".join(rf"\p{{Script={s}}}" for s in TRANSLITERATED_SCRIPTS))
-_ANY_LETTER = regex.compile(r"\p{L}")
-
-
-def title_slug(title: str) -> str:
-    """A readable slug in the title's own script (see TRANSLITERATED_SCRIPTS)."""
-    letters = _ANY_LETTER.findall(title)
-    if not letters or 2 * len(_ASCII_SCRIPTS.findall(title)) >= len(letters):
-        return slugify(title, max_length=SLUG_MAX_CHARS, word_boundary=True)
-    slug = _KEEP_IN_SLUG.sub("-", unicodedata.normalize("NFC", title).casefold()).strip("-")
-    limit = UNSPACED_SLUG_MAX_CHARS if is_unspaced(slug) else SLUG_MAX_CHARS
-    if len(slug) > limit:
-        cut = slug.rfind("-", 0, limit + 1)
-        slug = slug[:cut] if cut > limit // 2 else cut_at_word(slug, limit)
-    return slug.strip("-")
-
-
-def story_id(main: CleanedArticle, digits: int = STORY_HASH_DIGITS, legacy: bool = False) -> str:
-    """Slug of the title plus a hash of the main file: stable when other sources arrive.
-
-    ``legacy``: the ASCII slug releases before 0.3 gave every title (``m-n-maa-…`` for a
-    Burmese one), kept as a redirect."""
-    slug = (
-        slugify(main.title, max_length=SLUG_MAX_CHARS, word_boundary=True)
-        if legacy
-        else title_slug(main.title)
-    ) or "story"
-    return f"{slug}-{main.source.sha256[:digits]}"
-
-
-def former_ids(story: Story) -> set[str]:
-    """Ids this story's versions had, or would have had, as stories of their own.
-
-    When a fuller copy arrives it becomes the main version and the story's id changes;
-    the old main version is still a member, so its id (and the 6-digit ids of earlier
-    releases) can redirect to the new one.
-    """
-    return {
-        story_id(a, digits, legacy)
-        for a in story.articles
-        for digits in (STORY_HASH_DIGITS, LEGACY_HASH_DIGITS)
-        for legacy in (False, True)
-    } - {story.id}
 
 
 def main_version_key(version: SourceVersion) -> tuple:

@@ -24,7 +24,6 @@ from .deps import load_spacy_model
 from .models import Label, LabelKind, Story, TaggedStory, TopicBasis
 from .taxonomy import (
     _ARABIC,
-    RESERVED_SLUGS,
     TYPE_ORDER,
     EntityRule,
     Taxonomy,
@@ -33,6 +32,7 @@ from .taxonomy import (
 )
 from .text import is_unspaced, name_runs_on
 from .topics import match_topics, stated_tags, story_text
+from .urls import entity_slugs
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
     from spacy.language import Language
@@ -408,28 +408,6 @@ def _normalise_entity(text: str) -> str:
         # "Su-30", "G20", "1027": models, codes and numbers, not people, places or organisations
         return ""
     return text
-
-
-def entity_slugs(types: dict[str, LabelKind], frequency: Counter[str]) -> dict[str, str]:
-    """One URL slug per entity name, unique within its type's folder.
-
-    Names that slugify alike ("Ta'ang", "Taang") or to a reserved name ("Index", "2")
-    would overwrite each other's page or a listing page. The most mentioned name keeps
-    the plain slug; the others get a suffix made from their own text, so it does not
-    depend on which other names the archive holds.
-    """
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for name, kind in types.items():
-        groups[(kind, slugify(name) or "entity")].append(name)
-    slugs = {}
-    for (_kind, base), names in groups.items():
-        names.sort(key=lambda n: (-frequency[n], n))
-        for rank, name in enumerate(names):
-            taken = rank > 0 or base in RESERVED_SLUGS or base.isdigit()
-            slugs[name] = (
-                f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if taken else base
-            )
-    return slugs
 
 
 def entity_labels(

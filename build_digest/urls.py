@@ -1,14 +1,25 @@
 """Shared by the stages: every address the site has, in one place (pages as paths under
 ``docs/``, their served URLs, the feeds, and the slugs no label may take).
 
-A story's address depends on its id alone and an event's on its first report's, so neither
+It also makes what the addresses are made of: a story's id (its title's slug and its main
+file's hash), the ids its versions had before (for redirects) and the entities' slugs. A
+story's address depends on its id alone and an event's on its first report's, so neither
 moves when other sources are added. Pages, listings, feeds, search, the catalog and the
 redirects all take their addresses from here.
 """
 
 from __future__ import annotations
 
-from .models import Label, LabelKind
+import hashlib
+import unicodedata
+from collections import Counter, defaultdict
+
+import regex
+from slugify import slugify
+
+from .models import CleanedArticle, Label, LabelKind, Story
+from .segment import cut_at_word
+from .text import is_unspaced
 
 STORIES = "stories"
 TOPICS = "topics"
@@ -76,3 +87,88 @@ def month_path(key: str) -> str:
 def feed_path(topic_slug: str | None = None) -> str:
     """The Atom feed of every story, or of one topic's."""
     return f"{FEEDS}/{TOPICS}/{topic_slug}.xml" if topic_slug else f"{FEEDS}/all.xml"
+
+
+# --- story ids and label slugs: what the addresses are made of -------------------------
+
+STORY_HASH_DIGITS = 12
+"""Hex digits of the main file's SHA-256 in a story id: 48 bits, so a file crafted to take
+over another story's URL needs ~10^14 tries (6 digits, before 0.2, needed 10^7)."""
+LEGACY_HASH_DIGITS = 6
+
+
+SLUG_MAX_CHARS = 60
+"""A title's slug stops at the last word that fits in this many characters."""
+UNSPACED_SLUG_MAX_CHARS = 24
+"""Chinese, Japanese, Thai or Burmese carry a word in two or three characters, and each
+takes nine in a percent-encoded address: a shorter slug says as much."""
+TRANSLITERATED_SCRIPTS = ("Latin", "Cyrillic", "Greek")
+"""Scripts whose titles are slugged in ASCII (``société`` → ``societe``, ``Лашо`` → ``lasho``),
+as their readers' own sites do; other scripts keep their letters, percent-encoded in the
+address as Hugo does, since their romanisation without vowels or tones spells nothing."""
+_KEEP_IN_SLUG = regex.compile(r"[^\p{L}\p{M}\p{N}]+")
+_ASCII_SCRIPTS = regex.compile("|".join(rf"\p{{Script={s}}}" for s in TRANSLITERATED_SCRIPTS))
+_ANY_LETTER = regex.compile(r"\p{L}")
+
+
+def title_slug(title: str) -> str:
+    """A readable slug in the title's own script (see TRANSLITERATED_SCRIPTS)."""
+    letters = _ANY_LETTER.findall(title)
+    if not letters or 2 * len(_ASCII_SCRIPTS.findall(title)) >= len(letters):
+        return slugify(title, max_length=SLUG_MAX_CHARS, word_boundary=True)
+    slug = _KEEP_IN_SLUG.sub("-", unicodedata.normalize("NFC", title).casefold()).strip("-")
+    limit = UNSPACED_SLUG_MAX_CHARS if is_unspaced(slug) else SLUG_MAX_CHARS
+    if len(slug) > limit:
+        cut = slug.rfind("-", 0, limit + 1)
+        slug = slug[:cut] if cut > limit // 2 else cut_at_word(slug, limit)
+    return slug.strip("-")
+
+
+def story_id(main: CleanedArticle, digits: int = STORY_HASH_DIGITS, legacy: bool = False) -> str:
+    """Slug of the title plus a hash of the main file: stable when other sources arrive.
+
+    ``legacy``: the ASCII slug releases before 0.3 gave every title (``m-n-maa-…`` for a
+    Burmese one), kept as a redirect."""
+    slug = (
+        slugify(main.title, max_length=SLUG_MAX_CHARS, word_boundary=True)
+        if legacy
+        else title_slug(main.title)
+    ) or "story"
+    return f"{slug}-{main.source.sha256[:digits]}"
+
+
+def former_ids(story: Story) -> set[str]:
+    """Ids this story's versions had, or would have had, as stories of their own.
+
+    When a fuller copy arrives it becomes the main version and the story's id changes;
+    the old main version is still a member, so its id (and the 6-digit ids of earlier
+    releases) can redirect to the new one.
+    """
+    return {
+        story_id(a, digits, legacy)
+        for a in story.articles
+        for digits in (STORY_HASH_DIGITS, LEGACY_HASH_DIGITS)
+        for legacy in (False, True)
+    } - {story.id}
+
+
+def entity_slugs(types: dict[str, LabelKind], frequency: Counter[str]) -> dict[str, str]:
+    """One URL slug per entity name, unique within its type's folder.
+
+    Names that slugify alike ("Ta'ang", "Taang") or to a reserved name ("Index", "2")
+    would overwrite each other's page or a listing page. The most mentioned name keeps
+    the plain slug; the others get a suffix made from their own text, so it does not
+    depend on which other names the archive holds.
+    """
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name, kind in types.items():
+        groups[(kind, slugify(name) or "entity")].append(name)
+    slugs = {}
+    for (_kind, base), names in groups.items():
+        names.sort(key=lambda n: (-frequency[n], n))
+        for rank, name in enumerate(names):
+            taken = rank > 0 or base in RESERVED_SLUGS or base.isdigit()
+            slugs[name] = (
+                f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if taken else base
+            )
+    return slugs

@@ -13,9 +13,9 @@ import pytest
 from lxml import html as lxml_html
 
 from build_digest.dates import ascii_digits, native_date, parse_date_text
-from build_digest.dedupe import story_id, title_slug
 from build_digest.language import LanguageSource, detect_language, source_language
 from build_digest.segment import WORD_MARK, spaced_words
+from build_digest.urls import story_id, title_slug
 
 from .conftest import build_in_process, make_project
 

@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from build_digest.cli import main
-from build_digest.dedupe import STORY_HASH_DIGITS, story_id
 from build_digest.models import Undated
+from build_digest.urls import STORY_HASH_DIGITS, story_id
 
 from .conftest import build_in_process as build
 from .conftest import make_project, pipeline_for, set_option, story_of
