@@ -30,9 +30,9 @@ from pathlib import Path
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 
+from build_digest.entities import clear_entity_cache
 from build_digest.pipeline import StageTimer
 from build_digest.plugin import DigestPlugin
-from build_digest.tag import clear_entity_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACES = [

@@ -197,8 +197,9 @@ def evaluate_related(
     """Precision of "Related coverage" on ECB+: share of listed stories about the same event
     (or topic)."""
     from build_digest.dates import resolve_undated
+    from build_digest.entities import EntityFinder
     from build_digest.relate import related_stories
-    from build_digest.tag import EntityFinder, tag_stories
+    from build_digest.tag import tag_stories
     from build_digest.taxonomy import load_taxonomy
 
     rows, stories = ecbplus_stories(evaldata)
@@ -364,7 +365,8 @@ def evaluate_ecbplus_topics(
     """Topics on ECB+ with a taxonomy written from one headline per sub-topic
     (benchmarks/ecbplus_taxonomy.yml): per text, precision of the topics its story is given
     and recall of its labelled topic. ``half``: only the texts of that half, as one archive."""
-    from build_digest.tag import EntityFinder, tag_stories
+    from build_digest.entities import EntityFinder
+    from build_digest.tag import tag_stories
     from build_digest.taxonomy import load_taxonomy
     from build_digest.topics import learn_topics
 
@@ -422,8 +424,9 @@ def evaluate_events(
     """Events on ECB+ (86 event clusters): B-cubed over its texts against ``event_cluster``,
     the stories folded first as the build folds them; a text outside any event is a cluster
     of its own story's texts. ``half``: only that half's texts, as one archive."""
+    from build_digest.entities import EntityFinder
     from build_digest.events import group_events
-    from build_digest.tag import EntityFinder, tag_stories
+    from build_digest.tag import tag_stories
     from build_digest.taxonomy import load_taxonomy
 
     rows, stories = ecbplus_stories(evaldata, half)

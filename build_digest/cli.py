@@ -26,6 +26,7 @@ from mkdocs.utils import yaml_load
 from .catalog import status_counts
 from .cleaning import removal_counts
 from .deps import check_dependencies
+from .entities import preload_model
 from .errors import DigestError
 from .markdown_site import Project, Renderer, write_markdown_site
 from .models import REMOVAL_WORDING, DigestResult
@@ -33,7 +34,6 @@ from .pipeline import run_pipeline
 from .plugin import DigestPlugin, report, site_address
 from .publish import finish_site
 from .search import BackgroundIndex
-from .tag import preload_model
 from .text import visible
 from .zensical_render import build_with_zensical, zensical_version
 

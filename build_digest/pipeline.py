@@ -29,6 +29,7 @@ from .dedupe import (
     fingerprint_version,
 )
 from .deps import check_dependencies
+from .entities import EntityFinder
 from .errors import DigestError
 from .events import group_events
 from .figures import archive_figures
@@ -46,7 +47,7 @@ from .pages import write_pages
 from .relate import related_stories
 from .search import search_page, search_records
 from .settings import DigestSettings
-from .tag import EntityFinder, tag_stories
+from .tag import tag_stories
 from .taxonomy import load_taxonomy
 from .topics import learn_topics
 from .translations import fold_translations
@@ -81,7 +82,7 @@ STAGES = (
     Stage("dedupe", ("dedupe",), "folds copies, near copies and rewrites into stories"),
     Stage(
         "tag",
-        ("tag", "topics", "taxonomy"),
+        ("tag", "entities", "topics", "taxonomy"),
         "names each story's people, places and organisations, and its topics by phrase",
     ),
     Stage("translations", ("translations",), "folds a translation into the story it translates"),

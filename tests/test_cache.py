@@ -7,9 +7,9 @@ import sqlite3
 from pathlib import Path
 
 from build_digest.cache import FILE_NAME
+from build_digest.entities import clear_entity_cache
 from build_digest.pipeline import run_pipeline
 from build_digest.settings import DigestSettings
-from build_digest.tag import clear_entity_cache
 
 from .conftest import ROOT, build_in_process, make_project, run_cli
 

@@ -186,7 +186,7 @@ def test_a_phrase_two_topics_share_counts_for_each_in_part(tmp_path):
 def test_a_name_the_model_leaves_open_on_of_is_completed_or_closed():
     import spacy
 
-    from build_digest.tag import joined_names
+    from build_digest.entities import joined_names
 
     nlp = spacy.blank("en")
 
