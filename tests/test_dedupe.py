@@ -1,4 +1,5 @@
-"""Stage 3: copies, near copies and rewrites fold into one story; distinct stories stay apart."""
+"""Stage 4 (``dedupe.py``): copies, near copies and rewrites fold into one story; distinct
+stories stay apart."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import pytest
 from build_digest.cleaning import clean_all
 from build_digest.models import Role, TitleSource
 
-from .test_linemodel import FOOTER, MENU, doc
+from .cleaning.test_linemodel import FOOTER, MENU, doc
 
 BURMESE = [
     "ရှမ်းပြည်နယ်မြောက်ပိုင်း လားရှိုးမြို့အနီးတွင် တိုက်ပွဲများ ပြင်းထန်စွာ ဖြစ်ပွားနေပြီး ဒေသခံ"

@@ -108,22 +108,3 @@ def test_a_small_archive_keeps_its_phrase_topics_alone(tmp_path):
     result = archive(tmp_path, MIN_CONFIDENT_STORIES - 1)
     assert not story_of(result, "unnamed.txt").topics
     assert all(lab.basis is not TopicBasis.LEARNED for t in result.stories for lab in t.topics)
-
-
-def test_the_topic_weights_are_quoted_as_the_code_applies_them():
-    """The weights live in topics.WEIGHTS; taxonomy.yml's comment and the README say them."""
-    from build_digest.topics import WEIGHTS
-
-    root = Path(__file__).resolve().parent.parent
-
-    def prose(name: str) -> str:
-        return " ".join((root / name).read_text(encoding="utf-8").replace("#", "").split())
-
-    headline, lead, text = (f"{w.weight:g}" for w in WEIGHTS)
-    said = f"headline {headline}, standfirst or first paragraph {lead}, elsewhere {text}"
-    assert said in prose("taxonomy.yml") and said in prose("README.md")
-    times = {1: "once", 2: "twice", 4: "four times"}
-    caps = [times[w.cap] for w in WEIGHTS]
-    assert f"{caps[0]} in the headline, {caps[1]} in the lead and {caps[2]} in the rest" in prose(
-        "taxonomy.yml"
-    )

@@ -1,53 +1,13 @@
-"""Stage 4: dates with provenance and precision, topics and entities with evidence."""
+"""Stage 5 (``topics.py``): topics from the taxonomy's phrases, each backed by its evidence."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
-from build_digest.models import Undated
 from build_digest.taxonomy import TaxonomyError, load_taxonomy
 from build_digest.topics import MAX_TOPICS, MIN_TOPIC_SCORE, StoryText, match_topics
 
-from .conftest import ROOT, make_project, pipeline_for, story_of
-
-
-def test_seed_003_is_dated_from_its_dateline(seed_result):
-    date = story_of(seed_result, "003_cc3d00d2144fce69.txt").date
-    assert (date.value, date.precision) == (dt.date(2023, 11, 6), "day")
-    assert date.source == "dateline 'November 6, 2023'"
-
-
-def test_seed_004_partial_date_gets_its_year_from_related_coverage_at_month_precision(seed_result):
-    date = story_of(seed_result, "004_ab6189689cb6cc35.txt").date
-    assert (date.value, date.precision) == (dt.date(2024, 1, 1), "month")
-    assert "January 10-11" in date.source
-
-
-def test_seed_002_is_honestly_undated_with_a_lower_bound(seed_result):
-    date = story_of(seed_result, "002_70b53750419f7713.txt").date
-    assert date == Undated(not_before=dt.date(2023, 11, 27))
-
-
-def test_front_matter_date_wins_over_the_dateline(tmp_path):
-    text = (
-        "---\ndate: 2023-11-07\n---\nBorder town falls\n\nNovember 6, 2023\n\nRebels captured the"
-        " border town of Chinshwehaw on Friday, cutting a key trade route to China.\n"
-    )
-    project = make_project(tmp_path, {"fm.md": text}, with_seeds=False)
-    date = story_of(pipeline_for(project), "fm.md").date
-    assert (date.value, date.source) == (dt.date(2023, 11, 7), "front matter (2023-11-07)")
-
-
-def test_named_entities_are_found_with_types(seed_result):
-    names = {(lab.name, lab.kind) for t in seed_result.stories for lab in t.entities}
-    assert {
-        ("Min Aung Hlaing", "person"),
-        ("Laukkai", "place"),
-        ("Arakan Army", "organisation"),
-        ("Kunming", "place"),
-    } <= names
+from .conftest import ROOT, story_of
 
 
 def test_topics_are_backed_by_the_matched_phrases(seed_result):
@@ -93,27 +53,6 @@ def test_a_story_gets_at_most_five_topics():
     every = ". ".join(topic.name for topic in taxonomy.topics)
     labels = match_topics(StoryText(every, every, every), taxonomy)
     assert len(labels) == MAX_TOPICS
-
-
-def test_taxonomy_errors_name_the_file_and_the_key(tmp_path):
-    bad = tmp_path / "taxonomy.yml"
-    bad.write_text("topics:\n  Bad Slug:\n    name: X\n")
-    with pytest.raises(
-        TaxonomyError, match=r"taxonomy.yml, topics.Bad Slug: the key must be a slug"
-    ):
-        load_taxonomy(bad)
-    bad.write_text("topics:\n  ok:\n    name: X\n    min_matches: 0\n")
-    with pytest.raises(TaxonomyError, match=r"topics.ok.min_matches"):
-        load_taxonomy(bad)
-    bad.write_text("topics:\n  ok:\n    name: X\n    weak_aliases: the regime\n")
-    with pytest.raises(TaxonomyError, match=r"topics.ok.weak_aliases: must be a list"):
-        load_taxonomy(bad)
-    bad.write_text('topics: {}\nmeasures:\n  "<b>": {name: X, phrases: [killed]}\n')
-    with pytest.raises(TaxonomyError, match=r"measures.<b>: the key must be a slug"):
-        load_taxonomy(bad)
-    bad.write_text("topics: {}\nmeasures:\n  killed: {name: X, phrases: killed}\n")
-    with pytest.raises(TaxonomyError, match=r"measures.killed.phrases: must be a list"):
-        load_taxonomy(bad)
 
 
 def test_a_hyphenated_phrase_matches_however_a_copy_spaced_it(tmp_path):
@@ -183,44 +122,20 @@ def test_a_phrase_two_topics_share_counts_for_each_in_part(tmp_path):
     assert not match_topics(StoryText("", "", "earthquake earthquake earthquake"), taxonomy)
 
 
-def test_a_name_the_model_leaves_open_on_of_is_completed_or_closed():
-    import spacy
+def test_the_topic_weights_are_quoted_as_the_code_applies_them():
+    """The weights live in topics.WEIGHTS; taxonomy.yml's comment and the README say them."""
+    from build_digest.topics import WEIGHTS
 
-    from build_digest.entities import joined_names
+    root = ROOT
 
-    nlp = spacy.blank("en")
+    def prose(name: str) -> str:
+        return " ".join((root / name).read_text(encoding="utf-8").replace("#", "").split())
 
-    def names(text: str, spans: list[tuple[str, str]]) -> list[tuple[str, str]]:
-        doc = nlp(text)
-        ents = []
-        for surface, label in spans:
-            start = text.index(surface)
-            ents.append(doc.char_span(start, start + len(surface), label=label))
-        doc.ents = ents
-        return joined_names(doc)
-
-    text = "Boats in the Bay of Bengal were stopped."
-    assert names(text, [("Bay of", "LOC")]) == [("Bay of Bengal", "LOC")]
-    assert names(text, [("Bay of", "LOC"), ("Bengal", "PERSON")]) == [("Bay of Bengal", "LOC")]
-    assert names("They sailed the Bay of and left.", [("Bay of", "LOC")]) == [("Bay", "LOC")]
-    kept = "Duwa Lashi La spoke."  # "La" ends a name; only English joining words leave one open
-    assert names(kept, [("Duwa Lashi La", "PERSON")]) == [("Duwa Lashi La", "PERSON")]
-    office = "The United Nations Office for the Coordination of Humanitarian Affairs said"
-    assert names(
-        office,
-        [("United Nations Office", "ORG"), ("Coordination of Humanitarian Affairs", "ORG")],
-    ) == [("United Nations Office for the Coordination of Humanitarian Affairs", "ORG")]
-
-
-def test_wire_dateline_gives_the_day_and_related_coverage_the_year(tmp_path):
-    text = (
-        "Ceasefire talks resume\n\nKUNMING, China, Jan 12 (Reuters) - Myanmar's junta and the Three"
-        " Brotherhood Alliance agreed to a ceasefire at talks in Kunming, China's foreign ministry"
-        " said, after the fall of Laukkai on the Chinese border.\n"
-    )
-    project = make_project(tmp_path, {"wire.txt": text})
-    date = story_of(pipeline_for(project), "wire.txt").date
-    assert (date.value, date.precision) == (dt.date(2024, 1, 12), "day")
-    assert date.source.startswith(
-        "wire dateline 'KUNMING, China, Jan 12 (Reuters)', year from related coverage"
+    headline, lead, text = (f"{w.weight:g}" for w in WEIGHTS)
+    said = f"headline {headline}, standfirst or first paragraph {lead}, elsewhere {text}"
+    assert said in prose("taxonomy.yml") and said in prose("README.md")
+    times = {1: "once", 2: "twice", 4: "four times"}
+    caps = [times[w.cap] for w in WEIGHTS]
+    assert f"{caps[0]} in the headline, {caps[1]} in the lead and {caps[2]} in the rest" in prose(
+        "taxonomy.yml"
     )

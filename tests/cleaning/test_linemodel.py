@@ -10,7 +10,7 @@ import pytest
 from build_digest.cleaning import CleanConfig, clean_all, linemodel
 from build_digest.models import RemovalRule, Role, SourceDocument, SourceKind
 
-from .conftest import cli, make_project
+from ..conftest import cli, make_project
 
 PARAGRAPH = (
     "The army said on {day} that fighters of the alliance had taken the border town of {town}"
