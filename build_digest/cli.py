@@ -28,6 +28,7 @@ from .cleaning import removal_counts
 from .deps import check_dependencies
 from .entities import preload_model
 from .errors import DigestError
+from .incremental import DirtyModeNotice, load_manifest, manifest_path, save_manifest
 from .markdown_site import Project, Renderer, write_markdown_site
 from .models import REMOVAL_WORDING, DigestResult
 from .pipeline import run_pipeline
@@ -190,11 +191,21 @@ def build(
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     cfg.site_dir = str(staging)
+    manifest: Path | None = None
     try:
         if Renderer(renderer) is Renderer.ZENSICAL:
             _render_with_zensical(cfg, plugin, staging, strict)
         else:
-            mkdocs_build(cfg)
+            manifest = _previous_render(plugin, target)
+            # Dirty mode into an empty folder renders everything, but for the pages that
+            # say they are unchanged (incremental.py): their old output is linked in.
+            build_log = logging.getLogger("mkdocs.commands.build")
+            notice = DirtyModeNotice()
+            build_log.addFilter(notice)
+            try:
+                mkdocs_build(cfg, dirty=True)
+            finally:
+                build_log.removeFilter(notice)
     except (MkDocsException, SystemExit, DigestError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise click.ClickException(
@@ -204,6 +215,8 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap_in(staging, target)
+    if manifest is not None and plugin.next_manifest is not None:
+        save_manifest(manifest, plugin.next_manifest)
     result = plugin.result
     assert result is not None
     statuses = status_counts(result.catalog)
@@ -217,6 +230,19 @@ def build(
             f"{result.cache_hits} of {result.cache_lookups} per-source results came from the cache"
             f" in {visible(str(plugin.config.cache_dir))}."
         )
+
+
+def _previous_render(plugin: DigestPlugin, target: Path) -> Path | None:
+    """Where the render manifest of the site in ``target`` is kept (None without a cache),
+    after telling the plugin what the site there was made of."""
+    cache_dir = plugin.run_settings().cache_dir
+    if cache_dir is None:
+        return None
+    path = manifest_path(cache_dir, target)
+    if target.is_dir():
+        plugin.previous_site = target
+        plugin.manifest = load_manifest(path)
+    return path
 
 
 def _project(cfg: MkDocsConfig) -> Project:

@@ -104,8 +104,8 @@ STAGES = (
     Stage("catalog", ("catalog",), "builds catalog.json: what became of every source"),
     Stage(
         "render",
-        ("plugin", "markdown_site", "zensical_render"),
-        "turns the Markdown into HTML: MkDocs through the plugin, or Zensical from disk",
+        ("plugin", "incremental", "markdown_site", "zensical_render"),
+        "turns the Markdown into HTML, only what changed: MkDocs through the plugin, or Zensical",
     ),
     Stage(
         "publish",

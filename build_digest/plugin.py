@@ -23,10 +23,12 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Navigation
 
 from .config import DigestPluginConfig
 from .errors import DigestError
+from .incremental import GeneratedFile, Manifest, link_previous_output, page_key, shared_key
 from .markdown_site import THEME_DIR, fill_markers
 from .models import DigestResult
 from .pipeline import StageTimer, run_pipeline
@@ -49,6 +51,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.index: BackgroundIndex | None = None
         self.error: str | None = None
         """The digest's own message when it stopped the build (MkDocs only says "Aborted")."""
+        self.previous_site: Path | None = None
+        """The site the last build put where this one goes (``build-digest build`` sets it):
+        the pages that did not change are taken from it rather than rendered again."""
+        self.manifest: Manifest | None = None
+        """What the previous site's pages were made of (``incremental.py``)."""
+        self.next_manifest: Manifest | None = None
+        """What this build's pages are made of, saved once the new site is in place."""
+        self.kept: list[GeneratedFile] = []
 
     def run_settings(self) -> DigestSettings:
         """The options the pipeline runs with: mkdocs.yml's, with the command line's
@@ -87,9 +97,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                     f"docs/{path} is hand-written but the digest generates that page: rename or"
                     " remove it"
                 )
-            files.append(File.generated(config, path, content=content))
+            files.append(GeneratedFile.generated(config, path, content=content))
         for path, data in site_files(self.result, site_address(config)).items():
-            files.append(File.generated(config, path, content=data))
+            files.append(GeneratedFile.generated(config, path, content=data))
         owners: dict[str, str] = {}
         for file in files.documentation_pages():
             other = owners.setdefault(file.url, file.src_uri)
@@ -99,6 +109,31 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                     f" {file.src_uri}"
                 )
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """Which generated pages are unchanged since the site in ``previous_site`` was built:
+        those are neither read nor rendered (``incremental.py``)."""
+        assert self.result is not None
+        custom = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
+        shared = shared_key(config, nav, [THEME_DIR, *custom])
+        pages = {path: page_key(text) for path, text in self.result.pages.items()}
+        self.next_manifest = Manifest(shared, pages)
+        self.kept = []
+        previous, site = self.manifest, self.previous_site
+        if previous is None or site is None or previous.shared != shared:
+            return nav
+        for file in files.documentation_pages():
+            if (
+                isinstance(file, GeneratedFile)
+                and previous.pages.get(file.src_uri) == pages.get(file.src_uri)
+                and (site / file.dest_uri).is_file()
+            ):
+                file.unchanged = True
+                self.kept.append(file)
+        log.info(
+            "%d of %d generated pages unchanged: not rendered again", len(self.kept), len(pages)
+        )
+        return nav
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
         assert self.result is not None
@@ -110,15 +145,13 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.result is not None and self.index is not None
         index, self.index = self.index, None
+        if self.kept:
+            assert self.previous_site is not None
+            for file in self.kept:
+                link_previous_output(self.previous_site, Path(config.site_dir), file.dest_uri)
         # What is left of indexing once the pages are written: it ran beside the render.
-        self.timer.run(
-            "search index",
-            finish_site,
-            Path(config.site_dir),
-            self.result,
-            site_address(config),
-            index,
-        )
+        site = site_address(config)
+        self.timer.run("publish", finish_site, Path(config.site_dir), self.result, site, index)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._cancel_index()

@@ -1,0 +1,108 @@
+"""Stage 15 (``incremental.py``): a rebuild renders only the pages that changed, and after any
+sequence of rebuilds the site is byte-identical to a clean build of the same sources."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from .conftest import cli, make_project
+
+FIXTURES = Path(__file__).parent / "fixtures" / "multilingual"
+
+
+def _files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def _inodes(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*.html")}
+
+
+def _build(project: Path, *args: str) -> None:
+    done = cli(project, "build", *args)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def _add(project: Path) -> None:
+    shutil.copy(FIXTURES / "en-reuters-myawaddy.txt", project / "sources" / "added.txt")
+
+
+def _change(project: Path) -> None:
+    path = project / "sources" / "th-myawaddy-falls.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\nข่าวเพิ่มเติมจากชายแดน\n", "utf-8")
+
+
+def _delete(project: Path) -> None:
+    (project / "sources" / "ru-lashio.txt").unlink()
+
+
+def _edit_taxonomy(project: Path) -> None:
+    path = project / "taxonomy.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("name: Border crossings and trade", "name: Border trade"), "utf-8")
+
+
+def _edit_config(project: Path) -> None:
+    path = project / "mkdocs.yml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("primary: indigo", "primary: teal"), "utf-8")
+
+
+STEPS: list[tuple[str, Callable[[Path], None], bool]] = [
+    # (what changes, how, whether most pages are still taken from the last build)
+    ("a source added", _add, True),
+    ("a source changed", _change, True),
+    ("a source deleted", _delete, True),
+    ("the taxonomy edited", _edit_taxonomy, True),
+    ("mkdocs.yml edited", _edit_config, False),
+]
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    sources = {
+        p.name: p.read_bytes()
+        for p in FIXTURES.glob("*.txt")
+        if p.name != "en-reuters-myawaddy.txt"
+    }
+    folder = make_project(tmp_path_factory.mktemp("incremental"), sources)
+    _build(folder)
+    return folder
+
+
+def test_after_every_kind_of_change_the_rebuilt_site_equals_a_clean_build(project: Path) -> None:
+    for what, change, mostly_kept in STEPS:
+        before = _inodes(project / "site")
+        change(project)
+        _build(project)
+        after = _inodes(project / "site")
+        kept = {page for page, inode in after.items() if before.get(page) == inode}
+        clean = project / f"clean-{len(kept)}"
+        _build(project, "--no-cache", "--site-dir", str(clean))
+        assert _files(project / "site") == _files(clean), what
+        if mostly_kept:
+            assert len(kept) > len(after) / 2, what
+        else:
+            assert not kept, what
+        shutil.rmtree(clean)
+
+
+def test_a_build_without_the_cache_renders_every_page(project: Path) -> None:
+    before = _inodes(project / "site")
+    _build(project, "--no-cache")
+    after = _inodes(project / "site")
+    assert not {page for page, inode in after.items() if before.get(page) == inode}
+
+
+def test_a_page_missing_from_the_last_site_is_rendered_again(project: Path) -> None:
+    _build(project)
+    site = project / "site"
+    story = next((site / "stories").iterdir()) / "index.html"
+    expected = story.read_bytes()
+    story.unlink()
+    _build(project)
+    assert story.read_bytes() == expected
