@@ -6,6 +6,9 @@ user or CI meets them, each in a new process:
 
 * **floor**: plain ``mkdocs build`` (Material, its search plugin on) of the very pages the
   digest generates, written out as Markdown: what any MkDocs site of this archive pays;
+* **source floor**: plain ``mkdocs build`` (Material, its search plugin on) of one page per
+  source holding that source's text, out of the navigation: what MkDocs pays for the sources
+  alone, whatever the digest makes of them;
 * **cold**: ``build-digest build`` with an empty cache;
 * **+1 source**: one source added, ``build-digest build`` again with the cache present;
 
@@ -252,6 +255,24 @@ def floor_project(project: Path, folder: Path) -> Path:
     return folder
 
 
+def source_floor_project(project: Path, folder: Path) -> Path:
+    """One page per source, holding its text, out of the navigation: no plugin, Material's
+    search on."""
+    docs = folder / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Sources\n", encoding="utf-8")
+    for n, source in enumerate(sorted((project / "sources").rglob("*.txt"))):
+        text = source.read_text(encoding="utf-8", errors="replace")
+        (docs / "sources" / f"{n:06d}.md").parent.mkdir(exist_ok=True)
+        (docs / "sources" / f"{n:06d}.md").write_text(text, encoding="utf-8")
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    config = re.sub(r"(?ms)^plugins:.*?(?=^\S|\Z)", "plugins:\n  - search\n\n", config)
+    config = re.sub(r"(?ms)^nav:.*?(?=^\S|\Z)", "nav:\n  - Home: index.md\n\n", config)
+    config = re.sub(r"(?m)^extra_css:.*\n(?:  - .*\n)*", "", config)
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return folder
+
+
 def compare(size: int, workdir: Path) -> dict[str, float]:
     project = make_project(workdir / f"corpus-{size}", size)
     cli = [sys.executable, "-m", "build_digest.cli", "build"]
@@ -262,15 +283,24 @@ def compare(size: int, workdir: Path) -> dict[str, float]:
         "\n\n".join([title, *paragraphs]) + "\n", encoding="utf-8"
     )
     warm, warm_gb = timed(cli, project)
+    pages = [f for f in (project / "site").rglob("*.html")]
+    site_bytes = sum(f.stat().st_size for f in (project / "site").rglob("*") if f.is_file())
     plain = floor_project(project, workdir / f"floor-{size}")
     floor, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"], plain)
+    per_source = source_floor_project(project, workdir / f"source-floor-{size}")
+    source_floor, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q"], per_source)
     return {
         "floor": floor,
+        "source floor": source_floor,
         "cold": cold,
         "+1 source": warm,
         "cold/floor": cold / floor,
         "+1/floor": warm / floor,
+        "cold/src floor": cold / source_floor,
+        "+1/src floor": warm / source_floor,
         "peak GB": max(cold_gb, warm_gb),
+        "pages/source": len(pages) / (size + 1),
+        "KB/source": site_bytes / 1024 / (size + 1),
     }
 
 
@@ -310,7 +340,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             print_table(
                 [(size, compare(size, Path(tmp))) for size in args.sizes],
-                ("floor", "cold", "+1 source"),
+                ("floor", "source floor", "cold", "+1 source"),
             )
 
 
