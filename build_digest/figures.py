@@ -10,9 +10,13 @@ and their phrases in any language (``measures:`` in ``taxonomy.yml``).
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import sys
 from collections.abc import Sequence
 
+from . import dates
+from .cache import DigestCache, code_version, content_key
 from .dates import ascii_digits
 from .models import Dated, Figure, TaggedStory
 from .taxonomy import Measure
@@ -208,13 +212,44 @@ def _who(sentence: str) -> str:
 
 
 def archive_figures(
-    tagged: Sequence[TaggedStory], measures: Sequence[Measure]
+    tagged: Sequence[TaggedStory],
+    measures: Sequence[Measure],
+    cache: DigestCache | None = None,
+    taxonomy_key: str = "",
 ) -> tuple[Figure, ...]:
-    """Every story's figures, by date (undated last), then story and order of appearance."""
-    figures = [f for t in tagged for f in story_figures(t, measures)]
+    """Every story's figures, by date (undated last), then story and order of appearance.
+
+    With a ``cache``, a story whose id, date and shown text are unchanged is not read again
+    (``taxonomy_key``: the taxonomy's digest, which holds the measures' phrases)."""
+    cache = cache or DigestCache(None)
+    version = code_version(sys.modules[__name__], dates, options=taxonomy_key)
+    keyed = [(_story_key(t), t) for t in tagged]
+    per_story = cache.map(
+        "figures",
+        version,
+        keyed,
+        lambda todo: [story_figures(t, measures) for t in todo],
+        lambda found: [dataclasses.astuple(f) for f in found],
+        _decode_figures,
+    )
+    figures = [f for found in per_story for f in found]
     return tuple(
         sorted(
             figures,
             key=lambda f: (f.date is None, f.date or "", f.story),
         )
     )
+
+
+def _story_key(t: TaggedStory) -> str:
+    date = t.date.value.isoformat() if isinstance(t.date, Dated) else ""
+    return content_key(t.story.id, date, *(b.text for b in t.story.main.body_blocks))
+
+
+def _decode_figures(value: object) -> list[Figure]:
+    if not isinstance(value, list):
+        raise TypeError("a list of figures")
+    return [
+        Figure(str(m), float(v), bool(pc), str(q), str(text), str(who), str(story), date)
+        for m, v, pc, q, text, who, story, date in value
+    ]

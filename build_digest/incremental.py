@@ -120,8 +120,10 @@ def save_manifest(path: Path, manifest: Manifest) -> None:
 def shared_key(config: MkDocsConfig, nav: Navigation, theme_dirs: list[Path]) -> str:
     """The key of every input a generated page's HTML depends on besides its own Markdown."""
     parts = [Path(config.config_file_path).read_bytes().decode("utf-8", "replace")]
-    parts.append(json.dumps({k: config.get(k) for k in CONFIG_KEYS}, sort_keys=True, default=str))
-    parts.append(json.dumps(dict(config.theme), sort_keys=True, default=str))
+    parts.append(
+        json.dumps({k: config.get(k) for k in CONFIG_KEYS}, sort_keys=True, default=_plain)
+    )
+    parts.append(json.dumps(dict(config.theme), sort_keys=True, default=_plain))
     parts.append(json.dumps(_nav_outline(nav.items)))
     for name in RENDERING_PACKAGES:
         try:
@@ -134,6 +136,13 @@ def shared_key(config: MkDocsConfig, nav: Navigation, theme_dirs: list[Path]) ->
                 f"{path.relative_to(folder).as_posix()} {page_key(path.read_text('latin-1'))}"
             )
     return content_key(*parts)
+
+
+def _plain(value: object) -> object:
+    """A value JSON cannot hold, the same in every process (a set in sorted order)."""
+    if isinstance(value, set | frozenset):
+        return sorted(map(str, value))
+    return str(value)
 
 
 def _nav_outline(items: list) -> list:

@@ -225,7 +225,9 @@ def run_pipeline(
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
     related = timer.run("relate", related_stories, tagged, settings.related_count)
     events = timer.run("events", group_events, tagged)
-    figures = timer.run("figures", archive_figures, tagged, taxonomy.measures)
+    figures = timer.run(
+        "figures", archive_figures, tagged, taxonomy.measures, cache, taxonomy.digest
+    )
     pages, fragments = timer.run(
         "pages",
         write_pages,

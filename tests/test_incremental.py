@@ -3,7 +3,10 @@ sequence of rebuilds the site is byte-identical to a clean build of the same sou
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -106,3 +109,20 @@ def test_a_page_missing_from_the_last_site_is_rendered_again(project: Path) -> N
     story.unlink()
     _build(project)
     assert story.read_bytes() == expected
+
+
+def test_unchanged_pages_are_kept_by_a_new_process_with_another_hash_seed(project: Path) -> None:
+    """What all pages share is keyed the same in every process (no set order in the key)."""
+    for seed in ("1", "2"):
+        before = _inodes(project / "site")
+        done = subprocess.run(
+            [sys.executable, "-m", "build_digest.cli", "build"],
+            cwd=project,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=600,
+        )
+        assert done.returncode == 0, done.stderr
+    after = _inodes(project / "site")
+    assert sum(before.get(page) == inode for page, inode in after.items()) > len(after) / 2
