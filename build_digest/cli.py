@@ -7,7 +7,6 @@ MkDocs succeeded, so a failed build never leaves a half-written site in place.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import re
 import shutil
@@ -28,7 +27,7 @@ from .cleaning import removal_counts
 from .deps import check_dependencies
 from .entities import preload_model
 from .errors import DigestError
-from .incremental import DirtyModeNotice, load_manifest, manifest_path, save_manifest
+from .incremental import DirtyModeNotice, Manifest, load_manifest, manifest_path, save_manifest
 from .markdown_site import Project, Renderer, write_markdown_site
 from .models import REMOVAL_WORDING, DigestResult
 from .pipeline import run_pipeline
@@ -239,9 +238,10 @@ def _previous_render(plugin: DigestPlugin, target: Path) -> Path | None:
     if cache_dir is None:
         return None
     path = manifest_path(cache_dir, target)
+    plugin.manifest = Manifest()  # an empty one: this build's pages are recorded, none kept
     if target.is_dir():
         plugin.previous_site = target
-        plugin.manifest = load_manifest(path)
+        plugin.manifest = load_manifest(path) or plugin.manifest
     return path
 
 
@@ -344,10 +344,7 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
     _configure_logging(False)
     _, plugin = _load(config_file, sources)
     try:
-        settings = plugin.config.to_settings()
-        if sources is not None:
-            settings = dataclasses.replace(settings, sources_dir=sources.resolve())
-        result = run_pipeline(settings)
+        result = run_pipeline(plugin.run_settings())
     except DigestError as exc:
         raise click.ClickException(visible(str(exc))) from exc
     articles = {a.source.path: a for t in result.stories for a in t.story.articles}

@@ -114,7 +114,7 @@ def story_figures(t: TaggedStory, measures: Sequence[Measure]) -> list[Figure]:
     """The figures of a story's shown version, in the order they stand."""
     if not measures:
         return []
-    date = t.date.value.isoformat() if isinstance(t.date, Dated) else None
+    date = _date_of(t)
     figures = []
     for block in t.story.main.body_blocks:
         for sentence in _SENTENCE.split(block.text):
@@ -241,8 +241,14 @@ def archive_figures(
     )
 
 
+def _date_of(t: TaggedStory) -> str | None:
+    """The story's date as its figures carry it (``YYYY-MM-DD``), when it has one."""
+    return t.date.value.isoformat() if isinstance(t.date, Dated) else None
+
+
 def _story_key(t: TaggedStory) -> str:
-    date = t.date.value.isoformat() if isinstance(t.date, Dated) else ""
+    """What a story's figures are read from: its id, date and shown text."""
+    date = _date_of(t) or ""
     return content_key(t.story.id, date, *(b.text for b in t.story.main.body_blocks))
 
 

@@ -132,9 +132,8 @@ def shared_key(config: MkDocsConfig, nav: Navigation, theme_dirs: list[Path]) ->
             parts.append(f"{name} none")
     for folder in theme_dirs:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            parts.append(
-                f"{path.relative_to(folder).as_posix()} {page_key(path.read_text('latin-1'))}"
-            )
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            parts.append(f"{path.relative_to(folder).as_posix()} {digest}")
     return content_key(*parts)
 
 

@@ -71,6 +71,11 @@ def fill_markers(markdown: str, fragments: Mapping[str, str], page: str) -> str:
     return MARKER.sub(fill, markdown)
 
 
+def hand_written_clash(page: str) -> str:
+    """Why a hand-written page under ``docs/`` cannot stand where a generated one does."""
+    return f"docs/{page} is hand-written but the digest generates that page: rename or remove it"
+
+
 def write_markdown_site(
     result: DigestResult, project: Project, out: Path, renderer: Renderer, site_dir: Path
 ) -> Path:
@@ -82,10 +87,7 @@ def write_markdown_site(
     for page in sorted(docs.rglob("*.md")):
         name = page.relative_to(docs).as_posix()
         if name in result.pages:
-            raise DigestError(
-                f"docs/{name} is hand-written but the digest generates that page: rename or"
-                " remove it"
-            )
+            raise DigestError(hand_written_clash(name))
         text = page.read_text(encoding="utf-8")
         page.write_text(fill_markers(text, result.fragments, f"docs/{name}"), encoding="utf-8")
     for name, markdown in result.pages.items():

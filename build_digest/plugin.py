@@ -29,7 +29,7 @@ from mkdocs.structure.nav import Navigation
 from .config import DigestPluginConfig
 from .errors import DigestError
 from .incremental import GeneratedFile, Manifest, link_previous_output, page_key, shared_key
-from .markdown_site import THEME_DIR, fill_markers
+from .markdown_site import THEME_DIR, fill_markers, hand_written_clash
 from .models import DigestResult
 from .pipeline import StageTimer, run_pipeline
 from .publish import SiteAddress, finish_site, site_files
@@ -55,7 +55,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         """The site the last build put where this one goes (``build-digest build`` sets it):
         the pages that did not change are taken from it rather than rendered again."""
         self.manifest: Manifest | None = None
-        """What the previous site's pages were made of (``incremental.py``)."""
+        """What the previous site's pages were made of (``incremental.py``); None when no
+        manifest is kept (``mkdocs build``, ``mkdocs serve``, ``--no-cache``): nothing is
+        tracked then, and every page is rendered."""
         self.next_manifest: Manifest | None = None
         """What this build's pages are made of, saved once the new site is in place."""
         self.kept: list[GeneratedFile] = []
@@ -93,10 +95,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         assert self.result is not None
         for path, content in self.result.pages.items():
             if files.get_file_from_path(path) is not None:
-                raise PluginError(
-                    f"docs/{path} is hand-written but the digest generates that page: rename or"
-                    " remove it"
-                )
+                raise PluginError(hand_written_clash(path))
             files.append(GeneratedFile.generated(config, path, content=content))
         for path, data in site_files(self.result, site_address(config)).items():
             files.append(GeneratedFile.generated(config, path, content=data))
@@ -114,13 +113,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         """Which generated pages are unchanged since the site in ``previous_site`` was built:
         those are neither read nor rendered (``incremental.py``)."""
         assert self.result is not None
+        if self.manifest is None:
+            return nav
         custom = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
         shared = shared_key(config, nav, [THEME_DIR, *custom])
         pages = {path: page_key(text) for path, text in self.result.pages.items()}
         self.next_manifest = Manifest(shared, pages)
         self.kept = []
         previous, site = self.manifest, self.previous_site
-        if previous is None or site is None or previous.shared != shared:
+        if site is None or previous.shared != shared:
             return nav
         for file in files.documentation_pages():
             if (
