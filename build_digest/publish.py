@@ -74,17 +74,20 @@ def write_redirect(
     """A page at a story's (or an event's) former address that sends readers and search
     engines on."""
     old_file = f"{old_url}index.html" if directory_urls else f"{old_url.rstrip('/')}.html"
-    new_file = new_url if directory_urls else f"{new_url.rstrip('/')}.html"
-    target = posixpath.relpath(new_file, posixpath.dirname(old_file)) + (
-        "/" if directory_urls else ""
-    )
+    new_file = f"{new_url}index.html" if directory_urls else f"{new_url.rstrip('/')}.html"
+    here = posixpath.dirname(old_file)
+    # The refresh names the page's file, not its folder: a site opened from disk (file://)
+    # shows a folder as a file listing, and a server gives the same page either way.
+    target = posixpath.relpath(new_file, here)
+    address = posixpath.relpath(new_url, here) + "/" if directory_urls else target
     path = site_dir / old_file
     if path.exists():
         return  # never overwrite a real page
     path.parent.mkdir(parents=True, exist_ok=True)
     href, text = html.escape(target, quote=True), html.escape(title or "the page")
+    served = new_url if directory_urls else new_file
     canonical = html.escape(
-        site_url.rstrip("/") + "/" + new_file if site_url else target, quote=True
+        site_url.rstrip("/") + "/" + served if site_url else address, quote=True
     )
     path.write_text(
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved:'

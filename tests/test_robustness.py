@@ -233,6 +233,10 @@ def test_a_fuller_copy_moves_the_story_and_its_former_address_redirects(tmp_path
     assert after["redirects"][story["url"]] == moved["url"]
     redirect = (second / "out" / story["url"] / "index.html").read_text()
     assert f"url=../{moved['id']}/" in redirect
+    # It names the page's file, so that a site opened from disk lands on the story, not on a
+    # folder listing; search engines are given the served address.
+    assert f"url=../{moved['id']}/index.html" in redirect
+    assert f'rel="canonical" href="../{moved["id"]}/"' in redirect
 
 
 def test_a_headline_repeated_as_a_short_line_in_other_sources_keeps_the_story_address(
