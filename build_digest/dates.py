@@ -153,7 +153,8 @@ BUDDHIST_ERA_FROM = 2400
 SOLAR_HIJRI_BEFORE = 1500
 """Persian dates count Solar Hijri years (1402 is 2023-24): a year below this in a Persian
 text is one."""
-_DIGIT = regex.compile(r"\p{Nd}")
+_DIGIT = regex.compile(r"(?![0-9])\p{Nd}")
+"""A decimal digit other than an ASCII one (those need no change)."""
 
 
 def ascii_digits(text: str) -> str:

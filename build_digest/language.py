@@ -65,12 +65,19 @@ class LanguageTag:
     @property
     def name(self) -> str:
         """The language's name in the site's language: "Burmese", "Chinese (Traditional)"."""
-        return _locale(self.code).get_display_name(SITE_LANGUAGE) or self.code
+        return _display_name(self.code)
 
     @property
     def native_name(self) -> str:
         """The language's name in itself: "မြန်မာ", "ไทย"."""
         return _locale(self.code).display_name or self.name
+
+
+@lru_cache(maxsize=512)
+def _display_name(code: str) -> str:
+    """Babel builds the name afresh at each call (about 25 µs): an event page names its
+    reports' languages, so a large archive asks for the same few names many thousand times."""
+    return _locale(code).get_display_name(SITE_LANGUAGE) or code
 
 
 @lru_cache(maxsize=512)
