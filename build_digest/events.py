@@ -22,7 +22,7 @@ from scipy.sparse import csr_matrix
 from .dedupe import stopwords
 from .models import Dated, Event, TaggedStory
 from .render import chronological
-from .topics import story_terms
+from .topics import TermCounts, count_terms
 
 MIN_SIMILARITY = 0.15
 """Two groups of stories are one event when their stories' mean similarity reaches this
@@ -46,13 +46,18 @@ FAR = 10.0
 enough to keep any average of their group above the threshold."""
 
 
-def group_events(tagged: Sequence[TaggedStory]) -> tuple[Event, ...]:
-    """The events of two or more stories, newest first; deterministic for the same stories."""
+def group_events(
+    tagged: Sequence[TaggedStory], terms: TermCounts | None = None
+) -> tuple[Event, ...]:
+    """The events of two or more stories, newest first; deterministic for the same stories.
+    ``terms``: the stories' term counts, when already counted."""
     stories = sorted(tagged, key=lambda t: t.story.id)
     if len(stories) < MIN_STORIES:
         return ()
+    if terms is None or terms.ids != tuple(t.story.id for t in stories):
+        terms = count_terms(stories)
     dates = [t.date.value if isinstance(t.date, Dated) else None for t in stories]
-    similarity = _similarity(stories, dates)
+    similarity = _similarity(stories, dates, terms)
     events = []
     for members in _components(similarity):
         for group in _average_linkage(members, similarity, dates):
@@ -69,20 +74,22 @@ KEEP_FROM = 0.05
 weigh as little as 0 does; keeping them would keep most pairs of the archive."""
 
 
-def _similarity(stories: Sequence[TaggedStory], dates: Sequence[dt.date | None]) -> csr_matrix:
+def _similarity(
+    stories: Sequence[TaggedStory], dates: Sequence[dt.date | None], terms: TermCounts
+) -> csr_matrix:
     """Pairwise similarity, sparse: the mean of text cosine and name overlap (both IDF-weighted),
-    0 for pairs too far apart in time and under ``KEEP_FROM``."""
+    0 for pairs too far apart in time and under ``KEEP_FROM``. Single words only, stopwords
+    left out."""
     from scipy.sparse import csr_matrix, diags, vstack
-    from sklearn.feature_extraction.text import TfidfVectorizer
 
     n = len(stories)
     stop = stopwords()
-    terms = [
-        [term for term in story_terms(t) if " " not in term and term not in stop] for t in stories
-    ]
+    single = np.array(
+        [i for i, term in enumerate(terms.vocabulary) if " " not in term and term not in stop],
+        dtype=np.intp,
+    )
     try:
-        words = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True, max_df=MAX_SHARE)
-        text = words.fit_transform(terms).tocsr()
+        text, _ = terms.tfidf(single, max_df=MAX_SHARE)
     except ValueError:  # no word left to tell the stories apart
         text = csr_matrix((n, 1))
     names = _name_matrix(stories)

@@ -42,14 +42,14 @@ from .language import (
     tag_from_json,
     tag_to_json,
 )
-from .models import CleanedArticle, DigestResult, Rejection, SourceVersion
+from .models import CleanedArticle, DigestResult, Rejection, SourceVersion, TaggedStory
 from .pages import write_pages
 from .relate import related_stories
 from .search import search_page, search_records
 from .settings import DigestSettings
 from .tag import tag_stories
-from .taxonomy import load_taxonomy
-from .topics import learn_topics
+from .taxonomy import Taxonomy, load_taxonomy
+from .topics import TermCounts, count_terms, learn_topics
 from .translations import fold_translations
 from .urls import SEARCH_PAGE
 
@@ -196,6 +196,15 @@ def _language_key(article: CleanedArticle) -> str:
     return content_key(article_text(article), meta.language or "", meta.page_language or "")
 
 
+def _learned_topics(
+    tagged: list[TaggedStory], taxonomy: Taxonomy
+) -> tuple[list[TaggedStory], TermCounts]:
+    """The learned topics, and the stories' term counts handed on to the events: learning
+    changes no story's words or names, so they are counted once."""
+    terms = count_terms(tagged)
+    return learn_topics(tagged, taxonomy, terms), terms
+
+
 def run_pipeline(
     settings: DigestSettings, today: dt.date | None = None, timer: StageTimer | None = None
 ) -> DigestResult:
@@ -220,11 +229,11 @@ def run_pipeline(
     # folded once the names are canonical entities, whatever their script.
     tagged = timer.run("translations", fold_translations, tagged)
     # Learned once every version of a story, translations too, is in the story.
-    tagged = timer.run("learned topics", learn_topics, tagged, taxonomy)
+    tagged, terms = timer.run("learned topics", _learned_topics, tagged, taxonomy)
     # An undated story takes its year or day from its related coverage, so it needs the tags.
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
     related = timer.run("relate", related_stories, tagged, settings.related_count)
-    events = timer.run("events", group_events, tagged)
+    events = timer.run("events", group_events, tagged, terms)
     figures = timer.run(
         "figures", archive_figures, tagged, taxonomy.measures, cache, taxonomy.digest
     )

@@ -260,6 +260,54 @@ def story_terms(t: TaggedStory) -> list[str]:
     return terms
 
 
+@dataclass(frozen=True)
+class TermCounts:
+    """Every story's terms (``story_terms``) counted once, in the order of the stories' ids,
+    for the two stages that weigh them: learned topics and events. Reading the terms is most
+    of either stage's cost when the other results come from the cache."""
+
+    ids: tuple[str, ...]
+    """The stories' ids: the rows, sorted."""
+    vocabulary: np.ndarray
+    """The terms: the columns, sorted (as scikit-learn's vectorizers sort them)."""
+    counts: csr_matrix
+    """Stories x terms: how often each story uses each term."""
+
+    def tfidf(
+        self, columns: np.ndarray, min_df: int = 1, max_df: float = 1.0
+    ) -> tuple[csr_matrix, np.ndarray]:
+        """TF-IDF (sublinear, unit rows) of the terms in ``columns`` that between ``min_df``
+        stories and a ``max_df`` share of them use, and those terms: what scikit-learn's
+        ``TfidfVectorizer`` gives for the same terms and bounds. ValueError when none is left.
+        """
+        import numpy as np
+        from sklearn.feature_extraction.text import TfidfTransformer
+
+        chosen = self.counts[:, columns].tocsr()
+        used_by = np.bincount(chosen.indices, minlength=chosen.shape[1])
+        kept = np.flatnonzero((used_by >= min_df) & (used_by <= max_df * chosen.shape[0]))
+        if not len(kept):
+            raise ValueError("no term is left to weigh")
+        matrix = TfidfTransformer(sublinear_tf=True).fit_transform(chosen[:, kept])
+        return matrix.tocsr(), self.vocabulary[columns][kept]
+
+
+def count_terms(tagged: Sequence[TaggedStory]) -> TermCounts:
+    """Every story's terms, counted once (``TermCounts``)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    stories = sorted(tagged, key=lambda t: t.story.id)
+    ids = tuple(t.story.id for t in stories)
+    counter = CountVectorizer(analyzer=lambda terms: terms, dtype=np.float64)
+    try:
+        counts = counter.fit_transform([story_terms(t) for t in stories]).tocsr()
+    except ValueError:  # no story has a word: nothing to count
+        return TermCounts(ids, np.array([], dtype=object), csr_matrix((len(ids), 0)))
+    return TermCounts(ids, counter.get_feature_names_out(), counts)
+
+
 def _words(text: str) -> list[str]:
     """Words, cut by ICU where a script runs its words together (Chinese, Thai, Burmese)."""
     if not is_unspaced(text):
@@ -267,7 +315,9 @@ def _words(text: str) -> list[str]:
     return [w for w in icu_words(text) if any(c.isalnum() for c in w)]
 
 
-def learn_topics(tagged: Sequence[TaggedStory], taxonomy: Taxonomy) -> list[TaggedStory]:
+def learn_topics(
+    tagged: Sequence[TaggedStory], taxonomy: Taxonomy, counts: TermCounts | None = None
+) -> list[TaggedStory]:
     """Every story's topics, with those it reads like added to those it names or states.
 
     Per topic, the examples are the stories whose own tags state it or whose best phrase
@@ -277,25 +327,23 @@ def learn_topics(tagged: Sequence[TaggedStory], taxonomy: Taxonomy) -> list[Tagg
     story given it by phrases as a second topic that the model finds not about it loses it
     (stated topics are never dropped: a second topic is never stated-only). Deterministic:
     the stories are taken in the order of their ids and the solver is seeded. A topic with
-    fewer than ``MIN_CONFIDENT_STORIES`` examples is not learned.
+    fewer than ``MIN_CONFIDENT_STORIES`` examples is not learned. ``counts``: the stories'
+    term counts, when already counted.
     """
     stories = list(tagged)
     order = sorted(range(len(stories)), key=lambda i: stories[i].story.id)
     if len(stories) < 2 * MIN_CONFIDENT_STORIES:
         return stories
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    import numpy as np
 
-    vectorizer = TfidfVectorizer(
-        analyzer=lambda terms: terms,
-        min_df=MIN_STORY_FREQUENCY,
-        max_df=MAX_STORY_SHARE,
-        sublinear_tf=True,
-    )
+    if counts is None or counts.ids != tuple(stories[i].story.id for i in order):
+        counts = count_terms(stories)
     try:
-        matrix = vectorizer.fit_transform([story_terms(stories[i]) for i in order])
+        matrix, vocabulary = counts.tfidf(
+            np.arange(len(counts.vocabulary)), MIN_STORY_FREQUENCY, MAX_STORY_SHARE
+        )
     except ValueError:  # no word is shared by two stories: nothing to learn from
         return stories
-    vocabulary = vectorizer.get_feature_names_out()
     shown = [_shown(term) for term in vocabulary]
     terms_text = "|".join(shown)  # searched once per topic for its own phrases
     starts = list(itertools.accumulate((len(term) + 1 for term in shown[:-1]), initial=0))
