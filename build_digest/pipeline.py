@@ -127,8 +127,23 @@ class StageTimer:
         start = time.perf_counter()
         result = fn(*args, **kwargs)
         self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
-        log.info("%s done in %.2f s", name, self.seconds[name])
+        log.info("%s done in %.2f s (peak memory %s)", name, self.seconds[name], peak_memory())
         return result
+
+
+def peak_memory() -> str:
+    """The build's peak resident memory so far, its own or a finished helper process's
+    (the NER workers): where the memory of a large build goes, stage by stage."""
+    import sys
+
+    try:
+        import resource
+    except ImportError:  # Windows
+        return "not known"
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    helpers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    kilobytes = max(own, helpers) / (1024 if sys.platform == "darwin" else 1)  # macOS: bytes
+    return f"{kilobytes / 1024 / 1024:.2f} GB"
 
 
 @dataclass(frozen=True)
