@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from .dates import ascii_digits
@@ -124,12 +126,12 @@ def fingerprint(article: CleanedArticle) -> Fingerprint:
     # not two identical empty texts.
     text = article.body_text or article.title
     tokens = [t.casefold() for t in _WORD.findall(text)]
-    shingles = frozenset(
+    shingles = {
         int.from_bytes(
             hashlib.blake2b(" ".join(tokens[i : i + 5]).encode(), digest_size=8).digest(), "big"
         )
         for i in range(max(len(tokens) - 4, 1))
-    )
+    }
     figures = set()
     for number, unit in _FIGURE.findall(ascii_digits(text)):  # ၁၀၂၇ and 1027 are one figure
         value = number.replace(",", "").lstrip("$")
@@ -154,7 +156,7 @@ def fingerprint(article: CleanedArticle) -> Fingerprint:
     )
     return Fingerprint(
         exact=hashlib.sha256(" ".join(tokens).encode()).hexdigest(),
-        shingles=shingles,
+        shingles=shingle_bytes(shingles),
         figures=frozenset(figures),
         names=frozenset(names),
         quotes=frozenset(quotes),
@@ -167,7 +169,7 @@ def fingerprint_to_json(fp: Fingerprint) -> dict:
     """A fingerprint as plain JSON values, for the persistent cache (sets as sorted lists)."""
     return {
         "exact": fp.exact,
-        "shingles": sorted(fp.shingles),
+        "shingles": shingle_array(fp.shingles).tolist(),
         "figures": sorted(fp.figures),
         "names": sorted(fp.names),
         "quotes": sorted(fp.quotes),
@@ -182,13 +184,25 @@ def fingerprint_from_json(data: object) -> Fingerprint:
         raise TypeError("a fingerprint is a JSON object")
     return Fingerprint(
         exact=str(data["exact"]),
-        shingles=frozenset(int(x) for x in data["shingles"]),
+        shingles=shingle_bytes(int(x) for x in data["shingles"]),
         figures=frozenset(data["figures"]),
         names=frozenset(data["names"]),
         quotes=frozenset(data["quotes"]),
-        sentences=tuple(frozenset(s) for s in data["sentences"]),
-        content=Counter({str(k): int(v) for k, v in data["content"].items()}),
+        # Interned: an archive's texts share most of their words, and each decoded word
+        # would otherwise be a string of its own, thousands of times over.
+        sentences=tuple(frozenset(sys.intern(w) for w in s) for s in data["sentences"]),
+        content=Counter({sys.intern(str(k)): int(v) for k, v in data["content"].items()}),
     )
+
+
+def shingle_bytes(shingles: Iterable[int]) -> bytes:
+    """Shingle hashes as ``Fingerprint.shingles`` keeps them: sorted, unique, eight bytes each."""
+    return np.unique(np.fromiter(shingles, dtype=np.uint64)).tobytes()
+
+
+def shingle_array(shingles: bytes) -> np.ndarray:
+    """``Fingerprint.shingles`` as the sorted array of hashes it holds."""
+    return np.frombuffer(shingles, dtype=np.uint64)
 
 
 def fingerprint_version() -> str:
@@ -196,9 +210,13 @@ def fingerprint_version() -> str:
     return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
 
 
-def containment(a: frozenset[int], b: frozenset[int]) -> float:
+def containment(a: bytes, b: bytes) -> float:
+    """Share of the smaller text's shingles found in the larger."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    return len(small & large) / len(small) if small else 0.0
+    if not small:
+        return 0.0
+    shared = np.intersect1d(shingle_array(small), shingle_array(large), assume_unique=True)
+    return len(shared) / (len(small) // 8)
 
 
 def sentence_alignment(a: Sequence[frozenset[str]], b: Sequence[frozenset[str]]) -> float:
@@ -289,7 +307,7 @@ def near_copies(prints: Sequence[Fingerprint], config: DedupeConfig) -> dict[Pai
         # The shingles are already uniform 64-bit hashes (BLAKE2b): their low 32 bits serve as
         # MinHash's input hash, sparing a SHA-1 per shingle.
         mh = empty.copy()
-        mh.update_batch([s & 0xFFFFFFFF for s in sorted(fp.shingles)])
+        mh.update_batch((shingle_array(fp.shingles) & 0xFFFFFFFF).tolist())
         for j in sorted(lsh.query(mh)):
             c = containment(fp.shingles, prints[j].shingles)
             if c >= config.containment:
