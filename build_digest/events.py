@@ -57,9 +57,9 @@ def group_events(
     if terms is None or terms.ids != tuple(t.story.id for t in stories):
         terms = count_terms(stories)
     dates = [t.date.value if isinstance(t.date, Dated) else None for t in stories]
-    similarity = _similarity(stories, dates, terms)
+    similarity = _Similarity(stories, dates, terms)
     events = []
-    for members in _components(similarity):
+    for members in _components(similarity.links()):
         for group in _average_linkage(members, similarity, dates):
             if len(group) >= 2:
                 events.append(_event([stories[i] for i in group]))
@@ -74,43 +74,63 @@ KEEP_FROM = 0.05
 weigh as little as 0 does; keeping them would keep most pairs of the archive."""
 
 
-def _similarity(
-    stories: Sequence[TaggedStory], dates: Sequence[dt.date | None], terms: TermCounts
-) -> csr_matrix:
-    """Pairwise similarity, sparse: the mean of text cosine and name overlap (both IDF-weighted),
-    0 for pairs too far apart in time and under ``KEEP_FROM``. Single words only, stopwords
-    left out."""
-    from scipy.sparse import csr_matrix, diags, vstack
+class _Similarity:
+    """Pairwise similarity of the stories: the mean of text cosine and name overlap (both
+    IDF-weighted; single words only, stopwords left out), 0 for pairs too far apart in time
+    and under ``KEEP_FROM``. Computed block by block when asked for, never held whole: at
+    10,000 stories of one war most pairs pass ``KEEP_FROM``, and the archive's n x n took
+    more memory than any other stage."""
 
-    n = len(stories)
-    stop = stopwords()
-    single = np.array(
-        [i for i, term in enumerate(terms.vocabulary) if " " not in term and term not in stop],
-        dtype=np.intp,
-    )
-    try:
-        text, _ = terms.tfidf(single, max_df=MAX_SHARE)
-    except ValueError:  # no word left to tell the stories apart
-        text = csr_matrix((n, 1))
-    names = _name_matrix(stories)
-    idf = np.asarray(names.sum(axis=0)).ravel()
-    idf = np.log((1 + n) / (1 + idf)) + 1.0  # smoothed: a name all stories share still counts
-    weighted = (names @ diags(idf)).tocsr()
-    totals = np.asarray(weighted.sum(axis=1)).ravel()
-    days = _days(dates)
-    rows = []
-    for start in range(0, n, BLOCK):
-        end = min(start + BLOCK, n)
-        cosine = (text[start:end] @ text.T).toarray()
-        shared = (weighted[start:end] @ names.T).toarray()
-        union = totals[start:end, None] + totals[None, :] - shared
+    def __init__(
+        self, stories: Sequence[TaggedStory], dates: Sequence[dt.date | None], terms: TermCounts
+    ) -> None:
+        from scipy.sparse import csr_matrix, diags
+
+        n = len(stories)
+        words = event_words(terms)
+        try:
+            self.text, _ = words.tfidf(np.arange(len(words.vocabulary)), max_df=MAX_SHARE)
+        except ValueError:  # no word left to tell the stories apart
+            self.text = csr_matrix((n, 1))
+        self.names = _name_matrix(stories)
+        idf = np.asarray(self.names.sum(axis=0)).ravel()
+        idf = np.log((1 + n) / (1 + idf)) + 1.0  # smoothed: a name all stories share still counts
+        self.weighted = (self.names @ diags(idf)).tocsr()
+        self.totals = np.asarray(self.weighted.sum(axis=1)).ravel()
+        self.days = _days(dates)
+        self.count = n
+
+    def block(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
+        """The similarities of ``rows`` to ``columns`` (story indexes), dense; a story's own 0."""
+        cosine = (self.text[rows] @ self.text[columns].T).toarray()
+        shared = (self.weighted[rows] @ self.names[columns].T).toarray()
+        union = self.totals[rows, None] + self.totals[None, columns] - shared
         overlap = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
         block = (cosine + overlap) / 2
-        apart = _apart(days[start:end], days)
+        apart = _apart(self.days[rows], self.days[columns])
         block[apart | (block < KEEP_FROM)] = 0.0
-        block[np.arange(end - start), np.arange(start, end)] = 0.0
-        rows.append(csr_matrix(block))
-    return vstack(rows).tocsr()
+        block[rows[:, None] == columns[None, :]] = 0.0
+        return block
+
+    def links(self) -> csr_matrix:
+        """The pairs that could be one event (similarity at least ``MIN_SIMILARITY``), sparse."""
+        from scipy.sparse import csr_matrix, vstack
+
+        everyone = np.arange(self.count)
+        rows = []
+        for start in range(0, self.count, BLOCK):
+            block = self.block(np.arange(start, min(start + BLOCK, self.count)), everyone)
+            rows.append(csr_matrix(block >= MIN_SIMILARITY))
+        return vstack(rows).tocsr()
+
+
+def event_words(terms: TermCounts) -> TermCounts:
+    """The terms events weigh: single words, stopwords left out (names are weighed apart).
+    The build keeps these alone once topics are learned: the pairs of words are most of the
+    counts' memory (about 0.5 GB at 10,000 sources)."""
+    stop = stopwords()
+    single = [i for i, term in enumerate(terms.vocabulary) if " " not in term and term not in stop]
+    return terms.keep(np.array(single, dtype=np.intp))
 
 
 def _days(dates: Sequence[dt.date | None]) -> np.ndarray:
@@ -136,12 +156,11 @@ def _name_matrix(stories: Sequence[TaggedStory]) -> csr_matrix:
     return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(stories), max(len(column), 1)))
 
 
-def _components(similarity: csr_matrix) -> list[list[int]]:
+def _components(links: csr_matrix) -> list[list[int]]:
     """Stories linked by any pair that could be one event: average linkage never joins across
     two of these, so each is clustered on its own."""
     from scipy.sparse.csgraph import connected_components
 
-    links = similarity >= MIN_SIMILARITY
     _, labels = connected_components(links, directed=False)
     groups: dict[int, list[int]] = {}
     for i, label in enumerate(labels):
@@ -150,7 +169,7 @@ def _components(similarity: csr_matrix) -> list[list[int]]:
 
 
 def _average_linkage(
-    members: list[int], similarity: csr_matrix, dates: Sequence[dt.date | None]
+    members: list[int], similarity: _Similarity, dates: Sequence[dt.date | None]
 ) -> list[list[int]]:
     """Average-linkage clusters of ``members`` cut at ``MIN_SIMILARITY``; two stories too far
     apart in time are ``FAR`` apart, so no group holds both."""
@@ -159,7 +178,8 @@ def _average_linkage(
 
     if len(members) == 2:
         return [members]  # the pair passed the threshold and the window
-    sub = 1.0 - similarity[members][:, members].toarray()
+    chosen = np.array(members, dtype=np.intp)
+    sub = 1.0 - similarity.block(chosen, chosen)
     days = _days([dates[i] for i in members])
     sub[_apart(days, days)] = FAR
     np.fill_diagonal(sub, 0.0)

@@ -31,7 +31,7 @@ from .dedupe import (
 from .deps import check_dependencies
 from .entities import EntityFinder
 from .errors import DigestError
-from .events import group_events
+from .events import event_words, group_events
 from .figures import archive_figures
 from .ingest import ingest
 from .language import (
@@ -215,9 +215,10 @@ def _learned_topics(
     tagged: list[TaggedStory], taxonomy: Taxonomy
 ) -> tuple[list[TaggedStory], TermCounts]:
     """The learned topics, and the stories' term counts handed on to the events: learning
-    changes no story's words or names, so they are counted once."""
+    changes no story's words or names, so they are counted once. Only the words events
+    weigh are handed on."""
     terms = count_terms(tagged)
-    return learn_topics(tagged, taxonomy, terms), terms
+    return learn_topics(tagged, taxonomy, terms), event_words(terms)
 
 
 def run_pipeline(

@@ -273,6 +273,10 @@ class TermCounts:
     counts: csr_matrix
     """Stories x terms: how often each story uses each term."""
 
+    def keep(self, columns: np.ndarray) -> TermCounts:
+        """Only the terms in ``columns``: what a later stage needs, the rest freed."""
+        return TermCounts(self.ids, self.vocabulary[columns], self.counts[:, columns].tocsr())
+
     def tfidf(
         self, columns: np.ndarray, min_df: int = 1, max_df: float = 1.0
     ) -> tuple[csr_matrix, np.ndarray]:
