@@ -179,7 +179,12 @@ def _average_linkage(
     if len(members) == 2:
         return [members]  # the pair passed the threshold and the window
     chosen = np.array(members, dtype=np.intp)
-    sub = 1.0 - similarity.block(chosen, chosen)
+    # One dense members x members array, filled BLOCK rows at a time and turned into
+    # distances in place: a group of 7,000 linked stories costs 0.4 GB here, not six times it.
+    sub = np.empty((len(chosen), len(chosen)))
+    for start in range(0, len(chosen), BLOCK):
+        sub[start : start + BLOCK] = similarity.block(chosen[start : start + BLOCK], chosen)
+    np.subtract(1.0, sub, out=sub)
     days = _days([dates[i] for i in members])
     sub[_apart(days, days)] = FAR
     np.fill_diagonal(sub, 0.0)
