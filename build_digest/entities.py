@@ -145,8 +145,8 @@ class EntityFinder:
 
     def _recognise(self, texts: list[str]) -> list[tuple[tuple[str, str], ...]]:
         """The model's entities in texts found in no cache."""
-        # Both cores for a large batch; below that, starting a second process costs more.
-        n_process = NER_WORKERS if len(texts) >= PARALLEL_NER_FROM else 1
+        # Both cores for a large batch; below that, starting the workers costs more.
+        parallel = len(texts) >= PARALLEL_NER_FROM
         pieces = [
             (n, chunk) for n, text in enumerate(texts) for chunk in ner_chunks(text[:MAX_NER_CHARS])
         ]
@@ -156,7 +156,7 @@ class EntityFinder:
         if pieces:
             nlp = _load_model(self.model)  # here too: a model that cannot load fails in one line
             chunks = [chunk for _, chunk in pieces]
-            if n_process > 1:
+            if parallel:
                 names = _names_in_workers(self.model, chunks)
             else:
                 names = [joined_names(doc) for doc in nlp.pipe(chunks, batch_size=32)]

@@ -47,17 +47,17 @@ enough to keep any average of their group above the threshold."""
 
 
 def group_events(
-    tagged: Sequence[TaggedStory], terms: TermCounts | None = None
+    tagged: Sequence[TaggedStory], words: TermCounts | None = None
 ) -> tuple[Event, ...]:
     """The events of two or more stories, newest first; deterministic for the same stories.
-    ``terms``: the stories' term counts, when already counted."""
+    ``words``: the stories' ``event_words``, when already counted."""
     stories = sorted(tagged, key=lambda t: t.story.id)
     if len(stories) < MIN_STORIES:
         return ()
-    if terms is None or terms.ids != tuple(t.story.id for t in stories):
-        terms = count_terms(stories)
+    if words is None or words.ids != tuple(t.story.id for t in stories):
+        words = event_words(count_terms(stories))
     dates = [t.date.value if isinstance(t.date, Dated) else None for t in stories]
-    similarity = _Similarity(stories, dates, terms)
+    similarity = _Similarity(stories, dates, words)
     events = []
     for members in _components(similarity.links()):
         for group in _average_linkage(members, similarity, dates):
@@ -82,12 +82,11 @@ class _Similarity:
     more memory than any other stage."""
 
     def __init__(
-        self, stories: Sequence[TaggedStory], dates: Sequence[dt.date | None], terms: TermCounts
+        self, stories: Sequence[TaggedStory], dates: Sequence[dt.date | None], words: TermCounts
     ) -> None:
         from scipy.sparse import csr_matrix, diags
 
         n = len(stories)
-        words = event_words(terms)
         try:
             self.text, _ = words.tfidf(np.arange(len(words.vocabulary)), max_df=MAX_SHARE)
         except ValueError:  # no word left to tell the stories apart
