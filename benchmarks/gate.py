@@ -137,6 +137,15 @@ FIGURES = (
     ),
     Figure("figures_recall", "figures on the frozen figure set: recall", "figures"),
     Figure(
+        "figure_dev_precision",
+        "figures on the figure dev set (22 shipped and reader-set sources, 20 figures; tuned"
+        " on): precision",
+        "figures --set figure-dev",
+    ),
+    Figure(
+        "figure_dev_recall", "figures on the figure dev set: recall", "figures --set figure-dev"
+    ),
+    Figure(
         "ecbplus_topics_precision",
         "topics on ECB+ (982 texts, 43 topics of one line and 2-3 phrases each): precision",
         "topics --set ecbplus",
@@ -173,7 +182,10 @@ def measure(evaldata: Path) -> dict[str, float]:
         "topics": lambda: _prefixed("topics", ev.evaluate_topics(ROOT)),
         "entities": lambda: _prefixed("entities", ev.evaluate_entities(ROOT)),
         "topic set": lambda: _prefixed("topic_set", ev.evaluate_topic_set(ROOT)),
-        "figures": lambda: _prefixed("figures", ev.evaluate_figures(ROOT)),
+        "figures": lambda: {
+            **_prefixed("figures", ev.evaluate_figures(ROOT)),
+            **_prefixed("figure_dev", ev.evaluate_figure_dev(ROOT)),
+        },
     }
     if evaldata.is_dir():
         runs["clean"] = lambda: {

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from . import dates
 from .cache import DigestCache, code_version, content_key
 from .dates import ascii_digits
-from .models import Dated, Figure, TaggedStory
+from .models import CleanedArticle, Dated, Figure, TaggedStory
 from .taxonomy import Measure
 
 MAX_GAP = 80
@@ -41,7 +41,8 @@ _QUALIFIER_BEFORE = [
     (re.compile(r"(?:at least|不少于|อย่างน้อย)\s*$", re.I), "at least"),
     (
         re.compile(
-            r"(?:about|around|nearly|almost|some|roughly|approximately|an estimated"
+            r"(?:about|around|nearly|almost|approaching|close to|some|roughly|approximately"
+            r"|an estimated"
             r"|约|近|ประมาณ|เกือบ)\s*$",
             re.I,
         ),
@@ -54,6 +55,7 @@ _QUALIFIER_AFTER = [
     (re.compile(r"^\s*(?:ခန့်|左右)"), "about"),
 ]
 _SCALE = {
+    "hundred": 100,
     "million": 1_000_000,
     "billion": 1_000_000_000,
     "thousand": 1_000,
@@ -83,12 +85,15 @@ _WORDS = {
     "two dozen": 24,
     "three dozen": 36,
     "a hundred": 100,
+    "a million": 1_000_000,
+    "half a million": 500_000,
 }
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9.,])(?P<digits>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
     r"(?P<scale>\s*(?:million|billion|thousand)\b|\s*(?:万|萬|亿|千|ล้าน|แสน|หมื่น|သိန်း|သောင်း))?"
     r"(?P<percent>\s*(?:%|per ?cent\b|ရာခိုင်နှုန်း))?"
     r"|(?P<word>\b(?:" + "|".join(sorted(_WORDS, key=len, reverse=True)) + r")\b)"
+    r"(?P<word_scale>\s+(?:hundred|thousand|million|billion)\b)?"
     r"|(?P<thai_percent>ร้อยละ\s*(?P<thai_value>\d+(?:\.\d+)?))",
     re.I,
 )
@@ -112,13 +117,19 @@ _SAID_BY = re.compile(r"(?P<who>(?:the\s+)?[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)
 
 def story_figures(t: TaggedStory, measures: Sequence[Measure]) -> list[Figure]:
     """The figures of a story's shown version, in the order they stand."""
+    return article_figures(t.story.main, measures, t.story.id, _date_of(t))
+
+
+def article_figures(
+    article: CleanedArticle, measures: Sequence[Measure], story: str = "", date: str | None = None
+) -> list[Figure]:
+    """The figures of one version's text, in the order they stand."""
     if not measures:
         return []
-    date = _date_of(t)
     figures = []
-    for block in t.story.main.body_blocks:
+    for block in article.body_blocks:
         for sentence in _SENTENCE.split(block.text):
-            figures.extend(sentence_figures(sentence, measures, t.story.id, date))
+            figures.extend(sentence_figures(sentence, measures, story, date))
     return figures
 
 
@@ -140,6 +151,8 @@ def sentence_figures(
         if value is None or _is_not_a_count(plain, number, percent):
             continue
         start, end = number.span()
+        if _counts_something_else(plain, start, end, phrases):
+            continue
         share_or_money = percent or _is_money(plain, start, end)
         gaps = [
             (max(p_start - end, start - p_end, 0), slug)
@@ -155,7 +168,7 @@ def sentence_figures(
                 measure,
                 value,
                 percent,
-                _qualifier(plain, start, end),
+                _qualifier(plain, start, end, phrases),
                 sentence.strip(),
                 _who(sentence),
                 story,
@@ -163,6 +176,33 @@ def sentence_figures(
             )
         )
     return out
+
+
+_QUALIFIED = r"(?:(?:more than|over|about|nearly|almost|some|around|at least|up to)\s+)?"
+_PLACE_BEFORE = re.compile(
+    r"\b(?:across|in|inside|at|on|from|into|within|throughout|between)\s+" + _QUALIFIED + "$",
+    re.I,
+)
+"""A number after a preposition of place counts where something happened, not who: "newly
+displaced across 12 townships", "took part in more than 300 battles"."""
+_REFERENCE_BEFORE = re.compile(r"\bthe\s+$", re.I)
+"""A number after "the" names a set the reader already knows ("the two countries", "the three
+groups"), not a figure the story gives."""
+NEXT_TO = 2
+"""Characters of space at most between a number and a measure's phrase that follows it at
+once ("in 29 deaths"): the number counts the measure itself, whatever stands before it."""
+
+
+def _counts_something_else(
+    text: str, start: int, end: int, phrases: Sequence[tuple[int, int, str]]
+) -> bool:
+    """Whether what stands before a number says it counts places or a known set, and no
+    measure's phrase follows it at once. English word order: elsewhere the nearest phrase
+    alone decides."""
+    if any(0 <= p_start - end <= NEXT_TO for p_start, _, _ in phrases):
+        return False
+    before = text[max(0, start - 40) : start]
+    return bool(_PLACE_BEFORE.search(before) or _REFERENCE_BEFORE.search(before))
 
 
 def _is_money(text: str, start: int, end: int) -> bool:
@@ -173,7 +213,8 @@ def _is_money(text: str, start: int, end: int) -> bool:
 
 def _value(number: re.Match[str]) -> tuple[float | None, bool]:
     if number.group("word"):
-        return float(_WORDS[number.group("word").casefold()]), False
+        scale = (number.group("word_scale") or "").strip().casefold()
+        return float(_WORDS[number.group("word").casefold()] * _SCALE.get(scale, 1)), False
     if number.group("thai_percent"):
         return float(number.group("thai_value")), True
     value = float(number.group("digits").replace(",", ""))
@@ -194,10 +235,18 @@ def _is_not_a_count(text: str, number: re.Match[str], percent: bool) -> bool:
     return bool(_NOT_A_COUNT.match(after) or _MONTH_BEFORE.search(text[: number.start()]))
 
 
-def _qualifier(text: str, start: int, end: int) -> str:
-    before, after = text[max(0, start - 20) : start], text[end : end + 6]
+def _qualifier(
+    text: str, start: int, end: int, phrases: Sequence[tuple[int, int, str]] = ()
+) -> str:
+    """About, more than, at least, up to, or none; a word of a measure's phrase is none ("the
+    army was handing over 31,000 people": no "over 31,000")."""
+    offset = max(0, start - 20)
+    before, after = text[offset:start], text[end : end + 6]
     for pattern, name in _QUALIFIER_BEFORE:
-        if pattern.search(before):
+        found = pattern.search(before)
+        if found and not any(
+            p_start <= offset + found.start() < p_end for p_start, p_end, _ in phrases
+        ):
             return name
     for pattern, name in _QUALIFIER_AFTER:
         if pattern.search(after):

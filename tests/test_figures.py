@@ -40,6 +40,15 @@ def read(sentence: str) -> list[tuple[str, float, bool, str]]:
             "Its fighters have since seized more than a dozen townships.",
             [("captured", 12, False, "more than")],
         ),
+        (
+            "Aid groups cannot reach more than half a million people displaced by the fighting.",
+            [("displaced", 500_000, False, "more than")],
+        ),
+        ("Two hundred soldiers laid down their arms.", [("surrendered", 200, False, "")]),
+        (
+            "The army tried to make amends by handing over 31,000 people to China.",
+            [("arrested", 31000, False, "")],
+        ),
     ],
 )
 def test_a_figure_is_read_with_its_measure_value_and_qualifier(sentence, figures):
@@ -50,6 +59,20 @@ def test_years_dates_durations_and_money_are_not_counts_of_people_or_towns():
     assert not read("The army seized power in 2021 and captured the town on 5 January.")
     assert not read("Rebels seized the gate, which handled goods worth $1.8 billion.")
     assert not read("Troops captured the hill after 10 days of fighting.")
+
+
+def test_a_number_that_counts_places_or_a_known_set_is_not_a_figure():
+    assert read("More than 90,000 people have been displaced across 12 townships.") == [
+        ("displaced", 90000, False, "more than")
+    ]
+    assert read("Shelling near the border of the two countries killed 29 civilians.") == [
+        ("killed", 29, False, "")
+    ]
+    assert not read("Its units took part in more than 300 battles and captured several towns.")
+
+
+def test_a_number_the_measure_follows_at_once_counts_it_after_any_preposition():
+    assert read("The air strikes resulted in 29 deaths.") == [("killed", 29, False, "")]
 
 
 def test_a_figure_says_who_gives_it():
