@@ -42,7 +42,14 @@ from .language import (
     tag_from_json,
     tag_to_json,
 )
-from .models import CleanedArticle, DigestResult, Rejection, SourceVersion, TaggedStory
+from .models import (
+    CleanedArticle,
+    DigestResult,
+    Rejection,
+    SearchRecord,
+    SourceVersion,
+    TaggedStory,
+)
 from .pages import write_pages
 from .relate import related_stories
 from .search import search_page, search_records
@@ -222,9 +229,15 @@ def _learned_topics(
 
 
 def run_pipeline(
-    settings: DigestSettings, today: dt.date | None = None, timer: StageTimer | None = None
+    settings: DigestSettings,
+    today: dt.date | None = None,
+    timer: StageTimer | None = None,
+    on_records: Callable[[tuple[SearchRecord, ...]], None] | None = None,
 ) -> DigestResult:
-    """Everything from the sources folder to generated Markdown and the catalog."""
+    """Everything from the sources folder to generated Markdown and the catalog.
+    ``on_records``: given the search records as soon as the stories are final, before
+    related coverage, events, figures and pages, so that the search index can be written
+    beside them (a caller that starts work there cancels it if the pipeline fails after)."""
     timer = timer or StageTimer()
     if not settings.sources_dir.is_dir():
         raise DigestError(f"sources folder {settings.sources_dir} does not exist")
@@ -248,6 +261,9 @@ def run_pipeline(
     tagged, terms = timer.run("learned topics", _learned_topics, tagged, taxonomy)
     # An undated story takes its year or day from its related coverage, so it needs the tags.
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
+    records = timer.run("search records", search_records, tagged)
+    if on_records is not None:
+        on_records(records)
     related = timer.run("relate", related_stories, tagged, settings.related_count)
     events = timer.run("events", group_events, tagged, terms)
     figures = timer.run(
@@ -264,7 +280,6 @@ def run_pipeline(
         events,
         figures,
     )
-    records = timer.run("search records", search_records, tagged)
     pages[SEARCH_PAGE] = search_page(records)
     catalog = timer.run(
         "catalog", build_catalog, tagged, related, rejections, ingested.notes, events, figures

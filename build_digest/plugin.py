@@ -30,7 +30,7 @@ from .config import DigestPluginConfig
 from .errors import DigestError
 from .incremental import GeneratedFile, Manifest, link_previous_output, page_key, shared_key
 from .markdown_site import THEME_DIR, fill_markers, hand_written_clash
-from .models import DigestResult
+from .models import DigestResult, SearchRecord
 from .pipeline import StageTimer, run_pipeline
 from .publish import SiteAddress, finish_site, site_files
 from .search import BackgroundIndex
@@ -79,16 +79,23 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         self.error = None
         self.settings = settings = self.run_settings()
+        self._cancel_index()  # a rebuild by `serve` that failed before post-build left one
+        beside = Path(config.site_dir).resolve().parent
+
+        def start_index(records: tuple[SearchRecord, ...]) -> None:
+            # Pagefind indexes beside the rest of the pipeline and the render.
+            self.index = BackgroundIndex(records, beside=beside)
+
         try:
-            self.result = run_pipeline(settings, timer=self.timer)
+            self.result = run_pipeline(settings, timer=self.timer, on_records=start_index)
         except DigestError as exc:
+            self._cancel_index()
             self.error = str(exc)
             raise PluginError(str(exc)) from exc
+        except BaseException:
+            self._cancel_index()
+            raise
         report(self.result)
-        self._cancel_index()  # a rebuild by `serve` that failed before post-build left one
-        self.index = BackgroundIndex(
-            self.result.search_records, beside=Path(config.site_dir).resolve().parent
-        )
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

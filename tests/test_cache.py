@@ -8,7 +8,7 @@ from pathlib import Path
 
 from build_digest.cache import FILE_NAME
 from build_digest.entities import clear_entity_cache
-from build_digest.pipeline import run_pipeline
+from build_digest.pipeline import StageTimer, run_pipeline
 from build_digest.settings import DigestSettings
 
 from .conftest import ROOT, build_in_process, make_project, run_cli
@@ -177,3 +177,23 @@ def test_two_builds_of_the_same_sources_give_the_same_site_byte_for_byte(tmp_pat
     assert sorted(one) == sorted(two)
     assert [name for name in one if one[name] != two[name]] == []
     assert any(name.startswith("pagefind/filter/") for name in one)
+
+
+def test_search_records_reach_the_index_before_related_coverage_and_pages(tmp_path):
+    """The search index is written beside the later stages, not after them: it is handed the
+    final records before relate, events, figures and pages run."""
+    project = make_project(tmp_path / "project")
+    timer = StageTimer()
+    handed: list[tuple[tuple, list[str]]] = []
+
+    def on_records(records: tuple) -> None:
+        handed.append((records, list(timer.seconds)))
+
+    result = run_pipeline(
+        cached_settings(project, tmp_path / "cache"), timer=timer, on_records=on_records
+    )
+    assert len(handed) == 1
+    records, stages_done = handed[0]
+    assert records == result.search_records and records
+    assert "dates of undated stories" in stages_done
+    assert not {"relate", "events", "figures", "pages"} & set(stages_done)
