@@ -2,7 +2,7 @@
 
 The phrase groups of ``vocabulary.py``, the site's promotion of its newsletter, app and
 accounts, breadcrumbs, headline links with a comment or view count; and a short line that
-recurs in several unrelated sources.
+recurs in several unrelated sources (never a date line: each day's stories share theirs).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from ..vocabulary import (
     SITE_NOTICE,
     is_promotion,
 )
+from .labels import is_date_line
 from .lines import MARKER_EDGES, SENTENCE_END, Line, normalise_line
 from .options import CleanConfig
 
@@ -91,7 +92,9 @@ def apply_chrome_rules(
             ln.removed_by = RemovalRule.COUNTED_LINK
         # The first line is the source's own headline candidate: other sources repeating
         # it (as a teaser or a related link) must not make it vanish from its own page.
-        elif position > 0 and n <= config.chrome_max_words:
+        # A date line recurs in every source of that day: it is the stories' own date, and
+        # taking it for chrome left three reports of one day undated.
+        elif position > 0 and n <= config.chrome_max_words and not is_date_line(text):
             sources = recurring.get(normalise_line(text), 0)
             if sources >= config.chrome_min_sources:
                 ln.removed_by = RemovalRule.CORPUS_CHROME

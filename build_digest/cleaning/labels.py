@@ -78,6 +78,12 @@ STANDFIRST_WORDS = range(6, 51)
 """A standfirst is one summary sentence: more than a label, less than a paragraph."""
 
 
+def is_date_line(text: str) -> bool:
+    """Whether a short line is a date and no sentence ("19 March 2024", "Published: 2024年3月19日"):
+    the date the story gives itself."""
+    return word_count(text) <= DATELINE_MAX_WORDS and looks_like_date(text) and not is_prose(text)
+
+
 def label_furniture(lines: list[Line], title: str) -> None:
     """Datelines, bylines, credits, captions, standfirst and attribution.
 
@@ -99,9 +105,7 @@ def _classify_furniture(live: list[Line]) -> None:
             ln.role = Role.CREDIT
         elif n <= CAPTION_MAX_WORDS and _ends_with_credit(text):
             ln.role = Role.CAPTION
-        elif n <= DATELINE_MAX_WORDS and (
-            _DATELINE_WORDS.match(text) or (looks_like_date(text) and not is_prose(text))
-        ):
+        elif n <= DATELINE_MAX_WORDS and (_DATELINE_WORDS.match(text) or is_date_line(text)):
             ln.role = Role.DATELINE
         elif n <= BYLINE_MAX_WORDS and _BYLINE.match(text):
             ln.role = Role.BYLINE

@@ -28,6 +28,24 @@ def test_a_short_line_recurring_across_unrelated_sources_is_chrome():
         assert any(r.reason.startswith("recurs in 3 sources") for r in article.removed)
 
 
+@pytest.mark.parametrize(
+    ("date_line", "language"),
+    [("19 March 2024", "en"), ("2024年3月19日", "zh"), ("19 มีนาคม 2567", "th")],
+)
+def test_a_date_line_shared_by_the_reports_of_one_day_stays_their_date(date_line, language):
+    """Three reports of one day each give the same date line, each followed by its own
+    story: recurrence makes a menu chrome, never the stories' own date."""
+    from build_digest.dates import article_date
+
+    docs = [
+        doc(f"Story {n} of the day\n\n{date_line}\n\nReport {n}: {STORY}", f"{n}.txt")
+        for n in range(3)
+    ]
+    for article in clean_all(docs):
+        assert not article.removed, article.removed
+        assert article_date(article, language=language).value.isoformat() == "2024-03-19"
+
+
 def test_subheadings_of_copies_of_one_wire_story_are_not_taken_for_chrome():
     text = (
         "Title\n\nFirst paragraph of the wire story, long enough to read as prose for the"
