@@ -7,7 +7,9 @@ MkDocs succeeded, so a failed build never leaves a half-written site in place.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import re
 import shutil
 import sys
@@ -425,5 +427,29 @@ def serve(config_file: Path, dev_addr: str) -> None:
     mkdocs_serve(config_file=str(config_file), dev_addr=dev_addr, livereload=True)
 
 
+def run() -> None:
+    """The ``build-digest`` command: ``main``, then an exit that skips the interpreter's
+    teardown. Freeing a large build's objects one by one took 0.9 s at 1,600 sources, after
+    the site was in place; by then everything the build writes is closed (the cache, the
+    site, the search index) and the output is flushed here. mypy exits the same way
+    (``mypy.util.hard_exit``). In-process callers (tests, scripts) use ``main``."""
+    try:
+        main()
+        code: object = 0
+    except SystemExit as done:  # click's standalone mode always ends with one
+        code = done.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):  # a message, which Python would print and exit 1 for
+        print(code, file=sys.stderr)
+        code = 1
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        # A reader that closed the pipe, or a closed stream, has nothing left to flush to.
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    main()
+    run()

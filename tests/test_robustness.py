@@ -508,3 +508,25 @@ def test_an_empty_archive_builds_a_site_that_says_how_to_add_sources(tmp_path):
     assert "No stories yet" in home and "sources/" in home
     search = (project / "out" / "search" / "index.html").read_text(encoding="utf-8")
     assert "no stories yet" in search
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "stream", "words"),
+    [
+        (["--help"], 0, "stdout", "Commands:"),
+        (["build", "-f", "missing.yml"], 1, "stderr", "missing.yml not found"),
+        (["no-such-command"], 2, "stderr", "No such command"),
+    ],
+)
+def test_the_command_exits_with_its_status_and_all_its_output(tmp_path, args, code, stream, words):
+    """``build-digest`` skips the interpreter's teardown (``cli.run``): its exit status and
+    every line it wrote must still reach the caller."""
+    done = subprocess.run(
+        [sys.executable, "-m", "build_digest.cli", *args],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == code
+    assert words in getattr(done, stream)
