@@ -12,6 +12,7 @@ import logging
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -292,14 +293,44 @@ def _render_with_zensical(
 
 
 def _swap_in(staging: Path, target: Path) -> None:
-    """Replace the old site with the new one in two renames."""
-    old = target.with_name(f".{target.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
+    """Replace the old site with the new one in two renames. The old one is then deleted by
+    a process of its own that the build does not wait for: unlinking its 6,000 files took
+    about 0.8 s of a one-source rebuild at 1,600 sources."""
+    for stale in sorted(target.parent.glob(f".{target.name}.old*")):  # a deletion cut short
+        shutil.rmtree(stale, ignore_errors=True)
+    old = target.with_name(f".{target.name}.old-{os.getpid()}")
     if target.exists():
         target.rename(old)
     staging.rename(target)
-    shutil.rmtree(old, ignore_errors=True)
+    if old.exists():
+        _delete_later(old)
+
+
+_DELETE = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def _delete_later(folder: Path) -> None:
+    """``folder`` deleted in the background, by a process that outlives this one (in a
+    session of its own, so that stopping the build's process group does not stop it); here
+    and now if no process can be started."""
+    _DELETERS[:] = [p for p in _DELETERS if p.poll() is None]  # reap the finished ones
+    try:
+        _DELETERS.append(
+            subprocess.Popen(
+                [sys.executable, "-c", _DELETE, str(folder)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        )
+    except OSError:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+_DELETERS: list[subprocess.Popen[bytes]] = []
+"""The deleting processes started (kept so that none is collected, and warned about, while it
+runs; ``run`` exits without waiting for them)."""
 
 
 @main.command()

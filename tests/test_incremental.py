@@ -126,3 +126,17 @@ def test_unchanged_pages_are_kept_by_a_new_process_with_another_hash_seed(projec
         assert done.returncode == 0, done.stderr
     after = _inodes(project / "site")
     assert sum(before.get(page) == inode for page, inode in after.items()) > len(after) / 2
+
+
+def test_the_replaced_site_is_deleted_after_the_build_returns(project: Path) -> None:
+    """The old site goes in the background (``cli._swap_in``): the new one is whole when the
+    build returns, and nothing of the old one is left beside it soon after."""
+    import time
+
+    before = _files(project / "site")
+    _build(project)
+    assert _files(project / "site") == before
+    deadline = time.monotonic() + 30
+    while [p for p in project.iterdir() if p.name.startswith(".site.old")]:
+        assert time.monotonic() < deadline, "the old site was not deleted"
+        time.sleep(0.1)
