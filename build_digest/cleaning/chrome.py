@@ -92,10 +92,10 @@ def apply_chrome_rules(
             ln.removed_by = RemovalRule.COUNTED_LINK
         # The first line is the source's own headline candidate: other sources repeating
         # it (as a teaser or a related link) must not make it vanish from its own page.
-        # A date line recurs in every source of that day: it is the stories' own date, and
-        # taking it for chrome left three reports of one day undated.
-        elif position > 0 and n <= config.chrome_max_words and not is_date_line(text):
+        elif position > 0 and n <= config.chrome_max_words:
             sources = recurring.get(normalise_line(text), 0)
-            if sources >= config.chrome_min_sources:
+            # A date line recurs in every source of that day: it is the stories' own date, and
+            # taking it for chrome left three reports of one day undated.
+            if sources >= config.chrome_min_sources and not is_date_line(text):
                 ln.removed_by = RemovalRule.CORPUS_CHROME
                 ln.detail = str(sources)

@@ -105,7 +105,7 @@ def _classify_furniture(live: list[Line]) -> None:
             ln.role = Role.CREDIT
         elif n <= CAPTION_MAX_WORDS and _ends_with_credit(text):
             ln.role = Role.CAPTION
-        elif n <= DATELINE_MAX_WORDS and (_DATELINE_WORDS.match(text) or is_date_line(text)):
+        elif is_date_line(text) or (n <= DATELINE_MAX_WORDS and _DATELINE_WORDS.match(text)):
             ln.role = Role.DATELINE
         elif n <= BYLINE_MAX_WORDS and _BYLINE.match(text):
             ln.role = Role.BYLINE
