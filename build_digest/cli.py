@@ -36,7 +36,6 @@ from .models import REMOVAL_WORDING, DigestResult
 from .pipeline import run_pipeline
 from .plugin import DigestPlugin, report, site_address
 from .publish import finish_site
-from .search import BackgroundIndex
 from .text import visible
 from .zensical_render import build_with_zensical, zensical_version
 
@@ -257,9 +256,16 @@ def _project(cfg: MkDocsConfig) -> Project:
     return Project(written, Path(cfg.docs_dir), Path(custom_dir) if custom_dir else None, site)
 
 
-def _run(plugin: DigestPlugin, strict: bool = False) -> DigestResult:
-    """The pipeline outside MkDocs, reporting as the plugin does; ``strict``: any warning fails."""
-    result = run_pipeline(plugin.run_settings(), timer=plugin.timer)
+def _run(
+    plugin: DigestPlugin, strict: bool = False, index_beside: Path | None = None
+) -> DigestResult:
+    """The pipeline outside MkDocs, reporting as the plugin does; ``strict``: any warning fails;
+    ``index_beside``: the search index is started there (``plugin.index``) as in a build."""
+    settings = plugin.run_settings()
+    if index_beside is None:
+        result = run_pipeline(settings, timer=plugin.timer)
+    else:
+        result = plugin.run_indexing(settings, index_beside)
     report(result)
     warnings = len(result.rejections) + sum(len(notes) for notes in result.notes.values())
     if strict and warnings:
@@ -274,10 +280,9 @@ def _render_with_zensical(
     """The Markdown site written beside the staging folder, built by Zensical into it, then
     published as the plugin publishes after MkDocs."""
     zensical_version()  # before the pipeline's minutes: one line if it is not installed
-    result = _run(plugin, strict)
-    project = _project(cfg)
-    index = BackgroundIndex(result.search_records, beside=staging.parent)
     try:
+        result = _run(plugin, strict, index_beside=staging.parent)
+        project = _project(cfg)
         with tempfile.TemporaryDirectory(prefix=".digest-markdown-", dir=staging.parent) as tmp:
             # Zensical builds only into its project folder: the site is moved out after.
             written = write_markdown_site(
@@ -287,8 +292,10 @@ def _render_with_zensical(
             staging.rmdir()
             (written.parent / "site").rename(staging)
     except BaseException:
-        index.cancel()
+        plugin.cancel_index()
         raise
+    index, plugin.index = plugin.index, None
+    assert index is not None
     plugin.timer.run("publish", finish_site, staging, result, project.site, index)
 
 

@@ -79,24 +79,28 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         self.error = None
         self.settings = settings = self.run_settings()
-        self._cancel_index()  # a rebuild by `serve` that failed before post-build left one
-        beside = Path(config.site_dir).resolve().parent
+        try:
+            self.result = self.run_indexing(settings, Path(config.site_dir).resolve().parent)
+        except DigestError as exc:
+            self.error = str(exc)
+            raise PluginError(str(exc)) from exc
+        report(self.result)
+        return config
+
+    def run_indexing(self, settings: DigestSettings, beside: Path) -> DigestResult:
+        """The pipeline, with the search index started (in ``beside``) as soon as the stories
+        are final, so that Pagefind runs beside the later stages and the render; the index
+        is cancelled if the pipeline fails."""
+        self.cancel_index()  # a rebuild by `serve` that failed before post-build left one
 
         def start_index(records: tuple[SearchRecord, ...]) -> None:
-            # Pagefind indexes beside the rest of the pipeline and the render.
             self.index = BackgroundIndex(records, beside=beside)
 
         try:
-            self.result = run_pipeline(settings, timer=self.timer, on_records=start_index)
-        except DigestError as exc:
-            self._cancel_index()
-            self.error = str(exc)
-            raise PluginError(str(exc)) from exc
+            return run_pipeline(settings, timer=self.timer, on_records=start_index)
         except BaseException:
-            self._cancel_index()
+            self.cancel_index()
             raise
-        report(self.result)
-        return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         assert self.result is not None
@@ -162,9 +166,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.timer.run("publish", finish_site, Path(config.site_dir), self.result, site, index)
 
     def on_build_error(self, *, error: Exception) -> None:
-        self._cancel_index()
+        self.cancel_index()
 
-    def _cancel_index(self) -> None:
+    def cancel_index(self) -> None:
+        """Stop a search index that a failed build will not publish."""
         if self.index is not None:
             index, self.index = self.index, None
             index.cancel()
