@@ -6,10 +6,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from benchmarks.evaluate import bcubed
-from build_digest.events import WINDOW_DAYS
+from build_digest.events import SUBEVENT_SHARE, SUBEVENT_STORIES, WINDOW_DAYS, _cut
 from build_digest.pipeline import DigestResult, run_pipeline
 from build_digest.settings import DigestSettings
 
@@ -151,3 +152,39 @@ def test_bcubed_scores_a_clustering_against_its_labels():
     assert bcubed({"a": 1, "b": 1, "c": 2}, gold)["f1"] == 1.0
     split = bcubed({"a": 1, "b": 2, "c": 3}, gold)
     assert split["precision"] == 1.0 and split["recall"] == round((0.5 + 0.5 + 1) / 3, 3)
+
+
+def _groups(within: float, across: float, sizes: tuple[int, int], languages: str) -> list[set[int]]:
+    """The events ``_cut`` makes of two groups of stories, alike ``within`` each and
+    ``across`` them, each story in the language its letter in ``languages`` names."""
+    from scipy.cluster.hierarchy import linkage
+    from scipy.spatial.distance import squareform
+
+    side = np.array([0] * sizes[0] + [1] * sizes[1])
+    similarity = np.where(side[:, None] == side[None, :], within, across)
+    distance = 1.0 - similarity
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    return sorted((set(g) for g in _cut(tree, list(languages))), key=min)
+
+
+def test_two_happenings_of_one_kind_that_each_hang_together_are_two_events():
+    # alike enough across to be one event by the threshold alone, far less than within
+    across, within = 0.3, 0.3 / SUBEVENT_SHARE + 0.1
+    three = SUBEVENT_STORIES
+    assert _groups(within, across, (three, three), "e" * 2 * three) == [
+        set(range(three)),
+        set(range(three, 2 * three)),
+    ]
+    # as alike across as within: one happening told by several outlets
+    assert len(_groups(0.35, 0.3, (three, three), "e" * 2 * three)) == 1
+
+
+def test_reports_in_two_languages_are_not_parted_for_being_less_alike_across():
+    three = SUBEVENT_STORIES
+    assert len(_groups(0.8, 0.3, (three, three), "e" * three + "z" * three)) == 1
+
+
+def test_two_reports_alike_are_no_measure_of_a_group_of_their_own():
+    pair = SUBEVENT_STORIES - 1
+    assert len(_groups(0.9, 0.3, (pair, 4), "e" * (pair + 4))) == 1
