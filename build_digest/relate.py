@@ -26,6 +26,9 @@ TOPIC_WEIGHT = 0.5
 (a story has up to five, from a list of a dozen), names and figures are specific."""
 FIGURE_WEIGHT = 1.0
 """A figure both texts state ("23,000", "29 civilians") is as specific as a shared name."""
+COSINE_BLOCK = 128
+"""Stories whose text cosines are computed in one product: a dense block x archive array of
+1 MB per 1,000 stories."""
 DATE_SCALE_DAYS = 60
 """Stories two months apart count half as related as stories of the same day (dated ones only)."""
 
@@ -62,7 +65,7 @@ def related_stories(
         )
     dates = {t.story.id: t.date.value if isinstance(t.date, Dated) else None for t in tagged}
     texts = TextVectors([t.story.id for t in tagged], prints)
-    related = {}
+    shortlists = {}
     for t in tagged:
         sid = t.story.id
         scores: dict[str, float] = defaultdict(float)
@@ -72,13 +75,17 @@ def related_stories(
                     scores[other] += weight[k] * math.log(1 + n / df[k])
         # Text similarity at most doubles a label score, so only the best label matches
         # need it: comparing texts is the costly part.
-        shortlist = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[
+        shortlists[sid] = sorted(scores.items(), key=lambda kv: (-round(kv[1], 9), kv[0]))[
             : max(RERANK, 10 * count)
         ]
-        similarity = texts.cosines(sid, [other for other, _ in shortlist])
+    similarities = texts.shortlist_cosines(
+        {sid: [other for other, _ in shortlist] for sid, shortlist in shortlists.items()}
+    )
+    related = {}
+    for sid, shortlist in shortlists.items():
         ranked = [
             (score * (1 + cos) * nearness(dates[sid], dates[other]), other)
-            for (other, score), cos in zip(shortlist, similarity, strict=True)
+            for (other, score), cos in zip(shortlist, similarities[sid], strict=True)
         ]
         ranked.sort(key=lambda x: (-round(x[0], 9), x[1]))
         related[sid] = tuple(other for _, other in ranked[:count])
@@ -105,11 +112,21 @@ class TextVectors:
             shape=(len(ids), max(len(vocabulary), 1)),
         )
 
-    def cosines(self, sid: str, others: Sequence[str]) -> list[float]:
-        if not others:
-            return []
-        products = self.matrix[[self.row[o] for o in others]] @ self.matrix[self.row[sid]].T
-        return [float(x) for x in products.toarray().ravel()]
+    def shortlist_cosines(self, shortlists: dict[str, list[str]]) -> dict[str, list[float]]:
+        """Each story's cosine with every story of its shortlist, in the shortlist's order.
+        Computed ``COSINE_BLOCK`` stories at a time against the whole archive: one sparse
+        product per block instead of one row selection per story (most of this stage's
+        time), and never more than a block x archive array held."""
+        ids = list(shortlists)
+        out: dict[str, list[float]] = {}
+        for start in range(0, len(ids), COSINE_BLOCK):
+            block = ids[start : start + COSINE_BLOCK]
+            rows = self.matrix[[self.row[sid] for sid in block]]
+            products = (rows @ self.matrix.T).toarray()
+            for k, sid in enumerate(block):
+                columns = [self.row[o] for o in shortlists[sid]]
+                out[sid] = [float(x) for x in products[k, columns]]
+        return out
 
 
 def nearness(a: dt.date | None, b: dt.date | None) -> float:
