@@ -108,3 +108,19 @@ def test_a_small_archive_keeps_its_phrase_topics_alone(tmp_path):
     result = archive(tmp_path, MIN_CONFIDENT_STORIES - 1)
     assert not story_of(result, "unnamed.txt").topics
     assert all(lab.basis is not TopicBasis.LEARNED for t in result.stories for lab in t.topics)
+
+
+def test_term_counts_are_the_matrix_scikit_learns_vectorizer_makes(learned):
+    import numpy as np
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from build_digest.topics import count_terms, story_terms
+
+    stories = sorted(learned.stories, key=lambda t: t.story.id)
+    vectorizer = CountVectorizer(analyzer=lambda terms: terms, dtype=np.float64)
+    expected = vectorizer.fit_transform([story_terms(t) for t in stories]).tocsr()
+    counted = count_terms(stories)
+    assert list(counted.vocabulary) == list(vectorizer.get_feature_names_out())
+    # entry for entry, in each row's order: the stages that weigh them sum in that order
+    for part in ("indptr", "indices", "data"):
+        assert np.array_equal(getattr(counted.counts, part), getattr(expected, part))
