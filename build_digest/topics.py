@@ -306,20 +306,18 @@ def count_terms(tagged: Sequence[TaggedStory]) -> TermCounts:
     stories = sorted(tagged, key=lambda t: t.story.id)
     ids = tuple(t.story.id for t in stories)
     counted = [Counter(story_terms(t)) for t in stories]
+    chain = itertools.chain.from_iterable
     # Terms numbered as first seen, in the order of the stories and of their texts: each
     # row's entries then stand in that order, as the vectorizer leaves them.
-    seen = dict.fromkeys(itertools.chain.from_iterable(counted))
+    seen = {term: number for number, term in enumerate(dict.fromkeys(chain(counted)))}
     if not seen:  # no story has a word: nothing to count
         return TermCounts(ids, np.array([], dtype=object), csr_matrix((len(ids), 0)))
     by_seen = list(seen)
-    for number, term in enumerate(by_seen):
-        seen[term] = number
     alphabetical = sorted(range(len(by_seen)), key=by_seen.__getitem__)
     rank = np.empty(len(by_seen), dtype=np.int64)
     rank[alphabetical] = np.arange(len(by_seen))
     sizes = np.fromiter((len(c) for c in counted), dtype=np.int64, count=len(counted))
     entries = int(sizes.sum())
-    chain = itertools.chain.from_iterable
     numbers = np.fromiter(map(seen.__getitem__, chain(counted)), dtype=np.int64, count=entries)
     values = np.fromiter(chain(c.values() for c in counted), dtype=np.float64, count=entries)
     rows = np.repeat(np.arange(len(counted)), sizes)
