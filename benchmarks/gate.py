@@ -72,7 +72,8 @@ FIGURES = (
     ),
     Figure(
         "events_precision",
-        "events on ECB+ (86 event clusters, stories folded first): B-cubed precision",
+        "events on ECB+ (86 event clusters, stories dated and folded as the build does): B-cubed"
+        " precision",
         "events",
     ),
     Figure("events_recall", "events on ECB+: B-cubed recall", "events"),
