@@ -8,6 +8,7 @@ Markdown and HTML characters reach the reader as the characters they are.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import re
@@ -42,8 +43,12 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|])")
 # mark. A numeric character reference renders the same character and is never syntax.
 _MD_ENTITY = re.compile(r"[?:~^=]")
 _SPACES = re.compile(r"\s+")
+MD_TEXT_CACHE = 1 << 16
+"""Escaped texts kept for reuse: a title is escaped on its own page and again in every
+listing, related list and neighbour link that names it (about 90 calls per story)."""
 
 
+@functools.lru_cache(maxsize=MD_TEXT_CACHE)
 def md_text(text: str) -> str:
     """Escape source text so Markdown renders exactly these characters and no markup.
 
