@@ -349,8 +349,9 @@ def learn_topics(
     topic it is; a logistic regression over TF-IDF of every story's words and names learns
     them against the rest, and every other story is judged out-of-fold (``FOLDS``). A story
     the model finds about the topic gets it, with the words that weighed most as evidence; a
-    story given it by phrases as a second topic that the model finds not about it loses it
-    (stated topics are never dropped: a second topic is never stated-only). Deterministic:
+    story given it by phrases as a second topic that the model finds not about it loses it,
+    unless one of its entities is one of the topic's names (``_names_topic``; stated topics
+    are never dropped: a second topic is never stated-only). Deterministic:
     the stories are taken in the order of their ids and the solver is seeded. A topic with
     fewer than ``MIN_CONFIDENT_STORIES`` examples is not learned. ``counts``: the stories'
     term counts, when already counted.
@@ -393,7 +394,7 @@ def learn_topics(
             if n in example_set:
                 continue
             if n in given:
-                if likelihood < judged.doubt:
+                if likelihood < judged.doubt and not _names_topic(stories[order[n]], topic):
                     doubted.add((order[n], topic.slug))
                 continue
             if likelihood < judged.bar:
@@ -419,6 +420,16 @@ def learn_topics(
         topics = (*kept, *extra)[:MAX_TOPICS]
         out.append(dataclasses.replace(t, topics=topics) if topics != t.topics else t)
     return out
+
+
+def _names_topic(t: TaggedStory, topic: Topic) -> bool:
+    """Whether one of the story's named entities is one of the topic's own names ("MNDAA" for
+    the Three Brotherhood Alliance, "China" for China and Myanmar): a story that names an actor
+    of the topic as one of its entities is about it, however little its other words read like
+    the topic's examples. Words that are not names ("fire", "earthquake") can still be doubted.
+    """
+    names = {lookup_key(alias) for alias in topic.aliases}
+    return any(lookup_key(entity.name) in names for entity in t.entities)
 
 
 def _confident(t: TaggedStory, slug: str) -> bool:
