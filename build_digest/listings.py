@@ -14,7 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-from .chart import figure_chart, weekly_chart
+from .chart import ChartPoint, figure_chart, weekly_chart
 from .models import (
     Dated,
     DatePrecision,
@@ -473,8 +473,8 @@ def figures_page(
         "# Figures\n",
         "The numbers the stories give, measure by measure and over time: each with its"
         " qualifier, who gives it and the story it stands in. A point on a chart leads to its"
-        " row; a row leads to its story. Stories that give no date are listed at the end of"
-        " each table.\n",
+        " row; a row leads to its story. Figures of stories that give no date stand apart at"
+        " the right of a chart and at the end of each table.\n",
     ]
     if not figures:
         out.append("No story gives a figure of these measures yet.\n")
@@ -493,8 +493,9 @@ def figures_page(
         for n, f in enumerate(own, start=1):
             anchor = f"figure-{measure.slug}-{n}"
             day = dt.date.fromisoformat(f.date) if f.date else None
-            if day and not f.percent:
-                points.append((day, f.value, f"{f.shown}, {day:%d %B %Y}", anchor))
+            if not f.percent:
+                when_given = f"{day:%d %B %Y}" if day else "undated story"
+                points.append(ChartPoint(day, f.value, f"{f.shown}, {when_given}", anchor))
             t = by_id[f.story]
             week = (
                 f"week of {(day - dt.timedelta(days=day.weekday())):%d %b %Y}" if day else "undated"

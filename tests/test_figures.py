@@ -3,8 +3,12 @@ any script; the Figures page charts them, each point leading to its row and stor
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 
+from build_digest.chart import ChartPoint, figure_chart
 from build_digest.figures import sentence_figures
 from build_digest.taxonomy import load_taxonomy
 
@@ -93,4 +97,56 @@ def test_figures_reach_the_catalog_the_story_page_and_the_figures_page(seed_resu
     assert "## People displaced" in listing and f"stories/{story['id']}.md" in listing
     assert 'id="figure-displaced-1"' in listing and fifty["text"] in " ".join(
         str(f["text"]) for f in figures
+    )
+
+
+def _point(day: str | None, value: float, n: int) -> ChartPoint:
+    when = dt.date.fromisoformat(day) if day else None
+    return ChartPoint(when, value, f"{value:,.0f}", f"figure-displaced-{n}")
+
+
+def test_figures_an_order_of_magnitude_apart_are_charted_on_a_logarithmic_scale():
+    """23,000 and 300,000 beside 2 million: on a straight scale the first two would lie on
+    the axis; on powers of ten each stands apart, and each says its value."""
+    points = [
+        _point("2023-11-06", 23000, 1),
+        _point("2024-01-01", 300000, 2),
+        _point("2024-01-01", 2000000, 3),
+    ]
+    svg = figure_chart("displaced", "People displaced", points)
+    assert "logarithmic scale" in svg
+    for rule in ("10,000", "100,000", "1 million"):
+        assert f">{rule}</text>" in svg
+    heights = [float(y) for y in re.findall(r'<circle class="s0" cx="[\d.]+" cy="([\d.]+)"', svg)]
+    assert heights[0] - heights[1] > 40 and heights[1] - heights[2] > 40  # far apart, in order
+    for value in ("23,000", "300,000", "2 million"):
+        assert f'text-anchor="middle">{value}</text>' in svg
+
+
+def test_figures_of_one_scale_keep_a_straight_axis_from_zero():
+    svg = figure_chart(
+        "displaced",
+        "People displaced",
+        [_point("2023-11-06", 23000, 1), _point("2024-01-01", 50000, 2)],
+    )
+    assert "logarithmic" not in svg and ">0</text>" in svg and ">50,000</text>" in svg
+
+
+def test_an_undated_figure_stands_in_its_own_lane_never_at_a_date():
+    points = [
+        _point("2023-11-06", 23000, 1),
+        _point("2024-01-01", 300000, 2),
+        _point(None, 50000, 3),
+    ]
+    svg = figure_chart("displaced", "People displaced", points)
+    xs = [float(x) for x in re.findall(r'<circle class="s0" cx="([\d.]+)"', svg)]
+    assert xs[2] > xs[1] > xs[0]  # right of the last date
+    assert ">undated</text>" in svg and 'href="#figure-displaced-3"' in svg
+    assert "stands apart at the right" in svg
+    # Undated figures alone draw no chart over time.
+    assert (
+        figure_chart(
+            "displaced", "People displaced", [_point("2024-01-01", 1, 1), _point(None, 2, 2)]
+        )
+        == ""
     )
