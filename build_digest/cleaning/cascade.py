@@ -101,7 +101,11 @@ def clean_document(
     finish(cascade.lines)
     title, wire, removed = cascade.title, cascade.wire, cascade.removed
     blocks = [Block(Role.TITLE, title)] if title else []
-    if wire:
+    # A dateline cut from the lead's start becomes a block of its own; one that stood on its
+    # own line already is one (``take_wire_dateline``).
+    if wire and not any(
+        ln.live and ln.role is Role.DATELINE and wire.text in ln.text for ln in cascade.lines
+    ):
         blocks.append(Block(Role.DATELINE, wire.text))
     for ln in cascade.lines:
         if ln.removed_by is not None:

@@ -86,7 +86,7 @@ def apply_chrome_rules(
             ln.removed_by = RemovalRule.CHROME_PHRASE
         elif n <= PROMOTION_MAX_WORDS and is_promotion(text):
             ln.removed_by = RemovalRule.PROMOTION
-        elif n <= 12 and _is_breadcrumb(text):
+        elif _is_breadcrumb(text) and word_count(_BREADCRUMB_SEP.sub(" ", text)) <= 12:
             ln.removed_by = RemovalRule.BREADCRUMB
         elif n <= 20 and _COUNTED_LINK.match(text):
             ln.removed_by = RemovalRule.COUNTED_LINK

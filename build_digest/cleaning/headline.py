@@ -26,25 +26,49 @@ from .lines import SENTENCE_END, Line, is_prose, normalise_line
 # the agencies that write day before month in their own language: "YANGON, 3 ago (EFE).-",
 # "BANGKOK, 3 août (AFP) -": a place in capitals, an optional region and date, the agency in
 # brackets, a dash. A month in another language is read by dates.py, in the story's language.
-WIRE_DATELINE = re.compile(
+_PLACE = (
     r"^(?P<place>[A-Z][A-Z.'’/-]+(?: [A-Z][A-Z.'’/-]+){0,3}(?:,\s[A-Z][A-Za-z.'’-]+(?:"
     r" [A-Z][A-Za-z.'’-]+){0,2})?)"
-    rf"(?:,?\s+(?P<date>(?i:{MONTH})\s+\d{{1,2}}(?:,\s*\d{{4}})?"
+)
+_MONTH_DAY = rf"(?i:{MONTH})\s+\d{{1,2}}(?:,\s*\d{{4}})?"
+WIRE_DATELINE = re.compile(
+    _PLACE + rf"(?:,?\s+(?P<date>{_MONTH_DAY}"
     r"|\d{1,2}\.?\s+[^\W\d_]{3,10}\.?(?:\s+\d{4})?))?"
     r"\s*\((?P<agency>[A-Z][A-Za-z.&'’ -]{0,30}?)\)\s*\.?\s*[-–—]+\s*(?=\S)"
 )
 
 
-def take_wire_dateline(lines: list[Line]) -> Wire | None:
-    """A wire dateline opening one of the first lines leaves the text for a dateline of its own.
+# The same dateline on a line of its own above the lead, as desks paste it: "KUNMING, China,
+# Jan 12 (Xinhua, translated by our desk)", "LASHIO, Myanmar, Dec 15 -". The date is required:
+# words in capitals with a bracket and no date ("REBELS SEIZE TOWN (VIDEO)") may be a headline.
+LONE_DATELINE = re.compile(
+    _PLACE + rf",?\s+(?P<date>{_MONTH_DAY})(?:\s*\((?P<agency>[^()]{{1,60}})\))?\s*[-–—]*\s*$"
+)
+AGENCY_MAX_WORDS = 4
+"""A bracket after a dateline names the agency ("Reuters", "Agence France-Presse"); a longer
+note ("Xinhua-style report, translated by our desk") says how the copy came, not who sent it."""
 
-    Reads the first live lines; changes: that line's ``text``.
+
+def take_wire_dateline(lines: list[Line]) -> Wire | None:
+    """A wire dateline opening one of the first lines leaves the text for a dateline of its own;
+    one standing on a line of its own before the lead becomes the story's dateline there.
+
+    Reads the first live lines; changes: that line's ``text``, or its ``role`` (DATELINE).
     """
-    for ln in [ln for ln in lines if ln.live][:3]:
+    live = [ln for ln in lines if ln.live]
+    for n, ln in enumerate(live[:3]):
         m = WIRE_DATELINE.match(ln.text)
         if m and is_prose(ln.text[m.end() :]):
             ln.text = ln.text[m.end() :]
             return Wire(m.group(0).rstrip(" -–—."), m["place"], m["agency"].strip(), m["date"])
+        lone = LONE_DATELINE.match(ln.text)
+        if lone and n + 1 < len(live) and is_prose(live[n + 1].text):
+            ln.role = Role.DATELINE
+            bracket = (lone["agency"] or "").strip()
+            agency = (
+                bracket if "," not in bracket and word_count(bracket) <= AGENCY_MAX_WORDS else ""
+            )
+            return Wire(ln.text.strip().rstrip(" -–—."), lone["place"], agency, lone["date"])
     return None
 
 
