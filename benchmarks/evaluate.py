@@ -770,12 +770,12 @@ def main(argv: list[str] | None = None) -> None:
         print(json.dumps(evaluate(root), indent=2, ensure_ascii=False))
     elif args.what == "events":
         root = Path(__file__).resolve().parent.parent
-        scores = (
+        events = (
             evaluate_archive_events(root)
             if args.set == "archive"
             else evaluate_events(args.evaldata, half=args.half)
         )
-        print(json.dumps(scores, indent=2, ensure_ascii=False))
+        print(json.dumps(events, indent=2, ensure_ascii=False))
     elif args.what == "language":
         print(json.dumps(evaluate_language(args.evaldata), indent=2))
     elif args.what == "dedupe":
