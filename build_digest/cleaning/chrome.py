@@ -59,6 +59,10 @@ def line_signature_counts(documents: Sequence[SourceDocument], max_words: int) -
 
 
 def _is_breadcrumb(text: str) -> bool:
+    """ "Home | News | Mizoram", "World > Asia > Myanmar": short entries between separators. A
+    table's row ("| 1 | Kyle Busch | 5040 |", as trafilatura writes tables) is the story's."""
+    if text.lstrip().startswith("|"):
+        return False
     parts = [p for p in _BREADCRUMB_SEP.split(text) if p]
     if len(parts) < 2 or len(parts) > 8 or len(text) == len(parts[0]):
         return False

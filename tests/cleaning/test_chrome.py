@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from build_digest.cleaning import clean_all, clean_document
-from build_digest.models import Role
+from build_digest.models import RemovalRule, Role
 
 from .common import STORY, doc
 
@@ -172,3 +172,11 @@ def test_a_line_that_sends_the_reader_elsewhere_or_promotes_the_site_is_removed(
     article = clean_document(doc(STORY + line + "\n\n" + STORY.split("\n\n")[1] + "\n"))
     assert line not in article.body_text
     assert [r.rule.value for r in article.removed if r.text == line] == [rule]
+
+
+def test_a_table_row_is_the_story_not_a_menu():
+    """Trafilatura writes a page's table as "| 1 | Kyle Busch | 5040 |": short cells between
+    bars, as a menu has, but the standings are what the page is about."""
+    rows = "".join(f"| {n} | Driver Name{n} | {5000 - n} | {n % 3} |\n" for n in range(1, 9))
+    a = clean_document(doc(STORY + "Final standings after 36 races:\n\n" + rows))
+    assert not [r for r in a.removed if r.rule is RemovalRule.BREADCRUMB]
