@@ -84,6 +84,17 @@ FIGURES = (
         "events --half test",
     ),
     Figure(
+        "archive_events_precision",
+        "events in one war's archive (the fixtures' 65 stories, 8 events labelled by reading;"
+        " tuned on): B-cubed precision",
+        "events --set archive",
+    ),
+    Figure(
+        "archive_events_recall",
+        "events in one war's archive: B-cubed recall",
+        "events --set archive",
+    ),
+    Figure(
         "related_same_event_precision",
         '"Related coverage" on ECB+: share of the top 5 about the same event',
         "related",
@@ -183,6 +194,7 @@ def measure(evaldata: Path) -> dict[str, float]:
         "topics": lambda: _prefixed("topics", ev.evaluate_topics(ROOT)),
         "entities": lambda: _prefixed("entities", ev.evaluate_entities(ROOT)),
         "topic set": lambda: _prefixed("topic_set", ev.evaluate_topic_set(ROOT)),
+        "archive events": lambda: _prefixed("archive_events", ev.evaluate_archive_events(ROOT)),
         "figures": lambda: {
             **_prefixed("figures", ev.evaluate_figures(ROOT)),
             **_prefixed("figure_dev", ev.evaluate_figure_dev(ROOT)),
