@@ -72,6 +72,9 @@ def take_wire_dateline(lines: list[Line]) -> Wire | None:
     return None
 
 
+_LEAD_IN = re.compile(r"[:：]\s*$")
+"""A line that ends with a colon introduces what follows (a list, a quote): never a headline."""
+
 TITLE_MAX_WORDS = 25
 """A headline is a phrase; a longer line is the story's first paragraph."""
 UNMARKED_TITLE_MAX_WORDS = 40
@@ -98,6 +101,9 @@ def pick_title(doc: SourceDocument, lines: list[Line]) -> str:
             # Khmer), a line of headline length near the top is.
             n = word_count(ln.text)
             if looks_like_date(ln.text) and n <= DATELINE_MAX_WORDS:
+                continue
+            # "Notes for the weekly brief:" introduces what follows; a headline says it.
+            if _LEAD_IN.search(ln.text):
                 continue
             unmarked = bool(UNMARKED_SCRIPTS.search(ln.text)) and not SENTENCE_END.search(ln.text)
             headline_shape = not is_prose(ln.text, n) or ln.text.endswith(("?", "!"))
@@ -152,6 +158,9 @@ _CLAUSE_BREAK = re.compile(
 # Failing those, a phrase boundary: before "to discuss …", "on Tuesday", "in Naypyidaw".
 _PHRASE_BREAK = re.compile(r"\s+(?=(?:to|on|in|at|for|with|near|from|over|during)\s)")
 
+# A list item's marker ("- ", "• ", "1. "): the headline is the item's words.
+_LIST_MARKER = re.compile(r"^(?:[-–•*·▪]|\d{1,2}[.)])\s+")
+
 # In scripts that space no words: a Chinese or Japanese comma, or the space that ends a Thai or
 # Burmese phrase.
 _UNSPACED_CLAUSE_BREAK = re.compile(r"[，、；：]|\s+")
@@ -170,10 +179,11 @@ def derived_title(doc: SourceDocument, blocks: list[Block]) -> str:
     that fits ("to discuss …", "on Tuesday"), so the headline is a whole clause, never a
     sentence cut mid-phrase with "…".
     """
-    first = next((b.text for b in blocks if b.role is Role.PARAGRAPH), "") or PurePath(
-        doc.path
-    ).stem.replace("_", " ")
-    sentence = _FIRST_SENTENCE.split(first.strip(), maxsplit=1)[0].rstrip(".。။។।۔")
+    first = next(
+        (b.text for b in blocks if b.role is Role.PARAGRAPH and not _LEAD_IN.search(b.text)), ""
+    ) or PurePath(doc.path).stem.replace("_", " ")
+    first = _LIST_MARKER.sub("", first.strip())
+    sentence = _FIRST_SENTENCE.split(first, maxsplit=1)[0].rstrip(".。။។।۔")
     sentence = _LEAD_ATTRIBUTION.sub("", sentence).strip(" ,;")
     if word_count(sentence) <= MAX_DERIVED_TITLE_WORDS:
         return sentence

@@ -49,3 +49,19 @@ def test_a_dateline_on_its_own_line_is_the_wire_dateline_not_the_headline():
 def test_a_headline_in_capitals_with_a_bracket_is_no_dateline():
     a = clean_document(doc("REBELS SEIZE BORDER TOWN (VIDEO)\n\n" + STORY))
     assert a.wire is None and a.title == "REBELS SEIZE BORDER TOWN (VIDEO)"
+
+
+def test_a_line_that_introduces_a_list_is_no_headline_and_the_list_item_gives_one():
+    a = clean_document(
+        doc(
+            "Notes for the weekly brief:\n\n"
+            "- Since hostilities escalated in northern Shan on 27 October, more than 90,000"
+            " people have been newly displaced across 12 townships.\n\n"
+            "- Roads to the border are blocked and the Lashio–Muse road is closed.\n"
+        )
+    )
+    assert a.title == (
+        "Since hostilities escalated in northern Shan on 27 October, more than 90,000 people"
+        " have been newly displaced across 12 townships"
+    )
+    assert "Notes for the weekly brief:" in a.body_text  # the source's words stay
