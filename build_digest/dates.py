@@ -263,14 +263,46 @@ def closest_year(
     return min(options, key=lambda d: (abs((d - reference).days), d)) if options else None
 
 
+NATIVE_PARTIAL = regex.compile(
+    r"(?<![年년]\s*)(?<!\d)(?P<cjk>(?P<cmonth>\d{1,2})\s*[月월]\s*(?P<cday>\d{1,2})\s*[日일号號])"
+    r"|(?<!ခုနှစ်\s*[,၊]?\s*)(?<![\p{L}\p{M}])(?P<burmese>(?P<bmonth>\p{Myanmar}[\p{L}\p{M}]*?)လ\s*"
+    r"(?P<bday>\d{1,2})\s*ရက်)"
+    r"|(?P<thai>(?<!\d)\d{1,2}\s+\p{Thai}[\p{Thai}.]*+)(?!\s*(?:พ\.ศ\.\s*)?\d)",
+    regex.V0,
+)
+"""A month and day without a year in a script that writes them its own way, once its digits
+are ASCII: ``8月3日`` (Chinese, Japanese; ``8월 3일`` Korean), ``ဩဂုတ်လ 3 ရက်`` (Burmese: month,
+then day), ``3 สิงหาคม`` (Thai, read by dateparser). A full date (``2024年8月3日``) is not one."""
+
+
 def partial_dates(article: CleanedArticle) -> list[tuple[str, int, int]]:
-    """Month-day mentions without a year: (as written, month, last day of the range)."""
+    """Month-day mentions without a year: (as written, month, last day of the range), in
+    English or in the scripts of ``NATIVE_PARTIAL``."""
     out = []
     for block in article.body_blocks:
         for m in _PARTIAL.finditer(block.text):
             last_day = int(re.findall(r"\d{1,2}", m.group(0))[-1])
             if 1 <= last_day <= 31:
                 out.append((m.group(0), month_number(m[1]), last_day))
+        if block.text.isascii():
+            continue
+        plain = ascii_digits(block.text)  # as long as the text: spans point into both
+        for m in NATIVE_PARTIAL.finditer(plain):
+            written = block.text[m.start() : m.end()]
+            if m["cjk"]:
+                month, day = int(m["cmonth"]), int(m["cday"])
+            elif m["burmese"]:
+                found = _month_day(f"{int(m['bday'])} {m['bmonth']}", "my")
+                if not found:
+                    continue
+                month, day = found
+            else:
+                found = _month_day(m["thai"], "th")
+                if not found:
+                    continue
+                month, day = found
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                out.append((written, month, day))
     return out
 
 
