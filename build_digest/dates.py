@@ -287,22 +287,16 @@ def partial_dates(article: CleanedArticle) -> list[tuple[str, int, int]]:
         if block.text.isascii():
             continue
         plain = ascii_digits(block.text)  # as long as the text: spans point into both
-        for m in NATIVE_PARTIAL.finditer(plain):
-            written = block.text[m.start() : m.end()]
-            if m["cjk"]:
-                month, day = int(m["cmonth"]), int(m["cday"])
-            elif m["burmese"]:
-                found = _month_day(f"{int(m['bday'])} {m['bmonth']}", "my")
-                if not found:
-                    continue
-                month, day = found
+        for native in NATIVE_PARTIAL.finditer(plain):
+            written = block.text[native.start() : native.end()]
+            if native["cjk"]:
+                found: tuple[int, int] | None = (int(native["cmonth"]), int(native["cday"]))
+            elif native["burmese"]:
+                found = _month_day(f"{int(native['bday'])} {native['bmonth']}", "my")
             else:
-                found = _month_day(m["thai"], "th")
-                if not found:
-                    continue
-                month, day = found
-            if 1 <= month <= 12 and 1 <= day <= 31:
-                out.append((written, month, day))
+                found = _month_day(native["thai"], "th")
+            if found and 1 <= found[0] <= 12 and 1 <= found[1] <= 31:
+                out.append((written, *found))
     return out
 
 
