@@ -238,6 +238,9 @@ that story, not its topic."""
 MAX_STORY_SHARE = 0.5
 """A word used by more than half the archive's stories is its background ("Myanmar", "the"),
 not evidence of one topic."""
+LANGUAGE_BACKGROUND_STORIES = 4
+"""A language's background words are told from its topics' words only among this many of its
+stories: in fewer, a word used by most of them may be the one subject they share."""
 EVIDENCE_TERMS = 4
 """The words and names shown as a learned topic's evidence: those that weigh most."""
 ENTITY_PREFIX = "@"
@@ -364,9 +367,12 @@ def learn_topics(
 
     if counts is None or counts.ids != tuple(stories[i].story.id for i in order):
         counts = count_terms(stories)
+    languages = [stories[i].story.language.code.split("-")[0] for i in order]
     try:
         matrix, vocabulary = counts.tfidf(
-            np.arange(len(counts.vocabulary)), MIN_STORY_FREQUENCY, MAX_STORY_SHARE
+            np.flatnonzero(~_language_background(counts, languages)),
+            MIN_STORY_FREQUENCY,
+            MAX_STORY_SHARE,
         )
     except ValueError:  # no word is shared by two stories: nothing to learn from
         return stories
@@ -420,6 +426,24 @@ def learn_topics(
         topics = (*kept, *extra)[:MAX_TOPICS]
         out.append(dataclasses.replace(t, topics=topics) if topics != t.topics else t)
     return out
+
+
+def _language_background(counts: TermCounts, languages: Sequence[str]) -> np.ndarray:
+    """Per term, whether it is the background of one language's stories: used by more than
+    ``MAX_STORY_SHARE`` of them ("และ", "的", "the"). Across the archive such a word is rare when
+    the language is (eight Thai stories among sixty), so it would weigh as a topic's evidence
+    and every Thai story would read like the topics other Thai stories have."""
+    import numpy as np
+
+    background = np.zeros(counts.counts.shape[1], dtype=bool)
+    used = counts.counts.astype(bool).tocsr()
+    for language in sorted(set(languages)):
+        rows = [n for n, code in enumerate(languages) if code == language]
+        if len(rows) < LANGUAGE_BACKGROUND_STORIES:
+            continue
+        share = np.asarray(used[rows].sum(axis=0)).ravel() / len(rows)
+        background |= share > MAX_STORY_SHARE
+    return background
 
 
 def _names_topic(t: TaggedStory, topic: Topic) -> bool:

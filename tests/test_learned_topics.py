@@ -156,3 +156,25 @@ def test_term_counts_are_the_matrix_scikit_learns_vectorizer_makes(learned):
     # entry for entry, in each row's order: the stages that weigh them sum in that order
     for part in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(counted.counts, part), getattr(expected, part))
+
+
+def test_a_word_most_stories_of_one_language_use_is_that_language_s_background_not_evidence():
+    """Eight Thai stories among sixty: "และ" (and) is in all of them, so across the archive it
+    is as rare as a topic's word; within Thai it is background, and no topic is learned from it."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    from build_digest.topics import TermCounts, _language_background
+
+    vocabulary = np.array(["flood", "the", "และ", "เมียวดี", "的"], dtype=object)
+    rows = (
+        [[1, 1, 0, 0, 0]] * 3
+        + [[0, 1, 0, 0, 0]] * 7  # English: "the" everywhere
+        + [[0, 0, 1, 1, 0]]
+        + [[0, 0, 1, 0, 0]] * 3  # Thai: "และ" in all four
+        + [[0, 0, 0, 0, 1]] * 3  # Chinese: three stories, too few to tell
+    )
+    counts = TermCounts(tuple(f"s{n:02d}" for n in range(len(rows))), vocabulary, csr_matrix(rows))
+    languages = ["en"] * 10 + ["th"] * 4 + ["zh"] * 3
+    background = dict(zip(vocabulary, _language_background(counts, languages), strict=True))
+    assert background == {"flood": False, "the": True, "และ": True, "เมียวดี": False, "的": False}
