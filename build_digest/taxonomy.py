@@ -70,6 +70,9 @@ class Topic:
     shared_by: dict[str, int] = field(compare=False, repr=False, default_factory=dict)
     """Its phrases that other topics have too (``lookup_key`` -> how many topics): such a phrase
     cannot tell them apart, so it counts for each in part ("earthquake" in two topics)."""
+    weak_meaning: dict[str, str] = field(compare=False, repr=False, default_factory=dict)
+    """Its weak phrases (``lookup_key``) -> what they name: the forms of one entity ("Muse",
+    "木姐") or of one date ("October 27", "27 Oct") are one piece of evidence, not several."""
 
 
 @dataclass(frozen=True)
@@ -122,6 +125,44 @@ _ARABIC = re.compile(r"[\u0600-\u06ff]")
 _JOINER_PATTERN = r"\s*[-\u2010\u2011]\s*|\s+"
 """What joins the words of a name: a hyphen with or without spaces round it, or spaces."""
 _JOINER = re.compile(_JOINER_PATTERN)
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+_MONTH_DAY = re.compile(
+    rf"^(?:(?P<month>{'|'.join(_MONTHS)})\s+(?P<day>\d{{1,2}})"
+    rf"|(?P<day2>\d{{1,2}})\s+(?P<month2>{'|'.join(_MONTHS)}))$",
+    re.I,
+)
+
+
+def date_forms(phrases: Sequence[str]) -> list[str]:
+    return [form for forms in _date_variants(phrases).values() for form in forms]
+
+
+def _date_variants(phrases: Sequence[str]) -> dict[str, list[str]]:
+    """Each phrase -> it and, for a day of the year ("October 27"), the other ways English writes
+    it ("27 October", "Oct. 27", "Oct 27", "27 Oct"): a British report of the offensive says
+    "27 October", an American one "Oct. 27". ``date_forms`` lists them all, without repeats."""
+    out: dict[str, list[str]] = {}
+    seen: set[str] = set()
+    for phrase in phrases:
+        forms = [phrase]
+        m = _MONTH_DAY.match(phrase.strip())
+        if m:
+            month = (m["month"] or m["month2"]).capitalize()
+            day = str(int(m["day"] or m["day2"]))
+            short = month[:3]
+            forms += [f"{month} {day}", f"{day} {month}"]
+            if short != month:  # "May" has no shorter form
+                forms += [f"{short}. {day}", f"{short} {day}", f"{day} {short}"]
+        new = [f for f in dict.fromkeys(forms) if f not in seen]
+        seen.update(new)
+        if new:
+            out.setdefault(phrase, []).extend(new)
+    return out
 
 
 def lookup_key(form: str) -> str:
@@ -207,8 +248,8 @@ def load_taxonomy(path: Path) -> Taxonomy:
         weak = spec.get("weak_aliases") or []
         if not isinstance(weak, list) or not all(isinstance(a, str) and a.strip() for a in weak):
             raise TaxonomyError(f"{where}.weak_aliases: must be a list of phrases")
-        phrases = tuple(dict.fromkeys([str(spec["name"]), *aliases]))
-        specs.append((str(slug), spec, phrases, [str(a) for a in weak], min_matches))
+        phrases = tuple(dict.fromkeys(date_forms([str(spec["name"]), *aliases])))
+        specs.append((str(slug), spec, phrases, date_forms([str(a) for a in weak]), min_matches))
     entities = []
     for n, spec in enumerate(data.get("entities") or []):
         where = f"taxonomy file {path}, entities[{n}]"
@@ -246,14 +287,28 @@ def load_taxonomy(path: Path) -> Taxonomy:
         ]
         for slug, *_ in specs
     }
+    # A phrase two topics list is ambiguous and counts for each in part; an entity's name is
+    # not: MNDAA is of the alliance and of the offensive it fights, wholly each.
     holders: dict[str, set[str]] = {}
     for slug, _spec, phrases, weak, _min in specs:
-        for form in (*phrases, *weak, *linked[slug]):
+        for form in (*phrases, *weak):
             holders.setdefault(lookup_key(form), set()).add(slug)
+    for slug in linked:
+        for form in linked[slug]:
+            holders.setdefault(lookup_key(form), set())
     for slug, spec, phrases, weak, min_matches in specs:
         # An entity's names support the topics it belongs to, as weak phrases: "Muse" says a
         # story may be about border trade, it cannot say so alone.
         strong = {a.casefold() for a in phrases}
+        meaning = {
+            lookup_key(form): lookup_key(alias)
+            for alias, forms in _date_variants(weak).items()
+            for form in forms
+        }
+        for rule in entities:
+            if slug in rule.topics:
+                for form in (rule.name, *rule.aliases):
+                    meaning.setdefault(lookup_key(form), "@" + lookup_key(rule.name))
         weak += [form for form in linked[slug] if form.casefold() not in strong]
         shared = {
             lookup_key(form): len(holders[lookup_key(form)])
@@ -270,6 +325,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
                 _phrase_pattern(phrases),
                 _phrase_pattern(weak),
                 shared,
+                meaning,
             )
         )
     ignore = data.get("ignore") or []

@@ -75,6 +75,10 @@ RELATIVE_TOPIC_SCORE = 0.45
 about Chinese mediation that mentions the junta's air strikes is not about the junta).
 Chosen with BODY_CAP on the reader-labelled set in tests/fixtures/reader-set:
 ``python -m benchmarks.evaluate topics``."""
+CORROBORATING_PHRASES = 3
+"""A weak phrase cannot make a topic alone ("offensive", "Laukkai"); three different ones in
+one story can ("late October", "northern Shan", Laukkai, Kunlong: the towns the offensive took,
+in the weeks it took them), as a reader reads a story that never names the offensive."""
 MAX_TOPICS = 5
 """At most this many topics per story, best first: a story about everything is about nothing."""
 
@@ -90,9 +94,11 @@ class StoryText:
 
 def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], int]:
     """The weighted count of the topic's phrases in headline, lead and body, the evidence, and
-    how many (strong) mentions there are."""
+    how many (strong) mentions there are. Weak phrases of different meanings that corroborate
+    one another (``CORROBORATING_PHRASES``) count as one strong mention."""
     score = 0.0
     mentions = 0
+    supporting: set[str] = set()
     evidence = []
     for part, weight, cap in ((w.part, w.weight, w.cap) for w in WEIGHTS):
         passage = getattr(text, "body" if part == "text" else part)
@@ -111,6 +117,7 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
             + WEAK_SHARE * sum(min(n, cap) / _sharing(topic, p) for p, n in weak.items())
         )
         mentions += sum(hits.values())
+        supporting |= {topic.weak_meaning.get(lookup_key(p), lookup_key(p)) for p in weak}
         found = [
             *(
                 f"{p} ×{n}" if n > 1 else p
@@ -123,6 +130,8 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
         ]
         if found:
             evidence.append(f"{part}: {', '.join(found)}")
+    if len(supporting) >= CORROBORATING_PHRASES:
+        mentions += 1
     return score, tuple(evidence), mentions
 
 

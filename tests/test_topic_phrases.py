@@ -139,3 +139,59 @@ def test_the_topic_weights_are_quoted_as_the_code_applies_them():
     assert f"{caps[0]} in the headline, {caps[1]} in the lead and {caps[2]} in the rest" in prose(
         "taxonomy.yml"
     )
+
+
+OFFENSIVE = """\
+topics:
+  offensive:
+    name: The northern offensive
+    aliases: [Operation 1027]
+    weak_aliases: [offensive, October 27, northern Shan]
+  alliance:
+    name: The alliance
+    aliases: [MNDAA, alliance]
+entities:
+  - name: MNDAA
+    type: organisation
+    aliases: [Kokang army, 果敢同盟军]
+    topics: [alliance, offensive]
+  - name: Laukkai
+    type: place
+    aliases: [老街]
+    topics: [offensive]
+"""
+
+
+def test_a_day_of_the_year_matches_however_english_writes_it(tmp_path):
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(OFFENSIVE, encoding="utf-8")
+    offensive = next(t for t in load_taxonomy(path).topics if t.slug == "offensive")
+    for written in ("October 27", "27 October", "Oct. 27", "27 Oct"):
+        text = f"The attacks that began on {written} spread."
+        assert [m.group(0) for m in offensive.weak_pattern.finditer(text)] == [written]
+
+
+def test_three_different_supporting_phrases_make_a_topic_no_phrase_names(tmp_path):
+    """A story that never names the offensive but gives its date, its region and a town it
+    took reads as about it; three spellings of one town are one piece of evidence."""
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(OFFENSIVE, encoding="utf-8")
+    taxonomy = load_taxonomy(path)
+    corroborated = StoryText(
+        "Fighting reaches Laukkai",
+        "The attacks that began on 27 October have reached the outskirts of Laukkai.",
+        "Residents of northern Shan said the roads were closed.",
+    )
+    labels = {lab.slug: lab for lab in match_topics(corroborated, taxonomy)}
+    assert "offensive" in labels and labels["offensive"].score >= MIN_TOPIC_SCORE
+    one_town = StoryText("Laukkai market reopens", "Laukkai's market reopened.", "老街 老街")
+    assert "offensive" not in {lab.slug for lab in match_topics(one_town, taxonomy)}
+
+
+def test_an_entity_linked_to_two_topics_supports_each_wholly(tmp_path):
+    """MNDAA belongs to the alliance and fights the offensive: its name is not ambiguous
+    between them, so the alliance, whose own phrase it is, keeps its whole weight."""
+    path = tmp_path / "taxonomy.yml"
+    path.write_text(OFFENSIVE, encoding="utf-8")
+    labels = match_topics(StoryText("MNDAA takes a bridge", "", ""), load_taxonomy(path))
+    assert [(lab.slug, lab.score) for lab in labels] == [("alliance", 3.0)]
