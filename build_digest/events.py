@@ -23,7 +23,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 
 from .dedupe import stopwords
-from .models import Dated, Event, TaggedStory
+from .models import Dated, DatePrecision, Event, TaggedStory
 from .render import chronological
 from .topics import TermCounts, count_terms
 
@@ -74,7 +74,7 @@ def group_events(
         return ()
     if words is None or words.ids != tuple(t.story.id for t in stories):
         words = event_words(count_terms(stories))
-    dates = [t.date.value if isinstance(t.date, Dated) else None for t in stories]
+    dates = [_span(t) for t in stories]
     languages = [t.story.language.code.split("-")[0] for t in stories]
     similarity = _Similarity(stories, dates, words)
     events = []
@@ -101,7 +101,7 @@ class _Similarity:
     more memory than any other stage."""
 
     def __init__(
-        self, stories: Sequence[TaggedStory], dates: Sequence[dt.date | None], words: TermCounts
+        self, stories: Sequence[TaggedStory], dates: Sequence[Span | None], words: TermCounts
     ) -> None:
         from scipy.sparse import csr_matrix, diags
 
@@ -151,14 +151,36 @@ def event_words(terms: TermCounts) -> TermCounts:
     return terms.keep(np.array(single, dtype=np.intp))
 
 
-def _days(dates: Sequence[dt.date | None]) -> np.ndarray:
-    """Each date as its day number, NaN when undated (an undated story is apart from none)."""
-    return np.array([d.toordinal() if d else np.nan for d in dates], dtype=float)
+Span = tuple[dt.date, dt.date]
+"""The first and last day a story may be of: one day, or a whole month when only the month is
+known ("8月3日" with its year from related coverage)."""
+
+
+def _span(t: TaggedStory) -> Span | None:
+    if not isinstance(t.date, Dated):
+        return None
+    day = t.date.value
+    if t.date.precision is DatePrecision.MONTH:
+        first = day.replace(day=1)
+        following = (first + dt.timedelta(days=32)).replace(day=1)
+        return first, following - dt.timedelta(days=1)
+    return day, day
+
+
+def _days(dates: Sequence[Span | None]) -> np.ndarray:
+    """Each span as its first and last day numbers, NaN when undated (an undated story is apart
+    from none)."""
+    return np.array(
+        [(s[0].toordinal(), s[1].toordinal()) if s else (np.nan, np.nan) for s in dates],
+        dtype=float,
+    ).reshape(len(dates), 2)
 
 
 def _apart(rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """Which pairs are dated more than ``WINDOW_DAYS`` apart (NaN compares false)."""
-    return np.abs(rows[:, None] - columns[None, :]) > WINDOW_DAYS
+    """Which pairs are more than ``WINDOW_DAYS`` apart: the gap between their spans (a story
+    dated to the month is within the window of any day of that month; NaN compares false)."""
+    gap = np.maximum(rows[:, None, 0] - columns[None, :, 1], columns[None, :, 0] - rows[:, None, 1])
+    return gap > WINDOW_DAYS
 
 
 def _name_matrix(stories: Sequence[TaggedStory]) -> csr_matrix:
@@ -189,7 +211,7 @@ def _components(links: csr_matrix) -> list[list[int]]:
 def _average_linkage(
     members: list[int],
     similarity: _Similarity,
-    dates: Sequence[dt.date | None],
+    dates: Sequence[Span | None],
     languages: Sequence[str],
 ) -> list[list[int]]:
     """Average-linkage clusters of ``members`` cut at ``MIN_SIMILARITY`` and where two groups
