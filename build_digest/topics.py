@@ -250,6 +250,10 @@ not evidence of one topic."""
 LANGUAGE_BACKGROUND_STORIES = 4
 """A language's background words are told from its topics' words only among this many of its
 stories: in fewer, a word used by most of them may be the one subject they share."""
+MIN_EXAMPLES_SHARING = 2
+"""A story reads like a topic's examples only when a word that weighs most for it is used by at
+least two of them: words one example alone has ("เมียวดี" in the one Thai story of a topic) make
+the story read like that story, not like the topic."""
 EVIDENCE_TERMS = 4
 """The words and names shown as a learned topic's evidence: those that weigh most."""
 ENTITY_PREFIX = "@"
@@ -405,6 +409,8 @@ def learn_topics(
         without = matrix[:, columns]
         judged = _judge(without, examples)
         example_set = set(examples)
+        # How many examples use each term: evidence one example alone has is that story's.
+        in_examples = np.asarray((without[examples] > 0).sum(axis=0)).ravel()
         for n, likelihood in enumerate(judged.likelihood):
             if n in example_set:
                 continue
@@ -414,7 +420,10 @@ def learn_topics(
                 continue
             if likelihood < judged.bar:
                 continue
-            terms = [str(vocabulary[columns[j]]) for j in judged.evidence(without, n)]
+            weighed = judged.evidence(without, n)
+            if not any(in_examples[j] >= MIN_EXAMPLES_SHARING for j in weighed):
+                continue
+            terms = [str(vocabulary[columns[j]]) for j in weighed]
             evidence = (
                 f"reads like the {len(examples)} stories that name {topic.name}: "
                 + ", ".join(_shown(term) for term in terms),

@@ -178,3 +178,25 @@ def test_a_word_most_stories_of_one_language_use_is_that_language_s_background_n
     languages = ["en"] * 10 + ["th"] * 4 + ["zh"] * 3
     background = dict(zip(vocabulary, _language_background(counts, languages), strict=True))
     assert background == {"flood": False, "the": True, "และ": True, "เมียวดี": False, "的": False}
+
+
+def test_a_story_does_not_read_like_a_topic_through_words_one_example_alone_has(tmp_path):
+    """In the topic dev set's archive the one Thai story of the resistance (KNU fighters near
+    Myawaddy) shares its town's name with a Thai story of scam victims flown home from
+    Myawaddy: no other example of the resistance has those words, so they are no evidence."""
+    from benchmarks.evaluate import READER_SET, TOPIC_DEV, build_archive
+
+    from .conftest import ROOT
+
+    result = build_archive(
+        [
+            *sorted((ROOT / "sources").glob("*.txt")),
+            *sorted((READER_SET / "sources").glob("*.txt")),
+            *sorted((TOPIC_DEV / "sources").glob("*.txt")),
+        ],
+        ROOT / "taxonomy.yml",
+    )
+    victims = story_of(result, "d30-th-repatriation.txt")
+    assert "resistance" not in {lab.slug for lab in victims.topics}
+    learned = [lab for t in result.stories for lab in t.topics if lab.basis is TopicBasis.LEARNED]
+    assert all(lab.evidence[0].startswith("reads like the ") for lab in learned)
