@@ -142,6 +142,16 @@ FIGURES = (
         "topics --set topic-set",
     ),
     Figure(
+        "topic_dev_precision",
+        "topics on the topic dev set (33 sources of one war, 4 languages; tuned on): precision",
+        "topics --set topic-dev",
+    ),
+    Figure(
+        "topic_dev_recall",
+        "topics on the topic dev set: recall of core topics",
+        "topics --set topic-dev",
+    ),
+    Figure(
         "figures_precision",
         "figures on the frozen figure set (36 sources, 19 figures, 4 languages): precision of"
         " (measure, value)",
@@ -194,6 +204,7 @@ def measure(evaldata: Path) -> dict[str, float]:
         "topics": lambda: _prefixed("topics", ev.evaluate_topics(ROOT)),
         "entities": lambda: _prefixed("entities", ev.evaluate_entities(ROOT)),
         "topic set": lambda: _prefixed("topic_set", ev.evaluate_topic_set(ROOT)),
+        "topic dev set": lambda: _prefixed("topic_dev", ev.evaluate_topic_set(ROOT, ev.TOPIC_DEV)),
         "archive events": lambda: _prefixed("archive_events", ev.evaluate_archive_events(ROOT)),
         "figures": lambda: {
             **_prefixed("figures", ev.evaluate_figures(ROOT)),
