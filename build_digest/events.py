@@ -112,7 +112,9 @@ class _Similarity:
             self.text = csr_matrix((n, 1))
         self.names = _name_matrix(stories)
         idf = np.asarray(self.names.sum(axis=0)).ravel()
-        idf = np.log((1 + n) / (1 + idf)) + 1.0  # smoothed: a name all stories share still counts
+        # A name every story shares tells no event from another (Myanmar, in one war's archive,
+        # or Shan State): it weighs nothing, and the rarer a name the more it weighs.
+        idf = np.log((1 + n) / (1 + idf))
         self.weighted = (self.names @ diags(idf)).tocsr()
         self.totals = np.asarray(self.weighted.sum(axis=1)).ravel()
         self.days = _days(dates)

@@ -188,3 +188,26 @@ def test_reports_in_two_languages_are_not_parted_for_being_less_alike_across():
 def test_two_reports_alike_are_no_measure_of_a_group_of_their_own():
     pair = SUBEVENT_STORIES - 1
     assert len(_groups(0.9, 0.3, (pair, 4), "e" * (pair + 4))) == 1
+
+
+def test_a_name_every_story_shares_is_no_evidence_of_one_event():
+    """In one war's archive every story names Myanmar: two stories that share only that name
+    are not alike; two that share a rare name (a town) are."""
+    from types import SimpleNamespace
+
+    from scipy.sparse import csr_matrix
+
+    from build_digest.events import _Similarity
+    from build_digest.topics import TermCounts
+
+    names = [["Myanmar", "Hpakant"], ["Myanmar", "Hpakant"], ["Myanmar", "Lashio"], ["Myanmar"]]
+    stories = [
+        SimpleNamespace(entities=[SimpleNamespace(name=n) for n in these]) for these in names
+    ]
+    words = TermCounts(
+        tuple(f"s{n}" for n in range(4)), np.array([], dtype=object), csr_matrix((4, 0))
+    )
+    similarity = _Similarity(stories, [None] * 4, words)  # type: ignore[arg-type]
+    block = similarity.block(np.arange(4), np.arange(4))
+    assert block[0, 1] > 0.4  # Hpakant: a rare name shared
+    assert block[2, 3] == 0.0 and block[0, 3] == 0.0  # Myanmar alone: nothing shared
