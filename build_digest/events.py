@@ -10,13 +10,15 @@ grouping is average-linkage clustering: a story joins an event when it is, on av
 enough to every report already in it, so that a chain of look-alikes does not make one event.
 Two groups that each hang together much better than they do with each other stay two events
 (``SUBEVENT_SHARE``): two title fights of one boxer, two patches for one browser share the
-words of their kind, not their happening. A story belongs to at most one event; an event has
-at least two stories.
+words of their kind, not their happening. Commentary and explainers ("Opinion | …", "Why
+Beijing let …") report no happening and join none. A story belongs to at most one event; an
+event has at least two stories.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -72,6 +74,7 @@ def group_events(
     stories = sorted(tagged, key=lambda t: t.story.id)
     if len(stories) < MIN_STORIES:
         return ()
+    stories = [t for t in stories if not is_commentary(t.story.main.title)]
     if words is None or words.ids != tuple(t.story.id for t in stories):
         words = event_words(count_terms(stories))
     dates = [_span(t) for t in stories]
@@ -83,6 +86,21 @@ def group_events(
             if len(group) >= 2:
                 events.append(_event([stories[i] for i in group]))
     return tuple(sorted(events, key=lambda e: (e.end or dt.date.min, e.id), reverse=True))
+
+
+COMMENTARY = re.compile(
+    r"^\s*(?:(?:opinion|analysis|commentary|comment|editorial|explainer|column|perspective|"
+    r"op-ed|评论|社论|分析|观点|บทวิเคราะห์|บทบรรณาธิการ|ทัศนะ|သုံးသပ်ချက်|အယ်ဒီတာ့အာဘော်)"
+    r"\s*[:|：｜–—-]|(?:why|how|what)\s)",
+    re.I,
+)
+"""A headline that says the story is commentary ("Opinion | …", "Analysis: …", 评论：…) or
+explains ("Why Beijing let …", "How cheap drones …"): it looks back on happenings, it reports
+none, and its words are those of every report it discusses."""
+
+
+def is_commentary(headline: str) -> bool:
+    return bool(COMMENTARY.match(headline))
 
 
 BLOCK = 512

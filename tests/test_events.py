@@ -211,3 +211,46 @@ def test_a_name_every_story_shares_is_no_evidence_of_one_event():
     block = similarity.block(np.arange(4), np.arange(4))
     assert block[0, 1] > 0.4  # Hpakant: a rare name shared
     assert block[2, 3] == 0.0 and block[0, 3] == 0.0  # Myanmar alone: nothing shared
+
+
+@pytest.mark.parametrize(
+    ("headline", "commentary"),
+    [
+        ("Opinion | Three years on, the Spring Revolution is winning", True),
+        ("Analysis: China's patience with the generals runs out", True),
+        ("Why Beijing let the northern offensive happen", True),
+        ("How cheap drones changed the war in northern Shan", True),
+        ("评论：缅北停火来之不易", True),
+        ("บทวิเคราะห์: ไทยกับวิกฤตเมียนมา", True),
+        ("Six generals surrender as Kokang capital falls to rebels", False),
+        ("Howitzers shell Lashio as truce ends", False),
+        ("缅北冲突各方在昆明举行和谈 同意立即停火", False),
+    ],
+)
+def test_commentary_and_explainers_report_no_event(headline, commentary):
+    """An analysis discusses the happenings its words come from; it is no report of one."""
+    from build_digest.events import is_commentary
+
+    assert is_commentary(headline) is commentary
+
+
+def test_an_analysis_is_never_grouped_with_the_reports_it_discusses(tmp_path):
+    analysis = (
+        "---\ntitle: 'Analysis: what the fall of Hpakant means for the army'\ndate: 2024-03-11\n"
+        "---\nThe Kachin Independence Army's capture of Hpakant, the centre of Myanmar's jade"
+        " mining, takes from the army one of the richest sources of money it had left.\n\n"
+        "The jade mines of Lonkin and Seng Tawng paid for the war in Kachin for decades; traders"
+        " in Myitkyina now expect the Kachin rebels to tax the stones instead.\n"
+    )
+    result = build(
+        tmp_path,
+        {
+            "a.md": REPORT_A.format(date_a="2024-03-10"),
+            "b.md": REPORT_B.format(date_b="2024-03-11"),
+            "analysis.md": analysis,
+        },
+        BACKGROUND,
+    )
+    grouped = {sid for e in result.catalog["events"] for sid in e["stories"]}
+    assert story_of(result, "a.md").story.id in grouped
+    assert story_of(result, "analysis.md").story.id not in grouped
