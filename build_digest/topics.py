@@ -252,6 +252,12 @@ report of villagers seeking refuge at the border lost Displacement). Where the m
 examples (ECB+'s topics) the bar stays ``MIN_LIKELIHOOD``. Chosen on the topic dev set (recall
 0.755 -> 0.776; the tenth part of the examples gave 0.796 but ECB+'s odd half fell from
 precision 0.904 to 0.878)."""
+MIN_DOUBTING_EXAMPLES = 7
+"""A model learned from fewer examples may add a topic but not take one the phrases gave: in
+five folds, a fold of six or fewer has one or two examples to recognise, and its doubt is
+noise (U.S. sanctions 'to cut off junta's access to foreign currency' lost The military junta).
+Chosen on the topic dev set (recall 0.796 with none; 6: 0.816; 7: 0.837), where ECB+'s odd half
+stays at precision 0.904 up to 7 and falls from 8 (0.898)."""
 REGULARISATION = 1.0
 """Logistic regression's C (scikit-learn's default): no value was chosen on any labelled set."""
 MIN_STORY_FREQUENCY = 2
@@ -428,7 +434,11 @@ def learn_topics(
             if n in example_set:
                 continue
             if n in given:
-                if likelihood < judged.doubt and not _names_topic(stories[order[n]], topic):
+                if (
+                    len(examples) >= MIN_DOUBTING_EXAMPLES
+                    and likelihood < judged.doubt
+                    and not _names_topic(stories[order[n]], topic)
+                ):
                     doubted.add((order[n], topic.slug))
                 continue
             if likelihood < judged.bar:

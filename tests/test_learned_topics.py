@@ -217,3 +217,10 @@ def test_a_model_that_finds_its_own_examples_unlikely_does_not_drop_a_second_top
     often."""
     prices = story_of(dev_archive, "d15-mandalay-prices.txt")
     assert [lab.slug for lab in prices.topics][:2] == ["china-myanmar", "border-trade"]
+
+
+def test_a_model_of_few_examples_adds_topics_but_takes_none_away(dev_archive):
+    """The junta has six examples in the dev set's archive: too few for its model's doubt to
+    outweigh a headline about sanctions 'to cut off junta's access to foreign currency'."""
+    sanctions = story_of(dev_archive, "d10-us-sanctions-banks.txt")
+    assert {"international-response", "junta"} <= {lab.slug for lab in sanctions.topics}
