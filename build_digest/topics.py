@@ -136,6 +136,10 @@ def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], 
         if found:
             evidence.append(f"{part}: {', '.join(found)}")
     if len(supporting) >= CORROBORATING_PHRASES:
+        if not mentions:  # the reader is told why weak phrases alone gave it
+            evidence.append(
+                f"{len(supporting)} supporting names and phrases together, none of its own"
+            )
         mentions += 1
     return score, tuple(evidence), mentions
 

@@ -184,6 +184,9 @@ def test_three_different_supporting_phrases_make_a_topic_no_phrase_names(tmp_pat
     )
     labels = {lab.slug: lab for lab in match_topics(corroborated, taxonomy)}
     assert "offensive" in labels and labels["offensive"].score >= MIN_TOPIC_SCORE
+    assert labels["offensive"].evidence[-1] == (
+        "3 supporting names and phrases together, none of its own"
+    )
     one_town = StoryText("Laukkai market reopens", "Laukkai's market reopened.", "老街 老街")
     assert "offensive" not in {lab.slug for lab in match_topics(one_town, taxonomy)}
 
