@@ -74,9 +74,11 @@ def group_events(
     stories = sorted(tagged, key=lambda t: t.story.id)
     if len(stories) < MIN_STORIES:
         return ()
-    stories = [t for t in stories if not is_commentary(t.story.main.title)]
     if words is None or words.ids != tuple(t.story.id for t in stories):
         words = event_words(count_terms(stories))
+    reports = [n for n, t in enumerate(stories) if not is_commentary(t.story.main.title)]
+    if len(reports) < len(stories):  # the counts already made, without commentary's rows
+        stories, words = [stories[n] for n in reports], words.stories(reports)
     dates = [_span(t) for t in stories]
     languages = [t.story.language.code.split("-")[0] for t in stories]
     similarity = _Similarity(stories, dates, words)

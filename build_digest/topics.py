@@ -316,6 +316,12 @@ class TermCounts:
         """Only the terms in ``columns``: what a later stage needs, the rest freed."""
         return TermCounts(self.ids, self.vocabulary[columns], self.counts[:, columns].tocsr())
 
+    def stories(self, rows: Sequence[int]) -> TermCounts:
+        """Only the stories in ``rows`` (in that order): their counts without counting again."""
+        return TermCounts(
+            tuple(self.ids[r] for r in rows), self.vocabulary, self.counts[list(rows)].tocsr()
+        )
+
     def tfidf(
         self, columns: np.ndarray, min_df: int = 1, max_df: float = 1.0
     ) -> tuple[csr_matrix, np.ndarray]:
