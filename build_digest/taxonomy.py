@@ -223,7 +223,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         raise TaxonomyError(
             f"taxonomy file {path}: expected a mapping with a 'topics' mapping at the top"
         )
-    specs: list[tuple[str, dict, tuple[str, ...], list[str], int]] = []
+    specs: list[tuple[str, dict, tuple[str, ...], dict[str, list[str]], int]] = []
     for slug, spec in sorted(data["topics"].items()):
         where = f"taxonomy file {path}, topics.{slug}"
         if not isinstance(spec, dict) or not spec.get("name"):
@@ -249,7 +249,9 @@ def load_taxonomy(path: Path) -> Taxonomy:
         if not isinstance(weak, list) or not all(isinstance(a, str) and a.strip() for a in weak):
             raise TaxonomyError(f"{where}.weak_aliases: must be a list of phrases")
         phrases = tuple(dict.fromkeys(date_forms([str(spec["name"]), *aliases])))
-        specs.append((str(slug), spec, phrases, date_forms([str(a) for a in weak]), min_matches))
+        specs.append(
+            (str(slug), spec, phrases, _date_variants([str(a) for a in weak]), min_matches)
+        )
     entities = []
     for n, spec in enumerate(data.get("entities") or []):
         where = f"taxonomy file {path}, entities[{n}]"
@@ -290,19 +292,17 @@ def load_taxonomy(path: Path) -> Taxonomy:
     # A phrase two topics list is ambiguous and counts for each in part; an entity's name is
     # not: MNDAA is of the alliance and of the offensive it fights, wholly each.
     holders: dict[str, set[str]] = {}
-    for slug, _spec, phrases, weak, _min in specs:
-        for form in (*phrases, *weak):
+    for slug, _spec, phrases, weak_forms, _min in specs:
+        for form in (*phrases, *(f for forms in weak_forms.values() for f in forms)):
             holders.setdefault(lookup_key(form), set()).add(slug)
-    for slug in linked:
-        for form in linked[slug]:
-            holders.setdefault(lookup_key(form), set())
-    for slug, spec, phrases, weak, min_matches in specs:
+    for slug, spec, phrases, weak_forms, min_matches in specs:
         # An entity's names support the topics it belongs to, as weak phrases: "Muse" says a
         # story may be about border trade, it cannot say so alone.
         strong = {a.casefold() for a in phrases}
+        weak = [form for forms in weak_forms.values() for form in forms]
         meaning = {
             lookup_key(form): lookup_key(alias)
-            for alias, forms in _date_variants(weak).items()
+            for alias, forms in weak_forms.items()
             for form in forms
         }
         for rule in entities:
@@ -313,7 +313,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         shared = {
             lookup_key(form): len(holders[lookup_key(form)])
             for form in (*phrases, *weak)
-            if len(holders[lookup_key(form)]) > 1
+            if len(holders.get(lookup_key(form), ())) > 1
         }
         topics.append(
             Topic(
