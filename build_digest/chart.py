@@ -183,9 +183,8 @@ def figure_chart(slug: str, name: str, points: Sequence[ChartPoint]) -> str:
     """A measure's figures over time as SVG points, each linked to its table row (whose link
     leads to the story); undated figures stand in a lane of their own at the right. Empty
     unless figures stand on two dates or more (one date is a list, not a line over time)."""
-    dated = [p for p in points if p.day is not None]
     undated = [p for p in points if p.day is None]
-    days = [p.day for p in dated if p.day is not None]
+    days = [p.day for p in points if p.day is not None]
     if len(set(days)) < 2:
         return ""
     first, last = min(days), max(days)
