@@ -174,15 +174,15 @@ class ChartPoint:
     """The story's date; None for an undated story (drawn in the undated lane)."""
     value: float
     label: str
-    """What the point says on hover: "more than 23,000, 06 November 2023"."""
-    anchor: str
-    """The id of its table row, which links to the story."""
+    """What the point says on hover: "more than 23,000, 06 November 2023: <headline>"."""
+    href: str
+    """The served address of its story, relative to the chart's page."""
 
 
 def figure_chart(slug: str, name: str, points: Sequence[ChartPoint]) -> str:
-    """A measure's figures over time as SVG points, each linked to its table row (whose link
-    leads to the story); undated figures stand in a lane of their own at the right. Empty
-    unless figures stand on two dates or more (one date is a list, not a line over time)."""
+    """A measure's figures over time as SVG points, each linked to its story; undated figures
+    stand in a lane of their own at the right. Empty unless figures stand on two dates or more
+    (one date is a list, not a line over time)."""
     undated = [p for p in points if p.day is None]
     days = [p.day for p in points if p.day is not None]
     if len(set(days)) < 2:
@@ -207,7 +207,7 @@ def figure_chart(slug: str, name: str, points: Sequence[ChartPoint]) -> str:
                 f"{html.escape(compact_number(p.value))}</text>"
             )
         shapes.append(
-            f'<a href="#{html.escape(p.anchor, quote=True)}"><circle class="s0" cx="{x:.1f}"'
+            f'<a href="{html.escape(p.href, quote=True)}"><circle class="s0" cx="{x:.1f}"'
             f' cy="{y:.1f}" r="5"><title>{html.escape(p.label)}</title></circle>{value}</a>'
         )
     rules = "".join(

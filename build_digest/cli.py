@@ -98,6 +98,7 @@ def _load(
         overrides["site_dir"] = str(site_dir)
     cfg, plugin = _config(config_file, **overrides)
     plugin.sources_override = sources
+    plugin.directory_urls = cfg.use_directory_urls
     try:  # a missing package or model is one line here, before anything is built
         check_dependencies()
         preload_model(plugin.config.ner_model)

@@ -36,6 +36,7 @@ from .render import (
     month_title,
     placed_date,
     rel,
+    served_rel,
     when,
 )
 from .taxonomy import TYPE_ORDER, Measure, Taxonomy
@@ -463,17 +464,21 @@ MAX_EVENT_FIGURES = 20
 
 
 def figures_page(
-    figures: Sequence[Figure], measures: Sequence[Measure], by_id: dict[str, TaggedStory]
+    figures: Sequence[Figure],
+    measures: Sequence[Measure],
+    by_id: dict[str, TaggedStory],
+    directory_urls: bool = True,
 ) -> str:
     """The Figures page: per measure, its figures over time as a chart and as a table, each
-    row linked to its story; figures of one week from several stories stand side by side."""
+    point and each row linked to its story; figures of one week from several stories stand
+    side by side."""
     path = FIGURES_PAGE
     out = [
         front_matter({"title": "Figures"}),
         "# Figures\n",
         "The numbers the stories give, measure by measure and over time: each with its"
-        " qualifier, who gives it and the story it stands in. A point on a chart leads to its"
-        " row; a row leads to its story. Figures of stories that give no date stand apart at"
+        " qualifier, who gives it and the story it stands in. A point on a chart, like a row of"
+        " its table, leads to its story. Figures of stories that give no date stand apart at"
         " the right of a chart and at the end of each table.\n",
     ]
     if not figures:
@@ -490,19 +495,20 @@ def figures_page(
             )
             own = [f for f in own if f.date][-MAX_FIGURES_SHOWN:]
         rows, points = [], []
-        for n, f in enumerate(own, start=1):
-            anchor = f"figure-{measure.slug}-{n}"
+        for f in own:
             day = dt.date.fromisoformat(f.date) if f.date else None
+            t = by_id[f.story]
             if not f.percent:
                 when_given = f"{day:%d %B %Y}" if day else "undated story"
-                points.append(ChartPoint(day, f.value, f"{f.shown}, {when_given}", anchor))
-            t = by_id[f.story]
+                label = f"{f.shown}, {when_given}: {t.story.main.title}"
+                href = served_rel(story_path(f.story), path, directory_urls)
+                points.append(ChartPoint(day, f.value, label, href))
             week = (
                 f"week of {(day - dt.timedelta(days=day.weekday())):%d %b %Y}" if day else "undated"
             )
             story = f"[{md_text(t.story.main.title)}]({rel(story_path(f.story), path)})"
             rows.append(
-                f'| <span id="{anchor}"></span>{md_text(week)} | {md_text(f.shown)} |'
+                f"| {md_text(week)} | {md_text(f.shown)} |"
                 f" {md_text(f.source_of_figure) or '—'} | {story} |"
             )
         out.append(figure_chart(measure.slug, measure.name, points))

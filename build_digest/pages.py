@@ -108,6 +108,7 @@ def write_pages(
     page_size: int = 200,
     events: Sequence[Event] = (),
     figures: Sequence[Figure] = (),
+    directory_urls: bool = True,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """All generated pages, and the fragments that go into the hand-written ones."""
     by_id = {t.story.id: t for t in tagged}
@@ -136,7 +137,7 @@ def write_pages(
     pages.update(archive_pages(timeline, page_size))
     pages.update(timeline_page(timeline, taxonomy, page_size))
     pages.update(event_pages(events, by_id, page_size))
-    pages[FIGURES_PAGE] = figures_page(figures, taxonomy.measures, by_id)
+    pages[FIGURES_PAGE] = figures_page(figures, taxonomy.measures, by_id, directory_urls)
     fragments = {
         "latest": latest_fragment(timeline),
         "topics": topics_fragment(timeline, taxonomy),

@@ -279,6 +279,7 @@ def run_pipeline(
         settings.page_size,
         events,
         figures,
+        settings.directory_urls,
     )
     pages[SEARCH_PAGE] = search_page(records)
     catalog = timer.run(

@@ -47,6 +47,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.timer = StageTimer()
         self.sources_override: Path | None = None
         self.use_cache = True
+        self.directory_urls = True
+        """The site's ``use_directory_urls``, read with its configuration."""
         """False for ``build --no-cache``: compute everything, read and write no cache."""
         self.index: BackgroundIndex | None = None
         self.error: str | None = None
@@ -70,7 +72,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
             settings = dataclasses.replace(settings, sources_dir=self.sources_override.resolve())
         if not self.use_cache:
             settings = dataclasses.replace(settings, cache_dir=None)
-        return settings
+        return dataclasses.replace(settings, directory_urls=self.directory_urls)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         # The digest's template additions (feed links, share metadata) come with the
@@ -78,6 +80,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         self.error = None
+        self.directory_urls = config.use_directory_urls
         self.settings = settings = self.run_settings()
         try:
             self.result = self.run_indexing(settings, Path(config.site_dir).resolve().parent)

@@ -96,6 +96,26 @@ def rel(target: str, current: str) -> str:
     return "/".join([".."] * (len(here) - common) + there[common:])
 
 
+def served_rel(target: str, current: str, directory_urls: bool = True) -> str:
+    """Relative address from one generated page to another as the renderer serves them, for
+    links in raw HTML (an SVG chart's), which no renderer rewrites as it does Markdown's:
+    ``stories/x.md`` from ``figures.md`` is ``../stories/x/``, or ``stories/x.html``
+    when every link names its file."""
+
+    def served(path: str) -> str:
+        stem = path.removesuffix(".md")
+        if not directory_urls:
+            return stem + ".html"
+        if stem == "index" or stem.endswith("/index"):
+            return stem.removesuffix("index")
+        return stem + "/"
+
+    here, there = served(current), served(target)
+    folder = here.rsplit("/", 1)[0] + "/" if "/" in here else ""
+    relative = rel(there, folder + "x")
+    return relative or "./"
+
+
 def format_date(tag: Dated) -> str:
     if tag.precision is DatePrecision.MONTH:
         return tag.value.strftime("%B %Y")

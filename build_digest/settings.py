@@ -29,6 +29,9 @@ class DigestSettings:
     page_size: int = 200
     cache_dir: Path | None = None
     """None: compute everything (the pipeline's default outside MkDocs and with --no-cache)."""
+    directory_urls: bool = True
+    """The renderer's URL scheme (MkDocs' ``use_directory_urls``): links that Markdown does
+    not carry, such as a chart's points, are written as the served address they lead to."""
 
 
 DEFAULTS = DigestSettings(sources_dir=Path("sources"), taxonomy=Path("taxonomy.yml"))

@@ -1,5 +1,5 @@
 """Figures over time: each number with its measure, value, qualifier and who gives it, in
-any script; the Figures page charts them, each point leading to its row and story."""
+any script; the Figures page charts them, each point leading to its story."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from build_digest.chart import ChartPoint, figure_chart
 from build_digest.figures import sentence_figures
+from build_digest.render import served_rel
 from build_digest.taxonomy import load_taxonomy
 
 from .conftest import ROOT
@@ -95,14 +96,13 @@ def test_figures_reach_the_catalog_the_story_page_and_the_figures_page(seed_resu
     assert "## Figures in this story" in page and "People displaced: **about 50,000**" in page
     listing = seed_result.pages["figures.md"]
     assert "## People displaced" in listing and f"stories/{story['id']}.md" in listing
-    assert 'id="figure-displaced-1"' in listing and fifty["text"] in " ".join(
-        str(f["text"]) for f in figures
-    )
+    assert f'href="../stories/{story["id"]}/"' in listing  # its point on the chart
+    assert fifty["text"] in " ".join(str(f["text"]) for f in figures)
 
 
 def _point(day: str | None, value: float, n: int) -> ChartPoint:
     when = dt.date.fromisoformat(day) if day else None
-    return ChartPoint(when, value, f"{value:,.0f}", f"figure-displaced-{n}")
+    return ChartPoint(when, value, f"{value:,.0f}", f"../stories/story-{n}/")
 
 
 def test_figures_an_order_of_magnitude_apart_are_charted_on_a_logarithmic_scale():
@@ -141,7 +141,7 @@ def test_an_undated_figure_stands_in_its_own_lane_never_at_a_date():
     svg = figure_chart("displaced", "People displaced", points)
     xs = [float(x) for x in re.findall(r'<circle class="s0" cx="([\d.]+)"', svg)]
     assert xs[2] > xs[1] > xs[0]  # right of the last date
-    assert ">undated</text>" in svg and 'href="#figure-displaced-3"' in svg
+    assert ">undated</text>" in svg and 'href="../stories/story-3/"' in svg
     assert "stands apart at the right" in svg
     # Undated figures alone draw no chart over time.
     assert (
@@ -150,3 +150,14 @@ def test_an_undated_figure_stands_in_its_own_lane_never_at_a_date():
         )
         == ""
     )
+
+
+def test_a_chart_point_leads_to_its_story_as_the_site_serves_it():
+    """A chart's links are raw HTML, which no renderer rewrites: each is written as the
+    address the story has, with folder URLs and with file URLs (``--offline``)."""
+    assert served_rel("stories/a.md", "figures.md") == "../stories/a/"
+    assert served_rel("stories/a.md", "figures.md", directory_urls=False) == "stories/a.html"
+    assert served_rel("stories/a.md", "index.md") == "stories/a/"
+    assert served_rel("index.md", "events/e.md") == "../../"
+    assert served_rel("stories/b.md", "stories/a.md") == "../b/"
+    assert served_rel("stories/b.md", "stories/a.md", directory_urls=False) == "b.html"

@@ -446,3 +446,15 @@ def test_the_search_index_is_whole_when_writing_it_returns(tmp_path):
     assert bundle
     for name in bundle:
         assert len({(out / name).stat().st_size for out in outs}) == 1, name
+
+
+def test_every_point_of_the_figures_chart_opens_its_story(built_site):
+    """Issue 22: a point on the displacement chart leads to the story that gives it, at the
+    address the site serves (the chart is raw HTML, which MkDocs does not rewrite)."""
+    page = built_site / "figures" / "index.html"
+    charts = re.findall(r"<svg.*?</svg>", page.read_text(encoding="utf-8"), flags=re.S)
+    targets = [t for svg in charts for t in re.findall(r'<a href="([^"]+)"', svg)]
+    assert len(targets) >= 4  # 23,000, 300,000, 2 million and the undated 50,000 at least
+    for target in targets:
+        assert target.startswith("../stories/"), target
+        assert (page.parent / target / "index.html").is_file(), target
