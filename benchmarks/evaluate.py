@@ -390,14 +390,17 @@ def evaluate_ecbplus_topics(
     (benchmarks/ecbplus_taxonomy.yml): per text, precision of the topics its story is given
     and recall of its labelled topic. ``half``: only the texts of that half, as one archive."""
     from build_digest.entities import EntityFinder
+    from build_digest.relate import related_stories
     from build_digest.tag import tag_stories
     from build_digest.taxonomy import load_taxonomy
-    from build_digest.topics import learn_topics
+    from build_digest.topics import learn_topics, related_topics
 
     rows, stories = ecbplus_stories(evaldata, half)
     taxonomy = load_taxonomy(ECBPLUS_TAXONOMY)
     number = {t.slug: int(t.slug[1:3]) for t in taxonomy.topics}
     tagged = learn_topics(tag_stories(stories, taxonomy, EntityFinder(model, taxonomy)), taxonomy)
+    # As the build does: related coverage (5 stories), then the topics its closest agree on.
+    tagged = related_topics(tagged, related_stories(tagged, 5))
     gold = {r["doc_id"] + ".txt": r["topic"] for r in rows}
     right = given_count = found = 0
     texts = 0

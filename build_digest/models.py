@@ -362,12 +362,13 @@ class LabelKind(StrEnum):
 
 
 class TopicBasis(StrEnum):
-    """Why a story has a topic: its source says so, it names the topic, or it reads like the
-    stories that do."""
+    """Why a story has a topic: its source says so, it names the topic, it reads like the
+    stories that do, or the stories most related to it are all about it."""
 
     STATED = "stated"
     PHRASES = "phrases"
     LEARNED = "learned"
+    RELATED = "related"
 
 
 @dataclass(frozen=True)

@@ -320,6 +320,8 @@ def topic_reason(label: Label) -> str:
     evidence = md_text("; ".join(label.evidence))
     if label.basis is TopicBasis.LEARNED:
         return f"{md_text(label.name)} — learned (likelihood {label.score:.0%}): {evidence}"
+    if label.basis is TopicBasis.RELATED:
+        return f"{md_text(label.name)} — from related coverage: {evidence}"
     return f"{md_text(label.name)} — {label.score:g}: {evidence}"
 
 

@@ -56,7 +56,7 @@ from .search import search_page, search_records
 from .settings import DigestSettings
 from .tag import tag_stories
 from .taxonomy import Taxonomy, load_taxonomy
-from .topics import TermCounts, count_terms, learn_topics
+from .topics import TermCounts, count_terms, learn_topics, related_topics
 from .translations import fold_translations
 from .urls import SEARCH_PAGE
 
@@ -235,9 +235,10 @@ def run_pipeline(
     on_records: Callable[[tuple[SearchRecord, ...]], None] | None = None,
 ) -> DigestResult:
     """Everything from the sources folder to generated Markdown and the catalog.
-    ``on_records``: given the search records as soon as the stories are final, before
-    related coverage, events, figures and pages, so that the search index can be written
-    beside them (a caller that starts work there cancels it if the pipeline fails after)."""
+    ``on_records``: given the search records as soon as the stories are final (their topics
+    last of all from related coverage), before events, figures and pages, so that the search
+    index can be written beside them (a caller that starts work there cancels it if the
+    pipeline fails after)."""
     timer = timer or StageTimer()
     if not settings.sources_dir.is_dir():
         raise DigestError(f"sources folder {settings.sources_dir} does not exist")
@@ -261,10 +262,12 @@ def run_pipeline(
     tagged, terms = timer.run("learned topics", _learned_topics, tagged, taxonomy)
     # An undated story takes its year or day from its related coverage, so it needs the tags.
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
+    related = timer.run("relate", related_stories, tagged, settings.related_count)
+    # A topic its closest related stories all have: read once related coverage is known.
+    tagged = timer.run("topics of related coverage", related_topics, tagged, related)
     records = timer.run("search records", search_records, tagged)
     if on_records is not None:
         on_records(records)
-    related = timer.run("relate", related_stories, tagged, settings.related_count)
     events = timer.run("events", group_events, tagged, terms)
     figures = timer.run(
         "figures", archive_figures, tagged, taxonomy.measures, cache, taxonomy.digest

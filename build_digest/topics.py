@@ -1,12 +1,14 @@
-"""Stage 5 (tag) and stage 7 (learned topics): topics from the taxonomy's phrases, then from
-what the archive's own stories teach.
+"""Stage 5 (tag), stage 7 (learned topics) and the topics of related coverage: topics from the
+taxonomy's phrases, then from what the archive's own stories teach, then from the stories
+most related to each.
 
 A topic is given when it is a subject of the story, not when one of its phrases passes by.
 First by phrases, each mention weighed by where it stands (``match_topics``): precise, but
 blind to a story that never names its topic ("the three groups' surprise attacks" is
 Operation 1027). Then, in ``learn_topics``, the stories that name a topic outright teach which
 words and names go with it, and a story that reads like them gets it too, with the words
-that made it so as its evidence.
+that made it so as its evidence. Last, in ``related_topics``, a story whose closest related
+stories are all about one topic it lacks gets that topic, those stories as its evidence.
 """
 
 from __future__ import annotations
@@ -580,3 +582,45 @@ def _judge(matrix: csr_matrix, examples: list[int]) -> Judgement:
 def _shown(term: str) -> str:
     """A feature as a reader reads it: a name as the taxonomy or the model wrote it."""
     return term[len(ENTITY_PREFIX) :] if term.startswith(ENTITY_PREFIX) else term
+
+
+NEIGHBOURS_AGREEING = 3
+"""A story gets a topic when its this many most related stories (related coverage, by shared
+rare names, figures and words) all have it as their best topic: a report that never names
+the offensive, read beside three that are about it. In an archive of sixty stories a topic
+has five or ten examples, too few for a model to be sure of a story (``learn_topics``);
+three neighbours that agree are evidence a reader can check. Tried on the topic dev set
+(recall 0.837 -> 0.857, precision 1.000 both; two of three agreeing, or three of five: 0.906
+precision) and ECB+'s odd-numbered texts (0.904 / 0.943 -> 0.903 / 0.962)."""
+
+
+def related_topics(
+    tagged: Sequence[TaggedStory], related: dict[str, tuple[str, ...]]
+) -> list[TaggedStory]:
+    """Every story's topics, with any its ``NEIGHBOURS_AGREEING`` most related stories all
+    have as their best topic added (within ``MAX_TOPICS``), those stories' headlines as the
+    evidence. The neighbours' topics are read as they were before this step: the result does
+    not depend on the order of the stories."""
+    by_id = {t.story.id: t for t in tagged}
+    out = []
+    for t in tagged:
+        closest = [by_id[r] for r in related.get(t.story.id, ())[:NEIGHBOURS_AGREEING]]
+        bests = {n.topics[0].slug for n in closest if n.topics}
+        own = {lab.slug for lab in t.topics}
+        if (
+            len(closest) < NEIGHBOURS_AGREEING
+            or len(bests) != 1
+            or not all(n.topics for n in closest)
+            or bests <= own
+            or len(t.topics) >= MAX_TOPICS
+        ):
+            out.append(t)
+            continue
+        topic = closest[0].topics[0]
+        evidence = (
+            f"its {NEIGHBOURS_AGREEING} most related stories are about {topic.name}: "
+            + "; ".join(n.story.main.title for n in closest),
+        )
+        label = Label(topic.slug, topic.name, LabelKind.TOPIC, evidence, 0.0, TopicBasis.RELATED)
+        out.append(dataclasses.replace(t, topics=(*t.topics, label)))
+    return out

@@ -4,6 +4,7 @@ phrase topics alone; the result is the same on every run."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from build_digest.models import TopicBasis
 from build_digest.pages import topic_reason
 from build_digest.pipeline import DigestResult, run_pipeline
 from build_digest.settings import DigestSettings
-from build_digest.topics import MIN_CONFIDENT_STORIES
+from build_digest.topics import MIN_CONFIDENT_STORIES, related_topics
 
 from .conftest import story_of
 
@@ -136,10 +137,14 @@ def test_learned_topics_are_the_same_on_every_run(learned, tmp_path):
     ]
 
 
-def test_a_small_archive_keeps_its_phrase_topics_alone(tmp_path):
+def test_a_small_archive_learns_nothing_but_reads_related_coverage(tmp_path):
+    """Four stories a topic are too few to learn from; the talks story that never names its
+    topic still gets it from the three talks stories most related to it, named as evidence."""
     result = archive(tmp_path, MIN_CONFIDENT_STORIES - 1)
-    assert not story_of(result, "unnamed.txt").topics
     assert all(lab.basis is not TopicBasis.LEARNED for t in result.stories for lab in t.topics)
+    (talks,) = story_of(result, "unnamed.txt").topics
+    assert talks.slug == "talks" and talks.basis is TopicBasis.RELATED
+    assert "Ceasefire talks resume in Kunming" in talks.evidence[0]
 
 
 def test_term_counts_are_the_matrix_scikit_learns_vectorizer_makes(learned):
@@ -224,3 +229,38 @@ def test_a_model_of_few_examples_adds_topics_but_takes_none_away(dev_archive):
     outweigh a headline about sanctions 'to cut off junta's access to foreign currency'."""
     sanctions = story_of(dev_archive, "d10-us-sanctions-banks.txt")
     assert {"international-response", "junta"} <= {lab.slug for lab in sanctions.topics}
+
+
+def _about(t, topic):
+    """The story ``t`` with ``topic`` (a Label) as its best topic, its own after it."""
+    return dataclasses.replace(t, topics=(topic, *[lab for lab in t.topics if lab != topic]))
+
+
+def test_a_story_gets_the_topic_its_three_most_related_stories_are_all_about(seed_result):
+    """A report that never names the offensive, read beside three that are about it: the topic
+    comes with those stories' headlines as evidence, and says it came from related coverage."""
+    stories = list(seed_result.stories)
+    lone, *others = stories
+    topic = next(
+        lab for t in others for lab in t.topics if lab.slug not in {x.slug for x in lone.topics}
+    )
+    neighbours = [_about(t, topic) for t in others]
+    related = {lone.story.id: tuple(t.story.id for t in neighbours)}
+    given = related_topics([lone, *neighbours], related)[0]
+    added = given.topics[-1]
+    assert added.slug == topic.slug and added.basis is TopicBasis.RELATED
+    assert all(t.story.main.title in added.evidence[0] for t in neighbours)
+    assert "from related coverage" in topic_reason(added)
+    # Read from the neighbours as they were: the same whatever the order of the stories.
+    reordered = related_topics([*reversed(neighbours), lone], related)[-1]
+    assert reordered.topics == given.topics
+
+
+def test_two_related_stories_that_agree_are_not_enough(seed_result):
+    lone, first, second, third = seed_result.stories
+    topic = next(lab for lab in first.topics if lab.slug not in {x.slug for x in lone.topics})
+    neighbours = [_about(first, topic), _about(second, topic), third]
+    if third.topics and third.topics[0].slug == topic.slug:
+        neighbours[2] = dataclasses.replace(third, topics=())
+    related = {lone.story.id: tuple(t.story.id for t in neighbours)}
+    assert related_topics([lone, *neighbours], related)[0].topics == lone.topics
