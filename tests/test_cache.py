@@ -179,9 +179,10 @@ def test_two_builds_of_the_same_sources_give_the_same_site_byte_for_byte(tmp_pat
     assert any(name.startswith("pagefind/filter/") for name in one)
 
 
-def test_search_records_reach_the_index_before_related_coverage_and_pages(tmp_path):
+def test_search_records_reach_the_index_before_events_figures_and_pages(tmp_path):
     """The search index is written beside the later stages, not after them: it is handed the
-    final records before relate, events, figures and pages run."""
+    final records (the topics of related coverage included) before events, figures and pages
+    run."""
     project = make_project(tmp_path / "project")
     timer = StageTimer()
     handed: list[tuple[tuple, list[str]]] = []
@@ -195,5 +196,5 @@ def test_search_records_reach_the_index_before_related_coverage_and_pages(tmp_pa
     assert len(handed) == 1
     records, stages_done = handed[0]
     assert records == result.search_records and records
-    assert "dates of undated stories" in stages_done
-    assert not {"relate", "events", "figures", "pages"} & set(stages_done)
+    assert "topics of related coverage" in stages_done
+    assert not {"events", "figures", "pages"} & set(stages_done)
