@@ -254,3 +254,25 @@ def test_an_analysis_is_never_grouped_with_the_reports_it_discusses(tmp_path):
     grouped = {sid for e in result.catalog["events"] for sid in e["stories"]}
     assert story_of(result, "a.md").story.id in grouped
     assert story_of(result, "analysis.md").story.id not in grouped
+
+
+def test_the_distances_are_built_without_the_square_array_and_are_the_same(archive, monkeypatch):
+    """The condensed distances, filled a block of rows at a time, are exactly those of the
+    square array they replace (1 - similarity, FAR across the window, the upper triangle row by
+    row), so the events do not change with the memory they take."""
+    from scipy.spatial.distance import squareform
+
+    from build_digest import events
+    from build_digest.topics import count_terms
+
+    stories = sorted(archive.stories, key=lambda t: t.story.id)
+    dates = [events._span(t) for t in stories]
+    similarity = events._Similarity(stories, dates, events.event_words(count_terms(stories)))
+    members = list(range(len(stories)))
+    square = 1.0 - similarity.block(np.array(members), np.array(members))
+    days = events._days(dates)
+    square[events._apart(days, days)] = events.FAR
+    np.fill_diagonal(square, 0.0)
+    monkeypatch.setattr(events, "BLOCK", 7)  # several blocks, the last one short
+    condensed = events._condensed_distances(members, similarity, dates)
+    assert np.array_equal(condensed, squareform(square, checks=False))
