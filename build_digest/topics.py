@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -352,22 +353,28 @@ def count_terms(tagged: Sequence[TaggedStory]) -> TermCounts:
 
     stories = sorted(tagged, key=lambda t: t.story.id)
     ids = tuple(t.story.id for t in stories)
-    counted = [Counter(story_terms(t)) for t in stories]
-    chain = itertools.chain.from_iterable
     # Terms numbered as first seen, in the order of the stories and of their texts: each
-    # row's entries then stand in that order, as the vectorizer leaves them.
-    seen = {term: number for number, term in enumerate(dict.fromkeys(chain(counted)))}
+    # row's entries then stand in that order, as the vectorizer leaves them. One story's
+    # terms are held at a time: all of them at once (a string per word pair per story) were
+    # the build's largest allocation at 10,000 sources.
+    seen: dict[str, int] = {}
+    numbers_seen, counts_seen, sizes_seen = array("q"), array("d"), array("q")
+    for t in stories:
+        counted = Counter(story_terms(t))
+        sizes_seen.append(len(counted))
+        numbers_seen.extend([seen.setdefault(term, len(seen)) for term in counted])
+        counts_seen.extend(counted.values())
     if not seen:  # no story has a word: nothing to count
         return TermCounts(ids, np.array([], dtype=object), csr_matrix((len(ids), 0)))
     by_seen = list(seen)
+    del seen
     alphabetical = sorted(range(len(by_seen)), key=by_seen.__getitem__)
     rank = np.empty(len(by_seen), dtype=np.int64)
     rank[alphabetical] = np.arange(len(by_seen))
-    sizes = np.fromiter((len(c) for c in counted), dtype=np.int64, count=len(counted))
-    entries = int(sizes.sum())
-    numbers = np.fromiter(map(seen.__getitem__, chain(counted)), dtype=np.int64, count=entries)
-    values = np.fromiter(chain(c.values() for c in counted), dtype=np.float64, count=entries)
-    rows = np.repeat(np.arange(len(counted)), sizes)
+    sizes = np.frombuffer(sizes_seen, dtype=np.int64)
+    numbers = np.frombuffer(numbers_seen, dtype=np.int64)
+    values = np.frombuffer(counts_seen, dtype=np.float64)
+    rows = np.repeat(np.arange(len(stories)), sizes)
     order = np.lexsort((numbers, rows))
     indptr = np.concatenate(([0], np.cumsum(sizes)))
     index_type = np.int32 if len(by_seen) < np.iinfo(np.int32).max else np.int64
