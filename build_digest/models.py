@@ -284,7 +284,9 @@ class Fingerprint:
     shingles: bytes
     """The text's 5-word shingles as sorted unsigned 64-bit hashes, eight bytes each
     (``dedupe.shingle_array`` reads them): a set of Python ints costs about nine times as
-    much, and an archive of 10,000 sources holds six million of them."""
+    much, and an archive of 10,000 sources holds six million of them. Empty, like
+    ``sentences``, in the versions stories carry (``dedupe.carried_version``): only folding
+    compares them."""
     figures: frozenset[str]
     names: frozenset[str]
     quotes: frozenset[str]

@@ -254,6 +254,7 @@ def run_pipeline(
     versions, failed = timer.run("dates and fingerprints", source_versions, articles, cache, today)
     rejections = tuple(sorted((*ingested.rejections, *unclean, *failed), key=lambda r: r.path))
     stories = timer.run("dedupe", dedupe, versions, settings.dedupe)
+    del versions, articles  # the stories carry them on, without what only folding compares
     tagged = timer.run("tag", tag_stories, stories, taxonomy, finder)
     # Translations share no words with their original, only its names and figures in order:
     # folded once the names are canonical entities, whatever their script.
