@@ -55,6 +55,7 @@ from .render import (
     front_matter,
     json_for_script,
     lang_attrs,
+    md_paragraph,
     md_text,
     rel,
     safe_url,
@@ -420,7 +421,7 @@ def article_body(blocks: Sequence[Block], indent: str, attrs: str = "") -> list[
     own = f"{indent}{{ {attrs} }}\n" if attrs else ""
     extra = f" {attrs}" if attrs else ""
     for block in blocks:
-        text = md_text(block.text)
+        text = md_paragraph(block.text)
         labelled = bool(_SELF_LABELLED.match(block.text))
         if block.role is Role.HEADING:
             out.append(
