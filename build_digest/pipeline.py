@@ -99,7 +99,12 @@ STAGES = (
         ("dates",),
         "dates an undated story from its related coverage where it can",
     ),
-    Stage("relate", ("relate",), "lists each story's related coverage"),
+    Stage(
+        "relate",
+        ("relate", "topics"),
+        "lists each story's related coverage, and gives a story the topic its three most"
+        " related stories are all about",
+    ),
     Stage("events", ("events",), "groups the reports of one happening into an event"),
     Stage("figures", ("figures",), "reads the figures a reader follows over time"),
     Stage(
