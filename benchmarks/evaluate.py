@@ -318,6 +318,9 @@ ECBPLUS_TAXONOMY = Path(__file__).with_name("ecbplus_taxonomy.yml")
 
 
 TOPIC_DEV = READER_SET.parent / "topic-dev"
+TOPIC_FRESH = READER_SET.parent / "topic-fresh"
+"""Labelled before it was ever built (6 December 2026), after the dev set was tuned on and the
+frozen set's errors were read: the held-out measure for later topic work."""
 
 
 def evaluate_topic_set(root: Path, folder: Path = TOPIC_SET) -> dict:
@@ -727,6 +730,7 @@ def main(argv: list[str] | None = None) -> None:
             "reader-set",
             "topic-set",
             "topic-dev",
+            "topic-fresh",
             "ecbplus",
             "ecbplus-dev",
             "ecbplus-test",
@@ -766,6 +770,7 @@ def main(argv: list[str] | None = None) -> None:
                 "reader-set": lambda: evaluate_topics(root),
                 "topic-set": lambda: evaluate_topic_set(root),
                 "topic-dev": lambda: evaluate_topic_set(root, TOPIC_DEV),
+                "topic-fresh": lambda: evaluate_topic_set(root, TOPIC_FRESH),
                 "ecbplus": lambda: evaluate_ecbplus_topics(args.evaldata),
                 "ecbplus-dev": lambda: evaluate_ecbplus_topics(args.evaldata, half="dev"),
                 "ecbplus-test": lambda: evaluate_ecbplus_topics(args.evaldata, half="test"),

@@ -142,6 +142,17 @@ FIGURES = (
         "topics --set topic-set",
     ),
     Figure(
+        "topic_fresh_precision",
+        "topics on the fresh topic set (36 sources, 4 languages, labelled before it was ever"
+        " built): precision",
+        "topics --set topic-fresh",
+    ),
+    Figure(
+        "topic_fresh_recall",
+        "topics on the fresh topic set: recall of core topics",
+        "topics --set topic-fresh",
+    ),
+    Figure(
         "topic_dev_precision",
         "topics on the topic dev set (33 sources of one war, 4 languages; tuned on): precision",
         "topics --set topic-dev",
@@ -205,6 +216,9 @@ def measure(evaldata: Path) -> dict[str, float]:
         "entities": lambda: _prefixed("entities", ev.evaluate_entities(ROOT)),
         "topic set": lambda: _prefixed("topic_set", ev.evaluate_topic_set(ROOT)),
         "topic dev set": lambda: _prefixed("topic_dev", ev.evaluate_topic_set(ROOT, ev.TOPIC_DEV)),
+        "fresh topic set": lambda: _prefixed(
+            "topic_fresh", ev.evaluate_topic_set(ROOT, ev.TOPIC_FRESH)
+        ),
         "archive events": lambda: _prefixed("archive_events", ev.evaluate_archive_events(ROOT)),
         "figures": lambda: {
             **_prefixed("figures", ev.evaluate_figures(ROOT)),
