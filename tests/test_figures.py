@@ -4,6 +4,7 @@ any script; the Figures page charts them, each point leading to its story."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -161,3 +162,38 @@ def test_a_chart_point_leads_to_its_story_as_the_site_serves_it():
     assert served_rel("index.md", "events/e.md") == "../../"
     assert served_rel("stories/b.md", "stories/a.md") == "../b/"
     assert served_rel("stories/b.md", "stories/a.md", directory_urls=False) == "b.html"
+
+
+HOSTILE_HEADLINE = "<script>alert(1)</script> *Flee* [x](javascript:alert(1)) ??? note"
+
+
+def test_a_headline_reaches_a_chart_point_as_the_characters_a_reader_saw(tmp_path):
+    """A point's hover text names its story's headline inside raw HTML: markup and Markdown in
+    the headline stay characters there, in a real build."""
+    from .conftest import build_in_process, make_project
+
+    report = (
+        "---\ntitle: {title}\ndate: {date}\n---\n{title}\n\nMore than {n} people have been"
+        " displaced by the fighting, the United Nations said.\n"
+    )
+    project = make_project(
+        tmp_path / "project",
+        {
+            "a.txt": report.format(title=f"'{HOSTILE_HEADLINE}'", date="2024-01-05", n="23,000"),
+            "b.txt": "Title: Camps fill as winter comes\nDate: 2024-02-05\n\nCamps fill as winter"
+            " comes\n\nAid workers in Kutkai said on Monday that more than 300,000 people have"
+            " been displaced across the north, many without blankets.\n",
+        },
+        with_seeds=False,
+    )
+    exit_code, output, _ = build_in_process(project)
+    assert exit_code == 0, output
+    page = (project / "out" / "figures" / "index.html").read_text(encoding="utf-8")
+    (svg,) = re.findall(r'<figure class="digest-chart">(<svg.*?</svg>)', page, flags=re.S)
+    titles = " ".join(re.findall(r"<title>(.*?)</title>", svg, flags=re.S))
+    assert html.unescape(titles).count(HOSTILE_HEADLINE) == 1
+    assert (
+        "<script" not in svg
+        and "<em>" not in svg
+        and "javascript:" not in re.sub(r"<title>.*?</title>", "", svg, flags=re.S)
+    )
