@@ -324,10 +324,10 @@ frozen set's errors were read: the held-out measure for later topic work."""
 
 
 def evaluate_topic_set(root: Path, folder: Path = TOPIC_SET) -> dict:
-    """Topics on the frozen topic set (tests/fixtures/topic-set), or on the topic dev set
-    (``folder``: tests/fixtures/topic-dev), built in one archive with the shipped sources and
-    the reader set: a topic given is right when it is core or passing, and a core topic is
-    found when it is given (micro-averaged)."""
+    """Topics on the frozen topic set (tests/fixtures/topic-set), or on another labelled the
+    same way (``folder``: the topic dev set or the fresh one), built in one archive with the
+    shipped sources and the reader set: a topic given is right when it is core or passing, and
+    a core topic is found when it is given (micro-averaged)."""
     import yaml
 
     labels = yaml.safe_load((folder / "labels.yml").read_text(encoding="utf-8"))["sources"]
@@ -740,7 +740,7 @@ def main(argv: list[str] | None = None) -> None:
         ],
         default=None,
         help="topics: the reader set (tuned on; the default), the frozen topic set, the topic dev"
-        " set (tuned on), ECB+ (all 43"
+        " set (tuned on), the fresh topic set (held out), ECB+ (all 43"
         " topics, its odd-numbered topics where constants may be tried, or the even ones held"
         " out); figures: the frozen figure set (the default) or the figure dev set (tuned on);"
         " events: ECB+ (the default) or the one-war archive of the fixtures (archive: tuned on)",

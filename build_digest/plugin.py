@@ -47,9 +47,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.timer = StageTimer()
         self.sources_override: Path | None = None
         self.use_cache = True
+        """False for ``build --no-cache``: compute everything, read and write no cache."""
         self.directory_urls = True
         """The site's ``use_directory_urls``, read with its configuration."""
-        """False for ``build --no-cache``: compute everything, read and write no cache."""
         self.index: BackgroundIndex | None = None
         self.error: str | None = None
         """The digest's own message when it stopped the build (MkDocs only says "Aborted")."""

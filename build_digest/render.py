@@ -116,10 +116,8 @@ def served_rel(target: str, current: str, directory_urls: bool = True) -> str:
             return stem.removesuffix("index")
         return stem + "/"
 
-    here, there = served(current), served(target)
-    folder = here.rsplit("/", 1)[0] + "/" if "/" in here else ""
-    relative = rel(there, folder + "x")
-    return relative or "./"
+    # ``rel`` reads a path's folder as all before its last "/": "figures/" is in "figures".
+    return rel(served(target), served(current)) or "./"
 
 
 def format_date(tag: Dated) -> str:

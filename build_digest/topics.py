@@ -612,13 +612,12 @@ def related_topics(
     out = []
     for t in tagged:
         closest = [by_id[r] for r in related.get(t.story.id, ())[:NEIGHBOURS_AGREEING]]
-        bests = {n.topics[0].slug for n in closest if n.topics}
+        bests = {n.topics[0].slug if n.topics else None for n in closest}
         own = {lab.slug for lab in t.topics}
         if (
             len(closest) < NEIGHBOURS_AGREEING
             or len(bests) != 1
-            or not all(n.topics for n in closest)
-            or bests <= own
+            or bests <= {None, *own}
             or len(t.topics) >= MAX_TOPICS
         ):
             out.append(t)
