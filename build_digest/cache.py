@@ -21,11 +21,15 @@ import hashlib
 import json
 import logging
 import sqlite3
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from types import ModuleType
-from typing import TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+if TYPE_CHECKING:
+    import numpy as np
 
 log = logging.getLogger("mkdocs.plugins.digest")
 In = TypeVar("In")
@@ -56,6 +60,10 @@ def content_key(*parts: str) -> str:
         digest.update(data)
     return digest.hexdigest()
 
+
+ARRAYS_SUFFIX = ".npz"
+"""Whole-archive results are NumPy arrays in files of their own beside the database, read
+without pickles (``allow_pickle=False``) like the JSON values."""
 
 _UNREADABLE = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 """What reading a damaged value (ValueError from JSON) or decoding one of another shape
@@ -180,6 +188,49 @@ class DigestCache:
         results.update(computed)
         return [results[key] for key, _ in inputs]
 
+    def get_arrays(self, kind: str, version: str) -> dict[str, np.ndarray] | None:
+        """The arrays last stored under ``kind`` by this ``version``, or None: a whole-archive
+        result (a matrix) that a rebuild updates rather than computes again. A file that is
+        missing, damaged or of another version is a miss, never an error."""
+        import numpy as np
+
+        if self.folder is None:
+            return None
+        path = self.folder / f"{kind}{ARRAYS_SUFFIX}"
+        try:
+            with np.load(path, allow_pickle=False) as stored:
+                if str(stored["version"]) != version:
+                    self.misses[kind] += 1
+                    return None
+                arrays = {name: stored[name] for name in stored.files if name != "version"}
+        except FileNotFoundError:
+            self.misses[kind] += 1
+            return None
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:  # damaged
+            log.warning("Cache file %s is unreadable (%s): computing instead", path, exc)
+            self.misses[kind] += 1
+            return None
+        self.hits[kind] += 1
+        return arrays
+
+    def put_arrays(self, kind: str, version: str, arrays: dict[str, np.ndarray]) -> None:
+        """Store ``arrays`` under ``kind`` (in place of what was there), written whole or not
+        at all: a build stopped halfway leaves the earlier file."""
+        import numpy as np
+
+        if self.folder is None or self._db is None:
+            return
+        path = self.folder / f"{kind}{ARRAYS_SUFFIX}"
+        partial = path.with_name(path.name + ".partial")
+        try:
+            with partial.open("wb") as out:
+                named: dict[str, Any] = {"version": np.array(version), **arrays}
+                np.savez(out, **named)
+            partial.replace(path)
+        except OSError as exc:
+            partial.unlink(missing_ok=True)
+            log.warning("Cache write failed (%s): the next build computes %s again", exc, kind)
+
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
@@ -187,9 +238,10 @@ class DigestCache:
 
 
 def clear(folder: Path) -> bool:
-    """Delete the cache file in ``folder``; whether there was one."""
+    """Delete the cache files in ``folder``; whether there were any."""
     path = folder / FILE_NAME
-    existed = path.exists()
-    for stale in (path, path.with_name(path.name + ".corrupt")):
+    arrays = sorted(folder.glob(f"*{ARRAYS_SUFFIX}")) if folder.is_dir() else []
+    existed = path.exists() or bool(arrays)
+    for stale in (path, path.with_name(path.name + ".corrupt"), *arrays):
         stale.unlink(missing_ok=True)
     return existed

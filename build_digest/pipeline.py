@@ -56,7 +56,14 @@ from .search import search_page, search_records
 from .settings import DigestSettings
 from .tag import tag_stories
 from .taxonomy import Taxonomy, load_taxonomy
-from .topics import TermCounts, count_terms, learn_topics, related_topics
+from .topics import (
+    TermCounts,
+    count_terms,
+    learn_topics,
+    load_term_counts,
+    related_topics,
+    store_term_counts,
+)
 from .translations import fold_translations
 from .urls import SEARCH_PAGE
 
@@ -224,12 +231,14 @@ def _language_key(article: CleanedArticle) -> str:
 
 
 def _learned_topics(
-    tagged: list[TaggedStory], taxonomy: Taxonomy
+    tagged: list[TaggedStory], taxonomy: Taxonomy, cache: DigestCache
 ) -> tuple[list[TaggedStory], TermCounts]:
     """The learned topics, and the stories' term counts handed on to the events: learning
-    changes no story's words or names, so they are counted once. Only the words events
-    weigh are handed on."""
-    terms = count_terms(tagged)
+    changes no story's words or names, so they are counted once, and a rebuild counts only
+    the stories that changed (the counts are kept in the cache). Only the words events weigh
+    are handed on."""
+    terms = count_terms(tagged, load_term_counts(cache))
+    store_term_counts(cache, terms)
     return learn_topics(tagged, taxonomy, terms), event_words(terms)
 
 
@@ -265,7 +274,7 @@ def run_pipeline(
     # folded once the names are canonical entities, whatever their script.
     tagged = timer.run("translations", fold_translations, tagged)
     # Learned once every version of a story, translations too, is in the story.
-    tagged, terms = timer.run("learned topics", _learned_topics, tagged, taxonomy)
+    tagged, terms = timer.run("learned topics", _learned_topics, tagged, taxonomy, cache)
     # An undated story takes its year or day from its related coverage, so it needs the tags.
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
     related = timer.run("relate", related_stories, tagged, settings.related_count)

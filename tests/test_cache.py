@@ -6,10 +6,11 @@ import dataclasses
 import sqlite3
 from pathlib import Path
 
-from build_digest.cache import FILE_NAME
+from build_digest.cache import ARRAYS_SUFFIX, FILE_NAME, clear
 from build_digest.entities import clear_entity_cache
 from build_digest.pipeline import StageTimer, run_pipeline
 from build_digest.settings import DigestSettings
+from build_digest.topics import TERMS_KIND
 
 from .conftest import ROOT, build_in_process, make_project, run_cli
 
@@ -42,12 +43,26 @@ def test_cold_warm_and_half_cached_builds_are_identical(tmp_path):
     assert uncached == cold_output == warm_output == half_output
 
 
+def test_a_damaged_file_of_term_counts_is_counted_again_with_a_warning(tmp_path, caplog):
+    project = make_project(tmp_path / "project")
+    settings = cached_settings(project, tmp_path / "cache")
+    _, first = build(settings)
+    stored = tmp_path / "cache" / f"{TERMS_KIND}{ARRAYS_SUFFIX}"
+    assert stored.is_file()
+    stored.write_bytes(b"PK\x03\x04 not a whole zip")
+    _, again = build(settings)
+    assert again == first and "unreadable" in caplog.text
+    assert clear(tmp_path / "cache") and not stored.exists()
+
+
 def test_entries_of_another_code_version_are_misses_not_errors(tmp_path):
     project = make_project(tmp_path / "project")
     settings = cached_settings(project, tmp_path / "cache")
     _, first = build(settings)
     with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
         db.execute("UPDATE entries SET version = 'written by another release', value = '{not json'")
+    for arrays in (tmp_path / "cache").glob(f"*{ARRAYS_SUFFIX}"):  # its other files too
+        arrays.unlink()
     result, again = build(settings)
     assert result.cache_hits == 0 and again == first
     with sqlite3.connect(

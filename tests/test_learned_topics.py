@@ -156,11 +156,38 @@ def test_term_counts_are_the_matrix_scikit_learns_vectorizer_makes(learned):
     stories = sorted(learned.stories, key=lambda t: t.story.id)
     vectorizer = CountVectorizer(analyzer=lambda terms: terms, dtype=np.float64)
     expected = vectorizer.fit_transform([story_terms(t) for t in stories]).tocsr()
+    expected.sort_indices()  # each row's entries in the order of their terms
     counted = count_terms(stories)
     assert list(counted.vocabulary) == list(vectorizer.get_feature_names_out())
-    # entry for entry, in each row's order: the stages that weigh them sum in that order
     for part in ("indptr", "indices", "data"):
         assert np.array_equal(getattr(counted.counts, part), getattr(expected, part))
+
+
+def test_counts_kept_from_an_earlier_build_equal_counting_afresh(learned):
+    """A rebuild reads only the stories the earlier counts lack, and drops the terms only
+    stories now gone used: entry for entry what counting every story again gives."""
+    import numpy as np
+
+    from build_digest.topics import count_terms
+
+    stories = sorted(learned.stories, key=lambda t: t.story.id)
+    fresh = count_terms(stories)
+
+    def same(a, b) -> bool:
+        return (
+            a.ids == b.ids
+            and a.keys == b.keys
+            and list(a.vocabulary) == list(b.vocabulary)
+            and all(
+                np.array_equal(getattr(a.counts, p), getattr(b.counts, p))
+                for p in ("indptr", "indices", "data")
+            )
+        )
+
+    added = count_terms(stories, count_terms(stories[::2]))  # half the stories are new
+    removed = count_terms(stories[1::3], fresh)  # two thirds are gone
+    assert same(added, fresh) and same(removed, count_terms(stories[1::3]))
+    assert same(count_terms(stories, count_terms(stories[:1])), fresh)  # one story known
 
 
 def test_a_word_most_stories_of_one_language_use_is_that_language_s_background_not_evidence():
