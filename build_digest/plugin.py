@@ -32,7 +32,7 @@ from .incremental import GeneratedFile, Manifest, link_previous_output, page_key
 from .markdown_site import THEME_DIR, fill_markers, hand_written_clash
 from .models import DigestResult, SearchRecord
 from .pipeline import StageTimer, run_pipeline
-from .publish import SiteAddress, finish_site, site_files
+from .publish import BackgroundWrites, SiteAddress, finish_site, site_files, start_redirects
 from .search import BackgroundIndex
 from .settings import DigestSettings
 from .text import visible
@@ -63,6 +63,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.next_manifest: Manifest | None = None
         """What this build's pages are made of, saved once the new site is in place."""
         self.kept: list[GeneratedFile] = []
+        self.writes: BackgroundWrites | None = None
+        """The files written beside the render: redirect pages, and the unchanged pages
+        linked from the last site."""
 
     def run_settings(self) -> DigestSettings:
         """The options the pipeline runs with: mkdocs.yml's, with the command line's
@@ -125,18 +128,35 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Which generated pages are unchanged since the site in ``previous_site`` was built:
-        those are neither read nor rendered (``incremental.py``)."""
+        those are neither read nor rendered (``incremental.py``), their old output is linked
+        in, and the redirect pages are written, beside the render."""
+        assert self.result is not None
+        self.kept = self.unchanged_pages(config, nav, files)
+        self.cancel_writes()  # a rebuild by `serve` that failed before post-build left some
+        self.writes = writes = BackgroundWrites()
+        site_dir = Path(config.site_dir)
+        for file in self.kept:
+            writes.submit(link_previous_output, self.previous_site, site_dir, file.dest_uri)
+        taken = {file.dest_uri for file in files}
+        start_redirects(writes, site_dir, self.result, site_address(config), taken)
+        return nav
+
+    def unchanged_pages(
+        self, config: MkDocsConfig, nav: Navigation, files: Files
+    ) -> list[GeneratedFile]:
+        """The generated pages whose inputs are those of the previous site's (marked
+        ``unchanged``: MkDocs neither reads nor renders them); none without a manifest."""
         assert self.result is not None
         if self.manifest is None:
-            return nav
+            return []
         custom = [Path(config.theme.custom_dir)] if config.theme.custom_dir else []
         shared = shared_key(config, nav, [THEME_DIR, *custom])
         pages = {path: page_key(text) for path, text in self.result.pages.items()}
         self.next_manifest = Manifest(shared, pages)
-        self.kept = []
         previous, site = self.manifest, self.previous_site
         if site is None or previous.shared != shared:
-            return nav
+            return []
+        kept = []
         for file in files.documentation_pages():
             if (
                 isinstance(file, GeneratedFile)
@@ -144,11 +164,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 and (site / file.dest_uri).is_file()
             ):
                 file.unchanged = True
-                self.kept.append(file)
-        log.info(
-            "%d of %d generated pages unchanged: not rendered again", len(self.kept), len(pages)
-        )
-        return nav
+                kept.append(file)
+        log.info("%d of %d generated pages unchanged: not rendered again", len(kept), len(pages))
+        return kept
 
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
         assert self.result is not None
@@ -160,16 +178,22 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.result is not None and self.index is not None
         index, self.index = self.index, None
-        if self.kept:
-            assert self.previous_site is not None
-            for file in self.kept:
-                link_previous_output(self.previous_site, Path(config.site_dir), file.dest_uri)
-        # What is left of indexing once the pages are written: it ran beside the render.
+        writes, self.writes = self.writes, None
+        # What is left of indexing and writing once the pages are rendered: both ran beside.
         site = site_address(config)
-        self.timer.run("publish", finish_site, Path(config.site_dir), self.result, site, index)
+        self.timer.run(
+            "publish", finish_site, Path(config.site_dir), self.result, site, index, writes
+        )
 
     def on_build_error(self, *, error: Exception) -> None:
         self.cancel_index()
+        self.cancel_writes()
+
+    def cancel_writes(self) -> None:
+        """Stop the writes of a build that will not be published."""
+        if self.writes is not None:
+            writes, self.writes = self.writes, None
+            writes.cancel()
 
     def cancel_index(self) -> None:
         """Stop a search index that a failed build will not publish."""
