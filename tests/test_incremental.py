@@ -140,3 +140,36 @@ def test_the_replaced_site_is_deleted_after_the_build_returns(project: Path) -> 
     while [p for p in project.iterdir() if p.name.startswith(".site.old")]:
         assert time.monotonic() < deadline, "the old site was not deleted"
         time.sleep(0.1)
+
+
+def test_a_write_beside_the_render_that_fails_fails_the_publish_step(tmp_path):
+    from build_digest.publish import BackgroundWrites
+
+    def full_disk(path: Path) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    writes = BackgroundWrites()
+    writes.submit(Path.write_text, tmp_path / "fine.html", "ok")
+    writes.submit(full_disk, tmp_path / "full.html")
+    with pytest.raises(OSError, match="No space left"):
+        writes.finish()
+    assert (tmp_path / "fine.html").read_text() == "ok"
+
+
+def test_no_redirect_page_is_written_where_the_render_writes_a_page(tmp_path):
+    from types import SimpleNamespace
+
+    from build_digest.publish import BackgroundWrites, SiteAddress, start_redirects
+
+    result = SimpleNamespace(
+        catalog={
+            "articles": [{"url": "stories/new/", "title": "New"}],
+            "events": [],
+            "redirects": {"stories/old/": "stories/new/", "stories/reused/": "stories/new/"},
+        }
+    )
+    writes = BackgroundWrites()
+    start_redirects(writes, tmp_path, result, SiteAddress("Site"), {"stories/reused/index.html"})
+    writes.finish()
+    assert "url=../new/index.html" in (tmp_path / "stories/old/index.html").read_text()
+    assert not (tmp_path / "stories/reused").exists()
