@@ -19,6 +19,7 @@ from functools import lru_cache
 import dateparser
 import regex
 
+from .cache import code_version, content_key
 from .models import CleanedArticle, Dated, DatePrecision, DateTag, Role, Story, TaggedStory, Undated
 from .postings import capped_postings
 
@@ -111,6 +112,43 @@ def article_date(
     return _dateline_date(article, language, today) or Undated(
         not_before=latest_mentioned_date(article, today)
     )
+
+
+def date_version() -> str:
+    """Cached dates are right for this module's code and the date parsers it calls."""
+    import sys
+    from importlib.metadata import version
+
+    parsers = f"dateparser {version('dateparser')}, convertdate {version('convertdate')}"
+    return code_version(sys.modules[__name__], options=parsers)
+
+
+def date_key(article: CleanedArticle, language: str, today: dt.date) -> str:
+    """What ``article_date`` reads: the stated date and where it came from, every block with
+    its role, the language, and today (a date past it is not taken)."""
+    meta = article.source.meta
+    blocks = (f"{block.role.value}\t{block.text}" for block in article.blocks)
+    return content_key(meta.date or "", meta.origin, language, today.isoformat(), *blocks)
+
+
+def date_to_json(date: DateTag) -> object:
+    if isinstance(date, Dated):
+        return ["dated", date.value.isoformat(), date.precision.value, date.source]
+    bound = date.not_before.isoformat() if date.not_before else None
+    return ["undated", bound]
+
+
+def date_from_json(value: object) -> DateTag:
+    """A cached date; anything of another shape raises (the cache then counts it missing)."""
+    if not isinstance(value, list):
+        raise TypeError("a date is a list")
+    if value[0] == "dated":
+        when, precision, source = value[1:]
+        return Dated(dt.date.fromisoformat(when), DatePrecision(precision), str(source))
+    if value[0] == "undated":
+        bound = value[1]
+        return Undated(dt.date.fromisoformat(bound) if bound is not None else None)
+    raise ValueError(f"not a date: {value[0]!r}")
 
 
 def _dateline_date(article: CleanedArticle, language: str, today: dt.date) -> Dated | None:

@@ -20,7 +20,14 @@ from typing import TypeVar
 from .cache import DigestCache, content_key
 from .catalog import build_catalog
 from .cleaning import clean_sources
-from .dates import article_date, resolve_undated
+from .dates import (
+    article_date,
+    date_from_json,
+    date_key,
+    date_to_json,
+    date_version,
+    resolve_undated,
+)
 from .dedupe import (
     dedupe,
     fingerprint,
@@ -190,8 +197,8 @@ def source_versions(
 ) -> tuple[list[SourceVersion], list[Rejection]]:
     """Each article's own date, fingerprint and language, once, as the record later stages carry.
 
-    Fingerprints are cached by body text; a source whose date or fingerprint fails is
-    rejected with the error, and the others go on.
+    Fingerprints are cached by body text, languages and dates by what they read; a source
+    whose date or fingerprint fails is rejected with the error, and the others go on.
     """
     prints = cache.map(
         "fingerprint",
@@ -209,11 +216,21 @@ def source_versions(
         encode=lambda tag: None if isinstance(tag, Failure) else tag_to_json(tag),
         decode=tag_from_json,
     )
+    today = today or dt.date.today()
+    codes = [lang.code if not isinstance(lang, Failure) else SITE_LANGUAGE for lang in languages]
+    dates = cache.map(
+        "date",
+        date_version(),
+        [(date_key(a, code, today), (a, code)) for a, code in zip(articles, codes, strict=True)],
+        lambda todo: [
+            attempt(partial(article_date, today=today, language=code), a) for a, code in todo
+        ],
+        encode=lambda date: None if isinstance(date, Failure) else date_to_json(date),
+        decode=date_from_json,
+    )
     versions: list[SourceVersion] = []
     rejections: list[Rejection] = []
-    for article, fp, lang in zip(articles, prints, languages, strict=True):
-        code = lang.code if not isinstance(lang, Failure) else SITE_LANGUAGE
-        date = attempt(partial(article_date, today=today, language=code), article)
+    for article, fp, lang, date in zip(articles, prints, languages, dates, strict=True):
         if isinstance(fp, Failure):
             rejections.append(fp.rejection(article, "date and fingerprint"))
         elif isinstance(date, Failure):

@@ -73,6 +73,22 @@ def test_entries_of_another_code_version_are_misses_not_errors(tmp_path):
     assert shapeless == first
 
 
+def test_a_date_read_before_the_day_it_states_is_read_again_on_that_day(tmp_path):
+    """A source's date past the day it is read on is not taken: the cached reading of an
+    earlier day must not outlive that day."""
+    import datetime as dt
+
+    source = "Title: Truce talks resume\nDate: 2024-03-05\n\nTalks resumed in Kunming on Tuesday."
+    project = make_project(tmp_path / "project", {"talks.txt": source}, with_seeds=False)
+    settings = cached_settings(project, tmp_path / "cache")
+    clear_entity_cache()
+    before = run_pipeline(settings, today=dt.date(2024, 3, 1))
+    clear_entity_cache()
+    after = run_pipeline(settings, today=dt.date(2024, 3, 9))
+    (early,), (late,) = before.stories, after.stories
+    assert early.date.precision == "none" and late.date.value == dt.date(2024, 3, 5)
+
+
 def test_a_corrupt_cache_is_set_aside_with_a_warning(tmp_path, caplog):
     project = make_project(tmp_path / "project")
     (tmp_path / "cache").mkdir()
