@@ -27,7 +27,7 @@ from scipy.sparse import csr_matrix
 from .dedupe import stopwords
 from .models import Dated, DatePrecision, Event, TaggedStory
 from .render import chronological
-from .topics import TermCounts, count_terms
+from .terms import TermCounts, count_terms
 
 MIN_SIMILARITY = 0.15
 """Two groups of stories are one event when their stories' mean similarity reaches this

@@ -63,14 +63,8 @@ from .search import search_page, search_records
 from .settings import DigestSettings
 from .tag import tag_stories
 from .taxonomy import Taxonomy, load_taxonomy
-from .topics import (
-    TermCounts,
-    count_terms,
-    learn_topics,
-    load_term_counts,
-    related_topics,
-    store_term_counts,
-)
+from .terms import TermCounts, count_terms, load_term_counts, store_term_counts
+from .topics import learn_topics, related_topics
 from .translations import fold_translations
 from .urls import SEARCH_PAGE
 
@@ -107,7 +101,11 @@ STAGES = (
         "names each story's people, places and organisations, and its topics by phrase",
     ),
     Stage("translations", ("translations",), "folds a translation into the story it translates"),
-    Stage("learned topics", ("topics",), "adds the topics the archive's own stories teach"),
+    Stage(
+        "learned topics",
+        ("topics", "terms"),
+        "adds the topics the archive's own stories teach",
+    ),
     Stage(
         "dates of undated stories",
         ("dates",),

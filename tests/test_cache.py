@@ -10,7 +10,7 @@ from build_digest.cache import ARRAYS_SUFFIX, FILE_NAME, clear
 from build_digest.entities import clear_entity_cache
 from build_digest.pipeline import StageTimer, run_pipeline
 from build_digest.settings import DigestSettings
-from build_digest.topics import TERMS_KIND
+from build_digest.terms import TERMS_KIND
 
 from .conftest import ROOT, build_in_process, make_project, run_cli
 

@@ -198,7 +198,7 @@ def test_a_name_every_story_shares_is_no_evidence_of_one_event():
     from scipy.sparse import csr_matrix
 
     from build_digest.events import _Similarity
-    from build_digest.topics import TermCounts
+    from build_digest.terms import TermCounts
 
     names = [["Myanmar", "Hpakant"], ["Myanmar", "Hpakant"], ["Myanmar", "Lashio"], ["Myanmar"]]
     stories = [
@@ -263,7 +263,7 @@ def test_the_distances_are_built_without_the_square_array_and_are_the_same(archi
     from scipy.spatial.distance import squareform
 
     from build_digest import events
-    from build_digest.topics import count_terms
+    from build_digest.terms import count_terms
 
     stories = sorted(archive.stories, key=lambda t: t.story.id)
     dates = [events._span(t) for t in stories]

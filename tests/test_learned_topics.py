@@ -151,7 +151,7 @@ def test_term_counts_are_the_matrix_scikit_learns_vectorizer_makes(learned):
     import numpy as np
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from build_digest.topics import count_terms, story_terms
+    from build_digest.terms import count_terms, story_terms
 
     stories = sorted(learned.stories, key=lambda t: t.story.id)
     vectorizer = CountVectorizer(analyzer=lambda terms: terms, dtype=np.float64)
@@ -168,7 +168,7 @@ def test_counts_kept_from_an_earlier_build_equal_counting_afresh(learned):
     stories now gone used: entry for entry what counting every story again gives."""
     import numpy as np
 
-    from build_digest.topics import count_terms
+    from build_digest.terms import count_terms
 
     stories = sorted(learned.stories, key=lambda t: t.story.id)
     fresh = count_terms(stories)
@@ -196,7 +196,8 @@ def test_a_word_most_stories_of_one_language_use_is_that_language_s_background_n
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    from build_digest.topics import TermCounts, _language_background
+    from build_digest.terms import TermCounts
+    from build_digest.topics import _language_background
 
     vocabulary = np.array(["flood", "the", "และ", "เมียวดี", "的"], dtype=object)
     rows = (
