@@ -191,7 +191,8 @@ class DigestCache:
     def get_arrays(self, kind: str, version: str) -> dict[str, np.ndarray] | None:
         """The arrays last stored under ``kind`` by this ``version``, or None: a whole-archive
         result (a matrix) that a rebuild updates rather than computes again. A file that is
-        missing, damaged or of another version is a miss, never an error."""
+        missing, damaged or of another version is a miss, never an error. Not counted in
+        ``hits`` and ``misses``, which count per-source results."""
         import numpy as np
 
         if self.folder is None:
@@ -200,18 +201,13 @@ class DigestCache:
         try:
             with np.load(path, allow_pickle=False) as stored:
                 if str(stored["version"]) != version:
-                    self.misses[kind] += 1
                     return None
-                arrays = {name: stored[name] for name in stored.files if name != "version"}
+                return {name: stored[name] for name in stored.files if name != "version"}
         except FileNotFoundError:
-            self.misses[kind] += 1
             return None
         except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:  # damaged
             log.warning("Cache file %s is unreadable (%s): computing instead", path, exc)
-            self.misses[kind] += 1
             return None
-        self.hits[kind] += 1
-        return arrays
 
     def put_arrays(self, kind: str, version: str, arrays: dict[str, np.ndarray]) -> None:
         """Store ``arrays`` under ``kind`` (in place of what was there), written whole or not

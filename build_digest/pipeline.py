@@ -63,7 +63,7 @@ from .search import search_page, search_records
 from .settings import DigestSettings
 from .tag import tag_stories
 from .taxonomy import Taxonomy, load_taxonomy
-from .terms import TermCounts, count_terms, load_term_counts, store_term_counts
+from .terms import TermCounts, cached_count_terms
 from .topics import learn_topics, related_topics
 from .translations import fold_translations
 from .urls import SEARCH_PAGE
@@ -252,8 +252,7 @@ def _learned_topics(
     changes no story's words or names, so they are counted once, and a rebuild counts only
     the stories that changed (the counts are kept in the cache). Only the words events weigh
     are handed on."""
-    terms = count_terms(tagged, load_term_counts(cache))
-    store_term_counts(cache, terms)
+    terms = cached_count_terms(tagged, cache)
     return learn_topics(tagged, taxonomy, terms), event_words(terms)
 
 

@@ -193,12 +193,23 @@ def terms_version() -> str:
     return code_version(sys.modules[__name__], dates, segment, text, options=version("icu4py"))
 
 
-def load_term_counts(cache: DigestCache) -> TermCounts | None:
+def cached_count_terms(tagged: Sequence[TaggedStory], cache: DigestCache) -> TermCounts:
+    """``count_terms`` from the counts the last build kept in ``cache``, and these kept for the
+    next; the file is written again only when a story's terms changed or a story left."""
+    version = terms_version()
+    previous = load_term_counts(cache, version)
+    counts = count_terms(tagged, previous)
+    if previous is None or counts.keys != previous.keys:
+        store_term_counts(cache, counts, version)
+    return counts
+
+
+def load_term_counts(cache: DigestCache, version: str) -> TermCounts | None:
     """The counts the last build stored, or None (none, another version, damaged)."""
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    arrays = cache.get_arrays(TERMS_KIND, terms_version())
+    arrays = cache.get_arrays(TERMS_KIND, version)
     if arrays is None:
         return None
     try:
@@ -220,7 +231,7 @@ def load_term_counts(cache: DigestCache) -> TermCounts | None:
     return TermCounts((), vocabulary, counts, row_keys)
 
 
-def store_term_counts(cache: DigestCache, counts: TermCounts) -> None:
+def store_term_counts(cache: DigestCache, counts: TermCounts, version: str) -> None:
     """Keep ``counts`` for the next build; not when a term holds the separator."""
     import numpy as np
 
@@ -230,7 +241,7 @@ def store_term_counts(cache: DigestCache, counts: TermCounts) -> None:
     matrix = counts.counts
     cache.put_arrays(
         TERMS_KIND,
-        terms_version(),
+        version,
         {
             "vocabulary": np.frombuffer(joined.encode("utf-8"), dtype=np.uint8),
             "keys": np.frombuffer(_SEPARATOR.join(counts.keys).encode("ascii"), dtype=np.uint8),

@@ -55,14 +55,25 @@ def test_a_damaged_file_of_term_counts_is_counted_again_with_a_warning(tmp_path,
     assert clear(tmp_path / "cache") and not stored.exists()
 
 
+def test_the_term_counts_are_written_again_only_when_a_story_s_terms_changed(tmp_path):
+    project = make_project(tmp_path / "project")
+    settings = cached_settings(project, tmp_path / "cache")
+    build(settings)
+    stored = tmp_path / "cache" / f"{TERMS_KIND}{ARRAYS_SUFFIX}"
+    written = stored.stat().st_mtime_ns
+    build(settings)
+    assert stored.stat().st_mtime_ns == written
+    (project / "sources" / "added.txt").write_text("Lashio talks\n\nTalks on Lashio resumed.\n")
+    build(settings)
+    assert stored.stat().st_mtime_ns != written
+
+
 def test_entries_of_another_code_version_are_misses_not_errors(tmp_path):
     project = make_project(tmp_path / "project")
     settings = cached_settings(project, tmp_path / "cache")
     _, first = build(settings)
     with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
         db.execute("UPDATE entries SET version = 'written by another release', value = '{not json'")
-    for arrays in (tmp_path / "cache").glob(f"*{ARRAYS_SUFFIX}"):  # its other files too
-        arrays.unlink()
     result, again = build(settings)
     assert result.cache_hits == 0 and again == first
     with sqlite3.connect(
