@@ -266,6 +266,12 @@ Chosen on the topic dev set (recall 0.796 with none; 6: 0.816; 7: 0.837), where 
 stays at precision 0.904 up to 7 and falls from 8 (0.898)."""
 REGULARISATION = 1.0
 """Logistic regression's C (scikit-learn's default): no value was chosen on any labelled set."""
+LIBLINEAR_DUAL = True
+"""Solve the dual problem: an archive has far more words and names than stories (60,000 terms
+for 1,129 stories in the benchmark's 1,600 sources, 300,000 for 6,996 in 10,000), where
+liblinear's dual solver reaches the same optimum (the problem is convex: likelihoods within
+2e-5 of the primal solver's) in a quarter of the time at 1,600 sources and half at 10,000. The
+topic figures are unchanged (topic dev set, reader set, ECB+'s odd half)."""
 MIN_STORY_FREQUENCY = 2
 """A word or name counts only when at least two stories use it: one story's words describe
 that story, not its topic."""
@@ -464,7 +470,11 @@ def _judge(matrix: csr_matrix, examples: list[int]) -> Judgement:
     weights = []
     for k, (train, test) in enumerate(folds.split(matrix, labels)):
         model = LogisticRegression(
-            C=REGULARISATION, solver="liblinear", class_weight="balanced", random_state=0
+            C=REGULARISATION,
+            solver="liblinear",
+            dual=LIBLINEAR_DUAL,
+            class_weight="balanced",
+            random_state=0,
         )
         model.fit(matrix[train], labels[train])
         probability[test] = model.predict_proba(matrix[test])[:, 1]
