@@ -17,6 +17,8 @@ and a fresh one is started; if none can be written the build runs without one.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -59,6 +61,60 @@ def content_key(*parts: str) -> str:
         digest.update(len(data).to_bytes(8, "big"))
         digest.update(data)
     return digest.hexdigest()
+
+
+DERIVED = "derived"
+"""A record field whose metadata marks it ``{DERIVED: True}`` is computed from the record's
+other fields (a fingerprint from its article's text): ``record_key`` leaves it out."""
+
+
+def record_key(record: object) -> str:
+    """A digest of a plain record's every value: equal for equal records in any build or
+    process (sets are sorted, never taken in hash order), and different when any field is.
+    What a stage computes from a whole record is keyed by it, so no field can be left out of
+    its key by mistake; a type it does not know raises ``TypeError``."""
+    digest = hashlib.blake2b(digest_size=20)
+    _feed(record, digest.update)
+    return digest.hexdigest()
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _feed(value: object, out: Callable[[bytes], object]) -> None:
+    if isinstance(value, str):  # StrEnum values too: a field's type says which it is
+        data = value.encode("utf-8", "surrogatepass")
+        out(b"s%d:" % len(data))
+        out(data)
+    elif value is None or isinstance(value, (bool, int, float, dt.date)):
+        out(f"{type(value).__name__}:{value!r};".encode())
+    elif isinstance(value, bytes):
+        out(b"b%d:" % len(value))
+        out(value)
+    elif isinstance(value, (tuple, list)):
+        out(b"(%d" % len(value))
+        for item in value:
+            _feed(item, out)
+    elif isinstance(value, (set, frozenset)):
+        out(b"{%d" % len(value))
+        for item in sorted(value):
+            _feed(item, out)
+    elif isinstance(value, dict):
+        out(b"[%d" % len(value))
+        for k, v in sorted(value.items()):
+            _feed(k, out)
+            _feed(v, out)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        cls = type(value)
+        names = _FIELDS.get(cls)
+        if names is None:
+            names = tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get(DERIVED))
+            _FIELDS[cls] = names
+        out(f"{cls.__name__}:".encode())
+        for name in names:
+            _feed(getattr(value, name), out)
+    else:
+        raise TypeError(f"record_key cannot key a {type(value).__name__}")
 
 
 ARRAYS_SUFFIX = ".npz"

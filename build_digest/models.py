@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import ClassVar, TypeAlias
 
+from .cache import DERIVED
 from .language import SITE_LANGUAGE, LanguageTag
 from .text import word_count
 
@@ -310,7 +311,7 @@ class SourceVersion:
     article: CleanedArticle
     date: DateTag
     """The version's own date; the story's date (``TaggedStory.date``) may come from another."""
-    fingerprint: Fingerprint
+    fingerprint: Fingerprint = field(metadata={DERIVED: True})
     language: LanguageTag = field(default_factory=lambda: LanguageTag(SITE_LANGUAGE))
     """The language the version is written in (``language.source_language``)."""
 

@@ -9,13 +9,17 @@ click away at the end, collapsed, and left out of printed pages. Listings are bu
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
+import sys
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .cache import DigestCache, code_version, record_key
 from .language import LanguageTag
 from .listings import (
     archive_pages,
@@ -110,8 +114,12 @@ def write_pages(
     events: Sequence[Event] = (),
     figures: Sequence[Figure] = (),
     directory_urls: bool = True,
+    cache: DigestCache | None = None,
 ) -> tuple[dict[str, str], dict[str, str]]:
-    """All generated pages, and the fragments that go into the hand-written ones."""
+    """All generated pages, and the fragments that go into the hand-written ones. With a
+    ``cache``, what a story page says of the story alone (``story_parts``) is kept by the
+    story's record key: a rebuild writes only the related coverage, event and neighbours in
+    time of a story that did not change."""
     by_id = {t.story.id: t for t in tagged}
     figures_of: dict[str, list[Figure]] = {}
     for f in figures:
@@ -120,6 +128,7 @@ def write_pages(
     timeline = chronological(tagged)
     frequency = Counter((lab.kind, lab.slug) for t in tagged for lab in (*t.topics, *t.entities))
     pages: dict[str, str] = {}
+    own = cached_story_parts(timeline, cache or DigestCache(None))
     for i, t in enumerate(timeline):
         prev_story = timeline[i - 1] if i > 0 else None
         next_story = timeline[i + 1] if i + 1 < len(timeline) else None
@@ -132,6 +141,7 @@ def write_pages(
             frequency,
             (event, [by_id[sid] for sid in event.stories]) if event else None,
             story_figures_list(figures_of.get(t.story.id, []), taxonomy.measures),
+            own[i],
         )
     pages.update(topic_pages(timeline, taxonomy, page_size))
     pages.update(entity_pages(timeline, page_size))
@@ -150,15 +160,54 @@ def write_pages(
 # --- story pages -------------------------------------------------------------------
 
 
-def story_page(
-    t: TaggedStory,
-    related: Sequence[TaggedStory],
-    prev_story: TaggedStory | None,
-    next_story: TaggedStory | None,
-    frequency: Counter[tuple[LabelKind, str]] | None = None,
-    event: tuple[Event, Sequence[TaggedStory]] | None = None,
-    figure_list: str = "",
-) -> str:
+@dataclass(frozen=True)
+class StoryParts:
+    """What a story page says of the story alone, made from its record and nothing else: the
+    parts a rebuild keeps while the story is unchanged (``cached_story_parts``)."""
+
+    head: str
+    """Front matter, headline, byline, the text and its topic and name chips."""
+    others: str
+    """"Other versions", every folded version in full; empty for a story of one version."""
+    about: str
+    """"About this story", the audit trail."""
+
+
+def cached_story_parts(stories: Sequence[TaggedStory], cache: DigestCache) -> list[StoryParts]:
+    """Each story's ``StoryParts``, from the cache where its record is unchanged: most of a
+    story page's Markdown, and at 10,000 sources most of this stage's time."""
+    from . import language, listings, models, render, taxonomy, topics, urls, vocabulary
+
+    version = code_version(
+        sys.modules[__name__],
+        render,
+        listings,
+        language,
+        models,
+        taxonomy,
+        topics,
+        urls,
+        vocabulary,
+    )
+    return cache.map(
+        "story page",
+        version,
+        [(record_key(t), t) for t in stories],
+        lambda todo: [story_parts(t) for t in todo],
+        encode=dataclasses.astuple,
+        decode=_decode_parts,
+    )
+
+
+def _decode_parts(value: object) -> StoryParts:
+    if not isinstance(value, list) or not all(isinstance(part, str) for part in value):
+        raise TypeError("three strings")
+    head, others, about = value
+    return StoryParts(head, others, about)
+
+
+def story_parts(t: TaggedStory) -> StoryParts:
+    """The parts of ``t``'s page that depend on ``t`` alone."""
     story = t.story
     path = story_path(story.id)
     main = story.main
@@ -195,6 +244,33 @@ def story_page(
         out.append(f"{md_text(standfirst)}\n{{ .digest-standfirst{extra} }}\n")
     out.extend(article_body(main.blocks, indent="", attrs=attrs))
     out.append(chips(t, path))
+    others = []
+    if story.others:
+        others.append("## Other versions\n")
+        others.append(
+            f"This story arrived {len(story.articles)} times; the text above is the fullest"
+            " version. Every other version is kept in full:\n"
+        )
+        others.extend(other_version(folded) for folded in story.others)
+    return StoryParts("\n".join(out), "\n".join(others), about_story(t))
+
+
+def story_page(
+    t: TaggedStory,
+    related: Sequence[TaggedStory],
+    prev_story: TaggedStory | None,
+    next_story: TaggedStory | None,
+    frequency: Counter[tuple[LabelKind, str]] | None = None,
+    event: tuple[Event, Sequence[TaggedStory]] | None = None,
+    figure_list: str = "",
+    parts: StoryParts | None = None,
+) -> str:
+    """A story page: ``parts`` (``story_parts(t)`` unless given), with the story's event,
+    figures, related coverage and neighbours in time between them."""
+    path = story_path(t.story.id)
+    language = t.story.language
+    parts = parts or story_parts(t)
+    out = [parts.head]
     if event:
         happening, reports = event
         out.append(
@@ -203,14 +279,8 @@ def story_page(
         )
     if figure_list:
         out.append(figure_list)
-    if story.others:
-        out.append("## Other versions\n")
-        out.append(
-            f"This story arrived {len(story.articles)} times; the text above is the fullest"
-            " version. Every other version is kept in full:\n"
-        )
-        for folded in story.others:
-            out.append(other_version(folded))
+    if parts.others:
+        out.append(parts.others)
     if related:
         out.append("## Related coverage\n")
         for other in related:
@@ -228,7 +298,7 @@ def story_page(
         if next_story:
             out.append(f"- After: {story_link(next_story, path)} · {date_text(next_story.date)}")
         out.append("")
-    out.append(about_story(t))
+    out.append(parts.about)
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -312,6 +312,7 @@ def run_pipeline(
         events,
         figures,
         settings.directory_urls,
+        cache,
     )
     pages[SEARCH_PAGE] = search_page(records)
     catalog = timer.run(

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import sqlite3
 from pathlib import Path
 
-from build_digest.cache import ARRAYS_SUFFIX, FILE_NAME, clear
+import pytest
+
+from build_digest.cache import ARRAYS_SUFFIX, FILE_NAME, clear, record_key
 from build_digest.entities import clear_entity_cache
 from build_digest.pipeline import StageTimer, run_pipeline
 from build_digest.settings import DigestSettings
@@ -240,3 +243,38 @@ def test_search_records_reach_the_index_before_events_figures_and_pages(tmp_path
     assert records == result.search_records and records
     assert "topics of related coverage" in stages_done
     assert not {"events", "figures", "pages"} & set(stages_done)
+
+
+def test_a_record_key_changes_with_any_field_but_not_with_set_order_or_derived_fields(tmp_path):
+    project = make_project(tmp_path / "project")
+    result, _ = build(cached_settings(project, tmp_path / "cache"))
+    story = max(result.stories, key=lambda t: len(t.topics) + len(t.entities))
+    key = record_key(story)
+    assert record_key(pickle.loads(pickle.dumps(story))) == key  # new objects, same values
+    first = story.topics[0]
+    retold = dataclasses.replace(first, evidence=(*first.evidence, "one more"))
+    assert record_key(dataclasses.replace(story, topics=(retold, *story.topics[1:]))) != key
+    assert record_key(frozenset(f"w{n}" for n in range(50))) == record_key(
+        frozenset(f"w{n}" for n in reversed(range(50)))
+    )
+    main = story.story.main_version
+    recounted = dataclasses.replace(main.fingerprint, exact="another digest")
+    moved = dataclasses.replace(
+        story.story, main_version=dataclasses.replace(main, fingerprint=recounted)
+    )
+    assert record_key(dataclasses.replace(story, story=moved)) == key  # computed from the text
+    with pytest.raises(TypeError):
+        record_key(object())
+
+
+def test_story_pages_made_from_cached_parts_equal_pages_made_afresh(tmp_path):
+    project = make_project(tmp_path / "project")
+    settings = cached_settings(project, tmp_path / "cache")
+    cold, cold_output = build(settings)
+    with sqlite3.connect(tmp_path / "cache" / FILE_NAME) as db:
+        kept = db.execute("SELECT COUNT(*) FROM entries WHERE kind = 'story page'").fetchone()
+    assert kept == (len(cold.stories),)
+    assert any(t.story.others for t in cold.stories)  # "Other versions" is one of the parts
+    _, warm_output = build(settings)
+    _, uncached = build(dataclasses.replace(settings, cache_dir=None))
+    assert warm_output == cold_output == uncached
