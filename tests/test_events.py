@@ -276,3 +276,28 @@ def test_the_distances_are_built_without_the_square_array_and_are_the_same(archi
     monkeypatch.setattr(events, "BLOCK", 7)  # several blocks, the last one short
     condensed = events._condensed_distances(members, similarity, dates)
     assert np.array_equal(condensed, squareform(square, checks=False))
+    some = members[::3]  # a group of some stories: positions among them, not in the archive
+    condensed = events._condensed_distances(some, similarity, dates)
+    assert np.array_equal(condensed, squareform(square[np.ix_(some, some)], checks=False))
+
+
+def test_a_block_of_stories_is_compared_only_with_those_in_reach_and_links_the_same(archive):
+    """Rows taken in date order meet only the stories within the window of their days (and
+    every undated one): the links are exactly those of comparing every pair."""
+    import dataclasses
+
+    from build_digest import events
+    from build_digest.models import Undated
+    from build_digest.terms import count_terms
+
+    stories = sorted(archive.stories, key=lambda t: t.story.id)
+    stories[1] = dataclasses.replace(stories[1], date=Undated())  # reaches and is reached by all
+    dates = [events._span(t) for t in stories]
+    assert sum(d is None for d in dates) >= 1 and len({d for d in dates if d}) > 3
+    similarity = events._Similarity(stories, dates, events.event_words(count_terms(stories)))
+    everyone = np.arange(len(stories))
+    every_pair = similarity.block(everyone, everyone) >= events.MIN_SIMILARITY
+    assert np.array_equal(similarity.links().toarray(), every_pair)
+    dated = np.array([n for n, d in enumerate(dates) if d])
+    reached = similarity.reach(dated[:2])
+    assert 1 in reached and len(reached) < len(stories)
