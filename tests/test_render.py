@@ -124,3 +124,22 @@ def test_related_coverage_prefers_a_rare_shared_name_and_ignores_a_name_on_every
     a, b = tagged[0].story.id, tagged[1].story.id
     assert related[a] == (b,) and related[b] == (a,)
     assert related[tagged[2].story.id] == ()
+
+
+def test_shortlist_cosines_are_those_of_each_pair_alone(seed_result, monkeypatch):
+    """Each block of stories is multiplied only by its shortlists' stories: every cosine is
+    still the one the two texts give alone, in the shortlist's order."""
+    import numpy as np
+
+    from build_digest import relate
+
+    prints = {t.story.id: t.story.main_version.fingerprint for t in seed_result.stories}
+    ids = sorted(prints)
+    texts = relate.TextVectors(ids, prints)
+    shortlists = {sid: [o for o in reversed(ids) if o != sid][:3] for sid in ids}
+    monkeypatch.setattr(relate, "COSINE_BLOCK", 2)  # several blocks, the last one short
+    cosines = texts.shortlist_cosines(shortlists)
+    for sid, others in shortlists.items():
+        row = texts.matrix[texts.row[sid]]
+        alone = [float((row @ texts.matrix[texts.row[o]].T).toarray()[0, 0]) for o in others]
+        assert np.allclose(cosines[sid], alone, rtol=0, atol=1e-12)
