@@ -73,46 +73,48 @@ def record_key(record: object) -> str:
     process (sets are sorted, never taken in hash order), and different when any field is.
     What a stage computes from a whole record is keyed by it, so no field can be left out of
     its key by mistake; a type it does not know raises ``TypeError``."""
-    digest = hashlib.blake2b(digest_size=20)
-    _feed(record, digest.update)
-    return digest.hexdigest()
+    parts: list[str] = []
+    _spell(record, parts)
+    text = "".join(parts).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(text, digest_size=20).hexdigest()
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+"""Per record class, the fields ``record_key`` reads."""
 
 
-def _feed(value: object, out: Callable[[bytes], object]) -> None:
-    if isinstance(value, str):  # StrEnum values too: a field's type says which it is
-        data = value.encode("utf-8", "surrogatepass")
-        out(b"s%d:" % len(data))
-        out(data)
-    elif value is None or isinstance(value, (bool, int, float, dt.date)):
-        out(f"{type(value).__name__}:{value!r};".encode())
-    elif isinstance(value, bytes):
-        out(b"b%d:" % len(value))
-        out(value)
+def _spell(value: object, out: list[str]) -> None:
+    """``value`` as text no other value spells: each string with its length, each container
+    with its size, each record with its class."""
+    names = _FIELDS.get(type(value))
+    if names is not None:
+        out.append(f"{type(value).__name__}:")
+        for name in names:
+            _spell(getattr(value, name), out)
+    elif isinstance(value, str):  # StrEnum values too: a field's type says which it is
+        out.append(f"s{len(value)}:")
+        out.append(value)
     elif isinstance(value, (tuple, list)):
-        out(b"(%d" % len(value))
+        out.append(f"({len(value)}")
         for item in value:
-            _feed(item, out)
+            _spell(item, out)
+    elif value is None or isinstance(value, (bool, int, float, dt.date)):
+        out.append(f"{type(value).__name__}:{value!r};")
+    elif isinstance(value, bytes):
+        out.append(f"b{len(value)}:{value.hex()}")
     elif isinstance(value, (set, frozenset)):
-        out(b"{%d" % len(value))
+        out.append(f"{{{len(value)}")
         for item in sorted(value):
-            _feed(item, out)
+            _spell(item, out)
     elif isinstance(value, dict):
-        out(b"[%d" % len(value))
+        out.append(f"[{len(value)}")
         for k, v in sorted(value.items()):
-            _feed(k, out)
-            _feed(v, out)
+            _spell(k, out)
+            _spell(v, out)
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         cls = type(value)
-        names = _FIELDS.get(cls)
-        if names is None:
-            names = tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get(DERIVED))
-            _FIELDS[cls] = names
-        out(f"{cls.__name__}:".encode())
-        for name in names:
-            _feed(getattr(value, name), out)
+        _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get(DERIVED))
+        _spell(value, out)
     else:
         raise TypeError(f"record_key cannot key a {type(value).__name__}")
 
