@@ -345,6 +345,7 @@ def learn_topics(
         example_set = set(examples)
         # How many examples use each term: evidence one example alone has is that story's.
         in_examples = np.asarray((without[examples] > 0).sum(axis=0)).ravel()
+        names = _topic_names(topic)
         for n, likelihood in enumerate(judged.likelihood):
             if n in example_set:
                 continue
@@ -352,7 +353,7 @@ def learn_topics(
                 if (
                     len(examples) >= MIN_DOUBTING_EXAMPLES
                     and likelihood < judged.doubt
-                    and not _names_topic(stories[order[n]], topic)
+                    and not _names_topic(stories[order[n]], names)
                 ):
                     doubted.add((order[n], topic.slug))
                 continue
@@ -402,13 +403,18 @@ def _language_background(counts: TermCounts, languages: Sequence[str]) -> np.nda
     return background
 
 
-def _names_topic(t: TaggedStory, topic: Topic) -> bool:
-    """Whether one of the story's named entities is one of the topic's own names ("MNDAA" for
-    the Three Brotherhood Alliance, "China" for China and Myanmar): a story that names an actor
-    of the topic as one of its entities is about it, however little its other words read like
-    the topic's examples. Words that are not names ("fire", "earthquake") can still be doubted.
-    """
-    names = {lookup_key(alias) for alias in topic.aliases}
+def _topic_names(topic: Topic) -> frozenset[str]:
+    """The topic's own names as the entity lookup keys them (``lookup_key``), made once per
+    topic: at 10,000 sources keying them again for every story doubted took 0.6 s."""
+    return frozenset(lookup_key(alias) for alias in topic.aliases)
+
+
+def _names_topic(t: TaggedStory, names: frozenset[str]) -> bool:
+    """Whether one of the story's named entities is one of the topic's own names (``names``:
+    ``_topic_names``; "MNDAA" for the Three Brotherhood Alliance, "China" for China and
+    Myanmar): a story that names an actor of the topic as one of its entities is about it,
+    however little its other words read like the topic's examples. Words that are not names
+    ("fire", "earthquake") can still be doubted."""
     return any(lookup_key(entity.name) in names for entity in t.entities)
 
 
