@@ -73,11 +73,15 @@ def stopwords() -> frozenset[str]:
     return frozenset(STOP_WORDS) | NEWS_FILLER
 
 
+NUM_PERM = 128
+"""MinHash permutations: the signature every fingerprint carries is made with this many."""
+
+
 @dataclass(frozen=True)
 class DedupeConfig:
     """Thresholds of the three tiers; ``benchmarks.evaluate dedupe`` measures them."""
 
-    num_perm: int = 128
+    num_perm: int = NUM_PERM
     lsh_threshold: float = 0.3
     """Jaccard on 5-shingles above which LSH proposes a pair (recall side)."""
     containment: float = 0.7
@@ -156,15 +160,43 @@ def fingerprint(article: CleanedArticle) -> Fingerprint:
     sentences = tuple(
         frozenset(content_words(s)) for s in _SENTENCE.split(text) if len(s.split()) >= 5
     )
+    packed = shingle_bytes(shingles)
     return Fingerprint(
         exact=hashlib.sha256(" ".join(tokens).encode()).hexdigest(),
-        shingles=shingle_bytes(shingles),
+        shingles=packed,
         figures=frozenset(figures),
         names=frozenset(names),
         quotes=frozenset(quotes),
         sentences=sentences,
         content=Counter(content_words(text)),
+        minhash=minhash_values(packed, NUM_PERM).tobytes(),
     )
+
+
+@lru_cache(maxsize=4)
+def _empty_minhash(num_perm: int) -> MinHash:
+    """A MinHash with no values yet: its permutations are made once, then copied."""
+    return MinHash(num_perm=num_perm, seed=1, hashfunc=_as_hash)
+
+
+def minhash_values(shingles: bytes, num_perm: int) -> np.ndarray:
+    """The MinHash signature of packed shingles (datasketch's, seed 1). The shingles are
+    already uniform 64-bit hashes (BLAKE2b): their low 32 bits serve as MinHash's input hash,
+    sparing a SHA-1 per shingle."""
+    mh = _empty_minhash(num_perm).copy()
+    mh.update_batch((shingle_array(shingles) & 0xFFFFFFFF).tolist())
+    return mh.hashvalues
+
+
+def _minhash(fp: Fingerprint, num_perm: int) -> MinHash:
+    """The fingerprint's MinHash: its cached signature when made with ``num_perm``
+    permutations, else made now."""
+    mh = _empty_minhash(num_perm).copy()
+    if len(fp.minhash) == mh.hashvalues.nbytes:
+        mh.hashvalues = np.frombuffer(fp.minhash, dtype=mh.hashvalues.dtype).copy()
+    else:
+        mh.hashvalues = minhash_values(fp.shingles, num_perm)
+    return mh
 
 
 def fingerprint_to_json(fp: Fingerprint) -> dict:
@@ -179,6 +211,7 @@ def fingerprint_to_json(fp: Fingerprint) -> dict:
         "quotes": sorted(fp.quotes),
         "sentences": [sorted(s) for s in fp.sentences],
         "content": dict(sorted(fp.content.items())),
+        "minhash": base64.b64encode(fp.minhash).decode("ascii"),
     }
 
 
@@ -201,6 +234,7 @@ def fingerprint_from_json(data: object) -> Fingerprint:
         content=Counter(
             dict(zip(map(sys.intern, content), map(int, content.values()), strict=True))
         ),
+        minhash=base64.b64decode(data["minhash"], validate=True),
     )
 
 
@@ -215,8 +249,12 @@ def shingle_array(shingles: bytes) -> np.ndarray:
 
 
 def fingerprint_version() -> str:
-    """Fingerprints depend on this module's code: any change to it makes cached ones misses."""
-    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    """Fingerprints depend on this module's code and on datasketch's (the MinHash signature's
+    scheme): any change to either makes cached ones misses."""
+    from importlib.metadata import version
+
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"{code}/datasketch-{version('datasketch')}"
 
 
 def containment(a: bytes, b: bytes) -> float:
@@ -307,16 +345,12 @@ def near_copies(prints: Sequence[Fingerprint], config: DedupeConfig) -> dict[Pai
     confirmed by the exact containment. Exact copies after the first are left to that tier."""
     reasons: dict[Pair, PairReason] = {}
     lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-    empty = MinHash(num_perm=config.num_perm, seed=1, hashfunc=_as_hash)  # permutations made once
     seen: set[str] = set()
     for i, fp in enumerate(prints):
         if fp.exact in seen:
             continue
         seen.add(fp.exact)
-        # The shingles are already uniform 64-bit hashes (BLAKE2b): their low 32 bits serve as
-        # MinHash's input hash, sparing a SHA-1 per shingle.
-        mh = empty.copy()
-        mh.update_batch((shingle_array(fp.shingles) & 0xFFFFFFFF).tolist())
+        mh = _minhash(fp, config.num_perm)
         for j in sorted(lsh.query(mh)):
             c = containment(fp.shingles, prints[j].shingles)
             if c >= config.containment:
@@ -444,7 +478,7 @@ def carried_version(version: SourceVersion) -> SourceVersion:
     a gigabyte held to the end of the build."""
     fp = version.fingerprint
     return dataclasses.replace(
-        version, fingerprint=dataclasses.replace(fp, shingles=b"", sentences=())
+        version, fingerprint=dataclasses.replace(fp, shingles=b"", sentences=(), minhash=b"")
     )
 
 

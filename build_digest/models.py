@@ -293,6 +293,11 @@ class Fingerprint:
     quotes: frozenset[str]
     sentences: tuple[frozenset[str], ...]
     content: Counter[str] = field(default_factory=Counter)
+    minhash: bytes = b""
+    """The shingles' MinHash signature (``dedupe.minhash_values``), as datasketch's array holds
+    it: made with the fingerprint and cached with it, so that folding does not hash every shingle
+    of every source again on each build. Empty, like ``shingles``, in the versions stories
+    carry."""
 
     @property
     def anchors(self) -> frozenset[str]:

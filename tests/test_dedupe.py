@@ -96,3 +96,35 @@ def test_a_sentence_corresponds_when_any_sentence_of_the_other_text_matches_it()
     ]
     short_one = frozenset({"w5", "w6", "w7", "w8", "y1", "y2"})
     assert sentence_alignment([sentence], [*long_ones, short_one, frozenset({"z"})]) == 1.0
+
+
+def test_a_near_copy_is_found_alike_from_the_cached_signature_or_from_the_shingles():
+    """The MinHash signature made with the fingerprint (and cached with it) is the one folding
+    would make from the shingles: the same pairs either way, and through the cache's JSON."""
+    import dataclasses
+
+    import numpy as np
+
+    from build_digest.dedupe import (
+        DedupeConfig,
+        fingerprint_from_json,
+        fingerprint_to_json,
+        minhash_values,
+        near_copies,
+    )
+
+    paragraphs = [p for p in SEED_000.split("\n\n") if len(p.split()) > 12]
+    docs = [
+        SourceDocument("a.txt", "a" * 64, "\n\n".join(paragraphs), "utf-8", SourceKind.TEXT),
+        SourceDocument("b.txt", "b" * 64, "\n\n".join(paragraphs[1:]), "utf-8", SourceKind.TEXT),
+    ]
+    prints = [v.fingerprint for v in versions_of(docs)]
+    config = DedupeConfig()
+    made = np.frombuffer(prints[0].minhash, dtype=minhash_values(b"", config.num_perm).dtype)
+    assert np.array_equal(made, minhash_values(prints[0].shingles, config.num_perm))
+    stored = [fingerprint_from_json(fingerprint_to_json(fp)) for fp in prints]
+    unsigned = [dataclasses.replace(fp, minhash=b"") for fp in prints]
+    found = near_copies(prints, config)
+    assert list(found) == [(0, 1)]
+    assert near_copies(stored, config) == found == near_copies(unsigned, config)
+    assert near_copies(prints, dataclasses.replace(config, num_perm=64)).keys() == found.keys()
