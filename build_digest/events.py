@@ -143,6 +143,7 @@ class _Similarity:
         self.days = _days(dates)
         self.count = n
         self._by_start = np.argsort(self.days[:, 0], kind="stable")  # undated (NaN) last
+        self._starts = self.days[self._by_start, 0]
         self._undated = np.flatnonzero(np.isnan(self.days[:, 0]))
 
     def block(self, rows: np.ndarray, columns: np.ndarray) -> np.ndarray:
@@ -166,8 +167,7 @@ class _Similarity:
         if np.isnan(days).any() or not len(rows):
             return np.arange(self.count)
         first, last = days[:, 0].min() - WINDOW_DAYS, days[:, 1].max() + WINDOW_DAYS
-        starts = self.days[self._by_start, 0]
-        before = self._by_start[: np.searchsorted(starts, last, side="right")]
+        before = self._by_start[: np.searchsorted(self._starts, last, side="right")]
         near = before[self.days[before, 1] >= first]
         return np.sort(np.concatenate([near, self._undated]))
 
