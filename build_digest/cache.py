@@ -139,6 +139,12 @@ class DigestCache:
         if folder is not None:
             self._db = self._open(folder / FILE_NAME)
 
+    @property
+    def stores(self) -> bool:
+        """Whether results are kept for the next build: without, a key made only to look one
+        up is wasted work (``pages.cached_story_parts``)."""
+        return self._db is not None
+
     def _open(self, path: Path) -> sqlite3.Connection | None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
