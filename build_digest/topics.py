@@ -363,8 +363,10 @@ def learn_topics(
             if not any(in_examples[j] >= MIN_EXAMPLES_SHARING for j in weighed):
                 continue
             terms = [str(vocabulary[columns[j]]) for j in weighed]
+            # Not how many examples there are: that number moves with every story added to
+            # the topic, and would change the page of every story that reads like them.
             evidence = (
-                f"reads like the {len(examples)} stories that name {topic.name}: "
+                f"reads like the stories that name {topic.name}: "
                 + ", ".join(_shown(term) for term in terms),
             )
             label = Label(

@@ -94,7 +94,7 @@ def test_a_story_that_never_names_its_topic_reads_like_those_that_do(learned):
     story = story_of(learned, "unnamed.txt")
     assert [(lab.slug, lab.basis) for lab in story.topics] == [("talks", TopicBasis.LEARNED)]
     (evidence,) = story.topics[0].evidence
-    assert evidence.startswith(f"reads like the {len(TOWNS)} stories that name Peace talks: ")
+    assert evidence.startswith("reads like the stories that name Peace talks: ")
     assert {"mediators", "delegations", "negotiators"} & set(evidence.split(": ")[1].split(", "))
     assert 0.5 <= story.topics[0].score <= 1.0
 
@@ -103,7 +103,7 @@ def test_a_learned_topic_says_why_in_words_in_about_this_story(learned):
     story = story_of(learned, "unnamed.txt")
     reason = topic_reason(story.topics[0])
     assert reason.startswith("Peace talks — learned (likelihood ")
-    assert "reads like the 8 stories that name Peace talks" in reason
+    assert "reads like the stories that name Peace talks&#58; " in reason
     page = learned.pages[f"stories/{story.story.id}.md"]
     assert "learned (likelihood" in page
 
