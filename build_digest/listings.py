@@ -9,10 +9,12 @@ into pages; no page lists every story of the archive (that would make the build 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import posixpath
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .chart import ChartPoint, figure_chart, weekly_chart
 from .models import (
@@ -75,47 +77,137 @@ def entry(t: TaggedStory, current: str, quote: str | None = None) -> str:
     return "  \n".join(lines)
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One item of a listing, and what decides the page it lands on."""
+
+    key: str
+    """What names the item in every build (a story's id): pages are cut where keys say."""
+    markdown: str
+    """The item, with its links relative to the listing's first page."""
+    group: str | None = None
+    """The heading it stands under ("March 2024"), if the listing has headings."""
+    day: dt.date | None = None
+    """Its date, which labels the page it is on."""
+    name: str = ""
+    """Labels the page it is on when the listing has no dates (an entity's name)."""
+
+
+def story_entry(t: TaggedStory, markdown: str, group: str | None = None) -> Entry:
+    day = t.date.value if isinstance(t.date, Dated) else None
+    return Entry(t.story.id, markdown, group, day)
+
+
+MIN_PAGE_SHARE = 2
+"""A later page holds at least ``page_size / MIN_PAGE_SHARE`` entries, and is cut after an
+entry whose key's hash is a multiple of that number (so about ``page_size`` on average),
+or after ``2 * page_size`` at most."""
+
+
 def paginate(
     path: str,
     title: str,
     intro: str,
-    entries: Sequence[tuple[str, str]] | Sequence[str],
+    entries: Sequence[Entry],
     page_size: int,
     meta: dict | None = None,
+    *,
+    noun: str = "stories",
+    newest_first: bool = True,
 ) -> dict[str, str]:
-    """Split a long listing into pages of ``page_size`` entries, linked in order.
+    """A listing as pages: the first ``page_size`` entries on the listing's own page, and,
+    when there are more, every entry on later pages linked from it and from each other.
 
-    ``entries`` are Markdown items, or (group, item) pairs shown under a heading per group.
-    Links in an entry are written relative to ``path``; later pages sit one folder
-    deeper, so their links are rewritten accordingly.
+    Later pages are cut where the entries' keys say (a hash, as rsync cuts files), counted
+    from the end that does not grow (the oldest, when ``newest_first``), so an added story
+    changes its own page and the first, and a story leaving a topic its own page and its
+    neighbours: never every page after it, as pages of a fixed size counted from the newest
+    did (59 topic pages rendered again for one source added to 10,000). A later page's
+    address and title come from its entries, so a link to it keeps showing the same stories.
+    Links in an entry are written relative to ``path``; later pages sit one folder deeper,
+    so their links are rewritten accordingly.
     """
-    chunks = [entries[i : i + page_size] for i in range(0, len(entries), page_size)] or [[]]
+    first = entries[:page_size]
+    later = _later_pages(entries, page_size, newest_first) if len(entries) > page_size else []
     base = path[:-3]
-    names = [path] + [f"{base}/{n}.md" for n in range(2, len(chunks) + 1)]
-    pages = {}
-    for n, (name, chunk) in enumerate(zip(names, chunks, strict=True), start=1):
-        body = [
-            front_matter({"title": title if n == 1 else f"{title} (page {n})", **(meta or {})}),
-            f"# {md_text(title)}\n",
-            f"{intro}\n" if n == 1 else "",
+    names = [_page_name(base, chunk, newest_first) for chunk in later]
+    labels = [_page_label(chunk) for chunk in later]
+    body = [front_matter({"title": title, **(meta or {})}), f"# {md_text(title)}\n", f"{intro}\n"]
+    if not first:
+        body.append("Nothing here yet.\n")
+    body += _items(first, path, path)
+    if later:
+        body.append(f"\n## All {len(entries):,} {noun}, page by page\n")
+        body += [
+            f"- [{md_text(label)}]({rel(name, path)}) — {len(chunk)}"
+            for name, label, chunk in zip(names, labels, later, strict=True)
         ]
-        if not chunk:
-            body.append("Nothing here yet.\n")
-        group = None
-        for item in chunk:
-            heading, line = item if isinstance(item, tuple) else (None, item)
-            if heading != group and heading is not None:
-                body.append(f"\n## {md_text(heading)}\n")
-                group = heading
-            body.append(_relink(line, path, name))
-        if len(chunks) > 1:
-            pager = " · ".join(
-                f"**{k}**" if k == n else f"[{k}]({rel(names[k - 1], name)})"
-                for k in range(1, len(chunks) + 1)
-            )
-            body.append(f"\nPages: {pager}\n")
+    pages = {path: "\n".join(body).rstrip() + "\n"}
+    for n, (name, chunk) in enumerate(zip(names, later, strict=True)):
+        steps = [f"[{md_text(title)}: all pages]({rel(path, name)})"]
+        if n > 0:
+            steps.insert(0, f"← [{md_text(labels[n - 1])}]({rel(names[n - 1], name)})")
+        if n + 1 < len(later):
+            steps.append(f"[{md_text(labels[n + 1])}]({rel(names[n + 1], name)}) →")
+        body = [
+            front_matter({"title": f"{title}: {labels[n]}", **(meta or {})}),
+            f"# {md_text(title)}: {md_text(labels[n])}\n",
+            " · ".join(steps) + "\n",
+            *_items(chunk, path, name),
+            "\n" + " · ".join(steps),
+        ]
         pages[name] = "\n".join(body).rstrip() + "\n"
     return pages
+
+
+def _items(chunk: Sequence[Entry], written_for: str, placed_at: str) -> list[str]:
+    """The entries as Markdown, a heading wherever their group changes."""
+    out, group = [], None
+    for item in chunk:
+        if item.group != group and item.group is not None:
+            out.append(f"\n## {md_text(item.group)}\n")
+            group = item.group
+        out.append(_relink(item.markdown, written_for, placed_at))
+    return out
+
+
+def _later_pages(entries: Sequence[Entry], page_size: int, newest_first: bool) -> list[list[Entry]]:
+    """The entries cut into pages by their keys, in the listing's order."""
+    least = max(1, page_size // MIN_PAGE_SHARE)
+    stable = list(reversed(entries)) if newest_first else list(entries)
+    chunks: list[list[Entry]] = [[]]
+    for item in stable:
+        chunks[-1].append(item)
+        size = len(chunks[-1])
+        if (size >= least and _key_hash(item.key) % least == 0) or size >= 2 * page_size:
+            chunks.append([])
+    chunks = [chunk for chunk in chunks if chunk]
+    if newest_first:
+        chunks = [list(reversed(chunk)) for chunk in reversed(chunks)]
+    return chunks
+
+
+def _key_hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def _page_name(base: str, chunk: Sequence[Entry], newest_first: bool) -> str:
+    """A later page's path, from the entry its cut starts at (the oldest, when the listing is
+    newest first): its date when it has one, and its key's hash."""
+    start = chunk[-1] if newest_first else chunk[0]
+    digest = f"{_key_hash(start.key):016x}"[:8]
+    return f"{base}/{start.day.isoformat()}-{digest}.md" if start.day else f"{base}/{digest}.md"
+
+
+def _page_label(chunk: Sequence[Entry]) -> str:
+    """What a later page holds, as a reader reads it: its stories' days ("2–9 March 2024"),
+    or its first and last names."""
+    days = [item.day for item in chunk if item.day is not None]
+    if days:
+        label = day_span(min(days), max(days))
+        return label if len(days) == len(chunk) else f"{label}, and undated"
+    names = [item.name or item.key for item in chunk]
+    return names[0] if len(names) == 1 else f"{names[0]} … {names[-1]}"
 
 
 def _relink(line: str, written_for: str, placed_at: str) -> str:
@@ -134,9 +226,9 @@ def month_of(t: TaggedStory) -> str:
     return t.date.value.strftime("%B %Y") if isinstance(t.date, Dated) else "Undated"
 
 
-def timeline_entries(timeline: Sequence[TaggedStory], current: str) -> list[tuple[str, str]]:
-    """(group heading, entry) pairs: stories under their month."""
-    return [(month_of(t), entry(t, current)) for t in timeline]
+def timeline_entries(timeline: Sequence[TaggedStory], current: str) -> list[Entry]:
+    """The stories under their month."""
+    return [story_entry(t, entry(t, current), month_of(t)) for t in timeline]
 
 
 def timeline_page(
@@ -148,7 +240,12 @@ def timeline_page(
     )
     intro += weekly_chart(timeline, {topic.slug: topic.name for topic in taxonomy.topics})
     return paginate(
-        TIMELINE_PAGE, "Timeline", intro, timeline_entries(timeline, TIMELINE_PAGE), page_size
+        TIMELINE_PAGE,
+        "Timeline",
+        intro,
+        timeline_entries(timeline, TIMELINE_PAGE),
+        page_size,
+        newest_first=False,
     )
 
 
@@ -244,7 +341,7 @@ def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, s
             )
             intro += f"\n\nOften named with it: {links}."
         entries = [
-            (month_of(t), entry(t, path, quote=mention_sentence(t, lab)))
+            story_entry(t, entry(t, path, quote=mention_sentence(t, lab)), month_of(t))
             for t, lab in reversed(stories)
         ]
         pages.update(paginate(path, label.name, intro, entries, page_size))
@@ -266,8 +363,12 @@ def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, s
             f"- [{TYPE_TITLES[kind]}]({rel(entity_type_path(kind), ENTITIES_INDEX)}) — {len(keys)}"
         )
         rows = [
-            f"- [{md_text(names[k])}]({rel(entity_path(members[k][0][1]), type_path)}) —"
-            f" {len(members[k])}"
+            Entry(
+                f"{k[0].value}/{k[1]}",
+                f"- [{md_text(names[k])}]({rel(entity_path(members[k][0][1]), type_path)}) —"
+                f" {len(members[k])}",
+                name=names[k],
+            )
             for k in keys
         ]
         pages.update(
@@ -277,6 +378,8 @@ def entity_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, s
                 f"{TYPE_TITLES[kind]} by number of stories.",
                 rows,
                 page_size,
+                noun="names",
+                newest_first=False,
             )
         )
     pages[ENTITIES_INDEX] = "\n".join(index) + "\n"
@@ -308,7 +411,14 @@ def archive_pages(timeline: Sequence[TaggedStory], page_size: int) -> dict[str, 
             f"\n\n{' · '.join(steps)}" if steps else ""
         )
         pages.update(
-            paginate(path, labels[key], intro, [entry(t, path) for t in stories], page_size)
+            paginate(
+                path,
+                labels[key],
+                intro,
+                [story_entry(t, entry(t, path)) for t in stories],
+                page_size,
+                newest_first=False,
+            )
         )
     pages[ARCHIVE_INDEX] = "\n".join(index) + "\n"
     return pages
@@ -337,7 +447,11 @@ def event_span(event: Event) -> str:
     """The days between an event's first and last dated report, as a reader reads them."""
     if event.start is None or event.end is None:
         return "undated"
-    start, end = event.start, event.end
+    return day_span(event.start, event.end)
+
+
+def day_span(start: dt.date, end: dt.date) -> str:
+    """ "2–9 March 2024", "30 March – 2 April 2024", "9 March 2024"."""
     if start == end:
         return f"{end.day} {end.strftime('%B %Y')}"
     if (start.year, start.month) == (end.year, end.month):
@@ -361,17 +475,18 @@ def event_pages(
         attrs = lang_attrs(reports[0].story.language)
         if attrs:
             link += f"{{ {attrs} }}"
-        entries.append(
+        markdown = (
             f"- **{link}**  \n"
             f'    <span class="digest-meta">{md_text(event_summary(event, reports))}</span>'
         )
+        entries.append(Entry(event.id, markdown, day=event.end))
     intro = (
         "One happening reported by several outlets, often in several languages: the stories"
         " that share its rare names and words, dated within a week of each other. Newest"
         " first; each event's page shows who reported it, when and in which language, and"
         " the figures each report gives."
     )
-    pages.update(paginate(EVENTS_INDEX, "Events", intro, entries, page_size))
+    pages.update(paginate(EVENTS_INDEX, "Events", intro, entries, page_size, noun="events"))
     return pages
 
 

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from build_digest.dedupe import dedupe
-from build_digest.listings import paginate
+from build_digest.listings import Entry, paginate
 from build_digest.models import (
     Dated,
     DatePrecision,
@@ -82,17 +82,45 @@ def test_relative_links_match_posixpath(target_dirs, current_dirs, target_name, 
     assert rel(target, current) == posixpath.relpath(target, posixpath.dirname(current) or ".")
 
 
-def test_long_listings_split_into_linked_pages_with_links_rewritten_for_their_folder():
-    entries = [f"- [Story {n}](../stories/s{n}.md)" for n in range(25)]
-    pages = paginate(
-        "topics/border.md", "Border", "Stories about the border.", entries, page_size=10
+def _listing(numbers: range | list[int]) -> list[Entry]:
+    """Stories ``numbers``, newest first, story n dated n // 10 days into March."""
+    return [
+        Entry(f"s{n}", f"- [Story {n}](../stories/s{n}.md)", None, dt.date(2024, 3, 1 + n // 10))
+        for n in sorted(numbers, reverse=True)
+    ]
+
+
+def test_a_long_listing_shows_its_newest_and_links_pages_that_hold_every_entry():
+    pages = paginate("topics/border.md", "Border", "About the border.", _listing(range(60)), 10)
+    first = pages.pop("topics/border.md")
+    assert first.count("[Story") == 10 and "[Story 59](../stories/s59.md)" in first
+    assert "## All 60 stories, page by page" in first
+    later = sorted(pages, key=lambda path: first.index(path.removeprefix("topics/")))
+    shown = [int(n) for page in later for n in re.findall(r"\[Story (\d+)\]", pages[page])]
+    assert shown == sorted(range(60), reverse=True)  # each once, newest first
+    assert all(path.startswith("topics/border/2024-03-") for path in later), later
+    # a later page sits one folder deeper: its links climb one more level
+    assert "[Story 0](../../stories/s0.md)" in pages[later[-1]]
+    assert "[Border: all pages](../border.md)" in pages[later[-1]]
+
+
+def test_a_story_added_at_the_top_of_a_listing_leaves_its_older_pages_as_they_were():
+    before = paginate("topics/border.md", "Border", "", _listing(range(200)), 10)
+    after = paginate("topics/border.md", "Border", "", _listing(range(201)), 10)
+    changed = {path for path in after if before.get(path) != after[path]}
+    assert len(after) > 10
+    # the first page, the newest later page and the link to it from the one before
+    assert len(changed) <= 3 and "topics/border.md" in changed
+
+
+def test_a_story_leaving_the_middle_of_a_listing_changes_only_the_pages_near_it():
+    before = paginate("topics/border.md", "Border", "", _listing(range(200)), 10)
+    after = paginate(
+        "topics/border.md", "Border", "", _listing([*range(100), *range(101, 200)]), 10
     )
-    assert sorted(pages) == ["topics/border.md", "topics/border/2.md", "topics/border/3.md"]
-    assert "[Story 0](../stories/s0.md)" in pages["topics/border.md"]
-    # page 2 sits one folder deeper: its links climb one more level
-    assert "[Story 10](../../stories/s10.md)" in pages["topics/border/2.md"]
-    assert "Pages: [1](../border.md) · **2** · [3](3.md)" in pages["topics/border/2.md"]
-    assert pages["topics/border/3.md"].count("[Story") == 5
+    changed = {path for path in after if before.get(path) != after[path]}
+    # the first page lists every page; then the story's page and the links to it
+    assert len(changed) <= 4, sorted(changed)
 
 
 def _story(path: str, text: str, entities: tuple[str, ...], day: int) -> TaggedStory:

@@ -353,9 +353,14 @@ def test_long_listings_are_split_into_pages(tmp_path):
     set_option(project, "page_size", 10)
     result = cli(project, "build", "--strict", "--site-dir", "out")
     assert result.returncode == 0, result.stderr
-    assert (project / "out" / "timeline" / "3" / "index.html").is_file()
-    assert not (project / "out" / "timeline" / "4").exists()
-    assert "Pages:" in html_text(project / "out" / "timeline" / "2" / "index.html")
+    first = html_text(project / "out" / "timeline" / "index.html")
+    assert "All 25 stories, page by page" in first
+    later = sorted((project / "out" / "timeline").glob("*/index.html"))
+    assert len(later) >= 2
+    # every story is on one later page, and each links back to the first
+    texts = [html_text(page) for page in later]
+    assert sum(text.count("Report number") for text in texts) == 25
+    assert all("Timeline: all pages" in text for text in texts)
 
 
 def test_pipeline_runs_without_mkdocs_config(tmp_path):
