@@ -25,8 +25,8 @@ from .listings import (
     archive_pages,
     entity_pages,
     event_pages,
-    event_summary,
     figures_page,
+    languages_of,
     latest_fragment,
     stats_fragment,
     story_figures_list,
@@ -277,7 +277,7 @@ def story_page(
     if event:
         happening, reports = event
         out.append(
-            f"**This event:** [{md_text(event_summary(happening, reports))}]"
+            f"**This event:** [{md_text(event_link_text(reports))}]"
             f"({rel(event_path(happening.id), path)})\n{{ .digest-event }}\n"
         )
     if figure_list:
@@ -387,6 +387,17 @@ def other_version(folded: FoldedVersion) -> str:
 def _title_attr(text: str) -> str:
     """Text for the quoted title of a collapsible block: escaped, without a closing quote."""
     return md_text(text).replace('"', "&quot;")
+
+
+def event_link_text(reports: Sequence[TaggedStory]) -> str:
+    """What a story page says of its event: not how many reports it has nor their days (on the
+    event's page), which change with every report that joins it and would change the page of
+    every other report (275 of 369 story pages rendered again for one source added to
+    10,000); its languages, which change only when a report in another one joins."""
+    languages = languages_of(reports)
+    if len(languages) == 1:
+        return "every report of it, by day and outlet"
+    return f"every report of it, in {' and '.join([', '.join(languages[:-1]), languages[-1]])}"
 
 
 def topic_reason(label: Label) -> str:
