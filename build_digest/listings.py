@@ -53,6 +53,7 @@ from .urls import (
     entity_type_path,
     event_path,
     feed_path,
+    later_page,
     month_path,
     story_path,
     topic_path,
@@ -130,7 +131,7 @@ def paginate(
     first = entries[:page_size]
     later = _later_pages(entries, page_size, newest_first) if len(entries) > page_size else []
     base = path[:-3]
-    names = [_page_name(base, chunk, newest_first) for chunk in later]
+    names = _page_names(base, later, newest_first)
     labels = [_page_label(chunk) for chunk in later]
     body = [front_matter({"title": title, **(meta or {})}), f"# {md_text(title)}\n", f"{intro}\n"]
     if not first:
@@ -191,12 +192,17 @@ def _key_hash(key: str) -> int:
     return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
 
 
-def _page_name(base: str, chunk: Sequence[Entry], newest_first: bool) -> str:
-    """A later page's path, from the entry its cut starts at (the oldest, when the listing is
-    newest first): its date when it has one, and its key's hash."""
-    start = chunk[-1] if newest_first else chunk[0]
-    digest = f"{_key_hash(start.key):016x}"[:8]
-    return f"{base}/{start.day.isoformat()}-{digest}.md" if start.day else f"{base}/{digest}.md"
+def _page_names(base: str, later: Sequence[Sequence[Entry]], newest_first: bool) -> list[str]:
+    """The later pages' paths, from the entry each cut starts at (the oldest, when the listing
+    is newest first): its date when it has one, and its key's hash; the whole hash for a page
+    whose short name another page of the listing already has."""
+    names: list[str] = []
+    for chunk in later:
+        start = chunk[-1] if newest_first else chunk[0]
+        digest = f"{_key_hash(start.key):016x}"
+        name = later_page(base, start.day, digest[:8])
+        names.append(name if name not in names else later_page(base, start.day, digest))
+    return names
 
 
 def _page_label(chunk: Sequence[Entry]) -> str:

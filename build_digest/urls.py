@@ -10,6 +10,7 @@ redirects all take their addresses from here.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import unicodedata
@@ -46,7 +47,17 @@ TYPE_PAGES = {
 
 RESERVED_SLUGS = frozenset({"index"})
 """Slugs a topic or entity may not take: its page would stand where a listing's index does.
-(All-digit slugs are refused too: they are the listings' later pages.)"""
+(Slugs shaped like a listing's later pages are refused too: ``LATER_PAGE``.)"""
+LATER_PAGE = regex.compile(r"(?:\d{4}-\d{2}-\d{2}-)?(?:[0-9a-f]{8}|[0-9a-f]{16})|\d+")
+"""How a listing's later pages are named (``later_page``), and the listings of earlier releases
+(digits): an entity's page shares its folder with its kind's listing, so no entity slug may
+look like one."""
+
+
+def later_page(base: str, day: dt.date | None, digest: str) -> str:
+    """A listing's later page: under the listing's folder, by the day and the hash of the entry
+    it starts at."""
+    return f"{base}/{day.isoformat()}-{digest}.md" if day else f"{base}/{digest}.md"
 
 
 def story_path(story_id: str) -> str:
@@ -172,7 +183,7 @@ def entity_slugs(types: dict[str, LabelKind], frequency: Counter[str]) -> dict[s
     for (_kind, base), names in groups.items():
         names.sort(key=lambda n: (-frequency[n], n))
         for rank, name in enumerate(names):
-            taken = rank > 0 or base in RESERVED_SLUGS or base.isdigit()
+            taken = rank > 0 or base in RESERVED_SLUGS or bool(LATER_PAGE.fullmatch(base))
             slugs[name] = (
                 f"{base}-{hashlib.sha256(name.encode()).hexdigest()[:6]}" if taken else base
             )

@@ -6,11 +6,14 @@ import datetime as dt
 import html
 import posixpath
 import re
+import zlib
+from collections import Counter
 
 import markdown
 from hypothesis import given
 from hypothesis import strategies as st
 
+from build_digest import listings
 from build_digest.dedupe import dedupe
 from build_digest.listings import Entry, paginate
 from build_digest.models import (
@@ -25,6 +28,7 @@ from build_digest.models import (
 from build_digest.relate import related_stories
 from build_digest.render import md_text, rel, safe_url
 from build_digest.text import visible
+from build_digest.urls import entity_slugs
 
 from .conftest import versions_of
 
@@ -121,6 +125,28 @@ def test_a_story_leaving_the_middle_of_a_listing_changes_only_the_pages_near_it(
     changed = {path for path in after if before.get(path) != after[path]}
     # the first page lists every page; then the story's page and the links to it
     assert len(changed) <= 4, sorted(changed)
+
+
+def test_an_entity_named_like_a_listing_page_gets_a_page_of_its_own():
+    """Entity pages share their folder with their kind's listing, whose later pages are named by
+    a day and a hash: an entity whose name slugs to that shape must not take one's place."""
+    names = {
+        "1f0c9a7e": LabelKind.PERSON,
+        "2024-03-02-1f0c9a7e": LabelKind.PERSON,
+        "42": LabelKind.PERSON,
+    }
+    slugs = entity_slugs(names, Counter(list(names)))
+    assert all(slug != name and slug.startswith(f"{name}-") for name, slug in slugs.items())
+
+
+def test_later_pages_whose_short_names_collide_are_named_by_the_whole_hash(monkeypatch):
+    # every key's hash starting with the same eight digits: the short names all collide
+    same_start = lambda key: (0xABCDEF12 << 32) | zlib.crc32(key.encode())  # noqa: E731
+    monkeypatch.setattr(listings, "_key_hash", same_start)
+    entries = [Entry(f"p{n}", f"- P{n}") for n in range(500)]
+    pages = paginate("entities/people.md", "People", "", entries, 10)
+    later = [page for name, page in pages.items() if name != "entities/people.md"]
+    assert len(later) > 2 and sum(page.count("- P") for page in later) == 500
 
 
 def _story(path: str, text: str, entities: tuple[str, ...], day: int) -> TaggedStory:
