@@ -199,9 +199,10 @@ def _page_names(base: str, later: Sequence[Sequence[Entry]], newest_first: bool)
     names: list[str] = []
     for chunk in later:
         start = chunk[-1] if newest_first else chunk[0]
-        digest = f"{_key_hash(start.key):016x}"
-        name = later_page(base, start.day, digest[:8])
-        names.append(name if name not in names else later_page(base, start.day, digest))
+        name = later_page(base, start.day, _key_hash(start.key))
+        if name in names:
+            name = later_page(base, start.day, _key_hash(start.key), whole=True)
+        names.append(name)
     return names
 
 
@@ -441,12 +442,13 @@ def languages_of(reports: Sequence[TaggedStory]) -> list[str]:
 def event_summary(event: Event, reports: Sequence[TaggedStory]) -> str:
     """ "3 reports, 6–9 November 2023, in English and Chinese" (plain text)."""
     languages = languages_of(reports)
-    spoken = (
-        f", in {' and '.join([', '.join(languages[:-1]), languages[-1]])}"
-        if len(languages) > 1
-        else ""
-    )
+    spoken = f", in {in_words(languages)}" if len(languages) > 1 else ""
     return f"{len(reports)} reports, {event_span(event)}{spoken}"
+
+
+def in_words(items: Sequence[str]) -> str:
+    """ "English", "English and Thai", "English, Burmese and Thai"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
 
 
 def event_span(event: Event) -> str:

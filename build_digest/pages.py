@@ -26,6 +26,7 @@ from .listings import (
     entity_pages,
     event_pages,
     figures_page,
+    in_words,
     languages_of,
     latest_fragment,
     stats_fragment,
@@ -397,7 +398,7 @@ def event_link_text(reports: Sequence[TaggedStory]) -> str:
     languages = languages_of(reports)
     if len(languages) == 1:
         return "every report of it, by day and outlet"
-    return f"every report of it, in {' and '.join([', '.join(languages[:-1]), languages[-1]])}"
+    return f"every report of it, in {in_words(languages)}"
 
 
 def topic_reason(label: Label) -> str:

@@ -54,9 +54,11 @@ LATER_PAGE = regex.compile(r"(?:\d{4}-\d{2}-\d{2}-)?(?:[0-9a-f]{8}|[0-9a-f]{16})
 look like one."""
 
 
-def later_page(base: str, day: dt.date | None, digest: str) -> str:
-    """A listing's later page: under the listing's folder, by the day and the hash of the entry
-    it starts at."""
+def later_page(base: str, day: dt.date | None, key_hash: int, whole: bool = False) -> str:
+    """A listing's later page: under the listing's folder, by the day and the 64-bit hash of the
+    entry it starts at (its first eight hex digits, or all sixteen when ``whole``), the shapes
+    ``LATER_PAGE`` reserves."""
+    digest = f"{key_hash:016x}"[: 16 if whole else 8]
     return f"{base}/{day.isoformat()}-{digest}.md" if day else f"{base}/{digest}.md"
 
 
