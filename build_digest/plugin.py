@@ -33,7 +33,7 @@ from .markdown_site import THEME_DIR, fill_markers, hand_written_clash
 from .models import DigestResult, SearchRecord
 from .pipeline import StageTimer, run_pipeline
 from .publish import BackgroundWrites, SiteAddress, finish_site, site_files, start_redirects
-from .search import BackgroundIndex
+from .search import PAGES_FOLDER, BackgroundIndex
 from .settings import DigestSettings
 from .text import visible
 
@@ -99,8 +99,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         is cancelled if the pipeline fails."""
         self.cancel_index()  # a rebuild by `serve` that failed before post-build left one
 
+        kept = settings.cache_dir / PAGES_FOLDER if settings.cache_dir is not None else None
+
         def start_index(records: tuple[SearchRecord, ...]) -> None:
-            self.index = BackgroundIndex(records, beside=beside)
+            self.index = BackgroundIndex(records, beside=beside, kept=kept)
 
         try:
             return run_pipeline(settings, timer=self.timer, on_records=start_index)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from benchmarks.bench_search import synthetic_records
 from build_digest.pipeline import run_pipeline
-from build_digest.search import write_records
+from build_digest.search import pages_for_pagefind, record_html, sync_pages, write_records
 
 from .conftest import (
     ROOT,
@@ -451,6 +451,42 @@ def test_the_search_index_is_whole_when_writing_it_returns(tmp_path):
     assert bundle
     for name in bundle:
         assert len({(out / name).stat().st_size for out in outs}) == 1, name
+
+
+def test_the_pages_pagefind_reads_are_kept_and_only_what_differs_is_written(tmp_path):
+    """Issue 23: the folder of pages Pagefind indexes is kept with the cache; a build writes
+    the pages that changed, deletes those of stories gone, and writes again a page an
+    interrupted build cut short, leaving every other file as it was."""
+    records = synthetic_records(12)
+    folder = tmp_path / "pages"
+    assert sync_pages(records, folder) == 12
+    untouched = folder / records[1].url / "index.html"
+    inode = untouched.stat().st_ino
+    (folder / records[0].url / "index.html").write_text("<html><body>cut sh", encoding="utf-8")
+    (folder / "stories" / "gone" / "index.html").parent.mkdir(parents=True)
+    (folder / "stories" / "gone" / "index.html").write_text("old story", encoding="utf-8")
+    assert sync_pages(records[:-1], folder) == 3  # the cut page, the gone one, the last one
+    found = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+    assert sorted(found) == sorted(f"{r.url}index.html" for r in records[:-1])
+    for record in records[:-1]:
+        assert found[f"{record.url}index.html"].read_text(encoding="utf-8") == record_html(record)
+    assert untouched.stat().st_ino == inode
+    assert not (folder / "stories" / "gone").exists()
+
+
+def test_a_second_build_sharing_the_cache_indexes_from_a_folder_of_its_own(tmp_path):
+    """Two builds with one cache folder must not write the same pages at once: while one
+    holds the kept folder, the other writes its pages to a temporary folder."""
+    records = synthetic_records(3)
+    kept = tmp_path / "search-pages"
+    with pages_for_pagefind(records, kept) as first:
+        assert first == kept / "pages"
+        with pages_for_pagefind(records[:1], kept) as second:
+            assert not second.is_relative_to(kept)
+            assert len(list(second.rglob("*.html"))) == 1
+        assert len(list(first.rglob("*.html"))) == 3
+    with pages_for_pagefind(records[:2], kept) as again:
+        assert again == kept / "pages" and len(list(again.rglob("*.html"))) == 2
 
 
 def test_every_point_of_the_figures_chart_opens_its_story(built_site):
