@@ -10,6 +10,7 @@ of every stage module's docstring (``tests/test_package.py`` checks that they ag
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -150,9 +151,24 @@ class StageTimer:
     def run(self, name: str, fn: Callable, *args, **kwargs):
         start = time.perf_counter()
         result = fn(*args, **kwargs)
+        settle()
         self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
         log.info("%s done in %.2f s (peak memory %s)", name, self.seconds[name], peak_memory())
         return result
+
+
+def settle() -> None:
+    """Between stages: collect what the stage left unreachable, then set every object still
+    alive (the sources, the stories, the cached results) aside from later collections.
+
+    Python's collector walks every container object it tracks, and the objects of an archive
+    live from the stage that makes them to the end of the build: without this, collections
+    walked them again and again, 0.6 s of the 6.4 s the stages take for a rebuild of 1,600
+    sources (``gc.freeze``). Collecting first means no garbage is set aside; what a stage frees
+    later is still freed when its last reference goes, and ``run_pipeline`` gives the frozen
+    objects back to the collector when it returns (``gc.unfreeze``)."""
+    gc.collect()
+    gc.freeze()
 
 
 def peak_memory() -> str:
@@ -267,7 +283,18 @@ def run_pipeline(
     last of all from related coverage), before events, figures and pages, so that the search
     index can be written beside them (a caller that starts work there cancels it if the
     pipeline fails after)."""
-    timer = timer or StageTimer()
+    try:
+        return _run_pipeline(settings, today, timer or StageTimer(), on_records)
+    finally:
+        gc.unfreeze()  # what the stages set aside (``settle``) is the collector's again
+
+
+def _run_pipeline(
+    settings: DigestSettings,
+    today: dt.date | None,
+    timer: StageTimer,
+    on_records: Callable[[tuple[SearchRecord, ...]], None] | None,
+) -> DigestResult:
     if not settings.sources_dir.is_dir():
         raise DigestError(f"sources folder {settings.sources_dir} does not exist")
     check_dependencies()  # one clear line now, rather than a traceback from inside a stage

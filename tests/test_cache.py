@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import pickle
 import sqlite3
+import weakref
 from pathlib import Path
 
 import pytest
@@ -278,3 +280,28 @@ def test_story_pages_made_from_cached_parts_equal_pages_made_afresh(tmp_path):
     _, warm_output = build(settings)
     _, uncached = build(dataclasses.replace(settings, cache_dir=None))
     assert warm_output == cold_output == uncached
+
+
+def test_a_stage_s_garbage_is_collected_and_what_lives_is_given_back_to_the_collector(tmp_path):
+    """Between stages the living objects are set aside from collections (``settle``): a
+    reference cycle a stage dropped is collected first, never set aside for good, and when the
+    pipeline returns nothing is left frozen (``mkdocs serve`` builds again in one process)."""
+
+    class Node:
+        other: object = None
+
+    def stage() -> weakref.ref:
+        a, b = Node(), Node()
+        a.other, b.other = b, a  # a cycle only the collector frees
+        return weakref.ref(a)
+
+    dropped = StageTimer().run("a stage", stage)
+    assert dropped() is None
+    project = make_project(tmp_path / "project")
+    seen: list[int] = []
+    run_pipeline(
+        cached_settings(project, tmp_path / "cache"),
+        on_records=lambda records: seen.append(gc.get_freeze_count()),
+    )
+    assert seen and seen[0] > 0
+    assert gc.get_freeze_count() == 0
