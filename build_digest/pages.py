@@ -67,6 +67,7 @@ from .render import (
     time_element,
     when,
 )
+from .settings import DEFAULTS
 from .taxonomy import TYPE_ORDER, Taxonomy
 from .topics import weights_in_words
 from .urls import FIGURES_PAGE, entity_path, event_path, story_path
@@ -111,7 +112,7 @@ def write_pages(
     related: dict[str, tuple[str, ...]],
     taxonomy: Taxonomy,
     rejections: Sequence[Rejection],
-    page_size: int = 200,
+    page_size: int = DEFAULTS.page_size,
     events: Sequence[Event] = (),
     figures: Sequence[Figure] = (),
     directory_urls: bool = True,

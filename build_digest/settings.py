@@ -26,7 +26,12 @@ class DigestSettings:
     clean: CleanConfig = field(default_factory=CleanConfig)
     dedupe: DedupeConfig = field(default_factory=DedupeConfig)
     related_count: int = 5
-    page_size: int = 200
+    page_size: int = 50
+    """Entries on a listing's first page (its later pages hold half to twice as many). Fifty
+    stories, each with its date and two lines of its lead, are a long scroll on a phone
+    already; and a page's size is what a rebuild pays for it, since an added story changes
+    the first page of each of its topics and names (at 200 a topic's first page was 130 KB of
+    Markdown, 75 ms to render, about ten of them for each added source)."""
     cache_dir: Path | None = None
     """None: compute everything (the pipeline's default outside MkDocs and with --no-cache)."""
     directory_urls: bool = True
