@@ -439,10 +439,14 @@ def cache() -> None:
 def cache_clear(config_file: Path) -> None:
     """Delete the cache; the next build computes everything again."""
     from . import cache as digest_cache
+    from .search import PAGES_FOLDER
 
     cfg, plugin = _config(config_file)
     folder = (Path(cfg.config_file_path).resolve().parent / plugin.config.cache_dir).resolve()
     existed = digest_cache.clear(folder)
+    if (folder / PAGES_FOLDER).is_dir():  # the pages Pagefind read, kept for the next build
+        shutil.rmtree(folder / PAGES_FOLDER)
+        existed = True
     click.echo(f"Cache {'cleared' if existed else 'was already empty'}: {visible(str(folder))}")
 
 

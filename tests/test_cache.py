@@ -127,9 +127,11 @@ def test_no_cache_option_and_cache_clear_command(tmp_path):
     exit_code, output, _ = build_in_process(project)
     assert exit_code == 0 and "came from the cache" in output
     assert (project / ".cache" / "digest" / FILE_NAME).exists()
+    assert (project / ".cache" / "digest" / "search-pages").is_dir()
     cleared = run_cli(project, "cache", "clear")
     assert cleared.returncode == 0 and "Cache cleared" in cleared.stdout
     assert not (project / ".cache" / "digest" / FILE_NAME).exists()
+    assert not (project / ".cache" / "digest" / "search-pages").exists()
 
 
 def test_a_changed_taxonomy_retags_stories_from_a_warm_cache(tmp_path):
