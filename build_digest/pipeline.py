@@ -151,9 +151,23 @@ class StageTimer:
     def run(self, name: str, fn: Callable, *args, **kwargs):
         start = time.perf_counter()
         result = fn(*args, **kwargs)
-        settle()
         self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - start
         log.info("%s done in %.2f s (peak memory %s)", name, self.seconds[name], peak_memory())
+        return result
+
+
+@dataclass(frozen=True)
+class _Settling:
+    """The pipeline's stages: each timed by ``timer``, then followed by ``settle``. Only
+    inside ``run_pipeline``, which gives the frozen objects back when it returns: a stage
+    timed after it (the render, publishing) freezes nothing, so ``mkdocs serve``'s rebuilds
+    in one process leave nothing set aside."""
+
+    timer: StageTimer
+
+    def run(self, name: str, fn: Callable, *args, **kwargs):
+        result = self.timer.run(name, fn, *args, **kwargs)
+        settle()
         return result
 
 
@@ -284,7 +298,7 @@ def run_pipeline(
     index can be written beside them (a caller that starts work there cancels it if the
     pipeline fails after)."""
     try:
-        return _run_pipeline(settings, today, timer or StageTimer(), on_records)
+        return _run_pipeline(settings, today, _Settling(timer or StageTimer()), on_records)
     finally:
         gc.unfreeze()  # what the stages set aside (``settle``) is the collector's again
 
@@ -292,7 +306,7 @@ def run_pipeline(
 def _run_pipeline(
     settings: DigestSettings,
     today: dt.date | None,
-    timer: StageTimer,
+    timer: _Settling,
     on_records: Callable[[tuple[SearchRecord, ...]], None] | None,
 ) -> DigestResult:
     if not settings.sources_dir.is_dir():
