@@ -212,8 +212,9 @@ PAGES_FOLDER = "search-pages"
 def pages_for_pagefind(records: Sequence[SearchRecord], kept: Path | None) -> Iterator[Path]:
     """A folder holding exactly one page per record, for Pagefind to read.
 
-    Writing every page afresh cost a build 1.0 s at 1,600 stories (one small file and folder
-    per story, on the build's own Python thread), whatever had changed. When the cache keeps
+    Writing every page afresh cost a build 1.0 s at 1,600 stories, whatever had changed: one
+    small file and folder per story, written from a thread that shares the interpreter (and
+    its lock) with the stages still running. When the cache keeps
     the folder (``kept``), only the pages that differ from what the folder holds are written
     and the pages of stories gone are deleted, under a lock; without a cache, or while
     another build holds the lock, a temporary folder is written in full.
