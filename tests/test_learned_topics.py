@@ -292,3 +292,33 @@ def test_two_related_stories_that_agree_are_not_enough(seed_result):
         neighbours[2] = dataclasses.replace(third, topics=())
     related = {lone.story.id: tuple(t.story.id for t in neighbours)}
     assert related_topics([lone, *neighbours], related)[0].topics == lone.topics
+
+
+def test_fits_in_a_second_process_give_the_same_judgements_as_fits_here() -> None:
+    """Issue 23: in a large archive half the topics' models are fitted in a second process
+    (``_second_process``). Each fit is seeded, so the likelihoods, bars and weights are the
+    same, bit for bit, wherever it ran; and a second process that is gone leaves its share
+    to be fitted here."""
+    import numpy as np
+    from scipy.sparse import random as sparse_random
+
+    from build_digest.topics import _judge_all, _second_process
+
+    rng = np.random.default_rng(7)
+    tasks = []
+    for seed in range(3):
+        matrix = sparse_random(120, 400, density=0.05, format="csr", random_state=seed)
+        tasks.append((matrix, sorted(rng.choice(120, size=20, replace=False).tolist())))
+    here = _judge_all(tasks)
+    with _second_process(10**9) as pool:
+        assert pool is not None
+        there = _judge_all(tasks, pool)
+    with _second_process(10**9) as gone:
+        assert gone is not None
+        gone.shutdown()
+        left = _judge_all(tasks, gone)
+    for judged in (there, left):
+        for a, b in zip(here, judged, strict=True):
+            assert np.array_equal(a.likelihood, b.likelihood)
+            assert (a.bar, a.doubt) == (b.bar, b.doubt)
+            assert all(np.array_equal(x, y) for x, y in zip(a.weights, b.weights, strict=True))
