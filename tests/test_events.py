@@ -257,9 +257,9 @@ def test_an_analysis_is_never_grouped_with_the_reports_it_discusses(tmp_path):
 
 
 def test_the_distances_are_built_without_the_square_array_and_are_the_same(archive, monkeypatch):
-    """The condensed distances, filled a block of rows at a time, are exactly those of the
-    square array they replace (1 - similarity, FAR across the window, the upper triangle row by
-    row), so the events do not change with the memory they take."""
+    """The condensed distances, filled a row at a time from the kept pairs, are exactly those
+    of the square array they replace (1 - similarity, FAR across the window, the upper
+    triangle row by row), so the events do not change with the memory they take."""
     from scipy.spatial.distance import squareform
 
     from build_digest import events
@@ -274,16 +274,20 @@ def test_the_distances_are_built_without_the_square_array_and_are_the_same(archi
     square[events._apart(days, days)] = events.FAR
     np.fill_diagonal(square, 0.0)
     monkeypatch.setattr(events, "BLOCK", 7)  # several blocks, the last one short
-    condensed = events._condensed_distances(members, similarity, dates)
+    kept = similarity.pairs()
+    condensed = events._condensed_distances(members, kept, days)
     assert np.array_equal(condensed, squareform(square, checks=False))
     some = members[::3]  # a group of some stories: positions among them, not in the archive
-    condensed = events._condensed_distances(some, similarity, dates)
+    condensed = events._condensed_distances(some, kept, days)
     assert np.array_equal(condensed, squareform(square[np.ix_(some, some)], checks=False))
 
 
-def test_a_block_of_stories_is_compared_only_with_those_in_reach_and_links_the_same(archive):
+def test_each_pair_is_compared_once_in_reach_and_is_as_alike_as_in_the_square_array(
+    archive, monkeypatch
+):
     """Rows taken in date order meet only the stories within the window of their days (and
-    every undated one): the links are exactly those of comparing every pair."""
+    every undated one), and only those not compared in an earlier block: every pair is kept
+    once, with exactly the similarity of comparing every pair (either way round)."""
     import dataclasses
 
     from build_digest import events
@@ -296,8 +300,9 @@ def test_a_block_of_stories_is_compared_only_with_those_in_reach_and_links_the_s
     assert sum(d is None for d in dates) >= 1 and len({d for d in dates if d}) > 3
     similarity = events._Similarity(stories, dates, events.event_words(count_terms(stories)))
     everyone = np.arange(len(stories))
-    every_pair = similarity.block(everyone, everyone) >= events.MIN_SIMILARITY
-    assert np.array_equal(similarity.links().toarray(), every_pair)
-    dated = np.array([n for n, d in enumerate(dates) if d])
-    reached = similarity.reach(dated[:2])
-    assert 1 in reached and len(reached) < len(stories)
+    square = similarity.block(everyone, everyone)
+    assert np.array_equal(square, square.T)  # alike either way round, to the bit
+    monkeypatch.setattr(events, "BLOCK", 7)  # several blocks, the last one short
+    kept = similarity.pairs()
+    assert np.array_equal(kept.toarray(), np.triu(square, 1))
+    assert kept.nnz == np.count_nonzero(np.triu(square, 1))  # no pair held twice
