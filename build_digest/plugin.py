@@ -143,6 +143,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         start_redirects(
             writes, site_dir, self.result, site_address(config), taken, self.previous_site
         )
+        writes.flush()  # the last few start now, not when the render is done
         return nav
 
     def unchanged_pages(

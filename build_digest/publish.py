@@ -77,18 +77,36 @@ for the file system, without Python's lock: on this project's machine (ext4 on a
 3,000 redirect pages took 2.7 s from one thread, 2.0 s from four, 2.3 s from eight."""
 
 
+WRITE_BATCH = 64
+"""Writes handed to a thread together. One task per file cost the build's own thread 0.05 ms a
+file to hand over (a future and its lock each), beside the render it competes with: 1.4 s for
+the 28,000 kept pages and redirect pages of a one-source rebuild at 10,000 sources."""
+
+
 class BackgroundWrites:
     """File writes that need nothing from the render (redirect pages, unchanged pages taken
-    from the last site), done beside it; ``finish`` waits and raises the first error."""
+    from the last site), done beside it, ``WRITE_BATCH`` at a time; ``finish`` waits and
+    raises the first error."""
 
     def __init__(self) -> None:
         self.pool = ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="digest-write")
         self.futures: list[Future[None]] = []
+        self.pending: list[tuple[Callable[..., None], tuple[object, ...]]] = []
 
     def submit(self, fn: Callable[..., None], *args: object) -> None:
-        self.futures.append(self.pool.submit(fn, *args))
+        """Write later: handed to a thread with the next ones (``flush``)."""
+        self.pending.append((fn, args))
+        if len(self.pending) >= WRITE_BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the writes not yet handed over to a thread."""
+        if self.pending:
+            self.futures.append(self.pool.submit(_write_all, self.pending))
+            self.pending = []
 
     def finish(self) -> None:
+        self.flush()
         try:
             for future in self.futures:
                 future.result()
@@ -97,7 +115,13 @@ class BackgroundWrites:
 
     def cancel(self) -> None:
         """Stop: the files of a failed build are not published."""
+        self.pending = []
         self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _write_all(calls: list[tuple[Callable[..., None], tuple[object, ...]]]) -> None:
+    for fn, args in calls:
+        fn(*args)
 
 
 def start_redirects(

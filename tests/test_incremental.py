@@ -177,6 +177,29 @@ def test_a_write_beside_the_render_that_fails_fails_the_publish_step(tmp_path):
     assert (tmp_path / "fine.html").read_text() == "ok"
 
 
+def test_writes_beside_the_render_are_handed_over_in_batches_and_all_done(tmp_path):
+    from build_digest.publish import WRITE_BATCH, BackgroundWrites
+
+    writes = BackgroundWrites()
+    count = 3 * WRITE_BATCH + 5
+    for n in range(count):
+        writes.submit(Path.write_text, tmp_path / f"{n}.html", str(n))
+    assert len(writes.futures) == 3 and len(writes.pending) == 5  # the rest wait for a flush
+    writes.flush()
+    assert len(writes.futures) == 4 and not writes.pending
+    writes.finish()
+    assert sorted(int(p.stem) for p in tmp_path.iterdir()) == list(range(count))
+
+
+def test_a_cancelled_build_drops_the_writes_not_yet_handed_over(tmp_path):
+    from build_digest.publish import BackgroundWrites
+
+    writes = BackgroundWrites()
+    writes.submit(Path.write_text, tmp_path / "late.html", "late")
+    writes.cancel()
+    assert not (tmp_path / "late.html").exists()
+
+
 def test_no_redirect_page_is_written_where_the_render_writes_a_page(tmp_path):
     from types import SimpleNamespace
 
