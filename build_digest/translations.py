@@ -31,7 +31,11 @@ IN_ORDER_SHARE = 0.8
 WINDOW_DAYS = 3
 """A translation appears within days of its original; dated further apart, two texts are two
 reports (an anniversary piece repeats the figures)."""
-_FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*\d|(?<![\w.])\d{2,}")
+_FIGURE = re.compile(r"\d(?<![\w.]\d)[\d,.]*\d")
+"""A figure of two digits or more, not inside a word or after a point. The digit comes first
+and the look behind after it: the regex engine then skips to digits, where a pattern opening
+with the look behind tried it at every character (at 10,000 sources 1.3 s of the stage, now
+0.3 s; the same figures, checked on the benchmark's 6,996 texts and 200,000 random strings)."""
 _THOUSANDS = re.compile(r"[,.](?=\d{3}\b)")
 
 

@@ -252,6 +252,21 @@ date: 2024-04-11
 """
 
 
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        ("300,000 people fled; 12 towns fell on 5 January 2024.", ["300000", "12", "2024"]),
+        ("42 at the start, ๔๒ in Thai digits, ၁၂ in Burmese", ["42", "42", "12"]),
+        ("No figure in T72, v1.25 or a lone 7; 1,5 stays as written", ["1,5"]),
+        ("Version .45 and x99 are not figures, (99) is", ["99"]),
+    ],
+)
+def test_a_translations_figures_are_its_numbers_in_any_digits_not_inside_words(text, figures):
+    from build_digest.translations import figure_sequence
+
+    assert figure_sequence(text) == figures
+
+
 def test_a_translation_is_folded_on_its_figures_and_names_in_order(tmp_path):
     from .conftest import pipeline_for
 
