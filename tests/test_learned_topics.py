@@ -305,18 +305,19 @@ def test_fits_in_a_second_process_give_the_same_judgements_as_fits_here() -> Non
     from build_digest.topics import _judge_all, _second_process
 
     rng = np.random.default_rng(7)
-    tasks = []
-    for seed in range(3):
-        matrix = sparse_random(120, 400, density=0.05, format="csr", random_state=seed)
-        tasks.append((matrix, sorted(rng.choice(120, size=20, replace=False).tolist())))
-    here = _judge_all(tasks)
+    matrix = sparse_random(120, 400, density=0.05, format="csr", random_state=7)
+    tasks = [
+        (sorted(rng.choice(120, size=20, replace=False).tolist()), rng.choice(400, size=30))
+        for _ in range(3)
+    ]
+    here = _judge_all(matrix, tasks)
     with _second_process(10**9) as pool:
         assert pool is not None
-        there = _judge_all(tasks, pool)
+        there = _judge_all(matrix, tasks, pool)
     with _second_process(10**9) as gone:
         assert gone is not None
         gone.shutdown()
-        left = _judge_all(tasks, gone)
+        left = _judge_all(matrix, tasks, gone)
     for judged in (there, left):
         for a, b in zip(here, judged, strict=True):
             assert np.array_equal(a.likelihood, b.likelihood)
