@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from .cache import DigestCache, code_version, record_key
 from .language import LanguageTag
 from .listings import (
+    ListedStory,
     archive_pages,
     entity_pages,
     event_pages,
@@ -29,6 +30,7 @@ from .listings import (
     in_words,
     languages_of,
     latest_fragment,
+    listed_story,
     stats_fragment,
     story_figures_list,
     timeline_page,
@@ -145,9 +147,10 @@ def write_pages(
             story_figures_list(figures_of.get(t.story.id, []), taxonomy.measures),
             own[i],
         )
-    pages.update(topic_pages(timeline, taxonomy, page_size))
-    pages.update(entity_pages(timeline, page_size))
-    pages.update(archive_pages(timeline, page_size))
+    listed = {t.story.id: parts.listed for t, parts in zip(timeline, own, strict=True)}
+    pages.update(topic_pages(timeline, taxonomy, page_size, listed))
+    pages.update(entity_pages(timeline, page_size, listed))
+    pages.update(archive_pages(timeline, page_size, listed))
     pages.update(timeline_page(timeline, taxonomy, page_size))
     pages.update(event_pages(events, by_id, page_size))
     pages[FIGURES_PAGE] = figures_page(figures, taxonomy.measures, by_id, directory_urls)
@@ -173,6 +176,8 @@ class StoryParts:
     """"Other versions", every folded version in full; empty for a story of one version."""
     about: str
     """"About this story", the audit trail."""
+    listed: ListedStory
+    """The story as the topic, month and entity listings show it."""
 
 
 def cached_story_parts(stories: Sequence[TaggedStory], cache: DigestCache) -> list[StoryParts]:
@@ -205,10 +210,12 @@ def cached_story_parts(stories: Sequence[TaggedStory], cache: DigestCache) -> li
 
 
 def _decode_parts(value: object) -> StoryParts:
-    if not isinstance(value, list) or not all(isinstance(part, str) for part in value):
-        raise TypeError("three strings")
-    head, others, about = value
-    return StoryParts(head, others, about)
+    if not isinstance(value, list) or len(value) != 4:
+        raise TypeError("three strings and a listed story")
+    head, others, about, (entry, mentions) = value
+    if not all(isinstance(part, str) for part in (head, others, about, entry, *mentions)):
+        raise TypeError("three strings and a listed story")
+    return StoryParts(head, others, about, ListedStory(entry, tuple(mentions)))
 
 
 def story_parts(t: TaggedStory) -> StoryParts:
@@ -257,7 +264,7 @@ def story_parts(t: TaggedStory) -> StoryParts:
             " version. Every other version is kept in full:\n"
         )
         others.extend(other_version(folded) for folded in story.others)
-    return StoryParts("\n".join(out), "\n".join(others), about_story(t))
+    return StoryParts("\n".join(out), "\n".join(others), about_story(t), listed_story(t))
 
 
 def story_page(

@@ -8,6 +8,7 @@ import posixpath
 import re
 import zlib
 from collections import Counter
+from pathlib import Path
 
 import markdown
 from hypothesis import given
@@ -197,3 +198,20 @@ def test_shortlist_cosines_are_those_of_each_pair_alone(seed_result, monkeypatch
         row = texts.matrix[texts.row[sid]]
         alone = [float((row @ texts.matrix[texts.row[o]].T).toarray()[0, 0]) for o in others]
         assert np.allclose(cosines[sid], alone, rtol=0, atol=1e-12)
+
+
+def test_listings_made_from_the_cached_entries_equal_those_made_afresh(seed_result):
+    """A rebuild takes each unchanged story's listing entries from the cache (``ListedStory``,
+    with its page's parts): the topic, entity and month pages made from them are the ones the
+    listings make from the stories themselves."""
+    from build_digest.listings import archive_pages, entity_pages, listed_story, topic_pages
+    from build_digest.render import chronological
+    from build_digest.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(Path(__file__).resolve().parent.parent / "taxonomy.yml")
+    timeline = chronological(seed_result.stories)
+    listed = {t.story.id: listed_story(t) for t in timeline}
+    assert any(made.mentions for made in listed.values())
+    assert topic_pages(timeline, taxonomy, 2, listed) == topic_pages(timeline, taxonomy, 2)
+    assert entity_pages(timeline, 2, listed) == entity_pages(timeline, 2)
+    assert archive_pages(timeline, 2, listed) == archive_pages(timeline, 2)
