@@ -13,8 +13,9 @@ import hashlib
 import posixpath
 import re
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .chart import ChartPoint, figure_chart, weekly_chart
 from .models import (
@@ -268,6 +269,19 @@ def _relink(line: str, written_for: str, placed_at: str) -> str:
     return re.sub(r"\]\(([^)<>]+\.md)\)", fix, line)
 
 
+_Item = TypeVar("_Item")
+
+
+def newest_first(items: Sequence[_Item], story: Callable[[_Item], TaggedStory]) -> list[_Item]:
+    """Items in chronological order (``chronological``), as a newest-first listing shows them:
+    the dated stories newest first, then the undated ones, those that may be newest first. An
+    undated story is no news at the top of a topic's page: reversing the chronological order
+    put every undated story there, above the newest report."""
+    dated = [item for item in items if not isinstance(story(item).date, Undated)]
+    undated = [item for item in items if isinstance(story(item).date, Undated)]
+    return [*reversed(dated), *reversed(undated)]
+
+
 def month_of(t: TaggedStory) -> str:
     return t.date.value.strftime("%B %Y") if isinstance(t.date, Dated) else "Undated"
 
@@ -335,7 +349,10 @@ def topic_pages(
                 path,
                 topic.name,
                 intro,
-                [story_entry(t, _entry(t, path, listed), month_of(t)) for t in reversed(stories)],
+                [
+                    story_entry(t, _entry(t, path, listed), month_of(t))
+                    for t in newest_first(stories, lambda t: t)
+                ],
                 page_size,
                 meta,
             )
@@ -404,7 +421,7 @@ def entity_pages(
                 or entry(t, path, quote=mention_sentence(t, lab)),
                 month_of(t),
             )
-            for t, lab in reversed(stories)
+            for t, lab in newest_first(stories, lambda item: item[0])
         ]
         pages.update(paginate(path, label.name, intro, entries, page_size))
     index = [

@@ -215,3 +215,27 @@ def test_listings_made_from_the_cached_entries_equal_those_made_afresh(seed_resu
     assert topic_pages(timeline, taxonomy, 2, listed) == topic_pages(timeline, taxonomy, 2)
     assert entity_pages(timeline, 2, listed) == entity_pages(timeline, 2)
     assert archive_pages(timeline, 2, listed) == archive_pages(timeline, 2)
+
+
+def test_a_topics_and_a_names_page_list_undated_stories_after_the_dated_ones(seed_result):
+    """Newest first means the dated stories newest first: an undated story (the shipped
+    "Rebel alliance gains ground") is listed after them, under its own heading, not above
+    the newest report."""
+    from build_digest.listings import entity_pages, topic_pages
+    from build_digest.models import Undated
+    from build_digest.render import chronological
+    from build_digest.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(Path(__file__).resolve().parent.parent / "taxonomy.yml")
+    timeline = chronological(seed_result.stories)
+    undated = [t for t in timeline if isinstance(t.date, Undated)]
+    assert undated, "the shipped sources have an undated story"
+    lone = undated[0]
+    pages = {**topic_pages(timeline, taxonomy, 50), **entity_pages(timeline, 50)}
+    listing_pages = [
+        page for page in pages.values() if lone.story.main.title in page and "## " in page
+    ]
+    assert listing_pages
+    for page in listing_pages:
+        headings = re.findall(r"^## (.+)$", page, flags=re.M)
+        assert headings[-1] == "Undated" and headings.count("Undated") == 1, headings
