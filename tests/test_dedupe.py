@@ -98,6 +98,25 @@ def test_a_sentence_corresponds_when_any_sentence_of_the_other_text_matches_it()
     assert sentence_alignment([sentence], [*long_ones, short_one, frozenset({"z"})]) == 1.0
 
 
+def test_cached_shingles_come_back_sorted_and_unique_however_they_were_stored():
+    """A cached fingerprint's shingles are taken as stored when sorted and unique (as the
+    cache writes them), and sorted and made unique when not (a value written otherwise)."""
+    import base64
+
+    import numpy as np
+
+    from build_digest.dedupe import fingerprint_from_json, fingerprint_to_json, shingle_bytes
+
+    [version] = versions_of([SourceDocument("a.txt", "a" * 64, SEED_000, "utf-8", SourceKind.TEXT)])
+    fp = version.fingerprint
+    stored = fingerprint_to_json(fp)
+    assert fingerprint_from_json(stored).shingles == fp.shingles
+    hashes = np.frombuffer(fp.shingles, dtype=np.uint64)
+    jumbled = np.concatenate([hashes[::-1], hashes[:3]])  # out of order, three twice
+    stored["shingles"] = base64.b64encode(jumbled.tobytes()).decode("ascii")
+    assert fingerprint_from_json(stored).shingles == fp.shingles == shingle_bytes(jumbled.tolist())
+
+
 def test_a_near_copy_is_found_alike_from_the_cached_signature_or_from_the_shingles():
     """The MinHash signature made with the fingerprint (and cached with it) is the one folding
     would make from the shingles: the same pairs either way, and through the cache's JSON."""
