@@ -122,7 +122,7 @@ STAGES = (
     Stage("figures", ("figures",), "reads the figures a reader follows over time"),
     Stage(
         "pages",
-        ("pages", "listings", "chart", "render"),
+        ("pages", "listings", "pagination", "chart", "render"),
         "writes every page as Markdown: stories, listings, events, figures, the home page",
     ),
     Stage("search records", ("search",), "makes one search record per story"),

@@ -14,9 +14,8 @@ import markdown
 from hypothesis import given
 from hypothesis import strategies as st
 
-from build_digest import listings
+from build_digest import pagination
 from build_digest.dedupe import dedupe
-from build_digest.listings import Entry, paginate
 from build_digest.models import (
     Dated,
     DatePrecision,
@@ -26,6 +25,7 @@ from build_digest.models import (
     SourceKind,
     TaggedStory,
 )
+from build_digest.pagination import Entry, paginate
 from build_digest.relate import related_stories
 from build_digest.render import md_text, rel, safe_url
 from build_digest.text import visible
@@ -143,7 +143,7 @@ def test_an_entity_named_like_a_listing_page_gets_a_page_of_its_own():
 def test_later_pages_whose_short_names_collide_are_named_by_the_whole_hash(monkeypatch):
     # every key's hash starting with the same eight digits: the short names all collide
     same_start = lambda key: (0xABCDEF12 << 32) | zlib.crc32(key.encode())  # noqa: E731
-    monkeypatch.setattr(listings, "_key_hash", same_start)
+    monkeypatch.setattr(pagination, "_key_hash", same_start)
     entries = [Entry(f"p{n}", f"- P{n}") for n in range(500)]
     pages = paginate("entities/people.md", "People", "", entries, 10)
     later = [page for name, page in pages.items() if name != "entities/people.md"]
