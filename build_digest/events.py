@@ -308,15 +308,14 @@ def _condensed_distances(members: list[int], kept: csr_matrix, days: np.ndarray)
     # The members' own pairs, still the upper triangle (members are ascending); all of them
     # when one group holds every story, as in an archive of one war's month.
     own = kept if m == kept.shape[0] else kept[chosen][:, chosen].tocsr()
-    first, last = days[chosen, 0], days[chosen, 1]
+    spans = days[chosen]
     condensed = np.ones(m * (m - 1) // 2)
     start = 0
     for a in range(m - 1):
         segment = condensed[start : start + m - a - 1]  # the pairs (a, b) for b after a
         low, high = own.indptr[a], own.indptr[a + 1]
         segment[own.indices[low:high] - a - 1] = 1.0 - own.data[low:high]
-        gap = np.maximum(first[a + 1 :] - last[a], first[a] - last[a + 1 :])
-        segment[gap > WINDOW_DAYS] = FAR  # NaN (undated) compares false: never apart
+        segment[_apart(spans[a : a + 1], spans[a + 1 :])[0]] = FAR
         start += m - a - 1
     return condensed
 
