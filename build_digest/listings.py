@@ -233,14 +233,13 @@ def mention_sentence(t: TaggedStory, label: Label) -> str:
 def entity_pages(
     timeline: Sequence[TaggedStory], page_size: int, listed: Listed | None = None
 ) -> dict[str, str]:
-    members: dict[tuple[LabelKind, str], list[tuple[TaggedStory, Label]]] = defaultdict(list)
-    mention: dict[tuple[str, str, str], str] = {}  # the entries already made, by story and name
+    # Each story with the name as it has it, and its entry on the name's page if made already.
+    members: dict[tuple[LabelKind, str], list[tuple[TaggedStory, Label, str | None]]]
+    members = defaultdict(list)
     for t in timeline:
         made = listed.get(t.story.id) if listed else None
         for n, lab in enumerate(t.entities):
-            members[(lab.kind, lab.slug)].append((t, lab))
-            if made is not None:
-                mention[(t.story.id, lab.kind, lab.slug)] = made.mentions[n]
+            members[(lab.kind, lab.slug)].append((t, lab, made.mentions[n] if made else None))
     names = {key: stories[0][1].name for key, stories in members.items()}
     pages = {}
     for (kind, slug), stories in members.items():
@@ -248,7 +247,7 @@ def entity_pages(
         path = entity_path(label)
         with_it: Counter[tuple[LabelKind, str]] = Counter(
             (other.kind, other.slug)
-            for t, _ in stories
+            for t, _, _ in stories
             for other in t.entities
             if (other.kind, other.slug) != (kind, slug)
         )
@@ -267,13 +266,8 @@ def entity_pages(
             )
             intro += f"\n\nOften named with it: {links}."
         entries = [
-            story_entry(
-                t,
-                mention.get((t.story.id, kind, slug))
-                or entry(t, path, quote=mention_sentence(t, lab)),
-                month_of(t),
-            )
-            for t, lab in newest_first(stories, lambda item: item[0])
+            story_entry(t, made or entry(t, path, quote=mention_sentence(t, lab)), month_of(t))
+            for t, lab, made in newest_first(stories, lambda item: item[0])
         ]
         pages.update(paginate(path, label.name, intro, entries, page_size))
     index = [
