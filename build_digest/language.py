@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
@@ -28,7 +30,7 @@ import regex
 from babel import Locale, UnknownLocaleError
 
 if TYPE_CHECKING:
-    from lingua import LanguageDetector
+    from lingua import Language, LanguageDetector
 
     from .models import CleanedArticle
 
@@ -188,6 +190,24 @@ def script_letters(text: str) -> Counter[str]:
 
 def detect_language(text: str) -> LanguageTag:
     """The language most of ``text`` is written in (see the module's docstring)."""
+    if (known := _DETECTED_TOGETHER.get(text)) is not None:
+        return known
+    step = _by_script(text)
+    if isinstance(step, LanguageTag):
+        return step
+    return _as_detected(_lingua_language(step.letters), step.script, text)
+
+
+@dataclass(frozen=True)
+class _AskDetector:
+    """What the script alone cannot settle: the detector reads these letters."""
+
+    letters: str
+    script: str
+
+
+def _by_script(text: str) -> LanguageTag | _AskDetector:
+    """Step 1: the language the script names, or what the detector is to read."""
     counts = script_letters(text[:SCRIPT_SCAN_CHARS])
     total = sum(counts.values())
     if total < MIN_LETTERS:
@@ -199,12 +219,50 @@ def detect_language(text: str) -> LanguageTag:
     script, _ = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
     if script in SCRIPT_LANGUAGE:
         return LanguageTag(SCRIPT_LANGUAGE[script], LanguageSource.SCRIPT)
-    code = _lingua_language(_in_script(text[:SCRIPT_SCAN_CHARS], script)[:DETECT_CHARS])
+    return _AskDetector(_in_script(text[:SCRIPT_SCAN_CHARS], script)[:DETECT_CHARS], script)
+
+
+def _as_detected(code: str | None, script: str, text: str) -> LanguageTag:
+    """Step 2: the detector's answer as a tag (Chinese with its variant)."""
     if code is None:
         return LanguageTag(SITE_LANGUAGE, LanguageSource.DEFAULT)
     if code == "zh" and script == "Han":
         code = f"zh-{han_variant(text)}"
     return LanguageTag(code, LanguageSource.DETECTED)
+
+
+_DETECTED_TOGETHER: dict[str, LanguageTag] = {}
+DETECT_TOGETHER_FROM = 50
+"""From this many texts, the detector reads them all in one call on every core (its own
+threads): a cold build dates its sources on one core while the other waits for named-entity
+recognition. Below it, the threads cost more than they save."""
+
+
+@contextmanager
+def detected_together(texts: Sequence[str]) -> Iterator[None]:
+    """Within the block, ``detect_language`` answers these texts from one parallel run of the
+    detector: the same answers as one text at a time, in about half the time on two cores."""
+    try:
+        _detect_together(texts)
+    except Exception:  # each text is then read alone, and its own error, if
+        _DETECTED_TOGETHER.clear()  # any, rejects that source only (pipeline.attempt)
+    try:
+        yield
+    finally:
+        _DETECTED_TOGETHER.clear()
+
+
+def _detect_together(texts: Sequence[str]) -> None:
+    steps = [(text, _by_script(text)) for text in texts]
+    asks = [(text, step) for text, step in steps if isinstance(step, _AskDetector)]
+    if len(asks) < DETECT_TOGETHER_FROM:
+        return
+    found = _detector().detect_languages_in_parallel_of([step.letters for _, step in asks])
+    for (text, ask), language in zip(asks, found, strict=True):
+        _DETECTED_TOGETHER[text] = _as_detected(_code(language), ask.script, text)
+    for text, step in steps:
+        if isinstance(step, LanguageTag):
+            _DETECTED_TOGETHER[text] = step
 
 
 def _in_script(text: str, script: str) -> str:
@@ -246,7 +304,10 @@ def _detector() -> LanguageDetector:
 
 
 def _lingua_language(text: str) -> str | None:
-    found = _detector().detect_language_of(text)
+    return _code(_detector().detect_language_of(text))
+
+
+def _code(found: Language | None) -> str | None:
     return found.iso_code_639_1.name.lower() if found is not None else None
 
 

@@ -44,8 +44,10 @@ from .figures import archive_figures
 from .ingest import ingest
 from .language import (
     SITE_LANGUAGE,
+    LanguageTag,
     article_language,
     article_text,
+    detected_together,
     language_version,
     tag_from_json,
     tag_to_json,
@@ -240,7 +242,7 @@ def source_versions(
         "language",
         language_version(),
         [(_language_key(a), a) for a in articles],
-        lambda todo: [attempt(article_language, a) for a in todo],
+        _languages,
         encode=lambda tag: None if isinstance(tag, Failure) else tag_to_json(tag),
         decode=tag_from_json,
     )
@@ -268,6 +270,13 @@ def source_versions(
         else:
             versions.append(SourceVersion(article, date, fp, lang))
     return versions, rejections
+
+
+def _languages(articles: Sequence[CleanedArticle]) -> list[LanguageTag | Failure]:
+    """Each article's language, or the failure that rejects it; the texts with no stated
+    language go to the detector together (``detected_together``)."""
+    with detected_together([article_text(a) for a in articles if not a.source.meta.language]):
+        return [attempt(article_language, a) for a in articles]
 
 
 def _language_key(article: CleanedArticle) -> str:

@@ -205,6 +205,24 @@ def test_a_stated_language_wins_and_a_page_declaration_is_only_evidence():
     assert source_language(spanish, declared="es-AR").code == "es-AR"
 
 
+def test_texts_detected_together_get_the_languages_they_get_one_at_a_time():
+    """A cold build hands its sources to the detector in one parallel call: the answers must
+    be those of one text at a time, whatever the script or length."""
+    from build_digest.language import DETECT_TOGETHER_FROM, detected_together
+
+    fixtures = Path(__file__).parent / "fixtures"
+    texts = [p.read_text(encoding="utf-8") for p in sorted(fixtures.glob("*/sources/*.txt"))]
+    texts += [p.read_text(encoding="utf-8") for p in sorted(FIXTURES.glob("*.txt"))]
+    texts += [text.split("\n", 1)[0] for text in texts]  # headlines: short texts too
+    texts += ["", "12 345", "Hi.", "Las fuerzas rebeldes tomaron Laukkai el martes."]
+    alone = [detect_language(text) for text in texts]
+    assert sum(tag.source is LanguageSource.DETECTED for tag in alone) >= DETECT_TOGETHER_FROM
+    with detected_together(texts):
+        together = [detect_language(text) for text in texts]
+    assert together == alone
+    assert len({tag.code for tag in alone}) >= 8
+
+
 def test_words_of_unspaced_scripts_are_cut_as_the_browser_cuts_them():
     assert spaced_words("掸邦停火谈判在昆明举行") == "掸 邦 停火 谈判 在 昆明 举行"
     # the source's own space inside Thai is kept, and marked as the source's
