@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
+from urllib.parse import quote
 
 from .chart import ChartPoint, figure_chart, weekly_chart
 from .models import (
@@ -47,6 +48,7 @@ from .urls import (
     ENTITIES_INDEX,
     EVENTS_INDEX,
     FIGURES_PAGE,
+    SEARCH_PAGE,
     STORIES,
     TIMELINE_PAGE,
     TOPICS,
@@ -207,6 +209,10 @@ def topic_pages(
                 ],
                 page_size,
                 meta,
+                empty=(
+                    "No story is about this topic yet: [search the stories that mention"
+                    f" {md_text(topic.name)}]({rel(SEARCH_PAGE, path)}?q={quote(topic.name)})."
+                ),
             )
         )
     pages[TOPICS_INDEX] = "\n".join(index) + "\n"

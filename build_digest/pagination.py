@@ -47,6 +47,7 @@ def paginate(
     *,
     noun: str = "stories",
     newest_first: bool = True,
+    empty: str = "Nothing here yet.",
 ) -> dict[str, str]:
     """A listing as pages: the first ``page_size`` entries on the listing's own page, and,
     when there are more, every entry on later pages linked from it and from each other.
@@ -58,7 +59,7 @@ def paginate(
     did (59 topic pages rendered again for one source added to 10,000). A later page's
     address and title come from its entries, so a link to it keeps showing the same stories.
     Links in an entry are written relative to ``path``; later pages sit one folder deeper,
-    so their links are rewritten accordingly.
+    so their links are rewritten accordingly. ``empty``: what the page says with no entries.
     """
     first = entries[:page_size]
     later = _later_pages(entries, page_size, newest_first) if len(entries) > page_size else []
@@ -67,7 +68,7 @@ def paginate(
     labels = [_page_label(chunk) for chunk in later]
     body = [front_matter({"title": title, **(meta or {})}), f"# {md_text(title)}\n", f"{intro}\n"]
     if not first:
-        body.append("Nothing here yet.\n")
+        body.append(f"{empty}\n")
     body += _items(first, path, path)
     if later:
         body.append(f"\n## All {len(entries):,} {noun}, page by page\n")

@@ -435,6 +435,29 @@ def test_home_lists_the_latest_stories_with_undated_ones_at_their_lower_bound(bu
     assert "The Myanmar Junta Is Losing Its Foreign Backers" in latest
 
 
+def test_a_topic_with_no_story_offers_a_search_for_the_stories_that_mention_it(built_site):
+    """A topic page with nothing on it is a dead end: stories that name the topic only in
+    passing are not on it, and the search finds them (the search page runs ``?q=``)."""
+    from urllib.parse import parse_qs, urlsplit
+
+    from lxml import html as lxml_html
+
+    empty = 0
+    for page in sorted((built_site / "topics").glob("*/index.html")):
+        tree = lxml_html.parse(str(page)).getroot()
+        article = tree.cssselect("article")[0]
+        if article.cssselect("article ul li a[href*='stories/']"):
+            continue
+        empty += 1
+        title = (article.cssselect("h1")[0].text or "").strip()  # not its permalink
+        links = [a for a in article.cssselect("a") if "search/" in a.get("href", "")]
+        assert [a.text_content() for a in links] == [f"search the stories that mention {title}"]
+        target = urlsplit(links[0].get("href"))
+        assert parse_qs(target.query) == {"q": [title]}
+        assert (page.parent / target.path / "index.html").resolve().is_file()
+    assert empty  # the shipped taxonomy has topics none of its five sources is about
+
+
 def test_the_search_index_is_whole_when_writing_it_returns(tmp_path):
     """Pagefind's Python service said "written" while its last writes were still queued, and
     was then stopped: under load 4 indexes in 40 came out cut short (an empty entry file,
