@@ -133,9 +133,12 @@ def write_pages(
     frequency = Counter((lab.kind, lab.slug) for t in tagged for lab in (*t.topics, *t.entities))
     pages: dict[str, str] = {}
     own = cached_story_parts(timeline, cache or DigestCache(None))
+    # Neighbours in time are dated stories only: an undated one has no place between two
+    # days ("Before: January 2024" on a story of 2023 placed last), and none is put there.
+    dated = sum(isinstance(t.date, Dated) for t in timeline)  # the timeline's first stories
     for i, t in enumerate(timeline):
-        prev_story = timeline[i - 1] if i > 0 else None
-        next_story = timeline[i + 1] if i + 1 < len(timeline) else None
+        prev_story = timeline[i - 1] if 0 < i < dated else None
+        next_story = timeline[i + 1] if i + 1 < dated else None
         event = event_of.get(t.story.id)
         pages[story_path(t.story.id)] = story_page(
             t,

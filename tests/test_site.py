@@ -435,6 +435,32 @@ def test_home_lists_the_latest_stories_with_undated_ones_at_their_lower_bound(bu
     assert "The Myanmar Junta Is Losing Its Foreign Backers" in latest
 
 
+def test_neighbours_in_time_are_dated_stories_and_an_undated_story_has_none(seed_result):
+    """Neighbours "in time" say what came before and after: an undated story has no place between
+    two days, and a dated one is never followed by an undated one put last."""
+    from build_digest.models import Dated
+    from build_digest.render import chronological
+    from build_digest.urls import story_path
+
+    timeline = chronological(seed_result.stories)
+    dated = [t for t in timeline if isinstance(t.date, Dated)]
+    assert dated and len(dated) < len(timeline)  # the seeds have both kinds
+    for t in timeline:
+        page = seed_result.pages[story_path(t.story.id)]
+        if t not in dated:
+            assert "## In time" not in page
+            continue
+        n = dated.index(t)
+        lines = page.split("## In time\n", 1)[1].split("\n\n", 1)[0] if len(dated) > 1 else ""
+        before = dated[n - 1] if n > 0 else None
+        after = dated[n + 1] if n + 1 < len(dated) else None
+        assert ("- Before:" in lines) == (before is not None)
+        assert ("- After:" in lines) == (after is not None)
+        for other in (before, after):
+            if other is not None:
+                assert other.story.id in lines
+
+
 def test_a_topic_with_no_story_offers_a_search_for_the_stories_that_mention_it(built_site):
     """A topic page with nothing on it is a dead end: stories that name the topic only in
     passing are not on it, and the search finds them (the search page runs ``?q=``)."""
