@@ -244,8 +244,10 @@ def detected_together(texts: Sequence[str]) -> Iterator[None]:
     detector: the same answers as one text at a time, in about half the time on two cores."""
     try:
         _detect_together(texts)
-    except Exception:  # each text is then read alone, and its own error, if
-        _DETECTED_TOGETHER.clear()  # any, rejects that source only (pipeline.attempt)
+    except Exception:
+        # Then each text is read alone, and its own error, if any, rejects that source only
+        # (``pipeline.attempt``): one bad text never stops the others.
+        _DETECTED_TOGETHER.clear()
     try:
         yield
     finally:
