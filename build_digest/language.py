@@ -255,16 +255,20 @@ def detected_together(texts: Sequence[str]) -> Iterator[None]:
 
 
 def _detect_together(texts: Sequence[str]) -> None:
-    steps = [(text, _by_script(text)) for text in texts]
-    asks = [(text, step) for text, step in steps if isinstance(step, _AskDetector)]
+    """Each text's script step once; the texts it leaves to the detector in one parallel call
+    when there are enough of them (else ``detect_language`` asks for each, as before)."""
+    asks: list[tuple[str, _AskDetector]] = []
+    for text in texts:
+        step = _by_script(text)
+        if isinstance(step, LanguageTag):
+            _DETECTED_TOGETHER[text] = step  # settled by its script: not counted again
+        else:
+            asks.append((text, step))
     if len(asks) < DETECT_TOGETHER_FROM:
         return
-    found = _detector().detect_languages_in_parallel_of([step.letters for _, step in asks])
+    found = _detector().detect_languages_in_parallel_of([ask.letters for _, ask in asks])
     for (text, ask), language in zip(asks, found, strict=True):
         _DETECTED_TOGETHER[text] = _as_detected(_code(language), ask.script, text)
-    for text, step in steps:
-        if isinstance(step, LanguageTag):
-            _DETECTED_TOGETHER[text] = step
 
 
 def _in_script(text: str, script: str) -> str:
