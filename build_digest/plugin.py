@@ -17,6 +17,7 @@ extra metadata and are not warnings.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 from pathlib import Path
 
@@ -133,6 +134,9 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         those are neither read nor rendered (``incremental.py``), their old output is linked
         in, and the redirect pages are written, beside the render."""
         assert self.result is not None
+        # The archive's objects live to the end of the build: set aside from the collector,
+        # which the render's many small objects would otherwise have walk them again and again.
+        gc.freeze()
         self.kept = self.unchanged_pages(config, nav, files)
         self.cancel_writes()  # a rebuild by `serve` that failed before post-build left some
         self.writes = writes = BackgroundWrites()
@@ -186,11 +190,15 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         writes, self.writes = self.writes, None
         # What is left of indexing and writing once the pages are rendered: both ran beside.
         site = site_address(config)
-        self.timer.run(
-            "publish", finish_site, Path(config.site_dir), self.result, site, index, writes
-        )
+        try:
+            self.timer.run(
+                "publish", finish_site, Path(config.site_dir), self.result, site, index, writes
+            )
+        finally:
+            gc.unfreeze()  # what on_nav set aside is the collector's again
 
     def on_build_error(self, *, error: Exception) -> None:
+        gc.unfreeze()
         self.cancel_index()
         self.cancel_writes()
 
