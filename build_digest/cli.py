@@ -182,6 +182,7 @@ def build(
     started = time.perf_counter()
     cfg, plugin = _load(config_file, sources, strict=strict, offline=offline)
     plugin.use_cache = not no_cache
+    plugin.two_cores = True
     sources_dir = sources or Path(cfg.config_file_path).parent / plugin.config.sources_dir
     many = (
         sources_dir.is_dir()

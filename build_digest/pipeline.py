@@ -131,7 +131,7 @@ STAGES = (
     Stage("catalog", ("catalog",), "builds catalog.json: what became of every source"),
     Stage(
         "render",
-        ("plugin", "incremental", "markdown_site", "zensical_render"),
+        ("plugin", "incremental", "parallel_render", "markdown_site", "zensical_render"),
         "turns the Markdown into HTML, only what changed: MkDocs through the plugin, or Zensical",
     ),
     Stage(

@@ -32,6 +32,8 @@ from .errors import DigestError
 from .incremental import GeneratedFile, Manifest, link_previous_output, page_key, shared_key
 from .markdown_site import THEME_DIR, fill_markers, hand_written_clash
 from .models import DigestResult, SearchRecord
+from .parallel_render import Converted, SecondConverter, put_in_place
+from .parallel_render import start as start_converter
 from .pipeline import StageTimer, run_pipeline
 from .publish import BackgroundWrites, SiteAddress, finish_site, site_files, start_redirects
 from .search import PAGES_FOLDER, BackgroundIndex
@@ -67,6 +69,13 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.writes: BackgroundWrites | None = None
         """The files written beside the render: redirect pages, and the unchanged pages
         linked from the last site."""
+        self.two_cores = False
+        """Whether half the pages may be converted in a second process (``parallel_render``):
+        ``build-digest build`` says so; ``mkdocs build`` and ``mkdocs serve`` convert them all
+        in their own."""
+        self.converter: SecondConverter | None = None
+        self.converted: dict[str, Converted] = {}
+        """Pages the second process converted, waiting for MkDocs' ``on_page_content``."""
 
     def run_settings(self) -> DigestSettings:
         """The options the pipeline runs with: mkdocs.yml's, with the command line's
@@ -139,6 +148,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         gc.freeze()
         self.kept = self.unchanged_pages(config, nav, files)
         self.cancel_writes()  # a rebuild by `serve` that failed before post-build left some
+        self.close_converter()
+        if self.two_cores:  # before the writing threads start: the fork copies this one alone
+            to_render = [
+                f
+                for f in files.documentation_pages()
+                if isinstance(f, GeneratedFile) and not f.unchanged
+            ]
+            self.converter = start_converter(config, files, to_render, self)
         self.writes = writes = BackgroundWrites()
         site_dir = Path(config.site_dir)
         for file in self.kept:
@@ -177,12 +194,30 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         log.info("%d of %d generated pages unchanged: not rendered again", len(kept), len(pages))
         return kept
 
+    def on_page_read_source(self, *, page, config: MkDocsConfig) -> str | None:
+        if self.converter is not None:
+            converted = self.converter.take(page.file.src_uri)
+            if converted is not None:  # nothing to read or convert here (``on_page_content``)
+                self.converted[page.file.src_uri] = converted
+                return ""
+        return None
+
     def on_page_markdown(self, markdown: str, *, page, config: MkDocsConfig, files: Files) -> str:
         assert self.result is not None
+        if page.file.src_uri in self.converted:
+            return markdown
         try:
             return fill_markers(markdown, self.result.fragments, page.file.src_uri)
         except DigestError as exc:
             raise PluginError(str(exc)) from exc
+
+    def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
+        converted = self.converted.pop(page.file.src_uri, None)
+        return html if converted is None else put_in_place(page, converted, files)
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self.close_converter()  # every page is converted: the second process is done
+        return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.result is not None and self.index is not None
@@ -201,6 +236,14 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         gc.unfreeze()
         self.cancel_index()
         self.cancel_writes()
+        self.close_converter()
+
+    def close_converter(self) -> None:
+        """Stop the second process, and forget what it converted."""
+        if self.converter is not None:
+            converter, self.converter = self.converter, None
+            converter.close()
+        self.converted = {}
 
     def cancel_writes(self) -> None:
         """Stop the writes of a build that will not be published."""

@@ -217,3 +217,98 @@ def test_no_redirect_page_is_written_where_the_render_writes_a_page(tmp_path):
     writes.finish()
     assert "url=../new/index.html" in (tmp_path / "stories/old/index.html").read_text()
     assert not (tmp_path / "stories/reused").exists()
+
+
+def _build_serially(project: Path, site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from build_digest import parallel_render
+
+    with monkeypatch.context() as patched:
+        patched.setattr(parallel_render, "PARALLEL_PAGES_FROM", 10**9)
+        _build(project, "--no-cache", "--site-dir", str(site))
+
+
+def test_pages_converted_in_a_second_process_make_the_same_site_as_one_process(
+    project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 23: ``build-digest build`` hands the later half of the pages to convert to a
+    forked copy of itself (``parallel_render``); the site is the same, byte for byte."""
+    import logging
+
+    from build_digest import parallel_render
+
+    serial, parallel = project / "one-process", project / "two-processes"
+    _build_serially(project, serial, monkeypatch)
+    with monkeypatch.context() as patched, caplog.at_level(logging.INFO):
+        patched.setattr(parallel_render, "PARALLEL_PAGES_FROM", 1)  # this small site too
+        _build(project, "--no-cache", "--site-dir", str(parallel))
+    assert any("converted in a second process" in r.getMessage() for r in caplog.records)
+    assert _files(parallel) == _files(serial)
+    shutil.rmtree(serial)
+    shutil.rmtree(parallel)
+
+
+def test_pages_a_second_process_that_died_left_are_converted_here(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from build_digest import parallel_render
+
+    serial, parallel = project / "one-process", project / "died"
+    _build_serially(project, serial, monkeypatch)
+    with monkeypatch.context() as patched:
+        patched.setattr(parallel_render, "PARALLEL_PAGES_FROM", 1)
+        patched.setattr(parallel_render, "_convert", lambda results: os._exit(3))
+        _build(project, "--no-cache", "--site-dir", str(parallel))
+    assert _files(parallel) == _files(serial)
+    shutil.rmtree(serial)
+    shutil.rmtree(parallel)
+
+
+def test_what_a_second_process_logged_is_logged_by_the_build(caplog) -> None:
+    """MkDocs counts warnings for ``--strict`` in its own process: a page's messages are
+    logged there when the page is put in place."""
+    import logging
+
+    from mkdocs.structure.toc import TableOfContents
+
+    from build_digest.parallel_render import Converted, put_in_place
+
+    class Page:
+        markdown = meta = toc = _title_from_render = present_anchor_ids = None
+        links_to_anchors = None
+
+    message = ("mkdocs.structure.pages", logging.WARNING, "a link to 'gone.md' is not found")
+    converted = Converted(
+        {"title": "T"},
+        "# T",
+        "<h1>T</h1>",
+        TableOfContents([]),
+        "T",
+        frozenset({"t"}),
+        None,
+        (message,),
+    )
+    page = Page()
+    with caplog.at_level(logging.INFO):
+        html = put_in_place(page, converted, files=None)  # type: ignore[arg-type]
+    assert html == "<h1>T</h1>" and page.meta == {"title": "T"} and page.markdown == "# T"
+    assert page.present_anchor_ids == {"t"} and page._title_from_render == "T"
+    assert [(r.name, r.levelno, r.getMessage()) for r in caplog.records] == [message]
+
+
+def test_no_second_process_where_another_plugin_watches_the_pages(project: Path) -> None:
+    """Another plugin's page hooks would see only the first half of the pages: then every page
+    is converted in the build's own process."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    from build_digest.parallel_render import PARALLEL_PAGES_FROM, start
+
+    config = load_config(str(project / "mkdocs.yml"), plugins=["digest", "material/tags"])
+    pages = [File(f"p{n}.md", None, config.site_dir, True) for n in range(PARALLEL_PAGES_FROM)]
+    for page in pages:
+        page.content_string = "# A page"
+    assert start(config, Files(pages), pages, config.plugins["digest"]) is None
+    alone = load_config(str(project / "mkdocs.yml"), plugins=["digest"])
+    converter = start(alone, Files(pages), pages, alone.plugins["digest"])
+    assert converter is not None
+    converter.close()
