@@ -70,12 +70,14 @@ _DIRTY_WARNING = "A 'dirty' build is being performed"
 class GeneratedFile(File):
     """A page or file the digest generated, which can say it is unchanged since the last
     build: then MkDocs' dirty mode neither reads nor renders it (a file that never says so,
-    a feed, is written every time)."""
+    a feed, is written every time); or, once converted, that another process writes it
+    (``parallel_render``): then MkDocs does not write it."""
 
     unchanged: bool = False
+    written_beside: bool = False
 
     def is_modified(self) -> bool:
-        return not self.unchanged
+        return not (self.unchanged or self.written_beside)
 
 
 @dataclass

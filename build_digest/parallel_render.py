@@ -1,21 +1,24 @@
-"""Stage 15 (render), with MkDocs: the later half of the pages to render converted from
-Markdown in a second process, while MkDocs converts the first half in its own.
+"""Stage 15 (render), with MkDocs: the later pages to render made in a second process, while
+MkDocs makes the others in its own.
 
-MkDocs converts every page's Markdown to HTML on one core, and that conversion is most of a
-render (7 of the 8.5 ms a story page costs at 1,600 sources; the template is the rest); the
-other core meanwhile has only the search index to make, and that is done early. Before
-MkDocs reads the pages (``on_nav``), a forked copy of the build converts the later pages as
-MkDocs itself would (its ``_populate_page``: the same configuration, extensions, plugin and
-link checks) and hands back what a conversion leaves on a page: its HTML, table of contents,
-title and anchors, and what it logged. When MkDocs reaches one of those pages, the plugin
-gives it nothing to read or convert (its front matter is a tenth of the cost) and puts the
-second process's result in place (``DigestPlugin.on_page_read_source``, ``on_page_content``),
-its messages logged then, where ``--strict`` counts them. The site is the same, byte for
-byte (``tests/test_render.py``).
+MkDocs renders every page on one core: it converts each page's Markdown to HTML, then puts
+it in the theme's template (9.8 and 2.7 ms of a page, in a full render of 1,600 sources);
+the other core meanwhile has at most the search index to make. Before MkDocs reads the pages
+(``on_nav``), a forked copy of the build converts the later pages as MkDocs itself would
+(its ``_populate_page``: the same configuration, extensions, plugin and link checks) and hands
+back what a conversion leaves on a page: its HTML, table of contents, title and anchors, and
+what it logged. When MkDocs reaches one of those pages, the plugin gives it nothing to read
+or convert and puts the second process's result in place (``DigestPlugin.on_page_read_source``,
+``on_page_content``), its messages logged then, where ``--strict`` counts them. The second
+process then writes those pages with the theme's templates (MkDocs' ``_build_page``, every
+page of the navigation converted first, as MkDocs' would be), and MkDocs, told they are
+written, skips them; the build waits for it before publishing. The site is the same, byte for
+byte (``tests/test_incremental.py``).
 
 Only where that holds: on a system that forks, with no plugin but the digest's watching the
-pages (another's hooks would not see the later half), and for enough pages to repay the fork.
-If the second process fails, the pages it has not handed back are converted here.
+pages (another's hooks would not see the later ones), and for enough pages to repay the fork.
+If the second process fails, the pages it has not handed back are converted here, and those
+it has not written are written here.
 """
 
 from __future__ import annotations
@@ -32,10 +35,11 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from mkdocs.commands.build import _populate_page
+from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
 
@@ -44,14 +48,22 @@ log = logging.getLogger("mkdocs.plugins.digest")
 PARALLEL_PAGES_FROM = 64
 """Fewer pages to render are converted here alone: forking a build of 10,000 sources costs
 about 0.1 s, what MkDocs takes for a dozen pages."""
-PAGE_EVENTS = ("pre_page", "page_read_source", "page_markdown", "page_content")
-"""The plugin events that see a page as it is converted."""
+PAGE_EVENTS = (
+    "pre_page",
+    "page_read_source",
+    "page_markdown",
+    "page_content",
+    "page_context",
+    "post_page",
+)
+"""The plugin events that see a page as it is converted or written."""
 SECOND_SHARE = 0.6
-"""The share of the Markdown to convert (by length) handed to the second process: a little
-more than half, for every page it converts still costs this one a little (its record is put
-in place, its front matter taken as read). Of a full render at 1,600 sources the conversions
-took 12.4 and 16.1 s at half, 11.6 and 11.9 s at 0.6, 11.3 and 13.6 s at 0.7, where this
-process began to wait for the second."""
+"""The share of the pages to render (by the length of their Markdown) handed to the second
+process: more than half, for every page it makes still costs this one a little (its record
+is put in place, its front matter taken as read). In full renders of 1,600 sources this
+process waited for the second's pages 0 s at 0.6, 0.7 to 1.5 s at 0.7 and 2.8 to 4.1 s at 0.8
+(converting alone, half made it the slower: 12.4 and 16.1 s of conversions at half, 11.6 and
+11.9 s at 0.6)."""
 BATCH = 16
 """Pages handed back at a time: few enough that the first arrive early."""
 
@@ -75,21 +87,31 @@ class Converted:
 
 
 class SecondConverter:
-    """A forked copy of the build converting ``share`` (``src_uri``s, in MkDocs' order);
-    ``take`` gives each page's result as MkDocs reaches it. A thread of this process receives
-    the results as they come, so the second process never waits for this one to read."""
+    """A forked copy of the build converting, then writing, ``share`` (``src_uri``s, in
+    MkDocs' order); ``take`` gives each page's conversion as MkDocs reaches it, ``written``
+    the pages it wrote. A thread of this process receives the results as they come, so the
+    second process never waits for this one to read."""
 
     def __init__(
-        self, config: MkDocsConfig, files: Files, share: Sequence[str], owner: BasePlugin
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        nav: Navigation,
+        share: Sequence[str],
+        owner: BasePlugin,
     ) -> None:
         global _FORKED
         self.share = set(share)
         self.ready: dict[str, Converted] = {}
+        self.pages_written: dict[str, tuple[tuple[str, int, str], ...]] = {}
+        self.stopped = False
+        """No more conversions will come."""
         self.gone = False
+        """Nothing more will come."""
         self.arrived = threading.Condition()
         context = multiprocessing.get_context("fork")
         reader, writer = context.Pipe(duplex=False)
-        _FORKED = (config, files, tuple(share), owner)
+        _FORKED = (config, files, nav, tuple(share), owner)
         try:
             self.process = context.Process(
                 target=_convert, args=(writer,), name="digest-convert", daemon=True
@@ -105,28 +127,43 @@ class SecondConverter:
 
     def _receive(self, reader: Connection) -> None:
         try:
-            while (batch := reader.recv()) is not None:
+            while True:
+                kind, value = reader.recv()
                 with self.arrived:
-                    self.ready.update(batch)
+                    if kind == CONVERTED:
+                        self.ready.update(value)
+                    elif kind == WRITTEN:
+                        self.pages_written.update(value)
+                    else:
+                        self.stopped = True
                     self.arrived.notify_all()
-        except (EOFError, OSError):  # the second process ended, or died mid-batch
+        except (EOFError, OSError):  # the second process ended, or died mid-message
             pass
         finally:
             reader.close()
             with self.arrived:
-                self.gone = True
+                self.stopped = self.gone = True
                 self.arrived.notify_all()
 
     def take(self, src_uri: str) -> Converted | None:
-        """The page's result, waiting for it; None when the page is not the second process's
-        or the process stopped before it (the page is then converted here)."""
+        """The page's conversion, waiting for it; None when the page is not the second
+        process's or the process stopped before it (the page is then converted here)."""
         if src_uri not in self.share:
             return None
         self.share.discard(src_uri)
         with self.arrived:
-            while src_uri not in self.ready and not self.gone:
+            while src_uri not in self.ready and not self.stopped:
                 self.arrived.wait()
             return self.ready.pop(src_uri, None)
+
+    def written(self) -> dict[str, tuple[tuple[str, int, str], ...]]:
+        """Waiting for the second process to end: the pages it wrote, each with what it
+        logged meanwhile."""
+        with self.arrived:
+            while not self.gone:
+                self.arrived.wait()
+        self.close()
+        return self.pages_written
 
     def close(self) -> None:
         """Stop the second process, whatever it is doing."""
@@ -136,8 +173,16 @@ class SecondConverter:
         self.receiver.join()
 
 
+CONVERTED, STOPPED, WRITTEN = "converted", "stopped", "written"
+"""What the second process sends: pages converted, that it converts no more, pages written."""
+
+
 def start(
-    config: MkDocsConfig, files: Files, to_render: Sequence[File], owner: BasePlugin
+    config: MkDocsConfig,
+    files: Files,
+    nav: Navigation,
+    to_render: Sequence[File],
+    owner: BasePlugin,
 ) -> SecondConverter | None:
     """A second process converting the later half of ``to_render`` (MkDocs' order), by the
     length of their Markdown; None where it would not pay or not be safe (see the module)."""
@@ -152,7 +197,8 @@ def start(
     sizes = list(itertools.accumulate(len(file.content_string) for file in to_render))
     first = bisect.bisect_left(sizes, sizes[-1] * (1 - SECOND_SHARE)) + 1  # converted here
     try:
-        converter = SecondConverter(config, files, [f.src_uri for f in to_render[first:]], owner)
+        share = [f.src_uri for f in to_render[first:]]
+        converter = SecondConverter(config, files, nav, share, owner)
     except OSError:  # no process can be started here: every page is converted in this one
         return None
     log.info(
@@ -163,15 +209,16 @@ def start(
     return converter
 
 
-_FORKED: tuple[MkDocsConfig, Files, tuple[str, ...], BasePlugin] | None = None
+_FORKED: tuple[MkDocsConfig, Files, Navigation, tuple[str, ...], BasePlugin] | None = None
 """What the second process converts, as the build held it when it forked."""
 
 
 def _convert(results: Connection) -> None:
-    """In the second process: convert the share, hand back the results a batch at a time,
-    and None when stopping early (a page failed: the build converts it, and says why)."""
+    """In the second process: convert the share and hand the results back a batch at a time,
+    then write its pages; stop converting at a page that fails (the build converts it, and
+    says why), and write nothing then."""
     assert _FORKED is not None
-    config, files, share, owner = _FORKED
+    config, files, nav, share, owner = _FORKED
     gc.freeze()  # the build's objects, inherited: never walked here, so never copied
     owner.converter = None  # type: ignore[attr-defined]  # here every page is converted
     logged: list[logging.LogRecord] = []
@@ -182,24 +229,55 @@ def _convert(results: Connection) -> None:
     logging.Logger.callHandlers = keep  # type: ignore[method-assign,assignment]
     batch: list[tuple[str, Converted]] = []
     for src_uri in share:
-        file = files.get_file_from_path(src_uri)
-        if file is None:
-            break
-        page = file.page if file.page is not None else Page(None, file, config)
+        page = _page(files, src_uri, config)
         logged.clear()
         try:
             _populate_page(page, config, files)
         except Exception:
-            break
+            results.send((CONVERTED, dict(batch)))
+            results.send((STOPPED, None))
+            return
         batch.append((src_uri, _converted(page, logged)))
         if len(batch) >= BATCH:
-            results.send(dict(batch))
+            results.send((CONVERTED, dict(batch)))
             batch = []
-    else:
-        results.send(dict(batch))
-        return
-    results.send(dict(batch))
-    results.send(None)
+    results.send((CONVERTED, dict(batch)))
+    results.send((STOPPED, None))
+    _write(results, config, files, nav, share, logged)
+
+
+def _write(
+    results: Connection,
+    config: MkDocsConfig,
+    files: Files,
+    nav: Navigation,
+    share: Sequence[str],
+    logged: list[logging.LogRecord],
+) -> None:
+    """In the second process: write the share's pages as MkDocs' own loop would, once the
+    pages of the navigation, which every page shows, are converted as MkDocs' are."""
+    mine = set(share)
+    env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+    for page in nav.pages:  # as MkDocs' own loop leaves them (dirty: modified ones only)
+        if page.file.src_uri not in mine and page.content is None:
+            _populate_page(page, config, files, dirty=True)
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
+    batch: list[tuple[str, tuple[tuple[str, int, str], ...]]] = []
+    for src_uri in share:
+        page = _page(files, src_uri, config)
+        logged.clear()
+        _build_page(page, config, doc_files, nav, env, excluded=page.file.inclusion.is_excluded())
+        batch.append((src_uri, tuple((r.name, r.levelno, r.getMessage()) for r in logged)))
+        if len(batch) >= BATCH:
+            results.send((WRITTEN, dict(batch)))
+            batch = []
+    results.send((WRITTEN, dict(batch)))
+
+
+def _page(files: Files, src_uri: str, config: MkDocsConfig) -> Page:
+    file = files.get_file_from_path(src_uri)
+    assert file is not None
+    return file.page if file.page is not None else Page(None, file, config)
 
 
 def _converted(page: Page, logged: list[logging.LogRecord]) -> Converted:
@@ -230,6 +308,11 @@ def put_in_place(page: Page, converted: Converted, files: Files) -> str:
         page.links_to_anchors = {
             file: dict(converted.links[uri]) for uri, file in linked.items() if file is not None
         }
-    for name, level, message in converted.messages:
-        logging.getLogger(name).log(level, "%s", message)
+    log_again(converted.messages)
     return converted.content
+
+
+def log_again(messages: Sequence[tuple[str, int, str]]) -> None:
+    """Log here what the second process logged (logger, level, message)."""
+    for name, level, message in messages:
+        logging.getLogger(name).log(level, "%s", message)

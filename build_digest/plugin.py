@@ -21,10 +21,12 @@ import gc
 import logging
 from pathlib import Path
 
+from jinja2 import Environment
+from mkdocs.commands.build import _build_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
 from .config import DigestPluginConfig
@@ -32,7 +34,7 @@ from .errors import DigestError
 from .incremental import GeneratedFile, Manifest, link_previous_output, page_key, shared_key
 from .markdown_site import THEME_DIR, fill_markers, hand_written_clash
 from .models import DigestResult, SearchRecord
-from .parallel_render import Converted, SecondConverter, put_in_place
+from .parallel_render import Converted, SecondConverter, log_again, put_in_place
 from .parallel_render import start as start_converter
 from .pipeline import StageTimer, run_pipeline
 from .publish import BackgroundWrites, SiteAddress, finish_site, site_files, start_redirects
@@ -74,6 +76,10 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         ``build-digest build`` says so; ``mkdocs build`` and ``mkdocs serve`` convert them all
         in their own."""
         self.converter: SecondConverter | None = None
+        self.nav: Navigation | None = None
+        self.files: Files | None = None
+        self.env: Environment | None = None
+        """What writing a page the second process left unwritten takes (``write_left``)."""
         self.converted: dict[str, Converted] = {}
         """Pages the second process converted, waiting for MkDocs' ``on_page_content``."""
 
@@ -155,7 +161,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
                 for f in files.documentation_pages()
                 if isinstance(f, GeneratedFile) and not f.unchanged
             ]
-            self.converter = start_converter(config, files, to_render, self)
+            self.converter = start_converter(config, files, nav, to_render, self)
+            self.nav, self.files = nav, files
         self.writes = writes = BackgroundWrites()
         site_dir = Path(config.site_dir)
         for file in self.kept:
@@ -213,14 +220,18 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def on_page_content(self, html: str, *, page, config: MkDocsConfig, files: Files) -> str:
         converted = self.converted.pop(page.file.src_uri, None)
-        return html if converted is None else put_in_place(page, converted, files)
+        if converted is None:
+            return html
+        page.file.written_beside = True  # by the second process, or else by ``write_left``
+        return put_in_place(page, converted, files)
 
-    def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        self.close_converter()  # every page is converted: the second process is done
+    def on_env(self, env: Environment, *, config: MkDocsConfig, files: Files) -> Environment:
+        self.env = env
         return env
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         assert self.result is not None and self.index is not None
+        self.write_left(config)
         index, self.index = self.index, None
         writes, self.writes = self.writes, None
         # What is left of indexing and writing once the pages are rendered: both ran beside.
@@ -237,6 +248,26 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.cancel_index()
         self.cancel_writes()
         self.close_converter()
+
+    def write_left(self, config: MkDocsConfig) -> None:
+        """Wait for the second process to write its pages, log what it logged doing so, and
+        write those it left (it failed) as MkDocs would have."""
+        converter, self.converter = self.converter, None
+        if converter is None:
+            return
+        written = converter.written()
+        assert self.files is not None and self.nav is not None and self.env is not None
+        doc_files = self.files.documentation_pages(inclusion=InclusionLevel.is_included)
+        for file in doc_files:
+            if not (isinstance(file, GeneratedFile) and file.written_beside):
+                continue
+            file.written_beside = False
+            if file.src_uri in written:
+                log_again(written[file.src_uri])
+            else:
+                assert file.page is not None
+                excluded = file.inclusion.is_excluded()
+                _build_page(file.page, config, doc_files, self.nav, self.env, excluded=excluded)
 
     def close_converter(self) -> None:
         """Stop the second process, and forget what it converted."""

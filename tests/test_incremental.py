@@ -247,16 +247,19 @@ def test_pages_converted_in_a_second_process_make_the_same_site_as_one_process(
     shutil.rmtree(parallel)
 
 
-def test_pages_a_second_process_that_died_left_are_converted_here(
-    project: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("dies_in", ["_convert", "_write"])
+def test_pages_a_second_process_that_died_left_are_made_here(
+    project: Path, monkeypatch: pytest.MonkeyPatch, dies_in: str
 ) -> None:
+    """Before converting any page, or after converting its pages and before writing them:
+    the build converts and writes what it did not, and the site is the same."""
     from build_digest import parallel_render
 
     serial, parallel = project / "one-process", project / "died"
     _build_serially(project, serial, monkeypatch)
     with monkeypatch.context() as patched:
         patched.setattr(parallel_render, "PARALLEL_PAGES_FROM", 1)
-        patched.setattr(parallel_render, "_convert", lambda results: os._exit(3))
+        patched.setattr(parallel_render, dies_in, lambda *args: os._exit(3))
         _build(project, "--no-cache", "--site-dir", str(parallel))
     assert _files(parallel) == _files(serial)
     shutil.rmtree(serial)
@@ -300,6 +303,7 @@ def test_no_second_process_where_another_plugin_watches_the_pages(project: Path)
     is converted in the build's own process."""
     from mkdocs.config import load_config
     from mkdocs.structure.files import File, Files
+    from mkdocs.structure.nav import get_navigation
 
     from build_digest.parallel_render import PARALLEL_PAGES_FROM, start
 
@@ -307,8 +311,9 @@ def test_no_second_process_where_another_plugin_watches_the_pages(project: Path)
     pages = [File(f"p{n}.md", None, config.site_dir, True) for n in range(PARALLEL_PAGES_FROM)]
     for page in pages:
         page.content_string = "# A page"
-    assert start(config, Files(pages), pages, config.plugins["digest"]) is None
+    nav = get_navigation(Files(pages), config)
+    assert start(config, Files(pages), nav, pages, config.plugins["digest"]) is None
     alone = load_config(str(project / "mkdocs.yml"), plugins=["digest"])
-    converter = start(alone, Files(pages), pages, alone.plugins["digest"])
+    converter = start(alone, Files(pages), nav, pages, alone.plugins["digest"])
     assert converter is not None
     converter.close()
