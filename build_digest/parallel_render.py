@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from jinja2 import Environment
 from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin
@@ -214,9 +215,10 @@ _FORKED: tuple[MkDocsConfig, Files, Navigation, tuple[str, ...], BasePlugin] | N
 
 
 def _convert(results: Connection) -> None:
-    """In the second process: convert the share and hand the results back a batch at a time,
-    then write its pages; stop converting at a page that fails (the build converts it, and
-    says why), and write nothing then."""
+    """In the second process: convert the share's pages and write each at once (holding one
+    page's HTML at a time), handing the results back a batch at a time. A page that fails to
+    convert stops the conversions (the build converts it, and says why); one that fails to
+    be written stops the writing (the build writes what is left)."""
     assert _FORKED is not None
     config, files, nav, share, owner = _FORKED
     gc.freeze()  # the build's objects, inherited: never walked here, so never copied
@@ -227,51 +229,75 @@ def _convert(results: Connection) -> None:
         logged.append(record)  # handed back, logged by the build (``put_in_place``)
 
     logging.Logger.callHandlers = keep  # type: ignore[method-assign,assignment]
-    batch: list[tuple[str, Converted]] = []
+    said: dict[str, tuple[tuple[str, int, str], ...]] = {}
+    writing = _ready_to_write(config, files, nav, set(share), said, logged)
+    converted: list[tuple[str, Converted]] = []
+    written: list[tuple[str, tuple[tuple[str, int, str], ...]]] = []
+
+    def hand_back() -> None:
+        results.send((CONVERTED, dict(converted)))
+        results.send((WRITTEN, dict(written)))
+        converted.clear()
+        written.clear()
+
     for src_uri in share:
         page = _page(files, src_uri, config)
-        logged.clear()
-        try:
-            _populate_page(page, config, files)
-        except Exception:
-            results.send((CONVERTED, dict(batch)))
-            results.send((STOPPED, None))
-            return
-        batch.append((src_uri, _converted(page, logged)))
-        if len(batch) >= BATCH:
-            results.send((CONVERTED, dict(batch)))
-            batch = []
-    results.send((CONVERTED, dict(batch)))
+        if page.content is None:  # (a page of the navigation is converted already)
+            logged.clear()
+            try:
+                _populate_page(page, config, files)
+            except Exception:
+                break
+            said[src_uri] = _said(logged)
+        converted.append((src_uri, _converted(page, said.pop(src_uri, ()))))
+        if writing is not None:
+            logged.clear()
+            try:
+                _write_page(page, config, nav, *writing)
+                written.append((src_uri, _said(logged)))
+            except Exception:
+                writing = None
+        page.content = page.markdown = None  # handed back and written: not held here
+        if len(converted) >= BATCH:
+            hand_back()
+    hand_back()
     results.send((STOPPED, None))
-    _write(results, config, files, nav, share, logged)
 
 
-def _write(
-    results: Connection,
+def _ready_to_write(
     config: MkDocsConfig,
     files: Files,
     nav: Navigation,
-    share: Sequence[str],
+    share: set[str],
+    said: dict[str, tuple[tuple[str, int, str], ...]],
     logged: list[logging.LogRecord],
+) -> tuple[Sequence[File], Environment] | None:
+    """What writing a page takes (MkDocs' documentation pages and the theme's templates), once
+    the pages of the navigation, which every page shows, are converted as MkDocs' own loop
+    leaves them (dirty mode: the modified ones); what the share's of them logged goes in
+    ``said``. None when that fails: the build writes every page then."""
+    try:
+        for page in nav.pages:
+            if page.content is None:
+                logged.clear()
+                _populate_page(page, config, files, dirty=True)
+                if page.file.src_uri in share and page.content is not None:
+                    said[page.file.src_uri] = _said(logged)
+        env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
+    except Exception:
+        return None
+    return files.documentation_pages(inclusion=InclusionLevel.is_included), env
+
+
+def _write_page(
+    page: Page, config: MkDocsConfig, nav: Navigation, pages: Sequence[File], env: Environment
 ) -> None:
-    """In the second process: write the share's pages as MkDocs' own loop would, once the
-    pages of the navigation, which every page shows, are converted as MkDocs' are."""
-    mine = set(share)
-    env = config.plugins.on_env(config.theme.get_env(), config=config, files=files)
-    for page in nav.pages:  # as MkDocs' own loop leaves them (dirty: modified ones only)
-        if page.file.src_uri not in mine and page.content is None:
-            _populate_page(page, config, files, dirty=True)
-    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_included)
-    batch: list[tuple[str, tuple[tuple[str, int, str], ...]]] = []
-    for src_uri in share:
-        page = _page(files, src_uri, config)
-        logged.clear()
-        _build_page(page, config, doc_files, nav, env, excluded=page.file.inclusion.is_excluded())
-        batch.append((src_uri, tuple((r.name, r.levelno, r.getMessage()) for r in logged)))
-        if len(batch) >= BATCH:
-            results.send((WRITTEN, dict(batch)))
-            batch = []
-    results.send((WRITTEN, dict(batch)))
+    """The page in the theme's templates, written, as MkDocs' own loop does."""
+    _build_page(page, config, pages, nav, env, excluded=page.file.inclusion.is_excluded())
+
+
+def _said(logged: list[logging.LogRecord]) -> tuple[tuple[str, int, str], ...]:
+    return tuple((r.name, r.levelno, r.getMessage()) for r in logged)
 
 
 def _page(files: Files, src_uri: str, config: MkDocsConfig) -> Page:
@@ -280,7 +306,7 @@ def _page(files: Files, src_uri: str, config: MkDocsConfig) -> Page:
     return file.page if file.page is not None else Page(None, file, config)
 
 
-def _converted(page: Page, logged: list[logging.LogRecord]) -> Converted:
+def _converted(page: Page, said: tuple[tuple[str, int, str], ...]) -> Converted:
     links = page.links_to_anchors
     assert page.content is not None
     return Converted(
@@ -291,7 +317,7 @@ def _converted(page: Page, logged: list[logging.LogRecord]) -> Converted:
         page._title_from_render,
         frozenset(page.present_anchor_ids or ()),
         None if links is None else {f.src_uri: dict(v) for f, v in links.items()},
-        tuple((r.name, r.levelno, r.getMessage()) for r in logged),
+        said,
     )
 
 

@@ -247,7 +247,7 @@ def test_pages_converted_in_a_second_process_make_the_same_site_as_one_process(
     shutil.rmtree(parallel)
 
 
-@pytest.mark.parametrize("dies_in", ["_convert", "_write"])
+@pytest.mark.parametrize("dies_in", ["_convert", "_write_page"])
 def test_pages_a_second_process_that_died_left_are_made_here(
     project: Path, monkeypatch: pytest.MonkeyPatch, dies_in: str
 ) -> None:
