@@ -72,8 +72,8 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         """The files written beside the render: redirect pages, and the unchanged pages
         linked from the last site."""
         self.two_cores = False
-        """Whether half the pages may be converted in a second process (``parallel_render``):
-        ``build-digest build`` says so; ``mkdocs build`` and ``mkdocs serve`` convert them all
+        """Whether some of the pages may be rendered in a second process (``parallel_render``):
+        ``build-digest build`` says so; ``mkdocs build`` and ``mkdocs serve`` render them all
         in their own."""
         self.converter: SecondConverter | None = None
         self.nav: Navigation | None = None

@@ -241,7 +241,7 @@ def test_pages_converted_in_a_second_process_make_the_same_site_as_one_process(
     with monkeypatch.context() as patched, caplog.at_level(logging.INFO):
         patched.setattr(parallel_render, "PARALLEL_PAGES_FROM", 1)  # this small site too
         _build(project, "--no-cache", "--site-dir", str(parallel))
-    assert any("converted in a second process" in r.getMessage() for r in caplog.records)
+    assert any("rendered in a second process" in r.getMessage() for r in caplog.records)
     assert _files(parallel) == _files(serial)
     shutil.rmtree(serial)
     shutil.rmtree(parallel)
