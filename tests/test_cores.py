@@ -1,0 +1,56 @@
+"""``cores.on_both_cores``: a step over every source, run by this process and a forked copy,
+gives what it gives in one process, whatever the copy does."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from build_digest import cores
+
+needs_fork = pytest.mark.skipif(not cores._can_fork(), reason="one core, or no fork here")
+
+
+def _slow_double(item: int) -> tuple[int, int]:
+    """Twice the item, and which process made it: slow enough that both processes get some."""
+    total = 0
+    for n in range(20_000):
+        total += n
+    return item * 2, os.getpid()
+
+
+@needs_fork
+def test_results_come_back_in_order_from_both_processes() -> None:
+    results = cores.on_both_cores(_slow_double, list(range(400)))
+    assert [value for value, _ in results] == [item * 2 for item in range(400)]
+    assert {pid for _, pid in results} - {os.getpid()}, "the copy did none of the work"
+
+
+def test_a_few_items_are_done_in_this_process_alone() -> None:
+    results = cores.on_both_cores(_slow_double, list(range(cores.BOTH_CORES_FROM - 1)))
+    assert {pid for _, pid in results} == {os.getpid()}
+
+
+def _fails_on_37(item: int) -> int:
+    if item == 37:
+        raise ValueError("item 37")
+    return item
+
+
+@needs_fork
+def test_an_error_the_step_lets_out_is_raised_here() -> None:
+    with pytest.raises(ValueError, match="item 37"):
+        cores.on_both_cores(_fails_on_37, list(range(400)))
+
+
+@needs_fork
+def test_what_a_copy_that_died_took_is_done_here() -> None:
+    parent = os.getpid()
+
+    def dies_in_the_copy(item: int) -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return item + 1
+
+    assert cores.on_both_cores(dies_in_the_copy, list(range(400))) == list(range(1, 401))
