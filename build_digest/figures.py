@@ -14,9 +14,11 @@ import dataclasses
 import re
 import sys
 from collections.abc import Sequence
+from functools import partial
 
 from . import dates
 from .cache import DigestCache, code_version, content_key
+from .cores import on_both_cores
 from .dates import ascii_digits
 from .models import CleanedArticle, Dated, Figure, TaggedStory
 from .taxonomy import Measure
@@ -277,7 +279,7 @@ def archive_figures(
         "figures",
         version,
         keyed,
-        lambda todo: [story_figures(t, measures) for t in todo],
+        lambda todo: on_both_cores(partial(story_figures, measures=measures), todo),
         lambda found: [dataclasses.astuple(f) for f in found],
         _decode_figures,
     )

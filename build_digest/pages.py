@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .cache import DigestCache, code_version, record_key
+from .cores import on_both_cores
 from .language import LanguageTag
 from .listings import (
     ListedStory,
@@ -188,7 +189,7 @@ def cached_story_parts(stories: Sequence[TaggedStory], cache: DigestCache) -> li
     story page's Markdown, and at 10,000 sources most of this stage's time. Without a cache
     that stores them, no key is made (0.7 s at 10,000 sources)."""
     if not cache.stores:
-        return [story_parts(t) for t in stories]
+        return on_both_cores(story_parts, stories)
     from . import language, listings, models, render, taxonomy, topics, urls, vocabulary
 
     version = code_version(
@@ -206,7 +207,7 @@ def cached_story_parts(stories: Sequence[TaggedStory], cache: DigestCache) -> li
         "story page",
         version,
         [(record_key(t), t) for t in stories],
-        lambda todo: [story_parts(t) for t in todo],
+        lambda todo: on_both_cores(story_parts, todo),
         encode=dataclasses.astuple,
         decode=_decode_parts,
     )

@@ -21,6 +21,7 @@ from typing import TypeVar
 from .cache import DigestCache, content_key
 from .catalog import build_catalog
 from .cleaning import clean_sources
+from .cores import on_both_cores
 from .dates import (
     article_date,
     date_from_json,
@@ -35,6 +36,7 @@ from .dedupe import (
     fingerprint_from_json,
     fingerprint_to_json,
     fingerprint_version,
+    stopwords,
 )
 from .deps import check_dependencies
 from .entities import EntityFinder
@@ -54,7 +56,9 @@ from .language import (
 )
 from .models import (
     CleanedArticle,
+    DateTag,
     DigestResult,
+    Fingerprint,
     Rejection,
     SearchRecord,
     SourceVersion,
@@ -230,11 +234,12 @@ def source_versions(
     Fingerprints are cached by body text, languages and dates by what they read; a source
     whose date or fingerprint fails is rejected with the error, and the others go on.
     """
+    stopwords()  # loaded (spaCy's list) before a second process forks, not in each
     prints = cache.map(
         "fingerprint",
         fingerprint_version(),
         [(content_key(a.body_text), a) for a in articles],
-        lambda todo: [attempt(fingerprint, a) for a in todo],
+        lambda todo: on_both_cores(_fingerprinted, todo),
         encode=lambda fp: None if isinstance(fp, Failure) else fingerprint_to_json(fp),
         decode=fingerprint_from_json,
     )
@@ -252,9 +257,7 @@ def source_versions(
         "date",
         date_version(),
         [(date_key(a, code, today), (a, code)) for a, code in zip(articles, codes, strict=True)],
-        lambda todo: [
-            attempt(partial(article_date, today=today, language=code), a) for a, code in todo
-        ],
+        lambda todo: on_both_cores(partial(_dated, today=today), todo),
         encode=lambda date: None if isinstance(date, Failure) else date_to_json(date),
         decode=date_from_json,
     )
@@ -270,6 +273,17 @@ def source_versions(
         else:
             versions.append(SourceVersion(article, date, fp, lang))
     return versions, rejections
+
+
+def _fingerprinted(article: CleanedArticle) -> Fingerprint | Failure:
+    """An article's fingerprint, or the failure that rejects it."""
+    return attempt(fingerprint, article)
+
+
+def _dated(article_and_language: tuple[CleanedArticle, str], today: dt.date) -> DateTag | Failure:
+    """An article's own date, read in its language, or the failure that rejects it."""
+    article, code = article_and_language
+    return attempt(partial(article_date, today=today, language=code), article)
 
 
 def _languages(articles: Sequence[CleanedArticle]) -> list[LanguageTag | Failure]:

@@ -3,11 +3,18 @@ gives what it gives in one process, whatever the copy does."""
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
+from pathlib import Path
 
 import pytest
 
 from build_digest import cores
+
+from .conftest import cli, make_project
+
+FIXTURES = Path(__file__).parent / "fixtures" / "multilingual"
 
 needs_fork = pytest.mark.skipif(not cores._can_fork(), reason="one core, or no fork here")
 
@@ -54,3 +61,30 @@ def test_what_a_copy_that_died_took_is_done_here() -> None:
         return item + 1
 
     assert cores.on_both_cores(dies_in_the_copy, list(range(400))) == list(range(1, 401))
+
+
+@needs_fork
+def test_a_site_built_on_both_cores_equals_one_built_on_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 23: cleaning, fingerprints, dates, figures and story pages of a cold build are
+    shared with a copy, task by task; the site is the same, byte for byte."""
+    sources = {p.name: p.read_bytes() for p in FIXTURES.glob("*.txt")}
+    project = make_project(tmp_path, sources)
+    sites = {}
+    for name, start in (("one", 10**9), ("two", 1)):
+        with monkeypatch.context() as patched, caplog.at_level(logging.DEBUG, cores.log.name):
+            patched.setattr(cores, "BOTH_CORES_FROM", start)
+            patched.setattr(cores, "TASK_ITEMS", 1)
+            done = cli(project, "build", "--no-cache", "--site-dir", str(tmp_path / name))
+        assert done.returncode == 0, done.stdout + done.stderr
+        sites[name] = {
+            p.relative_to(tmp_path / name).as_posix(): p.read_bytes()
+            for p in (tmp_path / name).rglob("*")
+            if p.is_file()
+        }
+        shutil.rmtree(tmp_path / name)
+    shared = [r.getMessage() for r in caplog.records if "in a second process" in r.getMessage()]
+    steps = {message.split(":")[0] for message in shared}
+    assert {"_clean_one", "_fingerprinted", "_dated", "story_figures", "story_parts"} <= steps
+    assert sites["two"] == sites["one"]

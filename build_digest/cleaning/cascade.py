@@ -14,10 +14,13 @@ import sys
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from types import ModuleType
+from typing import Any
 
 from .. import dates, models, text, vocabulary
 from ..cache import DigestCache, code_version, content_key
+from ..cores import on_both_cores
 from ..models import (
     Block,
     CleanedArticle,
@@ -179,29 +182,34 @@ def clean_sources(
     keys = {doc.path: _source_key(doc) for doc in documents}
     cache = cache or DigestCache(None)  # without a folder: reads nothing, writes nothing
     stored = cache.get_many("clean", version, keys.values())
+    cached = {
+        doc.path: _cached_article(doc, stored.get(keys[doc.path]), recurring) for doc in documents
+    }
+    todo = [doc for doc in documents if cached[doc.path] is None]
+    cleaned = dict(
+        zip(
+            (doc.path for doc in todo),
+            on_both_cores(partial(_clean_one, config=config, recurring=recurring), todo),
+            strict=True,
+        )
+    )
     computed: dict[str, object] = {}
     articles, rejections = [], []
     for doc in documents:
-        try:
-            article = _cached_article(doc, stored.get(keys[doc.path]), recurring)
-            if article is None:
-                consulted = _Consulted(recurring)
-                article = clean_document(doc, config, consulted)
-                computed[keys[doc.path]] = {
-                    "article": article_to_json(article),
-                    "consulted": consulted.seen,
-                }
-        except Exception as exc:  # one bad file never stops the others
-            log.debug("Could not clean %s: %s", doc.path, exc)
-            rejections.append(
-                Rejection(
-                    doc.path,
-                    doc.sha256,
-                    f"could not be cleaned ({type(exc).__name__}: {str(exc)[:200]})",
-                    doc.path_bytes,
+        article = cached[doc.path]
+        if article is None:
+            result = cleaned[doc.path]
+            if isinstance(result, str):  # one bad file never stops the others
+                log.debug("Could not clean %s: %s", doc.path, result)
+                rejections.append(
+                    Rejection(
+                        doc.path, doc.sha256, f"could not be cleaned ({result})", doc.path_bytes
+                    )
                 )
-            )
-            continue
+                continue
+            cleaning, consulted = result
+            computed[keys[doc.path]] = {"article": cleaning, "consulted": consulted}
+            article = article_from_json(doc, cleaning)
         if not article.body_blocks:
             rejections.append(
                 Rejection(
@@ -215,6 +223,20 @@ def clean_sources(
         articles.append(article)
     cache.put_many("clean", version, computed)
     return articles, rejections
+
+
+def _clean_one(
+    doc: SourceDocument, config: CleanConfig, recurring: Mapping[str, int]
+) -> tuple[dict[str, object], dict[str, int]] | str:
+    """One document's cleaning as the cache stores it (its article, and the corpus evidence it
+    consulted), or the error that rejects it: plain values, the same from either process of
+    ``on_both_cores``."""
+    try:
+        consulted = _Consulted(recurring)
+        article = clean_document(doc, config, consulted)
+        return article_to_json(article), consulted.seen
+    except Exception as exc:  # any bug in a step, on any input, rejects that input only
+        return f"{type(exc).__name__}: {str(exc)[:200]}"
 
 
 def _package_modules() -> list[ModuleType]:
@@ -263,7 +285,7 @@ _ROLES = {role.value: role for role in Role}
 """A block's role by its value, without Enum's own lookup for each of 120,000 blocks."""
 
 
-def article_from_json(doc: SourceDocument, data: dict) -> CleanedArticle:
+def article_from_json(doc: SourceDocument, data: Mapping[str, Any]) -> CleanedArticle:
     wire = data["wire"]
     return CleanedArticle(
         doc,
