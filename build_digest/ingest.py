@@ -11,22 +11,21 @@ from __future__ import annotations
 
 import codecs
 import hashlib
-import logging
 import os
 import re
 import stat
 import unicodedata
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 
 import yaml
 from charset_normalizer import from_bytes
 
+from .cores import on_both_cores
 from .dates import parse_date_text
 from .language import normalise_tag
 from .models import Rejection, SourceDocument, SourceKind, SourceMeta
-
-log = logging.getLogger(__name__)
 
 TEXT_SUFFIXES = {
     ".txt": SourceKind.TEXT,
@@ -213,50 +212,49 @@ def read_limited(path: Path, limit: int = MAX_SOURCE_BYTES) -> bytes:
 
 
 def ingest(sources_dir: Path, *, legacy_encoding: str = "cp1252") -> IngestResult:
-    """Read every file; one bad file never stops the others, and every name is accounted for."""
+    """Read every file; one bad file never stops the others, and every name is accounted for.
+    Files are read and decoded on both cores when there are many (``cores.on_both_cores``)."""
     documents: list[SourceDocument] = []
     rejections: list[Rejection] = []
     notes: dict[str, tuple[str, ...]] = {}
     entries = list_sources(sources_dir)
-    for n, entry in enumerate(entries, start=1):
-        if n % 500 == 0:
-            log.info("read %d of %d source files", n, len(entries))
-        if entry.problem:
-            rejections.append(Rejection(entry.rel, "", entry.problem, entry.path_bytes))
-            continue
-        try:
-            data = read_limited(entry.path)
-        except RejectedSource as exc:
-            rejections.append(Rejection(entry.rel, "", str(exc), entry.path_bytes))
-            continue
-        except OSError as exc:
-            rejections.append(
-                Rejection(
-                    entry.rel, "", f"could not be read: {exc.strerror or exc}", entry.path_bytes
-                )
-            )
-            continue
-        digest = hashlib.sha256(data).hexdigest()
-        warnings: list[str] = []
-        try:
-            document = read_source(
-                entry.rel, data, digest, legacy_encoding=legacy_encoding, warnings=warnings
-            )
-            documents.append(replace(document, path_bytes=entry.path_bytes))
-        except RejectedSource as exc:
-            rejections.append(Rejection(entry.rel, digest, str(exc), entry.path_bytes))
-        except Exception as exc:  # any other failure on one file is that file's problem only
-            rejections.append(
-                Rejection(
-                    entry.rel,
-                    digest,
-                    f"could not be read as an article ({type(exc).__name__}: {str(exc)[:200]})",
-                    entry.path_bytes,
-                )
-            )
+    read = on_both_cores(partial(_read_entry, legacy_encoding=legacy_encoding), entries)
+    for entry, (document, rejection, warnings) in zip(entries, read, strict=True):
+        if document is not None:
+            documents.append(document)
+        if rejection is not None:
+            rejections.append(rejection)
         if warnings:
-            notes[entry.rel] = tuple(warnings)
+            notes[entry.rel] = warnings
     return IngestResult(tuple(documents), tuple(rejections), notes)
+
+
+def _read_entry(
+    entry: SourceEntry, legacy_encoding: str
+) -> tuple[SourceDocument | None, Rejection | None, tuple[str, ...]]:
+    """One name found under the folder: its document or the rejection that says why not, and
+    the warnings about it."""
+    if entry.problem:
+        return None, Rejection(entry.rel, "", entry.problem, entry.path_bytes), ()
+    try:
+        data = read_limited(entry.path)
+    except RejectedSource as exc:
+        return None, Rejection(entry.rel, "", str(exc), entry.path_bytes), ()
+    except OSError as exc:
+        reason = f"could not be read: {exc.strerror or exc}"
+        return None, Rejection(entry.rel, "", reason, entry.path_bytes), ()
+    digest = hashlib.sha256(data).hexdigest()
+    warnings: list[str] = []
+    try:
+        document = read_source(
+            entry.rel, data, digest, legacy_encoding=legacy_encoding, warnings=warnings
+        )
+        return replace(document, path_bytes=entry.path_bytes), None, tuple(warnings)
+    except RejectedSource as exc:
+        return None, Rejection(entry.rel, digest, str(exc), entry.path_bytes), tuple(warnings)
+    except Exception as exc:  # any other failure on one file is that file's problem only
+        reason = f"could not be read as an article ({type(exc).__name__}: {str(exc)[:200]})"
+        return None, Rejection(entry.rel, digest, reason, entry.path_bytes), tuple(warnings)
 
 
 def read_source(

@@ -67,8 +67,8 @@ def test_what_a_copy_that_died_took_is_done_here() -> None:
 def test_a_site_built_on_both_cores_equals_one_built_on_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Issue 23: cleaning, fingerprints, dates, figures and story pages of a cold build are
-    shared with a copy, task by task; the site is the same, byte for byte."""
+    """Issue 23: reading, cleaning, fingerprints, dates, figures and story pages of a cold
+    build are shared with a copy, task by task; the site is the same, byte for byte."""
     sources = {p.name: p.read_bytes() for p in FIXTURES.glob("*.txt")}
     project = make_project(tmp_path, sources)
     sites = {}
@@ -86,5 +86,6 @@ def test_a_site_built_on_both_cores_equals_one_built_on_one(
         shutil.rmtree(tmp_path / name)
     shared = [r.getMessage() for r in caplog.records if "in a second process" in r.getMessage()]
     steps = {message.split(":")[0] for message in shared}
-    assert {"_clean_one", "_fingerprinted", "_dated", "story_figures", "story_parts"} <= steps
+    assert {"_read_entry", "_clean_one", "_fingerprinted", "_dated"} <= steps
+    assert {"story_figures", "story_parts"} <= steps
     assert sites["two"] == sites["one"]
