@@ -40,9 +40,6 @@ enough that taking a task and sending it back cost little beside it."""
 LAST_WAIT = 1.0
 """Seconds between checks that the copy is still alive, once this process has no task left."""
 
-_WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
-"""The step and its items, set before the fork: the copy reads them from its own memory."""
-
 
 class _Tasks:
     """The next task, for whichever process asks first: a counter both processes share."""
@@ -69,7 +66,6 @@ def on_both_cores(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     the copy's records are its own, which ``--strict`` never sees."""
     if len(items) < BOTH_CORES_FROM or not _can_fork():
         return [fn(item) for item in items]
-    global _WORK
     ranges = [
         (start, min(start + TASK_ITEMS, len(items))) for start in range(0, len(items), TASK_ITEMS)
     ]
@@ -78,27 +74,28 @@ def on_both_cores(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     sent = context.Queue()
     done: dict[int, list[R]] = {}
     start = time.perf_counter()
-    _WORK = (fn, items)
     try:
-        copy = context.Process(target=_copy, args=(tasks, sent), name="digest-both-cores")
+        # Forked, not spawned: the copy is handed the step and its items as this process
+        # holds them, nothing pickled.
+        copy = context.Process(
+            target=_copy, args=(fn, items, ranges, tasks, sent), name="digest-both-cores"
+        )
         copy.daemon = True
         copy.start()
     except OSError as exc:  # no process can be started here: all of it in this one
         log.debug("No second process (%s): one core", exc)
         return [fn(item) for item in items]
-    finally:
-        _WORK = None
     mine = 0
     try:
         while (n := tasks.take()) is not None:
-            done[n] = [fn(item) for item in items[slice(*ranges[n])]]
+            done[n] = _task(fn, items, ranges[n])
             mine += 1
             _receive(sent, done, block=False)
         _receive_rest(copy, sent, done)
         copied = len(done) - mine
         for n, bounds in enumerate(ranges):
             if n not in done:  # the copy took it and failed on it, or died
-                done[n] = [fn(item) for item in items[slice(*bounds)]]
+                done[n] = _task(fn, items, bounds)
     finally:
         if copy.is_alive():  # this process raised: the copy's work is not wanted
             copy.terminate()
@@ -118,15 +115,22 @@ FAILED = None
 error is raised here."""
 
 
-def _copy(tasks: _Tasks, sent: Any) -> None:
+def _task(fn: Callable[[T], R], items: Sequence[T], bounds: tuple[int, int]) -> list[R]:
+    return [fn(item) for item in items[slice(*bounds)]]
+
+
+def _copy(
+    fn: Callable[[Any], Any],
+    items: Sequence[Any],
+    ranges: list[tuple[int, int]],
+    tasks: _Tasks,
+    sent: Any,
+) -> None:
     """In the copy: take tasks until none is left, send each one's results, then None."""
     gc.freeze()  # the collector never walks what the copy shares with the build
-    assert _WORK is not None
-    fn, items = _WORK
     while (n := tasks.take()) is not None:
-        start, end = n * TASK_ITEMS, min((n + 1) * TASK_ITEMS, len(items))
         try:
-            sent.put((n, [fn(item) for item in items[start:end]]))
+            sent.put((n, _task(fn, items, ranges[n])))
         except Exception:
             sent.put((n, FAILED))
     sent.put(None)
