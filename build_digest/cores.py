@@ -64,7 +64,7 @@ def on_both_cores(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
     ``fn`` must catch what it expects an item to raise (an error it lets out is raised here, as
     it would be without the copy), return picklable results, and log nothing the build counts:
     the copy's records are its own, which ``--strict`` never sees."""
-    if len(items) < BOTH_CORES_FROM or not _can_fork():
+    if len(items) < BOTH_CORES_FROM or not can_fork():
         return [fn(item) for item in items]
     ranges = [
         (start, min(start + TASK_ITEMS, len(items))) for start in range(0, len(items), TASK_ITEMS)
@@ -169,7 +169,7 @@ def _name(fn: Callable[..., Any]) -> str:
     return str(getattr(getattr(fn, "func", fn), "__name__", "a step"))
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
     """A second core, and a system whose processes fork (not Windows)."""
     try:
         cores = len(os.sched_getaffinity(0))

@@ -16,7 +16,7 @@ from .conftest import cli, make_project
 
 FIXTURES = Path(__file__).parent / "fixtures" / "multilingual"
 
-needs_fork = pytest.mark.skipif(not cores._can_fork(), reason="one core, or no fork here")
+needs_fork = pytest.mark.skipif(not cores.can_fork(), reason="one core, or no fork here")
 
 
 def _slow_double(item: int) -> tuple[int, int]:
