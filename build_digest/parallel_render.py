@@ -15,8 +15,9 @@ page of the navigation converted first, as MkDocs' would be), and MkDocs, told t
 written, skips them; the build waits for it before publishing. The site is the same, byte for
 byte (``tests/test_incremental.py``).
 
-Only where that holds: on a system that forks, with no plugin but the digest's watching the
-pages (another's hooks would not see the later ones), and for enough pages to repay the fork.
+Only where that holds: on a system that forks and has a second core (on one core the two
+processes would take turns), with no plugin but the digest's watching the pages (another's
+hooks would not see the later ones), and for enough pages to repay the fork.
 If the second process fails, the pages it has not handed back are converted here, and those
 it has not written are written here.
 """
@@ -28,7 +29,6 @@ import gc
 import itertools
 import logging
 import multiprocessing
-import os
 import threading
 from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +43,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import TableOfContents
+
+from .cores import can_fork
 
 log = logging.getLogger("mkdocs.plugins.digest")
 
@@ -189,7 +191,7 @@ def start(
     """A second process rendering the later pages of ``to_render`` (MkDocs' order), a
     ``SECOND_SHARE`` of their Markdown; None where it would not pay or not be safe (see the
     module)."""
-    if not hasattr(os, "fork") or len(to_render) < PARALLEL_PAGES_FROM:
+    if not can_fork() or len(to_render) < PARALLEL_PAGES_FROM:
         return None
     if any(
         getattr(hook, "__self__", None) is not owner
