@@ -14,12 +14,17 @@ import pytest
 
 from build_digest.cache import DigestCache
 from build_digest.cleaning import clean_all
+from build_digest.cores import can_fork
 from build_digest.models import DateTag, DigestResult, SourceDocument, SourceVersion
 from build_digest.pipeline import run_pipeline, source_versions
 from build_digest.settings import DigestSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "sources").glob("*.txt"))
+
+
+needs_fork = pytest.mark.skipif(not can_fork(), reason="one core, or no fork here")
+"""For tests of work shared with a forked second process: it runs only on a second core."""
 
 
 def make_project(

@@ -12,11 +12,9 @@ import pytest
 
 from build_digest import cores
 
-from .conftest import cli, make_project
+from .conftest import cli, make_project, needs_fork
 
 FIXTURES = Path(__file__).parent / "fixtures" / "multilingual"
-
-needs_fork = pytest.mark.skipif(not cores.can_fork(), reason="one core, or no fork here")
 
 
 def _slow_double(item: int) -> tuple[int, int]:

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_digest.cores import can_fork
-
-from .conftest import cli, make_project
+from .conftest import cli, make_project, needs_fork
 
 FIXTURES = Path(__file__).parent / "fixtures" / "multilingual"
 
@@ -229,7 +227,7 @@ def _build_serially(project: Path, site: Path, monkeypatch: pytest.MonkeyPatch) 
         _build(project, "--no-cache", "--site-dir", str(site))
 
 
-@pytest.mark.skipif(not can_fork(), reason="one core, or no fork here: no second process")
+@needs_fork
 def test_pages_converted_in_a_second_process_make_the_same_site_as_one_process(
     project: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
