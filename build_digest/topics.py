@@ -14,6 +14,7 @@ stories are all about one topic it lacks gets that topic, those stories as its e
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import itertools
 import re
 from collections import Counter
@@ -244,7 +245,10 @@ small archive keeps its phrase topics alone. Chosen with ``MIN_TOPIC_SCORE`` on 
 odd-numbered texts (``python -m benchmarks.evaluate topics --set ecbplus-dev``)."""
 FOLDS = 5
 """Each story is judged by a model trained without it (out-of-fold): a model that has seen a
-story as a negative example has learned to call it one."""
+story as a negative example has learned to call it one. A story's fold is drawn from its id
+(``story_folds``), not from its place among the others: with folds cut from the stories in
+order, one story added moved the stories after it into other folds, so that hundreds were
+judged by another model and their likelihoods, doubts and pages changed with it."""
 MIN_LIKELIHOOD = 0.5
 """More likely than not: a story not given the topic by phrases gets it from this likelihood
 on, and a story given it as a second topic loses it under this (the phrase passed by in a
@@ -342,6 +346,7 @@ def _learn_topics(
     starts = np.fromiter(
         itertools.accumulate((len(term) + 1 for term in shown[:-1]), initial=0), dtype=np.int64
     )
+    folds = story_folds([stories[i].story.id for i in order])
     learned: dict[int, list[Label]] = {}
     doubted: set[tuple[int, str]] = set()
     tasks = []
@@ -357,7 +362,9 @@ def _learn_topics(
         # The topic's own phrases made the examples: a model that reads them learns the
         # phrase again. Without them it must learn the words and names that go with it.
         tasks.append((topic, given, examples, _named_columns(topic, terms_text, starts)))
-    judgements = _judge_all(matrix, [(examples, named) for _, _, examples, named in tasks], pool)
+    judgements = _judge_all(
+        matrix, folds, [(examples, named) for _, _, examples, named in tasks], pool
+    )
     for (topic, given, examples, _), judged in zip(tasks, judgements, strict=True):
         example_set = set(examples)
         # How many examples use each term: evidence one example alone has is that story's.
@@ -533,64 +540,83 @@ def _ready() -> None:
     import sklearn.model_selection  # noqa: F401
 
 
+def story_folds(ids: Sequence[str]) -> np.ndarray:
+    """Per story, its fold (``FOLDS``), from a hash of its id alone: the same in every archive
+    that holds the story, whatever was added before or after it."""
+    import numpy as np
+
+    return np.fromiter(
+        (
+            int.from_bytes(hashlib.blake2b(sid.encode("utf-8"), digest_size=8).digest(), "big")
+            % FOLDS
+            for sid in ids
+        ),
+        dtype=np.int64,
+        count=len(ids),
+    )
+
+
 def _judge_all(
     matrix: csr_matrix,
+    folds: np.ndarray,
     tasks: list[tuple[list[int], np.ndarray]],
     pool: Executor | None = None,
 ) -> list[Judgement]:
     """``_judge`` of ``matrix`` for every (examples, columns left unread), in order: every
     other one in ``pool`` when there is one (``_second_process``), which is sent the matrix
-    once (``_hold``), not with each task. Each fit is seeded and runs the same code on the
-    same rows, so where it runs changes no result; if the second process fails, its share is
-    judged here."""
+    and the folds once (``_hold``), not with each task. Each fit is seeded and runs the same
+    code on the same rows, so where it runs changes no result; if the second process fails,
+    its share is judged here."""
     out: dict[int, Judgement] = {}
     futures: dict[int, Future[Judgement]] = {}
     if pool is not None and len(tasks) > 1:
         try:
-            pool.submit(_hold, matrix)  # one worker: it holds the matrix before any task
+            pool.submit(_hold, matrix, folds)  # one worker: it holds the matrix before any task
             for n in range(1, len(tasks), 2):
                 futures[n] = pool.submit(_judge_held, *tasks[n])
         except Exception:  # the second process is gone: what it was not given is judged here
             pass
     for n, task in enumerate(tasks):
         if n not in futures:
-            out[n] = _judge(matrix, *task)
+            out[n] = _judge(matrix, folds, *task)
     for n, future in futures.items():
         try:
             out[n] = future.result()
         except Exception:  # the second process died: its share is judged here
-            out[n] = _judge(matrix, *tasks[n])
+            out[n] = _judge(matrix, folds, *tasks[n])
     return [out[n] for n in range(len(tasks))]
 
 
-_HELD: list[csr_matrix] = []
-"""In the second process: the matrix its fits read (``_hold``)."""
+_HELD: list[tuple[csr_matrix, np.ndarray]] = []
+"""In the second process: the matrix its fits read and the rows' folds (``_hold``)."""
 
 
-def _hold(matrix: csr_matrix) -> None:
-    _HELD[:] = [matrix]
+def _hold(matrix: csr_matrix, folds: np.ndarray) -> None:
+    _HELD[:] = [(matrix, folds)]
 
 
 def _judge_held(examples: list[int], unread: np.ndarray) -> Judgement:
-    return _judge(_HELD[0], examples, unread)
+    return _judge(*_HELD[0], examples, unread)
 
 
-def _judge(matrix: csr_matrix, examples: list[int], unread: np.ndarray) -> Judgement:
-    """A logistic regression of the examples against the other rows, out-of-fold, that does
-    not read the columns ``unread`` (the topic's own phrases: ``_without_columns``)."""
+def _judge(
+    matrix: csr_matrix, folds: np.ndarray, examples: list[int], unread: np.ndarray
+) -> Judgement:
+    """A logistic regression of the examples against the other rows, out-of-fold (``folds``:
+    each row's, ``story_folds``), that does not read the columns ``unread`` (the topic's own
+    phrases: ``_without_columns``)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
-    from sklearn.model_selection import StratifiedKFold
 
     matrix = _without_columns(matrix, unread)
 
     labels = np.zeros(matrix.shape[0], dtype=int)
     labels[examples] = 1
-    folds = StratifiedKFold(n_splits=min(FOLDS, len(examples)), shuffle=False)
+    fold_of = _fold_rows(folds, labels)
     probability = np.zeros(matrix.shape[0])
-    fold_of = np.zeros(matrix.shape[0], dtype=int)
     weights = []
-    for k, (train, test) in enumerate(folds.split(matrix, labels)):
+    for k in range(int(fold_of.max()) + 1):
+        train, test = np.flatnonzero(fold_of != k), np.flatnonzero(fold_of == k)
         model = LogisticRegression(
             C=REGULARISATION,
             solver="liblinear",
@@ -600,11 +626,27 @@ def _judge(matrix: csr_matrix, examples: list[int], unread: np.ndarray) -> Judge
         )
         model.fit(matrix[train], labels[train])
         probability[test] = model.predict_proba(matrix[test])[:, 1]
-        fold_of[test] = k
         weights.append(model.coef_[0])
     bar = max(MIN_LIKELIHOOD, float(np.quantile(probability[examples], EXAMPLE_QUANTILE)))
     doubt = min(MIN_LIKELIHOOD, float(np.quantile(probability[examples], DOUBT_QUANTILE)))
     return Judgement(probability, bar, doubt, tuple(weights), fold_of)
+
+
+def _fold_rows(folds: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Each row's fold: ``folds`` (drawn from the story ids), unless a fold would leave a model
+    without an example to learn from or without one other story. Then the folds are cut
+    from the rows in order, stratified (scikit-learn's ``StratifiedKFold``), as few as the
+    examples allow."""
+    import numpy as np
+    from sklearn.model_selection import StratifiedKFold
+
+    if all(0 < labels[folds != k].sum() < int((folds != k).sum()) for k in range(FOLDS)):
+        return folds
+    fold_of = np.zeros(len(labels), dtype=np.int64)
+    splits = StratifiedKFold(n_splits=min(FOLDS, int(labels.sum())), shuffle=False)
+    for k, (_, test) in enumerate(splits.split(np.zeros(len(labels)), labels)):
+        fold_of[test] = k
+    return fold_of
 
 
 def _shown(term: str) -> str:

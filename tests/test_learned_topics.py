@@ -302,24 +302,56 @@ def test_fits_in_a_second_process_give_the_same_judgements_as_fits_here() -> Non
     import numpy as np
     from scipy.sparse import random as sparse_random
 
-    from build_digest.topics import _judge_all, _second_process
+    from build_digest.topics import _judge_all, _second_process, story_folds
 
     rng = np.random.default_rng(7)
     matrix = sparse_random(120, 400, density=0.05, format="csr", random_state=7)
+    folds = story_folds([f"story-{n}" for n in range(120)])
     tasks = [
         (sorted(rng.choice(120, size=20, replace=False).tolist()), rng.choice(400, size=30))
         for _ in range(3)
     ]
-    here = _judge_all(matrix, tasks)
+    here = _judge_all(matrix, folds, tasks)
     with _second_process(10**9) as pool:
         assert pool is not None
-        there = _judge_all(matrix, tasks, pool)
+        there = _judge_all(matrix, folds, tasks, pool)
     with _second_process(10**9) as gone:
         assert gone is not None
         gone.shutdown()
-        left = _judge_all(matrix, tasks, gone)
+        left = _judge_all(matrix, folds, tasks, gone)
     for judged in (there, left):
         for a, b in zip(here, judged, strict=True):
             assert np.array_equal(a.likelihood, b.likelihood)
             assert (a.bar, a.doubt) == (b.bar, b.doubt)
             assert all(np.array_equal(x, y) for x, y in zip(a.weights, b.weights, strict=True))
+
+
+def test_a_story_added_to_the_archive_moves_no_other_story_to_another_fold() -> None:
+    """Issue 23: a story's fold comes from its id, not its place among the others. With folds
+    cut in order, one story added at 10,000 sources moved the stories after it into other
+    folds: their likelihoods, doubts and the pages of 194 stories changed."""
+    from build_digest.topics import FOLDS, story_folds
+
+    ids = [f"report-{n:04d}-{n * 7919 % 10007:012x}" for n in range(500)]
+    before = dict(zip(ids, story_folds(ids).tolist(), strict=True))
+    grown = sorted([*ids, "aaa-the-new-story-000000000001"])
+    after = dict(zip(grown, story_folds(grown).tolist(), strict=True))
+    assert all(after[sid] == fold for sid, fold in before.items())
+    assert set(before.values()) == set(range(FOLDS))
+
+
+def test_examples_all_in_one_fold_are_split_so_that_every_model_has_one_to_learn() -> None:
+    """Folds drawn from ids can, in a small archive, put every example of a topic in one fold:
+    the model trained without that fold would have none. Then the folds are stratified."""
+    import numpy as np
+
+    from build_digest.topics import FOLDS, _fold_rows
+
+    folds = np.arange(40) % FOLDS
+    labels = np.zeros(40, dtype=int)
+    labels[folds == 0] = 1  # every example in fold 0
+    fold_of = _fold_rows(folds, labels)
+    assert all(labels[fold_of != k].sum() > 0 for k in range(FOLDS))
+    spread = np.zeros(40, dtype=int)
+    spread[[1, 2, 3, 4]] = 1  # examples in four folds: every model has some, the folds stay
+    assert np.array_equal(_fold_rows(folds, spread), folds)
