@@ -633,14 +633,17 @@ def _judge(
 
 
 def _fold_rows(folds: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """Each row's fold: ``folds`` (drawn from the story ids), unless a fold would leave a model
-    without an example to learn from or without one other story. Then the folds are cut
-    from the rows in order, stratified (scikit-learn's ``StratifiedKFold``), as few as the
-    examples allow."""
+    """Each row's fold: ``folds`` (drawn from the story ids), unless a fold would be empty (its
+    model would judge no story) or would leave a model without an example to learn from or
+    without one other story, as in a small archive. Then the folds are cut from the rows in
+    order, stratified (scikit-learn's ``StratifiedKFold``), as few as the examples allow."""
     import numpy as np
     from sklearn.model_selection import StratifiedKFold
 
-    if all(0 < labels[folds != k].sum() < int((folds != k).sum()) for k in range(FOLDS)):
+    if all(
+        (folds == k).any() and 0 < labels[folds != k].sum() < int((folds != k).sum())
+        for k in range(FOLDS)
+    ):
         return folds
     fold_of = np.zeros(len(labels), dtype=np.int64)
     splits = StratifiedKFold(n_splits=min(FOLDS, int(labels.sum())), shuffle=False)

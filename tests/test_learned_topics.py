@@ -341,8 +341,9 @@ def test_a_story_added_to_the_archive_moves_no_other_story_to_another_fold() -> 
 
 
 def test_examples_all_in_one_fold_are_split_so_that_every_model_has_one_to_learn() -> None:
-    """Folds drawn from ids can, in a small archive, put every example of a topic in one fold:
-    the model trained without that fold would have none. Then the folds are stratified."""
+    """Folds drawn from ids can, in a small archive, put every example of a topic in one fold
+    (the model trained without that fold would have none) or leave a fold empty (its model
+    would judge no story, and scikit-learn refuses to). Then the folds are stratified."""
     import numpy as np
 
     from build_digest.topics import FOLDS, _fold_rows
@@ -352,6 +353,25 @@ def test_examples_all_in_one_fold_are_split_so_that_every_model_has_one_to_learn
     labels[folds == 0] = 1  # every example in fold 0
     fold_of = _fold_rows(folds, labels)
     assert all(labels[fold_of != k].sum() > 0 for k in range(FOLDS))
+    empty = np.where(folds == 2, 3, folds)  # no story drew fold 2: it would judge nothing
+    assert set(_fold_rows(empty, labels).tolist()) == set(range(FOLDS))
     spread = np.zeros(40, dtype=int)
     spread[[1, 2, 3, 4]] = 1  # examples in four folds: every model has some, the folds stay
     assert np.array_equal(_fold_rows(folds, spread), folds)
+
+
+def test_a_small_archive_whose_ids_leave_a_fold_empty_is_still_judged() -> None:
+    """Twelve stories drawing their folds from their ids often leave one of five folds empty."""
+    import numpy as np
+    from scipy.sparse import random as sparse_random
+
+    from build_digest.topics import FOLDS, _judge_all, story_folds
+
+    ids = next(
+        ids
+        for n in range(1000)
+        if len(set(story_folds(ids := [f"s{n}-{k}" for k in range(12)]).tolist())) < FOLDS
+    )
+    matrix = sparse_random(12, 40, density=0.3, format="csr", random_state=3)
+    (judged,) = _judge_all(matrix, story_folds(ids), [([0, 1, 2, 3, 4, 5], np.array([0]))])
+    assert judged.likelihood.shape == (12,)
