@@ -5,14 +5,13 @@ added story changes its own page and the first, never every page after it."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import posixpath
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .render import front_matter, md_text, rel
-from .urls import later_page
+from .urls import key_hash, later_page
 
 
 @dataclass(frozen=True)
@@ -113,16 +112,12 @@ def _later_pages(entries: Sequence[Entry], page_size: int, newest_first: bool) -
     for item in stable:
         chunks[-1].append(item)
         size = len(chunks[-1])
-        if (size >= least and _key_hash(item.key) % least == 0) or size >= 2 * page_size:
+        if (size >= least and key_hash(item.key) % least == 0) or size >= 2 * page_size:
             chunks.append([])
     chunks = [chunk for chunk in chunks if chunk]
     if newest_first:
         chunks = [list(reversed(chunk)) for chunk in reversed(chunks)]
     return chunks
-
-
-def _key_hash(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
 
 
 def _page_names(base: str, later: Sequence[Sequence[Entry]], newest_first: bool) -> list[str]:
@@ -132,9 +127,9 @@ def _page_names(base: str, later: Sequence[Sequence[Entry]], newest_first: bool)
     names: list[str] = []
     for chunk in later:
         start = chunk[-1] if newest_first else chunk[0]
-        name = later_page(base, start.day, _key_hash(start.key))
+        name = later_page(base, start.day, key_hash(start.key))
         if name in names:
-            name = later_page(base, start.day, _key_hash(start.key), whole=True)
+            name = later_page(base, start.day, key_hash(start.key), whole=True)
         names.append(name)
     return names
 

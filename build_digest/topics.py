@@ -14,7 +14,6 @@ stories are all about one topic it lacks gets that topic, those stories as its e
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import itertools
 import re
 from collections import Counter
@@ -29,6 +28,7 @@ from .models import Label, LabelKind, Role, Story, TaggedStory, TitleSource, Top
 from .taxonomy import Taxonomy, Topic, lookup_key
 from .terms import ENTITY_PREFIX, TermCounts, count_terms
 from .text import name_runs_on
+from .urls import key_hash
 
 if TYPE_CHECKING:
     import numpy as np
@@ -545,15 +545,7 @@ def story_folds(ids: Sequence[str]) -> np.ndarray:
     that holds the story, whatever was added before or after it."""
     import numpy as np
 
-    return np.fromiter(
-        (
-            int.from_bytes(hashlib.blake2b(sid.encode("utf-8"), digest_size=8).digest(), "big")
-            % FOLDS
-            for sid in ids
-        ),
-        dtype=np.int64,
-        count=len(ids),
-    )
+    return np.fromiter((key_hash(sid) % FOLDS for sid in ids), dtype=np.int64, count=len(ids))
 
 
 def _judge_all(

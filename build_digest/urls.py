@@ -54,6 +54,13 @@ LATER_PAGE = regex.compile(r"(?:\d{4}-\d{2}-\d{2}-)?(?:[0-9a-f]{8}|[0-9a-f]{16})
 look like one."""
 
 
+def key_hash(key: str) -> int:
+    """A number drawn from a story's (or an entry's) key alone: what groups stories by it (a
+    listing's page cuts, the learned topics' folds) then holds in every archive that has the
+    story, whatever was added before or after it."""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "big")
+
+
 def later_page(base: str, day: dt.date | None, key_hash: int, whole: bool = False) -> str:
     """A listing's later page: under the listing's folder, by the day and the 64-bit hash of the
     entry it starts at (its first eight hex digits, or all sixteen when ``whole``), the shapes

@@ -143,7 +143,7 @@ def test_an_entity_named_like_a_listing_page_gets_a_page_of_its_own():
 def test_later_pages_whose_short_names_collide_are_named_by_the_whole_hash(monkeypatch):
     # every key's hash starting with the same eight digits: the short names all collide
     same_start = lambda key: (0xABCDEF12 << 32) | zlib.crc32(key.encode())  # noqa: E731
-    monkeypatch.setattr(pagination, "_key_hash", same_start)
+    monkeypatch.setattr(pagination, "key_hash", same_start)
     entries = [Entry(f"p{n}", f"- P{n}") for n in range(500)]
     pages = paginate("entities/people.md", "People", "", entries, 10)
     later = [page for name, page in pages.items() if name != "entities/people.md"]
