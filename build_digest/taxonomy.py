@@ -7,9 +7,12 @@ become ``PhrasePattern``s, matched in any script and with any digits.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -39,15 +42,91 @@ class PhrasePattern:
     other scripts, tried only on a text that has a letter of another script. One alternation
     of every alias is tried at every position of every text: with the aliases in Burmese,
     Chinese, Thai and six other scripts, that made the tag stage half as slow again on English
-    archives (400 sources: 21 s -> 31 s, ``python -m benchmarks.bench --stages``)."""
+    archives (400 sources: 21 s -> 31 s, ``python -m benchmarks.bench --stages``).
+
+    The Latin pattern is tried only where one of its aliases' first words starts, and only
+    for the aliases whose every word the text has (``alias_words``); the matches are the
+    ones a scan of every position finds. Each story's text is read for every topic, part and
+    pattern, and most topics' phrases are in few stories: at 1,600 sources the scans were
+    three quarters of finding topics by phrases."""
 
     latin: re.Pattern[str]
     other: re.Pattern[str] | None
+    alias_words: tuple[tuple[str, frozenset[str]], ...] | None = None
+    """Per Latin alias, its first word and all its words, as ``_text_words`` folds a text's
+    words; None when a first word is not ASCII (case-blind matching beyond ASCII is not
+    followed here) or an alias starts with a sign: then every position is tried."""
 
     def finditer(self, text: str) -> Iterator[re.Match[str]]:
-        yield from self.latin.finditer(text)
-        if self.other is not None and _BEYOND_LATIN.search(text):
+        if self.alias_words is None:
+            yield from self.latin.finditer(text)
+        else:
+            yield from self._latin_at_words(text)
+        if self.other is not None and _text_words(text).beyond_latin:
             yield from self.other.finditer(text)
+
+    def _latin_at_words(self, text: str) -> Iterator[re.Match[str]]:
+        """The Latin pattern's matches, left to right without overlaps as ``finditer``'s,
+        tried only at the starts of the words that can begin one."""
+        assert self.alias_words is not None
+        starts = _text_words(text).starts
+        firsts = {first for first, words in self.alias_words if words <= starts.keys()}
+        end = 0
+        for at in sorted(at for first in firsts for at in starts[first]):
+            if at >= end and (match := self.latin.match(text, at)):
+                end = match.end()
+                yield match
+
+
+_WORD_RUN = re.compile(r"\w+")
+_WORD_SPLIT = re.compile(r"(\w+)")
+_LOOKALIKES = {"\u0130": "i", "\u0131": "i", "\u017f": "s", "\u212a": "k"}
+"""The only characters beyond ASCII that a case-blind pattern takes for an ASCII letter or
+digit (İ, ı, ſ and the Kelvin sign: found by trying every code point against ``[a-z0-9_]``
+with ``re.I``)."""
+_ASCII_LOOKALIKES = str.maketrans(_LOOKALIKES)
+
+
+@dataclass(frozen=True)
+class _TextWords:
+    """What ``PhrasePattern`` reads of a text before it tries a pattern, once per text."""
+
+    starts: dict[str, list[int]]
+    """Where each run of word characters starts, by the run in lower case with the four
+    look-alikes in ASCII (``_LOOKALIKES``)."""
+    beyond_latin: bool
+    """Whether the text has a letter of a script other than Latin (``_BEYOND_LATIN``)."""
+
+
+@lru_cache(maxsize=64)
+def _text_words(text: str) -> _TextWords:
+    """The words of ``text`` and where they start (``_TextWords``); kept for the last texts,
+    as one story's text is read for every topic.
+
+    Each word of an alias is a whole run of word characters wherever the alias matches: the
+    pattern puts ``(?<!\\w)`` before it and ``(?!\\w)`` after it, and spaces, hyphens or
+    signs between its words. So an alias can start only where a run folds to its first word,
+    and not at all in a text that lacks one of its words."""
+    # Folded whole, in one pass: folding keeps every character's place and whether it is a
+    # word character (checked over every code point), once İ, whose lower case is two, is i.
+    folded = text.translate(_ASCII_LOOKALIKES) if any(c in text for c in _LOOKALIKES) else text
+    pieces = _WORD_SPLIT.split(folded.lower())  # between words, a word, between words, …
+    ends = list(itertools.accumulate(map(len, pieces), initial=0))
+    starts: dict[str, list[int]] = defaultdict(list)
+    for word, at in zip(pieces[1::2], ends[1:-1:2], strict=True):
+        starts[word].append(at)
+    return _TextWords(dict(starts), bool(_BEYOND_LATIN.search(text)))
+
+
+def _alias_words(aliases: Sequence[str]) -> tuple[tuple[str, frozenset[str]], ...] | None:
+    """``PhrasePattern.alias_words`` of the Latin aliases, each as its pattern reads it."""
+    out = []
+    for alias in aliases:
+        words = _WORD_RUN.findall(ascii_digits(alias))
+        if not _WORD_RUN.match(ascii_digits(alias)) or not words[0].isascii():
+            return None  # it starts with a sign, or beyond ASCII
+        out.append((words[0].lower(), frozenset(w.lower() for w in words if w.isascii())))
+    return tuple(out)
 
 
 NOTHING = re.compile(r"(?!)")
@@ -207,7 +286,10 @@ def _phrase_pattern(aliases: Sequence[str]) -> PhrasePattern:
     whole_words = (
         re.compile(r"(?<!\w)(?:" + "|".join(latin) + r")(?!\w)", re.I) if latin else NOTHING
     )
-    return PhrasePattern(whole_words, compiled(other) if other else None)
+    latin_aliases = [a for a in aliases if not _BEYOND_LATIN.search(ascii_digits(a))]
+    return PhrasePattern(
+        whole_words, compiled(other) if other else None, _alias_words(latin_aliases)
+    )
 
 
 def load_taxonomy(path: Path) -> Taxonomy:

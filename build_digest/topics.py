@@ -102,18 +102,40 @@ class StoryText:
     body: str
 
 
-def topic_score(topic: Topic, text: StoryText) -> tuple[float, tuple[str, ...], int]:
-    """The weighted count of the topic's phrases in headline, lead and body, the evidence, and
-    how many (strong) mentions there are. Weak phrases of different meanings that corroborate
-    one another (``CORROBORATING_PHRASES``) count as one strong mention."""
+@dataclass(frozen=True)
+class _Passage:
+    """One part of a story as every topic's phrases are looked for in it."""
+
+    weight: Weight
+    text: str
+    plain: str
+    """``ascii_digits`` of the text: as long as the text, so spans point into both."""
+    names_run_on: bool
+    """Whether a phrase that a capitalised word follows is part of a longer name."""
+
+
+def _passages(text: StoryText) -> list[_Passage]:
+    """The story's parts, read once for all the topics."""
+    out = []
+    for w in WEIGHTS:
+        passage = getattr(text, "body" if w.part == "text" else w.part)
+        names_run_on = w.part != "headline" or not title_case(passage)
+        out.append(_Passage(w, passage, ascii_digits(passage), names_run_on))
+    return out
+
+
+def topic_score(topic: Topic, passages: Sequence[_Passage]) -> tuple[float, tuple[str, ...], int]:
+    """The weighted count of the topic's phrases in headline, lead and body (the story's
+    ``_passages``), the evidence, and how many (strong) mentions there are. Weak phrases of
+    different meanings that corroborate one another (``CORROBORATING_PHRASES``) count as one
+    strong mention."""
     score = 0.0
     mentions = 0
     supporting: set[str] = set()
     evidence = []
-    for part, weight, cap in ((w.part, w.weight, w.cap) for w in WEIGHTS):
-        passage = getattr(text, "body" if part == "text" else part)
-        plain = ascii_digits(passage)  # as long as the passage: spans point into both
-        names_run_on = part != "headline" or not title_case(passage)
+    for each in passages:
+        part, weight, cap = each.weight.part, each.weight.weight, each.weight.cap
+        passage, plain, names_run_on = each.text, each.plain, each.names_run_on
         hits = Counter(
             passage[m.start() : m.end()].casefold()
             for m in topic.pattern.finditer(plain)
@@ -185,8 +207,9 @@ def match_topics(
         text = StoryText("", "", text)
     stated = {tag.casefold() for tag in stated_tags}
     scored = []
+    passages = _passages(text)
     for topic in taxonomy.topics:
-        score, evidence, mentions = topic_score(topic, text)
+        score, evidence, mentions = topic_score(topic, passages)
         if topic.slug in stated or topic.name.casefold() in stated:
             scored.append(
                 (
