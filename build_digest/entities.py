@@ -226,9 +226,7 @@ class EntityFinder:
                     text.split(surface, 1)[1][:40] if surface in text else ""
                 ):
                     continue  # "the Biden administration" names a government, not the person
-                if kind is LabelKind.PERSON and re.search(
-                    rf"\b(?:{_PLACE_CUES})\s+{re.escape(surface)}\b", text
-                ):
+                if kind is LabelKind.PERSON and _after_place_cue(text, surface):
                     # "the border town of Mae Sot": a place the model took for a name
                     kind = LabelKind.PLACE
                 rule = self.lookup.get(lookup_key(name))
@@ -299,6 +297,33 @@ _ATTRIBUTIVE = re.compile(
     r"^[’']?s?\s+(?:administration|government|cabinet|era|presidency|camp|doctrine)\b"
 )
 _PLACE_CUES = r"town of|city of|village of|township of|district of|border town of|in|near|outside"
+_PLACE_CUE_ENDS = re.compile(rf"\b(?:{_PLACE_CUES})\Z")
+_PLACE_CUE_REACH = 1 + max(len(cue) for cue in _PLACE_CUES.split("|"))
+
+
+def _after_place_cue(text: str, surface: str) -> bool:
+    r"""Whether ``surface`` stands in ``text`` after a place cue and spaces, and ends a word
+    there ("the border town of Mae Sot"): what ``\b(?:cues)\s+surface\b`` finds, without
+    compiling that pattern for every name (at 1,600 sources that was 3 s of the stage)."""
+    at = text.find(surface)
+    while at != -1:
+        end = at + len(surface)
+        cue_end = at
+        while cue_end > 0 and text[cue_end - 1].isspace():
+            cue_end -= 1
+        if (
+            cue_end < at
+            and _word_char(text, end - 1) != _word_char(text, end)
+            and _PLACE_CUE_ENDS.search(text, max(0, cue_end - _PLACE_CUE_REACH), cue_end)
+        ):
+            return True
+        at = text.find(surface, at + 1)
+    return False
+
+
+def _word_char(text: str, at: int) -> bool:
+    r"""Whether ``text[at]`` is there and a word character as patterns read ``\w``."""
+    return 0 <= at < len(text) and (text[at].isalnum() or text[at] == "_")
 
 
 def _rule_for(lookup: dict[str, EntityRule], surface: str) -> EntityRule | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
 
 def test_named_entities_are_found_with_types(seed_result):
     names = {(lab.name, lab.kind) for t in seed_result.stories for lab in t.entities}
@@ -105,3 +108,25 @@ def test_an_embedding_layer_the_recogniser_listens_to_is_kept():
     unheard.initialize()
     _drop_unheard_embeddings(unheard)
     assert unheard.pipe_names == ["ner"]
+
+
+_CUE_PIECES = ["town of", "border town of", "in", "within", "near", "Near", "outside", "of"]
+_NAMES = ["Mae Sot", "Mae", "Sot", "Jr.", "U Ba", "Ba", "Sots", "_x"]
+_SPACES = ["", " ", "  ", "\n", "\u00a0", "-", ",", "x"]
+
+
+@given(
+    st.lists(st.sampled_from(_CUE_PIECES + _NAMES + _SPACES), max_size=16),
+    st.sampled_from(_NAMES),
+)
+@example(["border town of", " ", "Mae Sot", "."], "Mae Sot")
+@example(["within", " ", "Mae Sot"], "Mae Sot")
+@settings(max_examples=500, deadline=None)
+def test_a_name_after_a_place_cue_is_found_where_the_cue_pattern_finds_it(pieces, surface):
+    import re
+
+    from build_digest.entities import _PLACE_CUES, _after_place_cue
+
+    text = "".join(pieces)
+    pattern = rf"\b(?:{_PLACE_CUES})\s+{re.escape(surface)}\b"
+    assert _after_place_cue(text, surface) == bool(re.search(pattern, text))
