@@ -13,6 +13,7 @@ import hashlib
 import re
 import sys
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -198,6 +199,29 @@ class EntityFinder:
         prefix = Path(self.model).name.split("_")[0]
         return prefix if 2 <= len(prefix) <= 3 and prefix.isalpha() else "en"
 
+    def _mention(self, text: str, lines: set[str], surface: str, label: str) -> Mention | None:
+        """The mention one of the model's entities in ``text`` makes, or None: not a name
+        (``lines``: the text's lines, casefolded, without a leading "the")."""
+        kind = ENTITY_TYPES.get(label)
+        name = _normalise_entity(surface)
+        # A whole headline or subheading read as one name is a model error.
+        if (
+            not kind
+            or not name
+            or name.casefold() in self.taxonomy.ignore
+            or name.casefold() in lines
+        ):
+            return None
+        if kind is LabelKind.PERSON and _ATTRIBUTIVE.search(
+            text.split(surface, 1)[1][:40] if surface in text else ""
+        ):
+            return None  # "the Biden administration" names a government, not the person
+        if kind is LabelKind.PERSON and _after_place_cue(text, surface):
+            # "the border town of Mae Sot": a place the model took for a name
+            kind = LabelKind.PLACE
+        rule = self.lookup.get(lookup_key(name))
+        return (rule.name, rule.type, surface) if rule else (name, kind, surface)
+
     def _find(self, items: list[tuple[str, bool]]) -> list[list[Mention]]:
         readable = [text for text, ok in items if ok]
         raw = iter(self.raw_entities(readable))
@@ -209,28 +233,17 @@ class EntityFinder:
                 for line in text.split("\n")
                 if line.strip()
             }
-            mentions = []
-            longer_names = [surface for surface, label in entities if label in ENTITY_TYPES]
+            mentions: list[Mention] = []
+            longer_names = list(
+                dict.fromkeys(surface for surface, label in entities if label in ENTITY_TYPES)
+            )
+            # A name the model found many times in one text is judged once there.
+            judged: dict[tuple[str, str], Mention | None] = {}
             for surface, label in entities:
-                kind = ENTITY_TYPES.get(label)
-                name = _normalise_entity(surface)
-                # A whole headline or subheading read as one name is a model error.
-                if (
-                    not kind
-                    or not name
-                    or name.casefold() in self.taxonomy.ignore
-                    or name.casefold() in lines
-                ):
-                    continue
-                if kind is LabelKind.PERSON and _ATTRIBUTIVE.search(
-                    text.split(surface, 1)[1][:40] if surface in text else ""
-                ):
-                    continue  # "the Biden administration" names a government, not the person
-                if kind is LabelKind.PERSON and _after_place_cue(text, surface):
-                    # "the border town of Mae Sot": a place the model took for a name
-                    kind = LabelKind.PLACE
-                rule = self.lookup.get(lookup_key(name))
-                mentions.append((rule.name, rule.type, surface) if rule else (name, kind, surface))
+                if (surface, label) not in judged:
+                    judged[surface, label] = self._mention(text, lines, surface, label)
+                if (mention := judged[surface, label]) is not None:
+                    mentions.append(mention)
             # Curated names are found even where the statistical model misses them, but not
             # inside a longer name ("United States" in "United States Institute of Peace").
             # In a text the model cannot read, they are the only names (a gazetteer).
@@ -460,6 +473,7 @@ def _merge_short_names(mentions: list[Mention]) -> list[Mention]:
     ]
 
 
+@lru_cache(maxsize=65536)
 def _normalise_entity(text: str) -> str:
     if "\n" in text.strip():
         return ""  # spans a heading and the next paragraph: not one name
