@@ -122,8 +122,9 @@ def _alias_words(aliases: Sequence[str]) -> tuple[tuple[str, frozenset[str]], ..
     """``PhrasePattern.alias_words`` of the Latin aliases, each as its pattern reads it."""
     out = []
     for alias in aliases:
-        words = _WORD_RUN.findall(ascii_digits(alias))
-        if not _WORD_RUN.match(ascii_digits(alias)) or not words[0].isascii():
+        plain = ascii_digits(alias)
+        words = _WORD_RUN.findall(plain)
+        if not _WORD_RUN.match(plain) or not words[0].isascii():
             return None  # it starts with a sign, or beyond ASCII
         out.append((words[0].lower(), frozenset(w.lower() for w in words if w.isascii())))
     return tuple(out)
@@ -277,16 +278,13 @@ def _phrase_pattern(aliases: Sequence[str]) -> PhrasePattern:
         return re.compile("(?:" + "|".join(alternatives) + ")", re.I) if alternatives else NOTHING
 
     other = [a for a in aliases if _BEYOND_LATIN.search(ascii_digits(a))]
-    latin = sorted(
-        {_literal(a) for a in aliases if not _BEYOND_LATIN.search(ascii_digits(a))},
-        key=lambda a: (-len(a), a),
-    )
+    latin_aliases = [a for a in aliases if not _BEYOND_LATIN.search(ascii_digits(a))]
+    latin = sorted({_literal(a) for a in latin_aliases}, key=lambda a: (-len(a), a))
     # Latin aliases under one pair of word edges, as one alternation of literals, which the
     # regular expression engine scans far faster than alternatives that each carry their own.
     whole_words = (
         re.compile(r"(?<!\w)(?:" + "|".join(latin) + r")(?!\w)", re.I) if latin else NOTHING
     )
-    latin_aliases = [a for a in aliases if not _BEYOND_LATIN.search(ascii_digits(a))]
     return PhrasePattern(
         whole_words, compiled(other) if other else None, _alias_words(latin_aliases)
     )
