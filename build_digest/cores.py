@@ -25,7 +25,7 @@ import os
 import queue
 import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger("mkdocs.plugins.digest")
 T = TypeVar("T")
@@ -176,3 +176,88 @@ def can_fork() -> bool:
     except AttributeError:  # macOS: no affinity call
         cores = os.cpu_count() or 1
     return cores > 1 and "fork" in multiprocessing.get_all_start_methods()
+
+
+class Beside(Generic[R]):
+    """``fn(*args)``, computed by a forked copy of this process while this one goes on with
+    stages that do not need it; ``result`` waits for it.
+
+    At 10,000 sources, a one-source rebuild grouped the events (11 s) on one core after
+    related coverage (7 s) and the search records (1.5 s) on the same core, while the other
+    waited: neither reads what the other makes. The copy inherits ``fn`` and its arguments
+    as this process holds them and sends back only the result, so where it ran changes
+    nothing. Without a second core or a system that forks, or if the copy fails or dies,
+    ``result`` computes it here (an error ``fn`` raises is raised here, as it would be without
+    the copy). ``fn`` must log nothing the build counts: the copy's records are its own."""
+
+    def __init__(self, fn: Callable[..., R], *args: Any, items: int) -> None:
+        """``items``: how many sources or stories ``fn`` reads; under ``BOTH_CORES_FROM`` it
+        is computed here alone."""
+        self._fn, self._args = fn, args
+        self._process: Any = None
+        self._reader: Any = None
+        self._started = time.perf_counter()
+        if items < BOTH_CORES_FROM or not can_fork():
+            return
+        context = multiprocessing.get_context("fork")
+        reader, writer = context.Pipe(duplex=False)
+        try:
+            process = context.Process(
+                target=_beside, args=(fn, args, writer), name="digest-beside", daemon=True
+            )
+            process.start()
+        except OSError as exc:  # no process can be started here: computed by ``result``
+            log.debug("No second process (%s): %s here", exc, _name(fn))
+            reader.close()
+            writer.close()
+            return
+        writer.close()  # the copy holds the only writing end: its death ends the reading
+        self._process, self._reader = process, reader
+
+    def __enter__(self) -> Beside[R]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()  # the build raised before it asked for the result: the copy is stopped
+
+    def result(self) -> R:
+        """The result, from the copy or else computed here."""
+        if self._process is None:
+            return self._fn(*self._args)
+        try:
+            sent = self._reader.recv()
+        except (EOFError, OSError):  # the copy died before it sent anything
+            sent = FAILED
+        finally:
+            self.close()
+        if sent is FAILED:
+            log.debug("%s: not from the second process, computed here", _name(self._fn))
+            return self._fn(*self._args)
+        log.debug(
+            "%s: in a second process, %.2f s", _name(self._fn), time.perf_counter() - self._started
+        )
+        return sent[0]
+
+    def close(self) -> None:
+        """Stop the copy if it still runs (its result is not wanted) and release the pipe."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        self._reader.close()
+        if process.is_alive():
+            process.terminate()
+        process.join()
+
+
+def _beside(fn: Callable[..., Any], args: tuple[Any, ...], writer: Any) -> None:
+    """In the copy: compute, send ``(result,)``, or ``FAILED`` if ``fn`` raised."""
+    gc.freeze()  # the collector never walks what the copy shares with the build
+    try:
+        sent: Any = (fn(*args),)
+    except Exception:
+        sent = FAILED
+    try:
+        writer.send(sent)
+    except Exception:  # the result would not pickle: computed again in the build
+        writer.send(FAILED)
+    writer.close()

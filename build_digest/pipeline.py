@@ -21,7 +21,7 @@ from typing import TypeVar
 from .cache import DigestCache, content_key
 from .catalog import build_catalog
 from .cleaning import clean_sources
-from .cores import on_both_cores
+from .cores import Beside, on_both_cores
 from .dates import (
     article_date,
     date_from_json,
@@ -355,13 +355,17 @@ def _run_pipeline(
     tagged, terms = timer.run("learned topics", _learned_topics, tagged, taxonomy, cache)
     # An undated story takes its year or day from its related coverage, so it needs the tags.
     tagged = timer.run("dates of undated stories", resolve_undated, tagged)
-    related = timer.run("relate", related_stories, tagged, settings.related_count)
-    # A topic its closest related stories all have: read once related coverage is known.
-    tagged = timer.run("topics of related coverage", related_topics, tagged, related)
-    records = timer.run("search records", search_records, tagged)
-    if on_records is not None:
-        on_records(records)
-    events = timer.run("events", group_events, tagged, terms)
+    # Events read the stories' words, names and dates, never their related coverage or
+    # topics: a forked copy groups them while this process relates the stories and makes
+    # the search records. "events" times the wait for them.
+    with Beside(group_events, tagged, terms, items=len(tagged)) as grouping:
+        related = timer.run("relate", related_stories, tagged, settings.related_count)
+        # A topic its closest related stories all have: read once related coverage is known.
+        tagged = timer.run("topics of related coverage", related_topics, tagged, related)
+        records = timer.run("search records", search_records, tagged)
+        if on_records is not None:
+            on_records(records)
+        events = timer.run("events", grouping.result)
     figures = timer.run(
         "figures", archive_figures, tagged, taxonomy.measures, cache, taxonomy.digest
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -85,5 +86,58 @@ def test_a_site_built_on_both_cores_equals_one_built_on_one(
     shared = [r.getMessage() for r in caplog.records if "in a second process" in r.getMessage()]
     steps = {message.split(":")[0] for message in shared}
     assert {"_read_entry", "_clean_one", "_fingerprinted", "_dated"} <= steps
-    assert {"story_figures", "story_parts"} <= steps
+    assert {"story_figures", "story_parts", "group_events"} <= steps
     assert sites["two"] == sites["one"]
+
+
+def _pid_and_sum(numbers: list[int]) -> tuple[int, int]:
+    return os.getpid(), sum(numbers)
+
+
+@needs_fork
+def test_a_step_beside_comes_from_the_copy() -> None:
+    with cores.Beside(_pid_and_sum, list(range(10)), items=cores.BOTH_CORES_FROM) as beside:
+        pid, total = beside.result()
+    assert total == 45
+    assert pid != os.getpid(), "computed here, not by the copy"
+
+
+def test_a_step_beside_a_few_items_is_computed_here() -> None:
+    beside = cores.Beside(_pid_and_sum, [1, 2], items=cores.BOTH_CORES_FROM - 1)
+    assert beside.result() == (os.getpid(), 3)
+
+
+def _fails(numbers: list[int]) -> int:
+    raise ValueError(f"{len(numbers)} numbers")
+
+
+@needs_fork
+def test_an_error_of_a_step_beside_is_raised_here() -> None:
+    beside = cores.Beside(_fails, [1, 2], items=cores.BOTH_CORES_FROM)
+    with beside, pytest.raises(ValueError, match="2 numbers"):
+        beside.result()
+
+
+@needs_fork
+def test_a_step_beside_whose_copy_died_is_computed_here() -> None:
+    parent = os.getpid()
+
+    def dies_in_the_copy(numbers: list[int]) -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return sum(numbers)
+
+    with cores.Beside(dies_in_the_copy, [1, 2, 3], items=cores.BOTH_CORES_FROM) as beside:
+        assert beside.result() == 6
+
+
+@needs_fork
+def test_a_step_beside_that_is_not_waited_for_is_stopped() -> None:
+    def sleeps(numbers: list[int]) -> int:
+        time.sleep(60)
+        return 0
+
+    with cores.Beside(sleeps, [], items=cores.BOTH_CORES_FROM) as beside:
+        process = beside._process
+        assert process is not None and process.is_alive()
+    assert not process.is_alive()
