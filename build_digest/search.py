@@ -229,7 +229,7 @@ def pages_for_pagefind(records: Sequence[SearchRecord], kept: Path | None) -> It
             with lock:
                 if _try_lock(lock):
                     folder = kept / "pages"
-                    sync_pages(records, folder)
+                    sync_pages(records, folder, kept / "pages.json")
                     yield folder
                     return
     with tempfile.TemporaryDirectory(prefix="digest-search-") as tmp:
@@ -249,11 +249,46 @@ def _try_lock(file: BinaryIO) -> bool:
     return True
 
 
-def sync_pages(records: Sequence[SearchRecord], folder: Path) -> int:
+def sync_pages(records: Sequence[SearchRecord], folder: Path, state: Path | None = None) -> int:
     """Make ``folder`` hold the records' pages and nothing else; how many files were written
-    or deleted. A page is compared with the file's content itself, so a file cut short by
-    an interrupted build is written again."""
+    or deleted.
+
+    ``state``: where the hash of every page the folder holds is kept between builds. With it,
+    only the pages whose hash changed are written and the pages gone deleted, and nothing
+    else in the folder is read: at 10,000 sources, walking the folder and reading its 7,000
+    pages back took this thread 30 s of a one-source rebuild, each of its small reads waiting
+    for the interpreter's lock behind the stages still running. The state is deleted before
+    the first write and saved after the last, so a folder an interrupted build left (a page cut
+    short) is compared page by page, as a folder without a state is."""
     wanted = {f"{record.url}index.html": record_html(record).encode() for record in records}
+    digests = {name: hashlib.sha256(data).hexdigest() for name, data in wanted.items()}
+    known = _read_state(state) if state is not None else None
+    if state is not None:
+        state.unlink(missing_ok=True)  # until this sync is done, nothing vouches for the folder
+    if known is None:
+        changed = _sync_by_reading(wanted, folder)
+    else:
+        changed = _sync_by_state(wanted, digests, known, folder)
+    if state is not None:
+        scratch = state.with_suffix(".tmp")
+        scratch.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+        os.replace(scratch, state)
+    return changed
+
+
+def _read_state(state: Path) -> dict[str, str] | None:
+    """The pages a kept folder holds and their hashes, None if not known."""
+    try:
+        data = json.loads(state.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return None
+    return data
+
+
+def _sync_by_reading(wanted: dict[str, bytes], folder: Path) -> int:
+    """``sync_pages`` without a state: every file in the folder is read and compared."""
     changed = 0
     for path in sorted(folder.rglob("*"), reverse=True):  # a folder after what it holds
         name = path.relative_to(folder).as_posix()
@@ -270,6 +305,33 @@ def sync_pages(records: Sequence[SearchRecord], folder: Path) -> int:
                 continue
         except OSError:
             path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        changed += 1
+    return changed
+
+
+def _sync_by_state(
+    wanted: dict[str, bytes], digests: dict[str, str], known: dict[str, str], folder: Path
+) -> int:
+    """``sync_pages`` with the state of the last sync (``known``): only what changed is
+    touched."""
+    changed = 0
+    for name in sorted(set(known) - set(wanted)):
+        path = folder / name
+        path.unlink(missing_ok=True)
+        changed += 1
+        for parent in path.parents:  # the folders it leaves empty, up to ``folder``
+            if parent == folder or not parent.is_relative_to(folder):
+                break
+            try:
+                parent.rmdir()
+            except OSError:  # not empty
+                break
+    for name, data in wanted.items():
+        if known.get(name) == digests[name]:
+            continue
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         changed += 1
     return changed

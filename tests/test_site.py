@@ -3,6 +3,7 @@ them."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -11,6 +12,8 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+
+import pytest
 
 from benchmarks.bench_search import synthetic_records
 from build_digest.pipeline import run_pipeline
@@ -507,10 +510,11 @@ def test_the_pages_pagefind_reads_are_kept_and_only_what_differs_is_written(tmp_
     the pages that changed, deletes those of stories gone, and writes again a page an
     interrupted build cut short, leaving every other file as it was."""
     records = synthetic_records(12)
-    folder = tmp_path / "pages"
-    assert sync_pages(records, folder) == 12
+    folder, state = tmp_path / "pages", tmp_path / "pages.json"
+    assert sync_pages(records, folder, state) == 12
     untouched = folder / records[1].url / "index.html"
     inode = untouched.stat().st_ino
+    state.unlink()  # what an interrupted build leaves: it deletes the state before it writes
     (folder / records[0].url / "index.html").write_text("<html><body>cut sh", encoding="utf-8")
     (folder / "stories" / "gone" / "index.html").parent.mkdir(parents=True)
     (folder / "stories" / "gone" / "index.html").write_text("old story", encoding="utf-8")
@@ -521,6 +525,45 @@ def test_the_pages_pagefind_reads_are_kept_and_only_what_differs_is_written(tmp_
         assert found[f"{record.url}index.html"].read_text(encoding="utf-8") == record_html(record)
     assert untouched.stat().st_ino == inode
     assert not (folder / "stories" / "gone").exists()
+
+
+def test_a_kept_folder_with_its_state_is_not_read_and_only_what_changed_is_written(
+    tmp_path, monkeypatch
+):
+    """Issue 23: with the hashes of the pages the kept folder holds, a rebuild writes the pages
+    whose hash changed and deletes those of stories gone, without reading any page back."""
+    records = synthetic_records(12)
+    folder, state = tmp_path / "pages", tmp_path / "pages.json"
+    sync_pages(records, folder, state)
+    inodes = {r.url: (folder / r.url / "index.html").stat().st_ino for r in records}
+    edited = dataclasses.replace(records[3], content=records[3].content + " More.")
+    now = [*records[:3], edited, *records[4:-1]]
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} read back"))
+        assert sync_pages(now, folder, state) == 2  # the edited page, the gone one
+    found = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*") if p.is_file()}
+    assert sorted(found) == sorted(f"{r.url}index.html" for r in now)
+    assert found[f"{edited.url}index.html"].read_text(encoding="utf-8") == record_html(edited)
+    for record in now:
+        if record is not edited:
+            assert found[f"{record.url}index.html"].stat().st_ino == inodes[record.url]
+    assert not (folder / records[-1].url).exists()
+
+
+def test_a_sync_that_fails_leaves_no_state_to_vouch_for_the_folder(tmp_path, monkeypatch):
+    records = synthetic_records(4)
+    folder, state = tmp_path / "pages", tmp_path / "pages.json"
+    sync_pages(records, folder, state)
+    edited = dataclasses.replace(records[0], content="Changed.")
+
+    def full_disk(self, data):
+        raise OSError("no space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Path, "write_bytes", full_disk)
+        with pytest.raises(OSError):
+            sync_pages([edited, *records[1:]], folder, state)
+    assert not state.exists()
 
 
 def test_a_second_build_sharing_the_cache_indexes_from_a_folder_of_its_own(tmp_path):
