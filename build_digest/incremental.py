@@ -159,11 +159,16 @@ def _nav_outline(items: list) -> list:
 
 def link_previous_output(previous_site: Path, site_dir: Path, dest_path: str) -> None:
     """The page's output of the last build, in the new site: a hard link (the old site is
-    replaced, never written into), or a copy where the two folders cannot share files."""
+    replaced, never written into), or a copy where the two folders cannot share files. Done
+    again (``publish.BackgroundWrites``), it leaves a link to the same file as it is."""
     source, target = previous_site / dest_path, site_dir / dest_path
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(source, target)
+    except FileExistsError:
+        if not os.path.samefile(source, target):  # never written through: it may be a link
+            target.unlink()
+            link_previous_output(previous_site, site_dir, dest_path)
     except OSError:
         shutil.copy2(source, target)
 

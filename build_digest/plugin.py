@@ -155,7 +155,7 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
         self.kept = self.unchanged_pages(config, nav, files)
         self.cancel_writes()  # a rebuild by `serve` that failed before post-build left some
         self.close_converter()
-        if self.two_cores:  # before the writing threads start: the fork copies this one alone
+        if self.two_cores:  # forked before the writes' copy (``BackgroundWrites``)
             to_render = [
                 f
                 for f in files.documentation_pages()

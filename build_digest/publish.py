@@ -14,11 +14,11 @@ import logging
 import os
 import posixpath
 from collections.abc import Callable, Collection
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from .catalog import status_counts
+from .cores import Beside
 from .feeds import render_feeds
 from .models import DigestResult
 from .search import INDEX_FOLDER, BackgroundIndex
@@ -71,52 +71,48 @@ def finish_site(
     )
 
 
-WRITE_THREADS = 4
-"""Threads that write the files the render does not make. Writing a file is mostly waiting
-for the file system, without Python's lock: on this project's machine (ext4 on a virtual disk)
-3,000 redirect pages took 2.7 s from one thread, 2.0 s from four, 2.3 s from eight."""
-
-
-WRITE_BATCH = 64
-"""Writes handed to a thread together. One task per file cost the build's own thread 0.05 ms a
-file to hand over (a future and its lock each), beside the render it competes with: 1.4 s for
-the 28,000 kept pages and redirect pages of a one-source rebuild at 10,000 sources."""
-
-
 class BackgroundWrites:
     """File writes that need nothing from the render (redirect pages, unchanged pages taken
-    from the last site), done beside it, ``WRITE_BATCH`` at a time; ``finish`` waits and
-    raises the first error."""
+    from the last site), done by a forked copy of the build beside it (``cores.Beside``):
+    ``submit`` collects them, ``flush`` hands those collected so far to a copy, ``finish``
+    waits and raises the first error.
+
+    Four threads of the build did them before: each of their file operations waited for the
+    interpreter's lock behind the render, and at 10,000 sources the 28,000 links and redirect
+    pages of a one-source rebuild took 13 s, 8 s of them after the render was done. A copy
+    shares no lock with the render. If it fails, the writes are done again here, each of
+    them harmless to repeat (``write_redirect`` leaves a file in place, ``link_previous_output``
+    a link to the same file)."""
 
     def __init__(self) -> None:
-        self.pool = ThreadPoolExecutor(WRITE_THREADS, thread_name_prefix="digest-write")
-        self.futures: list[Future[None]] = []
         self.pending: list[tuple[Callable[..., None], tuple[object, ...]]] = []
+        self.started: list[Beside[None]] = []
 
     def submit(self, fn: Callable[..., None], *args: object) -> None:
-        """Write later: handed to a thread with the next ones (``flush``)."""
+        """Write later: handed to a copy with the others (``flush``)."""
         self.pending.append((fn, args))
-        if len(self.pending) >= WRITE_BATCH:
-            self.flush()
 
     def flush(self) -> None:
-        """Hand the writes not yet handed over to a thread."""
+        """Hand the writes not yet handed over to a copy (here, at ``finish``, if they are
+        too few to be worth one)."""
         if self.pending:
-            self.futures.append(self.pool.submit(_write_all, self.pending))
+            self.started.append(Beside(_write_all, self.pending, items=len(self.pending)))
             self.pending = []
 
     def finish(self) -> None:
         self.flush()
         try:
-            for future in self.futures:
-                future.result()
+            for started in self.started:
+                started.result()
         finally:
-            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.cancel()
 
     def cancel(self) -> None:
         """Stop: the files of a failed build are not published."""
         self.pending = []
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        for started in self.started:
+            started.close()
+        self.started = []
 
 
 def _write_all(calls: list[tuple[Callable[..., None], tuple[object, ...]]]) -> None:

@@ -177,18 +177,35 @@ def test_a_write_beside_the_render_that_fails_fails_the_publish_step(tmp_path):
     assert (tmp_path / "fine.html").read_text() == "ok"
 
 
-def test_writes_beside_the_render_are_handed_over_in_batches_and_all_done(tmp_path):
-    from build_digest.publish import WRITE_BATCH, BackgroundWrites
+@needs_fork
+def test_writes_beside_the_render_are_done_by_a_copy_and_all_done(tmp_path):
+    from build_digest.cores import BOTH_CORES_FROM
+    from build_digest.publish import BackgroundWrites
 
     writes = BackgroundWrites()
-    count = 3 * WRITE_BATCH + 5
+    count = BOTH_CORES_FROM + 5
     for n in range(count):
         writes.submit(Path.write_text, tmp_path / f"{n}.html", str(n))
-    assert len(writes.futures) == 3 and len(writes.pending) == 5  # the rest wait for a flush
+    assert not writes.started and len(writes.pending) == count  # collected until a flush
     writes.flush()
-    assert len(writes.futures) == 4 and not writes.pending
+    assert len(writes.started) == 1 and not writes.pending
+    assert writes.started[0]._process is not None, "not handed to a copy"
     writes.finish()
     assert sorted(int(p.stem) for p in tmp_path.iterdir()) == list(range(count))
+
+
+def test_an_unchanged_page_linked_again_stays_a_link_to_the_same_file(tmp_path):
+    """A copy that failed part way leaves links its writes, done again, find in place: the
+    last site's file must never be written through them."""
+    from build_digest.incremental import link_previous_output
+
+    previous, site = tmp_path / "previous", tmp_path / "site"
+    (previous / "stories" / "a").mkdir(parents=True)
+    (previous / "stories" / "a" / "index.html").write_text("page", encoding="utf-8")
+    for _ in range(2):
+        link_previous_output(previous, site, "stories/a/index.html")
+    assert (site / "stories/a/index.html").samefile(previous / "stories/a/index.html")
+    assert (previous / "stories/a/index.html").read_text(encoding="utf-8") == "page"
 
 
 def test_a_cancelled_build_drops_the_writes_not_yet_handed_over(tmp_path):
