@@ -282,9 +282,18 @@ def _read_state(state: Path) -> dict[str, str] | None:
         data = json.loads(state.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        return None
+    if not isinstance(data, dict) or not all(
+        isinstance(v, str) and _inside(k) for k, v in data.items()
+    ):
+        return None  # not a state this code wrote: every page is compared
     return data
+
+
+def _inside(name: str) -> bool:
+    """Whether a page's name stays inside the folder: a state is never trusted to name a file
+    elsewhere."""
+    parts = name.split("/")
+    return not name.startswith("/") and ".." not in parts and "" not in parts
 
 
 def _sync_by_reading(wanted: dict[str, bytes], folder: Path) -> int:

@@ -591,3 +591,14 @@ def test_every_point_of_the_figures_chart_opens_its_story(built_site):
     for target in targets:
         assert target.startswith("../stories/"), target
         assert (page.parent / target / "index.html").is_file(), target
+
+
+def test_a_state_that_names_a_file_outside_the_folder_is_not_trusted(tmp_path):
+    records = synthetic_records(3)
+    folder, state = tmp_path / "kept" / "pages", tmp_path / "kept" / "pages.json"
+    sync_pages(records, folder, state)
+    outside = tmp_path / "precious.txt"
+    outside.write_text("keep me", encoding="utf-8")
+    state.write_text(json.dumps({"../../precious.txt": "0"}), encoding="utf-8")
+    assert sync_pages(records, folder, state) == 0  # every page compared, all as they were
+    assert outside.read_text(encoding="utf-8") == "keep me"
