@@ -157,8 +157,9 @@ def fingerprint(article: CleanedArticle) -> Fingerprint:
         re.sub(r"[’']s$", "", m).casefold() for m in _NAME.findall(text) if len(m.split()) >= 2
     }
     quotes = {" ".join(_WORD.findall(q.casefold())[:8]) for q in _QUOTE.findall(text)}
-    long_enough = (s for s in _SENTENCE.split(text) if len(s.split()) >= 5)
-    sentences = "\n".join(" ".join(sorted(set(content_words(s)))) for s in long_enough)
+    sentences = tuple(
+        frozenset(content_words(s)) for s in _SENTENCE.split(text) if len(s.split()) >= 5
+    )
     packed = shingle_bytes(shingles)
     return Fingerprint(
         exact=hashlib.sha256(" ".join(tokens).encode()).hexdigest(),
@@ -208,7 +209,7 @@ def fingerprint_to_json(fp: Fingerprint) -> dict:
         "figures": sorted(fp.figures),
         "names": sorted(fp.names),
         "quotes": sorted(fp.quotes),
-        "sentences": fp.sentences,
+        "sentences": [sorted(s) for s in fp.sentences],
         "content": dict(sorted(fp.content.items())),
         "minhash": base64.b64encode(fp.minhash).decode("ascii"),
     }
@@ -227,23 +228,12 @@ def fingerprint_from_json(data: object) -> Fingerprint:
         quotes=frozenset(data["quotes"]),
         # Interned: an archive's texts share most of their words, and each decoded word
         # would otherwise be a string of its own, thousands of times over.
-        sentences=_text(data["sentences"]),
+        sentences=tuple(frozenset(map(sys.intern, s)) for s in data["sentences"]),
         content=Counter(
             dict(zip(map(sys.intern, content), map(int, content.values()), strict=True))
         ),
         minhash=base64.b64decode(data["minhash"], validate=True),
     )
-
-
-def _text(value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError("a fingerprint's sentences are a string")
-    return value
-
-
-def sentence_sets(sentences: str) -> tuple[frozenset[str], ...]:
-    """``Fingerprint.sentences`` as one set of content words per sentence."""
-    return tuple(frozenset(line.split()) for line in sentences.split("\n")) if sentences else ()
 
 
 def _sorted_unique(packed: bytes) -> bytes:
@@ -395,14 +385,6 @@ def rewrites(
     postings, anchor_df = capped_postings(
         ((i, sorted(fp.anchors)) for i, fp in enumerate(prints)), df_limit
     )
-    sets: dict[int, tuple[frozenset[str], ...]] = {}
-
-    def sentences_of(n: int) -> tuple[frozenset[str], ...]:
-        """The sentence sets of a source in a candidate pair, read once."""
-        if n not in sets:
-            sets[n] = sentence_sets(prints[n].sentences)
-        return sets[n]
-
     shared: Counter[Pair] = Counter()
     for docs in postings.values():
         for i, j in combinations(docs, 2):
@@ -414,7 +396,7 @@ def rewrites(
         if _too_far_apart(versions[i].date, versions[j].date, config.window_days):
             continue
         a, b = prints[i], prints[j]
-        alignment = sentence_alignment(sentences_of(i), sentences_of(j))
+        alignment = sentence_alignment(a.sentences, b.sentences)
         if alignment < config.rewrite_alignment:
             continue
         figures = sorted(f for f in a.figures & b.figures if anchor_df[f"#{f}"] <= df_limit)
@@ -504,7 +486,7 @@ def carried_version(version: SourceVersion) -> SourceVersion:
     a gigabyte held to the end of the build."""
     fp = version.fingerprint
     return dataclasses.replace(
-        version, fingerprint=dataclasses.replace(fp, shingles=b"", sentences="", minhash=b"")
+        version, fingerprint=dataclasses.replace(fp, shingles=b"", sentences=(), minhash=b"")
     )
 
 

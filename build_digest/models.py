@@ -291,12 +291,7 @@ class Fingerprint:
     figures: frozenset[str]
     names: frozenset[str]
     quotes: frozenset[str]
-    sentences: str
-    """The content words of each sentence of five words or more, sorted, one sentence a line
-    (``dedupe.sentence_sets`` reads them as sets). Text, not sets: only folding reads them,
-    and only for the sources a candidate pair holds, while every build reads every source's
-    cached fingerprint (at 10,000 sources, building every source's sentence sets took about
-    2.6 s of the 7 s a rebuild spent reading cached fingerprints)."""
+    sentences: tuple[frozenset[str], ...]
     content: Counter[str] = field(default_factory=Counter)
     minhash: bytes = b""
     """The shingles' MinHash signature (``dedupe.minhash_values``), as datasketch's array holds

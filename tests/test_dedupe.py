@@ -147,29 +147,3 @@ def test_a_near_copy_is_found_alike_from_the_cached_signature_or_from_the_shingl
     assert list(found) == [(0, 1)]
     assert near_copies(stored, config) == found == near_copies(unsigned, config)
     assert near_copies(prints, dataclasses.replace(config, num_perm=64)).keys() == found.keys()
-
-
-def test_a_fingerprint_keeps_each_long_sentence_as_its_set_of_content_words():
-    """Issue 23: the sentences are kept as text and read as sets only for the sources folding
-    compares; the sets are those of each sentence of five words or more, through the cache's
-    JSON too."""
-    from build_digest.dedupe import (
-        content_words,
-        fingerprint_from_json,
-        fingerprint_to_json,
-        sentence_sets,
-    )
-
-    text = (
-        "Fighters of the alliance captured the border town of Laukkai. It fell. "
-        "Thousands of residents fled towards the Chinese border crossing at Chinshwehaw."
-    )
-    [version] = versions_of([SourceDocument("a.txt", "a" * 64, text, "utf-8", SourceKind.TEXT)])
-    fp = version.fingerprint
-    expected = (
-        frozenset(content_words("Fighters of the alliance captured the border town of Laukkai.")),
-        frozenset(content_words(text.split(". ", 2)[2])),
-    )
-    assert sentence_sets(fp.sentences) == expected
-    assert sentence_sets(fingerprint_from_json(fingerprint_to_json(fp)).sentences) == expected
-    assert sentence_sets("") == ()
