@@ -261,18 +261,18 @@ def sync_pages(records: Sequence[SearchRecord], folder: Path, state: Path | None
     the first write and saved after the last, so a folder an interrupted build left (a page cut
     short) is compared page by page, as a folder without a state is."""
     wanted = {f"{record.url}index.html": record_html(record).encode() for record in records}
+    if state is None:  # a temporary folder: nothing is kept, nothing to hash
+        return _sync_by_reading(wanted, folder)
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in wanted.items()}
-    known = _read_state(state) if state is not None else None
-    if state is not None:
-        state.unlink(missing_ok=True)  # until this sync is done, nothing vouches for the folder
+    known = _read_state(state)
+    state.unlink(missing_ok=True)  # until this sync is done, nothing vouches for the folder
     if known is None:
         changed = _sync_by_reading(wanted, folder)
     else:
         changed = _sync_by_state(wanted, digests, known, folder)
-    if state is not None:
-        scratch = state.with_suffix(".tmp")
-        scratch.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
-        os.replace(scratch, state)
+    scratch = state.with_suffix(".tmp")
+    scratch.write_text(json.dumps(digests, sort_keys=True), encoding="utf-8")
+    os.replace(scratch, state)
     return changed
 
 
