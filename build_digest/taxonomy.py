@@ -277,8 +277,10 @@ def _phrase_pattern(aliases: Sequence[str]) -> PhrasePattern:
         alternatives = sorted({_alternative(a) for a in group}, key=lambda a: (-len(a), a))
         return re.compile("(?:" + "|".join(alternatives) + ")", re.I) if alternatives else NOTHING
 
-    other = [a for a in aliases if _BEYOND_LATIN.search(ascii_digits(a))]
-    latin_aliases = [a for a in aliases if not _BEYOND_LATIN.search(ascii_digits(a))]
+    other: list[str] = []
+    latin_aliases: list[str] = []
+    for alias in aliases:
+        (other if _BEYOND_LATIN.search(ascii_digits(alias)) else latin_aliases).append(alias)
     latin = sorted({_literal(a) for a in latin_aliases}, key=lambda a: (-len(a), a))
     # Latin aliases under one pair of word edges, as one alternation of literals, which the
     # regular expression engine scans far faster than alternatives that each carry their own.
