@@ -66,7 +66,7 @@ from .models import (
 )
 from .pages import write_pages
 from .relate import related_stories
-from .search import search_page, search_records
+from .search import draft_records, search_page, search_records
 from .settings import DigestSettings
 from .tag import tag_stories
 from .taxonomy import Taxonomy, load_taxonomy
@@ -314,14 +314,19 @@ def run_pipeline(
     today: dt.date | None = None,
     timer: StageTimer | None = None,
     on_records: Callable[[tuple[SearchRecord, ...]], None] | None = None,
+    on_drafts: Callable[[tuple[SearchRecord, ...]], None] | None = None,
 ) -> DigestResult:
     """Everything from the sources folder to generated Markdown and the catalog.
-    ``on_records``: given the search records as soon as the stories are final (their topics
-    last of all from related coverage), before events, figures and pages, so that the search
-    index can be written beside them (a caller that starts work there cancels it if the
-    pipeline fails after)."""
+    ``on_drafts``: given the stories' draft search records (``search.draft_records``) as soon
+    as the stories are settled, before their topics are learned, so that the search index can
+    be written beside the later stages; ``on_records``: given the final search records as soon
+    as the stories are final (their topics last of all from related coverage), before events,
+    figures and pages (a caller that starts work in either cancels it if the pipeline fails
+    after)."""
     try:
-        return _run_pipeline(settings, today, _Settling(timer or StageTimer()), on_records)
+        return _run_pipeline(
+            settings, today, _Settling(timer or StageTimer()), on_records, on_drafts
+        )
     finally:
         gc.unfreeze()  # what the stages set aside (``settle``) is the collector's again
 
@@ -331,6 +336,7 @@ def _run_pipeline(
     today: dt.date | None,
     timer: _Settling,
     on_records: Callable[[tuple[SearchRecord, ...]], None] | None,
+    on_drafts: Callable[[tuple[SearchRecord, ...]], None] | None,
 ) -> DigestResult:
     if not settings.sources_dir.is_dir():
         raise DigestError(f"sources folder {settings.sources_dir} does not exist")
@@ -351,6 +357,11 @@ def _run_pipeline(
     # Translations share no words with their original, only its names and figures in order:
     # folded once the names are canonical entities, whatever their script.
     tagged = timer.run("translations", fold_translations, tagged)
+    # The stories are settled: the search index can read their text while their topics are
+    # learned (only labels change from here: ``search.relabel``).
+    drafts = timer.run("search drafts", draft_records, tagged)
+    if on_drafts is not None:
+        on_drafts(drafts)
     # Learned once every version of a story, translations too, is in the story.
     tagged, terms = timer.run("learned topics", _learned_topics, tagged, taxonomy, cache)
     # An undated story takes its year or day from its related coverage, so it needs the tags.
@@ -362,7 +373,7 @@ def _run_pipeline(
         related = timer.run("relate", related_stories, tagged, settings.related_count)
         # A topic its closest related stories all have: read once related coverage is known.
         tagged = timer.run("topics of related coverage", related_topics, tagged, related)
-        records = timer.run("search records", search_records, tagged)
+        records = timer.run("search records", search_records, tagged, drafts)
         if on_records is not None:
             on_records(records)
         events = timer.run("events", grouping.result)

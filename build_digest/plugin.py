@@ -111,17 +111,24 @@ class DigestPlugin(BasePlugin[DigestPluginConfig]):
 
     def run_indexing(self, settings: DigestSettings, beside: Path) -> DigestResult:
         """The pipeline, with the search index started (in ``beside``) as soon as the stories
-        are final, so that Pagefind runs beside the later stages and the render; the index
-        is cancelled if the pipeline fails."""
+        are settled, so that Pagefind runs beside the later stages and the render, and handed
+        the final records once their topics are known; the index is cancelled if the
+        pipeline fails."""
         self.cancel_index()  # a rebuild by `serve` that failed before post-build left one
 
         kept = settings.cache_dir / PAGES_FOLDER if settings.cache_dir is not None else None
 
-        def start_index(records: tuple[SearchRecord, ...]) -> None:
-            self.index = BackgroundIndex(records, beside=beside, kept=kept)
+        def start_index(drafts: tuple[SearchRecord, ...]) -> None:
+            self.index = BackgroundIndex(drafts, beside=beside, kept=kept)
+
+        def label_index(records: tuple[SearchRecord, ...]) -> None:
+            if self.index is not None:
+                self.index.label(records)
 
         try:
-            return run_pipeline(settings, timer=self.timer, on_records=start_index)
+            return run_pipeline(
+                settings, timer=self.timer, on_records=label_index, on_drafts=start_index
+            )
         except BaseException:
             self.cancel_index()
             raise

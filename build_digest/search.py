@@ -13,9 +13,11 @@ links stay out. One index holds every language: words of scripts that do not spa
 (Chinese, Japanese, Thai, Lao, Khmer, Burmese) are cut by ICU before Pagefind reads them,
 and the search page cuts queries with the browser's ICU (``Intl.Segmenter``), so both sides
 agree and one query ranks stories of all languages together. The index is built on a thread
-of its own while MkDocs renders the pages (``BackgroundIndex``): Pagefind is a separate
-program, so it uses the second core. Each record carries what a result shows (headline,
-date, outlet, language) and what a reader filters and sorts by (topic, language, outlet, year,
+of its own while the later stages run and MkDocs renders the pages (``BackgroundIndex``):
+Pagefind is a separate program, so it uses the second core. It starts from the stories'
+drafts, as soon as the stories are settled, and their final topics and dates are put into its
+index once known (``relabel``). Each record carries what a result shows (headline, date,
+outlet, language) and what a reader filters and sorts by (topic, language, outlet, year,
 month; date).
 """
 
@@ -54,11 +56,9 @@ INDEX_FOLDER = "pagefind"
 UNDATED_SORT_KEY = "0000-00-00"
 
 
-def search_record(t: TaggedStory) -> SearchRecord:
+def search_record(t: TaggedStory, text: str | None = None) -> SearchRecord:
+    """``t``'s record; ``text``: its indexed text when already made (``draft_records``)."""
     main = t.story.main
-    parts = [main.title] + [
-        b.text for b in main.blocks if b.role in (Role.STANDFIRST, Role.HEADING, Role.PARAGRAPH)
-    ]
     language = t.story.language
     meta = {"title": main.title, "date": date_text(t.date), "lang": language.code}
     if language.direction == "rtl":
@@ -79,14 +79,51 @@ def search_record(t: TaggedStory) -> SearchRecord:
         filters["year"] = [str(t.date.value.year)]
         filters["month"] = [t.date.value.strftime("%Y-%m")]
         sort["date"] = t.date.value.isoformat()
-    # Words of unspaced scripts are cut here as the search page cuts a query (segment.py).
-    content = "\n\n".join(spaced_words(part) for part in parts)
+    content = record_text(t) if text is None else text
     return SearchRecord(story_url(t.story.id), content, meta, filters, sort)
 
 
-def search_records(tagged: Sequence[TaggedStory]) -> tuple[SearchRecord, ...]:
-    """Every story's record, in id order (the index and the search page both read these)."""
-    return tuple(search_record(t) for t in sorted(tagged, key=lambda t: t.story.id))
+def record_text(t: TaggedStory) -> str:
+    """What the index holds of a story: its main version's headline and text, with the words
+    of unspaced scripts cut as the search page cuts a query (segment.py)."""
+    main = t.story.main
+    parts = [main.title] + [
+        b.text for b in main.blocks if b.role in (Role.STANDFIRST, Role.HEADING, Role.PARAGRAPH)
+    ]
+    return "\n\n".join(spaced_words(part) for part in parts)
+
+
+def search_records(
+    tagged: Sequence[TaggedStory], drafts: Sequence[SearchRecord] = ()
+) -> tuple[SearchRecord, ...]:
+    """Every story's record, in id order (the index and the search page both read these).
+    ``drafts``: the stories' ``draft_records``, whose text is taken rather than made again
+    (a story's main version is settled by then; only its labels change)."""
+    text = {draft.url: draft.content for draft in drafts}
+    return tuple(
+        search_record(t, text.get(story_url(t.story.id)))
+        for t in sorted(tagged, key=lambda t: t.story.id)
+    )
+
+
+PAGE_SORT = "page"
+"""The sort key of a draft record, its URL: Pagefind's order of the drafts by it tells
+``relabel`` which page of the index is which story."""
+
+
+def draft_records(tagged: Sequence[TaggedStory]) -> tuple[SearchRecord, ...]:
+    """Every story's record as soon as the stories are settled (folded, translations too),
+    before their topics are learned and the last undated ones dated: the text and what a
+    result shows, without filters, sorted by URL (``PAGE_SORT``).
+
+    Pagefind indexes these while the topics are learned and related coverage is found; the
+    final labels are then put into its index (``relabel``). At 10,000 sources Pagefind takes
+    about 21 s for the 7,000 stories' text, and started only once the topics were final it was
+    the last thing a one-source rebuild waited for."""
+    return tuple(
+        SearchRecord(record.url, record.content, record.meta, {}, {PAGE_SORT: record.url})
+        for record in search_records(tagged)
+    )
 
 
 def search_page(records: Sequence[SearchRecord]) -> str:
@@ -389,13 +426,104 @@ def in_stable_order(index: Path) -> bool:
     return True
 
 
-def _read_cbor(path: Path) -> list:
-    import cbor2
+def relabel(index: Path, drafts: Sequence[SearchRecord], records: Sequence[SearchRecord]) -> bool:
+    """Put the final records' labels into ``index``, which Pagefind wrote from ``drafts``
+    (``draft_records``): their filters, their sort keys, and the metadata of any story whose
+    metadata changed since its draft (an undated story dated from its related coverage).
 
+    The words and the text are the drafts', which are the records' own: only labels move
+    between a story's draft and its record. Each story's page number is read from the drafts'
+    sort by URL (``PAGE_SORT``), which is then replaced by the records' sorts. Filters and
+    sorts are written as Pagefind writes them (values sorted, page numbers ascending, a sort's
+    ties in page order), a changed fragment under a name made from its content. False, and
+    ``index`` left alone, when it is not in a form this code knows or does not hold the
+    drafts' stories: the caller indexes the records afresh."""
+    try:
+        entry_path = index / "pagefind-entry.json"
+        entry = json.loads(entry_path.read_text(encoding="utf-8"))
+        ((language, about),) = entry["languages"].items()
+        meta_path = index / f"pagefind.{about['hash']}.pf_meta"
+        version, pages, chunks, filters, sorts, fields = _read_cbor(meta_path)
+        in_url_order = dict(sorts)[PAGE_SORT]
+        urls = sorted(draft.url for draft in drafts)
+        if filters or sorted(in_url_order) != list(range(len(pages))) or len(pages) != len(urls):
+            return False
+        page_of = dict(zip(urls, in_url_order, strict=True))
+        if sorted(record.url for record in records) != urls:
+            return False
+        drafted = {draft.url: draft.meta for draft in drafts}
+        names = {name for name, _ in pages}
+        moved: list[Path] = []
+        for record in records:
+            if record.meta == drafted[record.url]:
+                continue
+            n = page_of[record.url]
+            old = index / "fragment" / f"{pages[n][0]}.pf_fragment"
+            fragment = json.loads(_read_pagefind(old))
+            if str(fragment.get("url")).lstrip("/") != record.url.lstrip("/"):
+                return False  # Pagefind's URLs are the pages' paths from the site's root
+            fragment["meta"] = dict(sorted(record.meta.items()))
+            data = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
+            name = _fresh_name(language, _PAGEFIND_HEADER + data, names)
+            (index / "fragment" / f"{name}.pf_fragment").write_bytes(
+                gzip.compress(_PAGEFIND_HEADER + data, compresslevel=9, mtime=0)
+            )
+            names.add(name)
+            moved.append(old)
+            pages[n] = [name, pages[n][1]]
+    except (OSError, KeyError, TypeError, ValueError, IndexError) as exc:
+        log.debug("Pagefind's index not relabelled: %s", exc)
+        return False
+    for old in moved:
+        old.unlink()
+    values: dict[str, dict[str, list[int]]] = {}
+    keys: dict[str, list[tuple[str, int]]] = {}
+    for record in records:
+        n = page_of[record.url]
+        for name, given in record.filters.items():
+            for value in given:
+                values.setdefault(name, {}).setdefault(value, []).append(n)
+        for name, key in record.sort.items():
+            keys.setdefault(name, []).append((key, n))
+    (index / "filter").mkdir(exist_ok=True)
+    filters = []
+    for name in sorted(values):
+        packed = [name, [[value, sorted(values[name][value])] for value in sorted(values[name])]]
+        digest = _write_cbor(index / "filter", packed, 7, language, ".pf_filter")
+        filters.append([name, f"{language}_{digest}"])
+    sorts = [[name, [n for _, n in sorted(keys[name])]] for name in sorted(keys)]
+    fields = sorted({field for record in records for field in record.meta})
+    meta = [version, pages, chunks, filters, sorts, fields]
+    about["hash"] = f"{language}_{_write_cbor(index, meta, 10, f'pagefind.{language}', '.pf_meta')}"
+    if index / f"pagefind.{about['hash']}.pf_meta" != meta_path:
+        meta_path.unlink()
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
+    return True
+
+
+def _fresh_name(language: str, data: bytes, taken: set[str]) -> str:
+    """A fragment's name as Pagefind makes one (the language, then the start of a hash of its
+    content), longer where the start is another fragment's."""
+    digest = hashlib.sha256(data).hexdigest()
+    for length in range(7, len(digest) + 1):
+        name = f"{language}_{digest[:length]}"
+        if name not in taken:
+            return name
+    raise ValueError("no free fragment name")
+
+
+def _read_pagefind(path: Path) -> bytes:
+    """A Pagefind 1.x file's content after its header."""
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(_PAGEFIND_HEADER):
         raise ValueError(f"{path.name} is not a Pagefind 1.x file")
-    return cbor2.loads(raw[len(_PAGEFIND_HEADER) :])
+    return raw[len(_PAGEFIND_HEADER) :]
+
+
+def _read_cbor(path: Path) -> list:
+    import cbor2
+
+    return cbor2.loads(_read_pagefind(path))
 
 
 def _write_cbor(folder: Path, data: list, digits: int, prefix: str, suffix: str) -> str:
@@ -412,8 +540,12 @@ def _write_cbor(folder: Path, data: list, digits: int, prefix: str, suffix: str)
 
 
 class BackgroundIndex:
-    """Pagefind indexing the records while the build goes on; ``finish`` puts the index in place.
-    ``kept``: where the cache keeps the pages Pagefind reads (``pages_for_pagefind``).
+    """Pagefind indexing the stories while the build goes on; ``finish`` puts the index in place.
+
+    Started with the ``draft_records`` as soon as the stories are settled; ``label`` hands it
+    the final records once their topics and dates are known, which are then put into the
+    index (``relabel``; where that cannot be done, the records are indexed afresh). ``kept``:
+    where the cache keeps the pages Pagefind reads (``pages_for_pagefind``).
 
     The index is written to a scratch folder beside the site folder (MkDocs empties the site
     folder after the digest has started), then moved in with a rename. An error in the
@@ -421,23 +553,39 @@ class BackgroundIndex:
     """
 
     def __init__(
-        self, records: Sequence[SearchRecord], beside: Path, kept: Path | None = None
+        self, drafts: Sequence[SearchRecord], beside: Path, kept: Path | None = None
     ) -> None:
         beside.mkdir(parents=True, exist_ok=True)
         self.scratch = Path(tempfile.mkdtemp(prefix=".digest-search-", dir=beside))
         self.error: BaseException | None = None
+        self.records: Sequence[SearchRecord] | None = None
+        self.labelled = threading.Event()
         self.thread = threading.Thread(
-            target=self._run, args=(records, kept), name="digest-search-index", daemon=True
+            target=self._run, args=(drafts, kept), name="digest-search-index", daemon=True
         )
         self.thread.start()
 
-    def _run(self, records: Sequence[SearchRecord], kept: Path | None) -> None:
+    def label(self, records: Sequence[SearchRecord]) -> None:
+        """The final records: their labels go into the index once Pagefind is done."""
+        self.records = records
+        self.labelled.set()
+
+    def _run(self, drafts: Sequence[SearchRecord], kept: Path | None) -> None:
+        index = self.scratch / "index"
         try:
-            write_records(records, self.scratch / "index", kept)
+            write_records(drafts, index, kept)
+            self.labelled.wait()
+            if self.records is None:  # cancelled
+                return
+            if drafts and not relabel(index, drafts, self.records):
+                shutil.rmtree(index)
+                write_records(self.records, index)
         except BaseException as exc:  # raised again in the build's own thread by finish()
             self.error = exc
 
     def finish(self, out_dir: Path) -> None:
+        if not self.labelled.is_set():
+            raise RuntimeError("the search index was never given the final records")
         self.thread.join()
         try:
             if self.error is not None:
@@ -450,6 +598,9 @@ class BackgroundIndex:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
     def cancel(self) -> None:
+        if not self.labelled.is_set():
+            self.records = None
+            self.labelled.set()
         self.thread.join()
         shutil.rmtree(self.scratch, ignore_errors=True)
 

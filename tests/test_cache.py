@@ -249,6 +249,31 @@ def test_search_records_reach_the_index_before_events_figures_and_pages(tmp_path
     assert not {"events", "figures", "pages"} & set(stages_done)
 
 
+def test_the_index_gets_the_stories_text_before_their_topics_are_learned(tmp_path):
+    """Pagefind reads the stories' drafts while the topics are learned: their text and
+    metadata as the final records have them, no filters, a sort by URL; the final records'
+    text is the drafts' and equals records made afresh from the finished stories."""
+    from build_digest.search import PAGE_SORT, search_records
+
+    project = make_project(tmp_path / "project")
+    timer = StageTimer()
+    handed: list[tuple[tuple, list[str]]] = []
+    result = run_pipeline(
+        cached_settings(project, tmp_path / "cache"),
+        timer=timer,
+        on_drafts=lambda drafts: handed.append((drafts, list(timer.seconds))),
+    )
+    assert len(handed) == 1
+    drafts, stages_done = handed[0]
+    assert "translations" in stages_done and "learned topics" not in stages_done
+    assert result.search_records == search_records(result.stories)
+    assert [(d.url, d.content) for d in drafts] == [
+        (r.url, r.content) for r in result.search_records
+    ]
+    assert all(d.filters == {} and d.sort == {PAGE_SORT: d.url} for d in drafts)
+    assert sum(d.meta == r.meta for d, r in zip(drafts, result.search_records, strict=True)) > 0
+
+
 def test_a_record_key_changes_with_any_field_but_not_with_set_order_or_derived_fields(tmp_path):
     project = make_project(tmp_path / "project")
     result, _ = build(cached_settings(project, tmp_path / "cache"))

@@ -16,8 +16,16 @@ from pathlib import Path
 import pytest
 
 from benchmarks.bench_search import synthetic_records
+from build_digest.models import SearchRecord
 from build_digest.pipeline import run_pipeline
-from build_digest.search import pages_for_pagefind, record_html, sync_pages, write_records
+from build_digest.search import (
+    PAGE_SORT,
+    pages_for_pagefind,
+    record_html,
+    relabel,
+    sync_pages,
+    write_records,
+)
 
 from .conftest import (
     ROOT,
@@ -503,6 +511,79 @@ def test_the_search_index_is_whole_when_writing_it_returns(tmp_path):
     assert bundle
     for name in bundle:
         assert len({(out / name).stat().st_size for out in outs}) == 1, name
+
+
+def _index_view(index: Path) -> dict[str, object]:
+    """What a search reads of a Pagefind index, by story URL rather than page number: each
+    page's text and metadata, each filter value's stories, each sort's keys in order with
+    the stories of each key, and the metadata fields."""
+    import gzip
+
+    import cbor2
+
+    def read(path: Path) -> bytes:
+        return gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :]
+
+    entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
+    ((_, about),) = entry["languages"].items()
+    _, pages, _, filters, sorts, fields = cbor2.loads(
+        read(index / f"pagefind.{about['hash']}.pf_meta")
+    )
+    fragments = [json.loads(read(index / "fragment" / f"{name}.pf_fragment")) for name, _ in pages]
+    url = [fragment["url"] for fragment in fragments]
+    view: dict[str, object] = {
+        "pages": {f["url"]: (f["content"], f["meta"], f["word_count"]) for f in fragments},
+        "fields": fields,
+        "count": about["page_count"],
+    }
+    for name, file in filters:
+        _, values = cbor2.loads(read(index / "filter" / f"{file}.pf_filter"))[:2]
+        view[f"filter {name}"] = {
+            value: sorted(url[n] for n in numbers) for value, numbers in values
+        }
+    for name, numbers in sorts:
+        view[f"sort {name}"] = len(numbers)
+        view[f"sort order {name}"] = [url[n] for n in numbers]
+    return view
+
+
+def test_an_index_of_the_drafts_relabelled_answers_as_one_written_from_the_records(tmp_path):
+    """The build indexes the stories' drafts (text and metadata, no filters) while their topics
+    are learned, then puts the final labels in (``relabel``): the index must then hold what
+    Pagefind makes of the final records in one go, page for page, filter value for filter
+    value, in the same date order, a story whose metadata changed since its draft too."""
+    records = synthetic_records(40)
+    records[3] = dataclasses.replace(records[3], sort={"date": records[5].sort["date"]})  # a tie
+    drafts = [SearchRecord(r.url, r.content, r.meta, {}, {PAGE_SORT: r.url}) for r in records]
+    drafts[7] = dataclasses.replace(drafts[7], meta={**drafts[7].meta, "date": "Undated"})
+    write_records(drafts, tmp_path / "relabelled")
+    assert relabel(tmp_path / "relabelled", drafts, records)
+    write_records(records, tmp_path / "direct")
+    relabelled, direct = _index_view(tmp_path / "relabelled"), _index_view(tmp_path / "direct")
+    assert relabelled["filter topic"] and relabelled["pages"]
+    order = relabelled.pop("sort order date"), direct.pop("sort order date")
+    assert relabelled == direct
+    # Ties may fall in either index's page order; the keys run the same way.
+    key = {f"/{r.url}": r.sort["date"] for r in records}
+    assert [key[u] for u in order[0]] == [key[u] for u in order[1]] == sorted(key.values())
+    # Nothing of the drafts is left behind: every fragment file is a page's.
+    entry = json.loads((tmp_path / "relabelled" / "pagefind-entry.json").read_text())
+    assert len(list((tmp_path / "relabelled" / "fragment").iterdir())) == len(records)
+    assert len(list((tmp_path / "relabelled").glob("*.pf_meta"))) == 1
+    assert entry["languages"]["en"]["page_count"] == len(records)
+
+
+def test_an_index_relabel_does_not_know_is_left_alone(tmp_path):
+    """An index not written from drafts (no page sort), or holding other stories than the
+    records, is not relabelled: the build then indexes the records afresh."""
+    records = synthetic_records(12)
+    drafts = [SearchRecord(r.url, r.content, r.meta, {}, {PAGE_SORT: r.url}) for r in records]
+    write_records(records, tmp_path / "direct")
+    before = {p: p.read_bytes() for p in (tmp_path / "direct").rglob("*") if p.is_file()}
+    assert not relabel(tmp_path / "direct", drafts, records)
+    assert before == {p: p.read_bytes() for p in (tmp_path / "direct").rglob("*") if p.is_file()}
+    write_records(drafts, tmp_path / "drafts")
+    assert not relabel(tmp_path / "drafts", drafts, records[1:])
 
 
 def test_the_pages_pagefind_reads_are_kept_and_only_what_differs_is_written(tmp_path):
