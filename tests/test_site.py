@@ -573,6 +573,21 @@ def test_an_index_of_the_drafts_relabelled_answers_as_one_written_from_the_recor
     assert entry["languages"]["en"]["page_count"] == len(records)
 
 
+def test_pagefind_beside_the_build_runs_at_the_lowest_priority():
+    """Started while the topics are learned, Pagefind takes only what the build's own
+    processes leave of the cores (``search.LOW_PRIORITY``); what it starts inherits that."""
+    if not hasattr(os, "getpriority"):
+        pytest.skip("no process priorities on this system")
+    from build_digest.search import LOW_PRIORITY, _yield_cores
+
+    with subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"]) as child:
+        try:
+            _yield_cores(child.pid)
+            assert os.getpriority(os.PRIO_PROCESS, child.pid) == LOW_PRIORITY
+        finally:
+            child.kill()
+
+
 def test_an_index_relabel_does_not_know_is_left_alone(tmp_path):
     """An index not written from drafts (no page sort), or holding other stories than the
     records, is not relabelled: the build then indexes the records afresh."""
