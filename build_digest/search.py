@@ -40,6 +40,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import unquote
 
 from .errors import DependencyError
 from .models import Dated, Role, SearchRecord, TaggedStory
@@ -107,23 +108,36 @@ def search_records(
 
 
 PAGE_SORT = "page"
-"""The sort key of a draft record, its URL: Pagefind's order of the drafts by it tells
+"""The sort key of a draft record (``page_key``): Pagefind's order of the drafts by it tells
 ``relabel`` which page of the index is which story."""
+
+
+def page_key(url: str) -> str:
+    """A draft's ``PAGE_SORT`` value: letters and digits whatever the URL's script, so that
+    Pagefind orders the keys as Python does, and never all numbers (Pagefind would sort them
+    as numbers); the same for a story in every build, so a story's draft does not change when
+    others are added."""
+    return "p" + hashlib.blake2b(url.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def draft_record(record: SearchRecord) -> SearchRecord:
+    """``record`` as Pagefind first reads it (``draft_records``): no filters, the page key as
+    its only sort."""
+    return SearchRecord(
+        record.url, record.content, record.meta, {}, {PAGE_SORT: page_key(record.url)}
+    )
 
 
 def draft_records(tagged: Sequence[TaggedStory]) -> tuple[SearchRecord, ...]:
     """Every story's record as soon as the stories are settled (folded, translations too),
     before their topics are learned and the last undated ones dated: the text and what a
-    result shows, without filters, sorted by URL (``PAGE_SORT``).
+    result shows, without filters, each with its page key (``draft_record``).
 
     Pagefind indexes these while the topics are learned and related coverage is found; the
     final labels are then put into its index (``relabel``). At 10,000 sources Pagefind takes
     about 21 s for the 7,000 stories' text, and started only once the topics were final it was
     the last thing a one-source rebuild waited for."""
-    return tuple(
-        SearchRecord(record.url, record.content, record.meta, {}, {PAGE_SORT: record.url})
-        for record in search_records(tagged)
-    )
+    return tuple(draft_record(record) for record in search_records(tagged))
 
 
 def search_page(records: Sequence[SearchRecord]) -> str:
@@ -461,48 +475,25 @@ def relabel(index: Path, drafts: Sequence[SearchRecord], records: Sequence[Searc
 
     The words and the text are the drafts', which are the records' own: only labels move
     between a story's draft and its record. Each story's page number is read from the drafts'
-    sort by URL (``PAGE_SORT``), which is then replaced by the records' sorts. Filters and
+    sort by page key (``PAGE_SORT``), which is then replaced by the records' sorts. Filters and
     sorts are written as Pagefind writes them (values sorted, page numbers ascending, a sort's
-    ties in page order), a changed fragment under a name made from its content. False, and
-    ``index`` left alone, when it is not in a form this code knows or does not hold the
-    drafts' stories: the caller indexes the records afresh."""
+    ties in page order), a changed fragment under a name made from its content. False when
+    ``index`` is not in a form this code knows (then nothing is written) or does not hold the
+    drafts' stories: the caller discards it and indexes the records afresh."""
     try:
         entry_path = index / "pagefind-entry.json"
         entry = json.loads(entry_path.read_text(encoding="utf-8"))
         ((language, about),) = entry["languages"].items()
         meta_path = index / f"pagefind.{about['hash']}.pf_meta"
-        version, pages, chunks, filters, sorts, fields = _read_cbor(meta_path)
-        in_url_order = dict(sorts)[PAGE_SORT]
-        urls = sorted(draft.url for draft in drafts)
-        if filters or sorted(in_url_order) != list(range(len(pages))) or len(pages) != len(urls):
+        version, pages, chunks, filters, sorts, _ = _read_cbor(meta_path)
+        page_of = _page_numbers(drafts, dict(sorts)[PAGE_SORT], len(pages))
+        if filters or page_of is None or sorted(r.url for r in records) != sorted(page_of):
             return False
-        page_of = dict(zip(urls, in_url_order, strict=True))
-        if sorted(record.url for record in records) != urls:
-            return False
-        drafted = {draft.url: draft.meta for draft in drafts}
-        names = {name for name, _ in pages}
-        moved: list[Path] = []
-        for record in records:
-            if record.meta == drafted[record.url]:
-                continue
-            n = page_of[record.url]
-            old = index / "fragment" / f"{pages[n][0]}.pf_fragment"
-            fragment = json.loads(_read_pagefind(old))
-            if str(fragment.get("url")).lstrip("/") != record.url.lstrip("/"):
-                return False  # Pagefind's URLs are the pages' paths from the site's root
-            fragment["meta"] = dict(sorted(record.meta.items()))
-            data = json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
-            name = _fresh_name(language, _PAGEFIND_HEADER + data, names)
-            (index / "fragment" / f"{name}.pf_fragment").write_bytes(
-                gzip.compress(_PAGEFIND_HEADER + data, compresslevel=9, mtime=0)
-            )
-            names.add(name)
-            moved.append(old)
-            pages[n] = [name, pages[n][1]]
+        replaced = _refresh_fragments(index / "fragment", language, pages, page_of, drafts, records)
     except (OSError, KeyError, TypeError, ValueError, IndexError) as exc:
         log.debug("Pagefind's index not relabelled: %s", exc)
         return False
-    for old in moved:
+    for old in replaced:
         old.unlink()
     values: dict[str, dict[str, list[int]]] = {}
     keys: dict[str, list[tuple[str, int]]] = {}
@@ -527,6 +518,53 @@ def relabel(index: Path, drafts: Sequence[SearchRecord], records: Sequence[Searc
         meta_path.unlink()
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
     return True
+
+
+def _page_numbers(
+    drafts: Sequence[SearchRecord], in_key_order: list[int], pages: int
+) -> dict[str, int] | None:
+    """Each draft's page number in the index, from Pagefind's order of their page keys; None
+    when that order is not one of these drafts."""
+    keys = sorted((draft.sort[PAGE_SORT], draft.url) for draft in drafts)
+    if len({key for key, _ in keys}) != len(keys) or sorted(in_key_order) != list(range(pages)):
+        return None  # two stories with one key, or pages that are not the drafts
+    if len(keys) != pages:
+        return None
+    return {url: n for (_, url), n in zip(keys, in_key_order, strict=True)}
+
+
+def _refresh_fragments(
+    folder: Path,
+    language: str,
+    pages: list[list],
+    page_of: dict[str, int],
+    drafts: Sequence[SearchRecord],
+    records: Sequence[SearchRecord],
+) -> list[Path]:
+    """Write the fragment of each record whose metadata is not its draft's under a new name,
+    renamed in ``pages``; the fragments they replace, to delete once the index is relabelled."""
+    drafted = {draft.url: draft.meta for draft in drafts}
+    names = {name for name, _ in pages}
+    replaced = []
+    for record in records:
+        if record.meta == drafted[record.url]:
+            continue
+        n = page_of[record.url]
+        old = folder / f"{pages[n][0]}.pf_fragment"
+        fragment = json.loads(_read_pagefind(old))
+        # Pagefind's URL is the page's path from the site's root, perhaps percent-encoded
+        if unquote(str(fragment.get("url"))).strip("/") != unquote(record.url).strip("/"):
+            raise ValueError(f"page {n} is not {record.url}")
+        fragment["meta"] = dict(sorted(record.meta.items()))
+        data = _PAGEFIND_HEADER + json.dumps(
+            fragment, ensure_ascii=False, separators=(",", ":")
+        ).encode("utf-8")
+        name = _fresh_name(language, data, names)
+        (folder / f"{name}.pf_fragment").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        names.add(name)
+        replaced.append(old)
+        pages[n] = [name, pages[n][1]]
+    return replaced
 
 
 def _fresh_name(language: str, data: bytes, taken: set[str]) -> str:
