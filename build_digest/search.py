@@ -444,23 +444,19 @@ def in_stable_order(index: Path) -> bool:
         entry = json.loads(entry_path.read_text(encoding="utf-8"))
         languages = entry["languages"]
         for language, about in languages.items():
-            meta_path = index / f"pagefind.{about['hash']}.pf_meta"
-            meta = _read_cbor(meta_path)
+            meta = _read_cbor(index / f"pagefind.{about['hash']}.pf_meta")
             version, _pages, _chunks, filters, *rest = meta
             renamed = []
             for name, old in filters:
                 data = _read_cbor(index / "filter" / f"{old}.pf_filter")
                 data = [data[0], sorted(data[1], key=lambda value: value[0]), *data[2:]]
-                new = f"{language}_{_write_cbor(index / 'filter', data, 7, language, '.pf_filter')}"
+                new = _write_filter(index, language, data)
                 if new != old:
                     (index / "filter" / f"{old}.pf_filter").unlink()
                 renamed.append([name, new])
-            meta = [version, _pages, _chunks, sorted(renamed), *rest]
-            digest = _write_cbor(index, meta, 10, f"pagefind.{language}", ".pf_meta")
-            new_hash = f"{language}_{digest}"
-            if new_hash != about["hash"]:
-                meta_path.unlink()
-            about["hash"] = new_hash
+            _replace_meta(
+                index, language, about, [version, _pages, _chunks, sorted(renamed), *rest]
+            )
     except (OSError, KeyError, TypeError, ValueError, IndexError) as exc:
         log.debug("Pagefind's index left in its own order: %s", exc)
         return False
@@ -484,8 +480,8 @@ def relabel(index: Path, drafts: Sequence[SearchRecord], records: Sequence[Searc
         entry_path = index / "pagefind-entry.json"
         entry = json.loads(entry_path.read_text(encoding="utf-8"))
         ((language, about),) = entry["languages"].items()
-        meta_path = index / f"pagefind.{about['hash']}.pf_meta"
-        version, pages, chunks, filters, sorts, _ = _read_cbor(meta_path)
+        meta_file = index / f"pagefind.{about['hash']}.pf_meta"
+        version, pages, chunks, filters, sorts, _ = _read_cbor(meta_file)
         page_of = _page_numbers(drafts, dict(sorts)[PAGE_SORT], len(pages))
         if filters or page_of is None or sorted(r.url for r in records) != sorted(page_of):
             return False
@@ -507,15 +503,14 @@ def relabel(index: Path, drafts: Sequence[SearchRecord], records: Sequence[Searc
     (index / "filter").mkdir(exist_ok=True)
     filters = []
     for name in sorted(values):
-        packed = [name, [[value, sorted(values[name][value])] for value in sorted(values[name])]]
-        digest = _write_cbor(index / "filter", packed, 7, language, ".pf_filter")
-        filters.append([name, f"{language}_{digest}"])
+        packed = [
+            name,
+            [[value, sorted(numbers)] for value, numbers in sorted(values[name].items())],
+        ]
+        filters.append([name, _write_filter(index, language, packed)])
     sorts = [[name, [n for _, n in sorted(keys[name])]] for name in sorted(keys)]
     fields = sorted({field for record in records for field in record.meta})
-    meta = [version, pages, chunks, filters, sorts, fields]
-    about["hash"] = f"{language}_{_write_cbor(index, meta, 10, f'pagefind.{language}', '.pf_meta')}"
-    if index / f"pagefind.{about['hash']}.pf_meta" != meta_path:
-        meta_path.unlink()
+    _replace_meta(index, language, about, [version, pages, chunks, filters, sorts, fields])
     entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")))
     return True
 
@@ -565,6 +560,21 @@ def _refresh_fragments(
         replaced.append(old)
         pages[n] = [name, pages[n][1]]
     return replaced
+
+
+def _write_filter(index: Path, language: str, data: list) -> str:
+    """A filter file as Pagefind writes one, under a name made of its content; the name the
+    index's metadata lists it by."""
+    return f"{language}_{_write_cbor(index / 'filter', data, 7, language, '.pf_filter')}"
+
+
+def _replace_meta(index: Path, language: str, about: dict, meta: list) -> None:
+    """Write the index's metadata under a name made of its content, in place of the file
+    ``about`` (the entry file's record of the language) names, and name it there."""
+    old = index / f"pagefind.{about['hash']}.pf_meta"
+    about["hash"] = f"{language}_{_write_cbor(index, meta, 10, f'pagefind.{language}', '.pf_meta')}"
+    if index / f"pagefind.{about['hash']}.pf_meta" != old:
+        old.unlink()
 
 
 def _fresh_name(language: str, data: bytes, taken: set[str]) -> str:
