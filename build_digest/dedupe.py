@@ -188,15 +188,13 @@ def minhash_values(shingles: bytes, num_perm: int) -> np.ndarray:
     return mh.hashvalues
 
 
-def _minhash(fp: Fingerprint, num_perm: int) -> MinHash:
-    """The fingerprint's MinHash: its cached signature when made with ``num_perm``
+def _signature(fp: Fingerprint, num_perm: int) -> np.ndarray:
+    """The fingerprint's MinHash values: its cached signature when made with ``num_perm``
     permutations, else made now."""
-    mh = _empty_minhash(num_perm).copy()
-    if len(fp.minhash) == mh.hashvalues.nbytes:
-        mh.hashvalues = np.frombuffer(fp.minhash, dtype=mh.hashvalues.dtype).copy()
-    else:
-        mh.hashvalues = minhash_values(fp.shingles, num_perm)
-    return mh
+    dtype = _empty_minhash(num_perm).hashvalues.dtype
+    if len(fp.minhash) == num_perm * dtype.itemsize:
+        return np.frombuffer(fp.minhash, dtype=dtype)
+    return minhash_values(fp.shingles, num_perm)
 
 
 def fingerprint_to_json(fp: Fingerprint) -> dict:
@@ -352,22 +350,39 @@ def near_copies(prints: Sequence[Fingerprint], config: DedupeConfig) -> dict[Pai
     """Texts whose 5-word shingles mostly recur in another: candidates from MinHash LSH,
     confirmed by the exact containment. Exact copies after the first are left to that tier."""
     reasons: dict[Pair, PairReason] = {}
-    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
-    seen: set[str] = set()
+    firsts: dict[str, int] = {}
     for i, fp in enumerate(prints):
-        if fp.exact in seen:
-            continue
-        seen.add(fp.exact)
-        mh = _minhash(fp, config.num_perm)
-        for j in sorted(lsh.query(mh)):
-            c = containment(fp.shingles, prints[j].shingles)
-            if c >= config.containment:
-                evidence = (
-                    f"near copy ({c:.0%} of the shorter text's 5-word shingles are in the other)"
-                )
-                reasons.setdefault((j, i), PairReason(FoldKind.EDITED_COPY, evidence))
-        lsh.insert(i, mh)
+        firsts.setdefault(fp.exact, i)
+    kept = sorted(firsts.values())
+    if not kept:
+        return reasons
+    signatures = np.stack([_signature(prints[i], config.num_perm) for i in kept])
+    for a, b in lsh_candidates(signatures, config):
+        j, i = kept[a], kept[b]
+        c = containment(prints[i].shingles, prints[j].shingles)
+        if c >= config.containment:
+            evidence = f"near copy ({c:.0%} of the shorter text's 5-word shingles are in the other)"
+            reasons[(j, i)] = PairReason(FoldKind.EDITED_COPY, evidence)
     return reasons
+
+
+def lsh_candidates(signatures: np.ndarray, config: DedupeConfig) -> list[Pair]:
+    """The pairs of rows (earlier, later) that datasketch's ``MinHashLSH`` would propose had
+    each row queried the rows before it and then been inserted: those equal in every value
+    of at least one band. Found a band at a time over the whole array, sorted by the later
+    row: inserting and querying 10,000 signatures one by one took 3 s of each build."""
+    bands = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm).hashranges
+    pairs: set[Pair] = set()
+    for start, end in bands:
+        band = np.ascontiguousarray(signatures[:, start:end])
+        _, group, size = np.unique(band, axis=0, return_inverse=True, return_counts=True)
+        group = group.ravel()
+        shared = np.flatnonzero(size[group] > 1)  # rows whose band another row has too
+        rows = shared[np.argsort(group[shared], kind="stable")]
+        bounds = np.flatnonzero(np.diff(group[rows])) + 1
+        for members in np.split(rows, bounds):
+            pairs.update(combinations(members.tolist(), 2))
+    return sorted(pairs, key=lambda pair: (pair[1], pair[0]))
 
 
 def rewrites(

@@ -147,3 +147,29 @@ def test_a_near_copy_is_found_alike_from_the_cached_signature_or_from_the_shingl
     assert list(found) == [(0, 1)]
     assert near_copies(stored, config) == found == near_copies(unsigned, config)
     assert near_copies(prints, dataclasses.replace(config, num_perm=64)).keys() == found.keys()
+
+
+def test_lsh_candidates_are_the_pairs_datasketch_proposes_one_query_at_a_time():
+    """The band-at-a-time candidates equal those of inserting each signature into
+    datasketch's ``MinHashLSH`` after querying it, duplicated and near rows included."""
+    import numpy as np
+    from datasketch import MinHash, MinHashLSH
+
+    from build_digest.dedupe import DedupeConfig, lsh_candidates
+
+    config = DedupeConfig()
+    rng = np.random.default_rng(7)
+    dtype = MinHash(num_perm=config.num_perm).hashvalues.dtype
+    signatures = rng.integers(0, 40, size=(300, config.num_perm)).astype(dtype)
+    signatures[50] = signatures[10]  # a copy
+    signatures[90, :60] = signatures[20, :60]  # a text sharing some bands with another
+    lsh = MinHashLSH(threshold=config.lsh_threshold, num_perm=config.num_perm)
+    expected = []
+    for i, row in enumerate(signatures):
+        mh = MinHash(num_perm=config.num_perm)
+        mh.hashvalues = row
+        expected += [(j, i) for j in sorted(lsh.query(mh))]
+        lsh.insert(i, mh)
+    found = lsh_candidates(signatures, config)
+    assert (10, 50) in found and (20, 90) in found
+    assert found == expected
