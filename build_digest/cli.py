@@ -230,8 +230,8 @@ def build(
     )
     if result.cache_lookups:
         click.echo(
-            f"{result.cache_hits} of {result.cache_lookups} per-source results came from the cache"
-            f" in {visible(str(plugin.config.cache_dir))}."
+            f"{result.cache_hits} of {result.cache_lookups} results (per source, story and"
+            f" compared pair) came from the cache in {visible(str(plugin.config.cache_dir))}."
         )
 
 

@@ -35,6 +35,7 @@ from pathlib import Path
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from .cache import DigestCache
 from .dates import ascii_digits
 from .models import (
     CleanedArticle,
@@ -157,9 +158,7 @@ def fingerprint(article: CleanedArticle) -> Fingerprint:
         re.sub(r"[’']s$", "", m).casefold() for m in _NAME.findall(text) if len(m.split()) >= 2
     }
     quotes = {" ".join(_WORD.findall(q.casefold())[:8]) for q in _QUOTE.findall(text)}
-    sentences = tuple(
-        frozenset(content_words(s)) for s in _SENTENCE.split(text) if len(s.split()) >= 5
-    )
+    sentences = [set(content_words(s)) for s in _SENTENCE.split(text) if len(s.split()) >= 5]
     packed = shingle_bytes(shingles)
     return Fingerprint(
         exact=hashlib.sha256(" ".join(tokens).encode()).hexdigest(),
@@ -167,7 +166,7 @@ def fingerprint(article: CleanedArticle) -> Fingerprint:
         figures=frozenset(figures),
         names=frozenset(names),
         quotes=frozenset(quotes),
-        sentences=sentences,
+        sentence_words="".join(" ".join(sorted(words)) + "\n" for words in sentences),
         content=Counter(content_words(text)),
         minhash=minhash_values(packed, NUM_PERM).tobytes(),
     )
@@ -207,7 +206,7 @@ def fingerprint_to_json(fp: Fingerprint) -> dict:
         "figures": sorted(fp.figures),
         "names": sorted(fp.names),
         "quotes": sorted(fp.quotes),
-        "sentences": [sorted(s) for s in fp.sentences],
+        "sentences": fp.sentence_words,
         "content": dict(sorted(fp.content.items())),
         "minhash": base64.b64encode(fp.minhash).decode("ascii"),
     }
@@ -224,14 +223,20 @@ def fingerprint_from_json(data: object) -> Fingerprint:
         figures=frozenset(data["figures"]),
         names=frozenset(data["names"]),
         quotes=frozenset(data["quotes"]),
+        sentence_words=_text(data["sentences"]),
         # Interned: an archive's texts share most of their words, and each decoded word
         # would otherwise be a string of its own, thousands of times over.
-        sentences=tuple(frozenset(map(sys.intern, s)) for s in data["sentences"]),
         content=Counter(
             dict(zip(map(sys.intern, content), map(int, content.values()), strict=True))
         ),
         minhash=base64.b64decode(data["minhash"], validate=True),
     )
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected a string")
+    return value
 
 
 def _sorted_unique(packed: bytes) -> bytes:
@@ -323,14 +328,16 @@ class PairReason:
 Pair = tuple[int, int]
 
 
-def find_pairs(versions: Sequence[SourceVersion], config: DedupeConfig) -> dict[Pair, PairReason]:
+def find_pairs(
+    versions: Sequence[SourceVersion], config: DedupeConfig, cache: DigestCache | None = None
+) -> dict[Pair, PairReason]:
     """Pairs of indexes into ``versions`` that are versions of one report, each with its
     reason; the cheaper, surer tier decides a pair first."""
     prints = [v.fingerprint for v in versions]
     reasons = exact_copies(prints)
     for pair, reason in near_copies(prints, config).items():
         reasons.setdefault(pair, reason)
-    reasons.update(rewrites(versions, config, known=reasons.keys()))
+    reasons.update(rewrites(versions, config, known=reasons.keys(), cache=cache))
     return reasons
 
 
@@ -389,9 +396,12 @@ def rewrites(
     versions: Sequence[SourceVersion],
     config: DedupeConfig,
     known: Iterable[Pair] = (),
+    cache: DigestCache | None = None,
 ) -> dict[Pair, PairReason]:
     """Reworded versions of one report: texts sharing rare anchors (figures, names, quotes)
-    whose sentences correspond, within the date window. Pairs in ``known`` are skipped."""
+    whose sentences correspond, within the date window. Pairs in ``known`` are skipped.
+    ``cache``: where the alignment of each pair of texts is kept, so that a rebuild aligns
+    only pairs it has not seen (most of this tier's time, and the only reader of sentences)."""
     known = set(known)
     prints = [v.fingerprint for v in versions]
     # An anchor is evidence only while it is rare: in a large archive "50%" or "Myanmar"
@@ -404,16 +414,19 @@ def rewrites(
     for docs in postings.values():
         for i, j in combinations(docs, 2):
             shared[(i, j)] += 1
+    candidates = [
+        (pair, n)
+        for pair, n in sorted(shared.items())
+        if n >= config.min_shared_anchors
+        and pair not in known
+        and not _too_far_apart(versions[pair[0]].date, versions[pair[1]].date, config.window_days)
+    ]
+    alignments = pair_alignments(prints, [pair for pair, _ in candidates], cache)
     reasons: dict[Pair, PairReason] = {}
-    for (i, j), n in sorted(shared.items()):
-        if n < config.min_shared_anchors or (i, j) in known:
-            continue
-        if _too_far_apart(versions[i].date, versions[j].date, config.window_days):
-            continue
-        a, b = prints[i], prints[j]
-        alignment = sentence_alignment(a.sentences, b.sentences)
+    for ((i, j), n), alignment in zip(candidates, alignments, strict=True):
         if alignment < config.rewrite_alignment:
             continue
+        a, b = prints[i], prints[j]
         figures = sorted(f for f in a.figures & b.figures if anchor_df[f"#{f}"] <= df_limit)
         quotes = a.quotes & b.quotes
         # Paraphrase keeps a report's figures, quotes and names. Any of these three
@@ -434,6 +447,40 @@ def rewrites(
                 FoldKind.REWRITE, f"rewrite of the same report ({'; '.join(evidence)})"
             )
     return reasons
+
+
+def pair_alignments(
+    prints: Sequence[Fingerprint], pairs: Sequence[Pair], cache: DigestCache | None
+) -> list[float]:
+    """``sentence_alignment`` of each pair (in its order: the measure is not symmetric when
+    both texts have as many sentences), from ``cache`` where it holds the pair's texts."""
+    digests: dict[int, str] = {}
+
+    def digest(i: int) -> str:
+        if i not in digests:
+            words = prints[i].sentence_words.encode()
+            digests[i] = hashlib.blake2b(words, digest_size=16).hexdigest()
+        return digests[i]
+
+    def align(todo: list[Pair]) -> list[float]:
+        return [sentence_alignment(prints[i].sentences, prints[j].sentences) for i, j in todo]
+
+    if cache is None:
+        return align(list(pairs))
+    return cache.map(
+        "alignment",
+        fingerprint_version(),
+        [(digest(i) + digest(j), (i, j)) for i, j in pairs],
+        align,
+        encode=float,
+        decode=_fraction,
+    )
+
+
+def _fraction(value: object) -> float:
+    if not isinstance(value, float) or not 0.0 <= value <= 1.0:
+        raise ValueError("an alignment is a share between 0 and 1")
+    return value
 
 
 def _as_hash(value: int) -> int:
@@ -457,10 +504,15 @@ def main_version_key(version: SourceVersion) -> tuple:
     return (-article.word_count, day, article.source.path)
 
 
-def dedupe(versions: Sequence[SourceVersion], config: DedupeConfig | None = None) -> list[Story]:
-    """Group the versions into stories; each version lands in exactly one."""
+def dedupe(
+    versions: Sequence[SourceVersion],
+    config: DedupeConfig | None = None,
+    cache: DigestCache | None = None,
+) -> list[Story]:
+    """Group the versions into stories; each version lands in exactly one. ``cache``: where
+    pair comparisons are kept between builds (``rewrites``)."""
     config = config or DedupeConfig()
-    reasons = find_pairs(versions, config)
+    reasons = find_pairs(versions, config, cache)
     uf = _UnionFind(len(versions))
     for i, j in sorted(reasons):
         uf.union(i, j)
@@ -501,7 +553,7 @@ def carried_version(version: SourceVersion) -> SourceVersion:
     a gigabyte held to the end of the build."""
     fp = version.fingerprint
     return dataclasses.replace(
-        version, fingerprint=dataclasses.replace(fp, shingles=b"", sentences=(), minhash=b"")
+        version, fingerprint=dataclasses.replace(fp, shingles=b"", sentence_words="", minhash=b"")
     )
 
 

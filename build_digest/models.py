@@ -7,9 +7,11 @@ stage can be tested alone.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import ClassVar, TypeAlias
 
 from .cache import DERIVED
@@ -286,18 +288,28 @@ class Fingerprint:
     """The text's 5-word shingles as sorted unsigned 64-bit hashes, eight bytes each
     (``dedupe.shingle_array`` reads them): a set of Python ints costs about nine times as
     much, and an archive of 10,000 sources holds six million of them. Empty, like
-    ``sentences``, in the versions stories carry (``dedupe.carried_version``): only folding
+    ``sentence_words``, in the versions stories carry (``dedupe.carried_version``): only folding
     compares them."""
     figures: frozenset[str]
     names: frozenset[str]
     quotes: frozenset[str]
-    sentences: tuple[frozenset[str], ...]
+    sentence_words: str
+    """Each sentence's content words, space-separated, each sentence ending with a line break
+    (``sentences`` reads them): held packed because folding aligns the sentences of candidate
+    pairs only, and decoding every source's sentences was 3 s of a rebuild at 10,000 sources."""
     content: Counter[str] = field(default_factory=Counter)
     minhash: bytes = b""
     """The shingles' MinHash signature (``dedupe.minhash_values``), as datasketch's array holds
     it: made with the fingerprint and cached with it, so that folding does not hash every shingle
     of every source again on each build. Empty, like ``shingles``, in the versions stories
     carry."""
+
+    @cached_property
+    def sentences(self) -> tuple[frozenset[str], ...]:
+        """Each sentence's content words (``dedupe.content_words``), decoded on first use and
+        interned: the texts of an archive share most of their words."""
+        lines = self.sentence_words.split("\n")[:-1]
+        return tuple(frozenset(map(sys.intern, line.split())) for line in lines)
 
     @property
     def anchors(self) -> frozenset[str]:

@@ -351,7 +351,7 @@ def _run_pipeline(
     articles, unclean = timer.run("clean", clean_sources, ingested.documents, settings.clean, cache)
     versions, failed = timer.run("dates and fingerprints", source_versions, articles, cache, today)
     rejections = tuple(sorted((*ingested.rejections, *unclean, *failed), key=lambda r: r.path))
-    stories = timer.run("dedupe", dedupe, versions, settings.dedupe)
+    stories = timer.run("dedupe", dedupe, versions, settings.dedupe, cache)
     del versions, articles  # the stories carry them on, without what only folding compares
     tagged = timer.run("tag", tag_stories, stories, taxonomy, finder)
     # Translations share no words with their original, only its names and figures in order:

@@ -173,3 +173,45 @@ def test_lsh_candidates_are_the_pairs_datasketch_proposes_one_query_at_a_time():
     found = lsh_candidates(signatures, config)
     assert (10, 50) in found and (20, 90) in found
     assert found == expected
+
+
+def test_a_fingerprints_sentences_come_back_alike_from_the_cache():
+    from build_digest.dedupe import fingerprint_from_json, fingerprint_to_json
+
+    texts = [SEED_000, "Too short.", "One two three four five six words here but no more."]
+    docs = [
+        SourceDocument(f"{n}.txt", f"{n}" * 64, text, "utf-8", SourceKind.TEXT)
+        for n, text in enumerate(texts)
+    ]
+    for version in versions_of(docs):
+        fp = version.fingerprint
+        again = fingerprint_from_json(fingerprint_to_json(fp))
+        assert again == fp and again.sentences == fp.sentences
+    assert versions_of(docs[:1])[0].fingerprint.sentences  # the seed has sentences to align
+
+
+def test_folding_with_cached_alignments_folds_alike_and_aligns_no_pair_again(tmp_path):
+    """A rebuild takes each compared pair's alignment from the cache: the same stories, and
+    no sentences decoded for a pair seen before."""
+    from build_digest.cache import DigestCache
+
+    seed_001 = (ROOT / "sources" / "001_516d2f6b9d0fef85.txt").read_text(encoding="utf-8")
+    docs = [
+        SourceDocument("a.txt", "a" * 64, SEED_000, "utf-8", SourceKind.TEXT),
+        SourceDocument("b.txt", "b" * 64, seed_001, "utf-8", SourceKind.TEXT),
+    ]
+
+    def folded(cache: DigestCache | None) -> list[tuple[str, list[str]]]:
+        stories = dedupe(versions_of(docs), cache=cache)
+        return [(s.main.source.path, [v.reason for v in s.others]) for s in stories]
+
+    fresh = folded(None)
+    first = DigestCache(tmp_path / "cache")
+    assert folded(first) == fresh and first.misses["alignment"] == 1
+    again = DigestCache(tmp_path / "cache")
+    versions = versions_of(docs)
+    assert [
+        (s.main.source.path, [v.reason for v in s.others]) for s in dedupe(versions, cache=again)
+    ] == fresh
+    assert again.hits["alignment"] == 1 and again.misses["alignment"] == 0
+    assert not any("sentences" in vars(v.fingerprint) for v in versions)  # never decoded
