@@ -304,10 +304,13 @@ def _render_with_zensical(
 def _swap_in(staging: Path, target: Path) -> None:
     """Replace the old site with the new one in two renames. The old one is then deleted by
     a process of its own that the build does not wait for: unlinking its 6,000 files took
-    about 0.8 s of a one-source rebuild at 1,600 sources."""
-    for stale in sorted(target.parent.glob(f".{target.name}.old*")):  # a deletion cut short
-        shutil.rmtree(stale, ignore_errors=True)
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
+    about 0.8 s of a one-source rebuild at 1,600 sources. An old site whose deletion was cut
+    short (the machine stopped, the deleting process killed) goes the same way: deleted here,
+    the 36,000 files of a site of 10,000 sources took 16 s (5 s of it CPU)."""
+    for stale in sorted(target.parent.glob(f".{target.name}.old*")):
+        _delete_later(stale)
+    # Named so that it cannot be a folder whose deletion is still under way.
+    old = target.with_name(f".{target.name}.old-{os.getpid()}-{time.time_ns()}")
     if target.exists():
         target.rename(old)
     staging.rename(target)

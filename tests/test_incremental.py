@@ -163,6 +163,27 @@ def test_the_replaced_site_is_deleted_after_the_build_returns(project: Path) -> 
         time.sleep(0.1)
 
 
+def test_an_old_site_whose_deletion_was_cut_short_is_deleted_in_the_background(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder left by a deletion that was stopped is handed to a deleting process with the
+    site just replaced (it can be a whole site: not deleted in the build's time), and a new
+    old site never takes its name."""
+    from build_digest import cli as digest_cli
+
+    target, staging = tmp_path / "site", tmp_path / ".site.building"
+    stale = tmp_path / f".site.old-{os.getpid()}"  # as an earlier build of this pid named it
+    for folder, page in ((target, "old"), (staging, "new"), (stale, "stale")):
+        folder.mkdir()
+        (folder / "index.html").write_text(page, encoding="utf-8")
+    handed: list[Path] = []
+    monkeypatch.setattr(digest_cli, "_delete_later", handed.append)
+    digest_cli._swap_in(staging, target)
+    assert (target / "index.html").read_text(encoding="utf-8") == "new"
+    assert handed[0] == stale and len(handed) == 2
+    assert (handed[1] / "index.html").read_text(encoding="utf-8") == "old"
+
+
 def test_a_write_beside_the_render_that_fails_fails_the_publish_step(tmp_path):
     from build_digest.publish import BackgroundWrites
 
