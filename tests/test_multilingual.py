@@ -285,6 +285,18 @@ def test_a_translations_figures_are_its_numbers_in_any_digits_not_inside_words(t
     assert figure_sequence(text) == figures
 
 
+def test_stories_sharing_a_figure_are_compared_as_translations_only_across_languages():
+    from itertools import combinations
+
+    from build_digest.translations import _across_languages
+
+    languages = ["en", "my", "en", "th", "my", "en", "zh"]
+    holders = [0, 1, 2, 4, 5, 6]
+    expected = [(i, j) for i, j in combinations(holders, 2) if languages[i] != languages[j]]
+    assert sorted(_across_languages(holders, languages)) == expected
+    assert _across_languages([0, 2, 5], languages) == []
+
+
 def test_a_translation_is_folded_on_its_figures_and_names_in_order(tmp_path):
     from .conftest import pipeline_for
 
