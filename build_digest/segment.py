@@ -11,6 +11,8 @@ page cuts queries with ``Intl.Segmenter``: the same dictionaries on both sides.
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 _UNSPACED = (
@@ -20,6 +22,12 @@ _UNSPACED = (
 _UNSPACED_RUN = regex.compile(rf"[{_UNSPACED}]+")
 """A run of characters in a script that does not space its words (marks included: they
 belong to the script of their letter)."""
+
+_MAYBE_UNSPACED = re.compile(r"[\u0e00-\u1fff\u2070-\U0010ffff]")
+"""Where a run of ``_UNSPACED_RUN`` can be: every letter of those scripts is at U+0E00 or after,
+and none is among General Punctuation's (U+2000-U+206F, the curly quotes and dashes of an
+English text). Searched first: the script classes read a text at about 80 ns a character,
+this at 12 (1.3 s of a rebuild at 10,000 sources went to finding no Thai in English)."""
 
 _TIGHT = regex.compile(rf"[{_UNSPACED}\u3000-\u303f\uff00-\uffef]")
 """A character written without a space beside its neighbours: an unspaced script's, or CJK
@@ -45,7 +53,7 @@ def spaced_words(text: str) -> str:
 
     "掸邦停火，昆明" → "掸 邦 停火 ， 昆明"; "ชายแดน ที่แม่สอด" → "ชายแดน⁠ ที่ แม่สอด".
     """
-    if text.isascii() or not _UNSPACED_RUN.search(text):
+    if text.isascii() or not _MAYBE_UNSPACED.search(text) or not _UNSPACED_RUN.search(text):
         return text
     out: list[str] = []
     for segment in icu_words(text):

@@ -230,6 +230,16 @@ def test_words_of_unspaced_scripts_are_cut_as_the_browser_cuts_them():
     assert spaced_words("Laukkai fell on 5 January.") == "Laukkai fell on 5 January."
 
 
+def test_the_quick_check_for_unspaced_scripts_misses_no_character_of_them():
+    """``spaced_words`` first looks for any character at U+0E00 or after outside General
+    Punctuation: every character the script classes take must be one of those."""
+    from build_digest.segment import _MAYBE_UNSPACED, _UNSPACED_RUN
+
+    taken = (chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF)
+    assert not [c for c in taken if _UNSPACED_RUN.match(c) and not _MAYBE_UNSPACED.match(c)]
+    assert not _MAYBE_UNSPACED.search("“Curly” quotes — and dashes… in English")
+
+
 def test_titles_in_other_scripts_keep_their_letters_in_the_slug():
     assert (
         title_slug("缅北冲突各方在昆明举行和谈 同意立即停火")
