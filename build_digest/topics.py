@@ -203,38 +203,60 @@ def match_topics(
     Topics the source's own tags name are always kept (a curator said so); the others
     need ``MIN_TOPIC_SCORE`` and ``RELATIVE_TOPIC_SCORE`` of the best; ``MAX_TOPICS`` at most.
     """
+    return tuple(_phrase_label(p) for p in _kept(_phrase_scores(text, taxonomy, stated_tags)))
+
+
+def _kept(scored: Sequence[_PhraseScore]) -> list[_PhraseScore]:
+    """The topics the phrases give (``match_topics``), best first."""
+    best = max((p.score for p in scored if p.enough), default=0.0)
+    kept = [p for p in scored if p.enough and (p.stated or p.score >= RELATIVE_TOPIC_SCORE * best)]
+    kept.sort(key=lambda p: (not p.stated, -p.score, p.topic.name.casefold()))
+    return kept[:MAX_TOPICS]
+
+
+@dataclass(frozen=True)
+class _PhraseScore:
+    """One topic's phrases in one story (``topic_score``), and whether its tags state it."""
+
+    topic: Topic
+    score: float
+    evidence: tuple[str, ...]
+    mentions: int
+    stated: bool
+
+    @property
+    def enough(self) -> bool:
+        """Stated, or enough of its phrases to be a subject of the story at all."""
+        return self.stated or (
+            self.score >= MIN_TOPIC_SCORE and self.mentions >= self.topic.min_matches
+        )
+
+
+def _phrase_scores(
+    text: StoryText | str, taxonomy: Taxonomy, stated_tags: Sequence[str] = ()
+) -> list[_PhraseScore]:
+    """Every topic's ``_PhraseScore`` in the story, in the taxonomy's order."""
     if isinstance(text, str):
         text = StoryText("", "", text)
     stated = {tag.casefold() for tag in stated_tags}
-    scored = []
     passages = _passages(text)
-    for topic in taxonomy.topics:
-        score, evidence, mentions = topic_score(topic, passages)
-        if topic.slug in stated or topic.name.casefold() in stated:
-            scored.append(
-                (
-                    True,
-                    score,
-                    Label(
-                        topic.slug,
-                        topic.name,
-                        LabelKind.TOPIC,
-                        (STATED, *evidence),
-                        score,
-                        TopicBasis.STATED,
-                    ),
-                )
-            )
-        elif score >= MIN_TOPIC_SCORE and mentions >= topic.min_matches:
-            scored.append(
-                (False, score, Label(topic.slug, topic.name, LabelKind.TOPIC, evidence, score))
-            )
-    best = max((score for _, score, _ in scored), default=0.0)
-    kept = [
-        (s, score, lab) for s, score, lab in scored if s or score >= RELATIVE_TOPIC_SCORE * best
+    return [
+        _PhraseScore(
+            topic,
+            *topic_score(topic, passages),
+            topic.slug in stated or topic.name.casefold() in stated,
+        )
+        for topic in taxonomy.topics
     ]
-    kept.sort(key=lambda x: (not x[0], -x[1], x[2].name.casefold()))
-    return tuple(lab for _, _, lab in kept[:MAX_TOPICS])
+
+
+def _phrase_label(p: _PhraseScore) -> Label:
+    if p.stated:
+        evidence = (STATED, *p.evidence)
+        return Label(
+            p.topic.slug, p.topic.name, LabelKind.TOPIC, evidence, p.score, TopicBasis.STATED
+        )
+    return Label(p.topic.slug, p.topic.name, LabelKind.TOPIC, p.evidence, p.score)
 
 
 def story_text(story: Story) -> StoryText:
