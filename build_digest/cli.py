@@ -32,11 +32,13 @@ from .entities import preload_model
 from .errors import DigestError
 from .incremental import DirtyModeNotice, Manifest, load_manifest, manifest_path, save_manifest
 from .markdown_site import Project, Renderer, write_markdown_site
-from .models import REMOVAL_WORDING, DigestResult
+from .models import REMOVAL_WORDING, DigestResult, TaggedStory
 from .pipeline import run_pipeline
 from .plugin import DigestPlugin, report, site_address
 from .publish import finish_site
+from .taxonomy import Taxonomy, load_taxonomy
 from .text import visible
+from .topics import topics_not_given
 from .zensical_render import build_with_zensical, zensical_version
 
 PROGRESS_FROM = 300
@@ -393,6 +395,8 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
     except DigestError as exc:
         raise click.ClickException(visible(str(exc))) from exc
     articles = {a.source.path: a for t in result.stories for a in t.story.articles}
+    shown_in = {t.story.main.source.path: t for t in result.stories}
+    taxonomy = load_taxonomy(plugin.run_settings().taxonomy)
     languages = {
         v.article.source.path: v.language for t in result.stories for v in t.story.versions
     }
@@ -417,6 +421,8 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
                 f" {len(article.removed)} lines removed"
             )
             click.echo(f"    language: {lang.code} ({lang.name}; {lang.source})")
+            if path in shown_in:
+                _echo_topics(shown_in[path], taxonomy)
             if removed:
                 for line in article.removed:
                     click.echo(
@@ -431,6 +437,17 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
         f"Sources: {sum(statuses.values())}; stories {statuses['published']}, duplicates"
         f" {statuses['duplicate']}, rejected {statuses['rejected']}."
     )
+
+
+def _echo_topics(tagged: TaggedStory, taxonomy: Taxonomy) -> None:
+    """The story's topics and why (its phrases, what it reads like, its related stories, its
+    tags), then those its phrases nearly gave: where the curator looks when a topic page
+    lacks a story a reader would put there."""
+    given = [f"{visible(lab.name)} ({lab.basis})" for lab in tagged.topics]
+    click.echo(f"    topics: {', '.join(given) or 'none'}")
+    missed = topics_not_given(tagged.story, taxonomy, [lab.slug for lab in tagged.topics])
+    if missed:
+        click.echo(f"    not given: {visible('; '.join(missed))}")
 
 
 @main.group()

@@ -259,6 +259,48 @@ def _phrase_label(p: _PhraseScore) -> Label:
     return Label(p.topic.slug, p.topic.name, LabelKind.TOPIC, p.evidence, p.score)
 
 
+NEAR_SHARE = 0.5
+"""A topic not given whose phrases reach this share of the score a topic needs (one mention
+in the text, or a weak one in the lead) is named as nearly given, with the reason; less is a
+phrase passing by."""
+NEAR_SHOWN = 3
+"""At most this many topics nearly given are named, the nearest first: in a story about the
+war most topics have a phrase or two, and a list of all of them would bury the one missed."""
+
+
+def topics_not_given(story: Story, taxonomy: Taxonomy, given: Sequence[str]) -> list[str]:
+    """For the curator: the topics (``NEAR_SHOWN`` at most) the story's phrases nearly gave, or
+    gave and lost, that it does not have (``given``: its topics' slugs), and why, in words
+    ("Operation 1027: 4.5, under 40% of The military junta's 13.5"): what to add to the
+    taxonomy, or state in the source's ``tags:``, when a reader would put the story on that
+    topic's page."""
+    scored = _phrase_scores(story_text(story), taxonomy, stated_tags(story))
+    kept = {p.topic.slug for p in _kept(scored)}
+    best = min(
+        (p for p in scored if p.enough),
+        key=lambda p: (-p.score, p.topic.name.casefold()),
+        default=None,
+    )
+    out = []
+    for p in sorted(scored, key=lambda p: (-p.score, p.topic.name.casefold())):
+        if p.topic.slug in given or p.score < NEAR_SHARE * MIN_TOPIC_SCORE:
+            continue
+        score = f"{p.score:g}"
+        if p.topic.slug in kept:
+            why = f"given by its phrases ({score}), then taken back: reads like none of the"
+            why += " stories about it"
+        elif p.score < MIN_TOPIC_SCORE:
+            why = f"{score}, under the {MIN_TOPIC_SCORE:g} a topic needs"
+        elif not p.enough:
+            why = f"{p.mentions} mentions of its own, under the {p.topic.min_matches} it needs"
+        elif best is not None and p.score < RELATIVE_TOPIC_SCORE * best.score:
+            why = f"{score}, under {RELATIVE_TOPIC_SCORE:.0%} of {best.topic.name}'s {best.score:g}"
+        else:
+            why = f"{score}, beyond the {MAX_TOPICS} topics a story may have"
+        out.append(f"{p.topic.name}: {why}")
+    return out[:NEAR_SHOWN]
+
+
 def story_text(story: Story) -> StoryText:
     """Headline, lead (standfirst and first paragraph) and the rest of the main version."""
     main = story.main

@@ -335,6 +335,9 @@ def test_check_reports_the_fate_of_every_source_and_the_removed_lines(tmp_path):
     assert "003_cc3d00d2144fce69.txt: published as story" in out
     assert "empty.txt: REJECTED: empty" in out
     assert "[stray HTML comment fragment]: !-- Google tag (gtag.js) -->" in out
+    # Each story's topics and why, and the topics its phrases nearly gave.
+    assert "    topics: The military junta (phrases), Three Brotherhood Alliance (phrases)" in out
+    assert "Operation 1027: 4.5, under 40% of The military junta's 13.5" in out
     assert "Cleaning:" in out
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 from build_digest.taxonomy import TaxonomyError, load_taxonomy
-from build_digest.topics import MAX_TOPICS, MIN_TOPIC_SCORE, StoryText, match_topics
+from build_digest.topics import (
+    MAX_TOPICS,
+    MIN_TOPIC_SCORE,
+    NEAR_SHOWN,
+    RELATIVE_TOPIC_SCORE,
+    StoryText,
+    match_topics,
+    topics_not_given,
+)
 
 from .conftest import ROOT, story_of
 
@@ -17,6 +25,21 @@ def test_topics_are_backed_by_the_matched_phrases(seed_result):
         topics["ceasefire"].evidence[0].startswith("lead: ")
         and topics["ceasefire"].score >= MIN_TOPIC_SCORE
     )
+
+
+def test_the_topics_a_story_nearly_got_are_named_with_the_bar_they_missed(seed_result):
+    taxonomy = load_taxonomy(ROOT / "taxonomy.yml")
+    t = story_of(seed_result, "000_6963635469b22089.txt")
+    given = [lab.slug for lab in t.topics]
+    missed = topics_not_given(t.story, taxonomy, given)
+    assert 0 < len(missed) <= NEAR_SHOWN
+    # The first seed names the offensive, but less than 40% as much as its best topic.
+    bar = f"under {RELATIVE_TOPIC_SCORE:.0%} of {t.topics[0].name}'s"
+    assert any(m.startswith("Operation 1027: ") and bar in m for m in missed), missed
+    assert not any(m.startswith(f"{lab.name}:") for lab in t.topics for m in missed)
+    # A topic its phrases gave that the story no longer has was taken back, and is named so.
+    lost = topics_not_given(t.story, taxonomy, given[1:])
+    assert lost[0].startswith(f"{t.topics[0].name}: given by its phrases"), lost
 
 
 def test_a_passing_mention_gives_no_topic_but_a_headline_does():
