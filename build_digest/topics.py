@@ -285,7 +285,7 @@ def topics_not_given(story: Story, taxonomy: Taxonomy, given: Sequence[str]) -> 
     for p in sorted(scored, key=lambda p: (-p.score, p.topic.name.casefold())):
         if p.topic.slug in given or p.score < NEAR_SHARE * MIN_TOPIC_SCORE:
             continue
-        score = f"{p.score:g}"
+        score = _rounded(p.score)
         if p.topic.slug in kept:
             why = f"given by its phrases ({score}), then taken back: reads like none of the"
             why += " stories about it"
@@ -294,11 +294,18 @@ def topics_not_given(story: Story, taxonomy: Taxonomy, given: Sequence[str]) -> 
         elif not p.enough:
             why = f"{p.mentions} mentions of its own, under the {p.topic.min_matches} it needs"
         elif best is not None and p.score < RELATIVE_TOPIC_SCORE * best.score:
-            why = f"{score}, under {RELATIVE_TOPIC_SCORE:.0%} of {best.topic.name}'s {best.score:g}"
+            why = f"{score}, under {RELATIVE_TOPIC_SCORE:.0%} of {best.topic.name}'s"
+            why += f" {_rounded(best.score)}"
         else:
             why = f"{score}, beyond the {MAX_TOPICS} topics a story may have"
         out.append(f"{p.topic.name}: {why}")
     return out[:NEAR_SHOWN]
+
+
+def _rounded(score: float) -> str:
+    """A score as the curator reads it: a phrase two topics share counts a half or a third for
+    each, and 3.3333333333333335 says no more than 3.3."""
+    return f"{round(score, 1):g}"
 
 
 def story_text(story: Story) -> StoryText:
