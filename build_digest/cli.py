@@ -390,13 +390,14 @@ def check(config_file: Path, sources: Path | None, removed: bool) -> None:
     """Run the pipeline without rendering; report what became of every source."""
     _configure_logging(False)
     _, plugin = _load(config_file, sources)
+    settings = plugin.run_settings()
     try:
-        result = run_pipeline(plugin.run_settings())
+        result = run_pipeline(settings)
     except DigestError as exc:
         raise click.ClickException(visible(str(exc))) from exc
     articles = {a.source.path: a for t in result.stories for a in t.story.articles}
     shown_in = {t.story.main.source.path: t for t in result.stories}
-    taxonomy = load_taxonomy(plugin.run_settings().taxonomy)
+    taxonomy = load_taxonomy(settings.taxonomy)
     languages = {
         v.article.source.path: v.language for t in result.stories for v in t.story.versions
     }
