@@ -262,11 +262,16 @@ def build_archive(sources: Iterable[Path], taxonomy: Path) -> DigestResult:
         return run_pipeline(DigestSettings(sources_dir=folder, taxonomy=taxonomy))
 
 
-def reader_set_result(root: Path) -> tuple[DigestResult, dict[str, dict]]:
-    """The pipeline over the shipped sources plus the reader set's sources, and the labels."""
+def reader_labels() -> dict[str, dict]:
+    """The reader set's labels, per source file name."""
     import yaml
 
-    labels = yaml.safe_load((READER_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
+    return yaml.safe_load((READER_SET / "labels.yml").read_text(encoding="utf-8"))["sources"]
+
+
+def reader_set_result(root: Path) -> tuple[DigestResult, dict[str, dict]]:
+    """The pipeline over the shipped sources plus the reader set's sources, and the labels."""
+    labels = reader_labels()
     sources = [
         *sorted((root / "sources").glob("*.txt")),
         *sorted((READER_SET / "sources").glob("*.txt")),

@@ -83,10 +83,9 @@ def with_embedding_topics(
     shuffled: bool = False,
 ) -> tuple[list[TaggedStory], float]:
     """The stories with the topics the rule adds, and the seconds the stories took to embed."""
-    texts = []
-    for t in stories:
-        text = story_text(t.story)
-        texts.append("\n\n".join(part for part in (text.headline, text.lead) if part))
+    story_texts = [story_text(t.story) for t in stories]
+    texts = ["\n\n".join(part for part in (s.headline, s.lead) if part) for s in story_texts]
+    passages = [_passages(s) for s in story_texts]  # read once, for every topic's phrases
     start = time.perf_counter()
     vectors = embed(texts, False)
     seconds = time.perf_counter() - start
@@ -107,7 +106,7 @@ def with_embedding_topics(
                 or len(t.topics) >= MAX_TOPICS
                 or int((z[i] > z[i, j]).sum()) >= NEAREST
                 or z[i, j] < bar
-                or topic_score(topic, _passages(story_text(t.story)))[0] < MIN_PHRASE_SCORE
+                or topic_score(topic, passages[i])[0] < MIN_PHRASE_SCORE
             ):
                 continue
             label = Label(
@@ -144,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
         stories, labels = ev.topic_set_archive(ROOT, folder)
         taxonomy = load_taxonomy(ROOT / "taxonomy.yml")
         after, seconds = with_embedding_topics(stories, taxonomy, embed, args.shuffled)
-        readers = yaml_labels(ev.READER_SET / "labels.yml")
+        readers = ev.reader_labels()
         for name, tagged in (("before", stories), ("after", after)):
             scores = ev.score_topic_set(tagged, labels)
             reader = ev.score_reader_topics(tagged, readers)
@@ -159,12 +158,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     report["seconds per story embedded"] = round(seconds / len(stories), 3)
     print(json.dumps(report, indent=2))
-
-
-def yaml_labels(path: Path) -> dict:
-    import yaml
-
-    return yaml.safe_load(path.read_text(encoding="utf-8"))["sources"]
 
 
 if __name__ == "__main__":
